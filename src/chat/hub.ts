@@ -1,0 +1,162 @@
+import { type ChatEvent, nickKey, OutboundMessage } from "../protocol/mod.ts";
+import type { HistoryStore, NewEvent, StoredEvent } from "../store/history_store.ts";
+import type { PasskeyChecker } from "./passkey.ts";
+
+/** A connected, authenticated user as the hub sees one. */
+export interface Member {
+  readonly nick: string;
+  readonly room: string;
+  /** Delivers a room event (or a private message) to this member. */
+  deliver(message: OutboundMessage, eventId: number): void;
+}
+
+/** A line for the server log; the server decides where it goes. */
+export type LogFunction = (message: string) => void;
+
+/** Settings of a {@linkcode Hub}. */
+export interface HubOptions {
+  history: HistoryStore;
+  passkey: PasskeyChecker;
+  /** Events replayed on joining a room. */
+  historyLimit: number;
+  /** Largest message text, in UTF-8 bytes. */
+  maxMessageBytes: number;
+  /** `name/version` announced to clients. */
+  serverName: string;
+  /** Milliseconds since the epoch; injectable for tests. */
+  now?: () => number;
+  log?: LogFunction;
+}
+
+/** Converts a stored event to its wire form. */
+export function toWireEvent(event: StoredEvent, history?: true): ChatEvent {
+  const wire: ChatEvent = {
+    type: event.type,
+    id: event.id,
+    ts: new Date(event.ts).toISOString(),
+    room: event.room,
+    from: event.from,
+    text: event.text,
+  };
+  if (event.to !== undefined) wire.to = event.to;
+  if (event.event !== undefined) wire.event = event.event;
+  if (event.nick !== undefined) wire.nick = event.nick;
+  if (history) wire.history = true;
+  return wire;
+}
+
+/**
+ * The shared state of one chat server: who is connected under which nick, who is in which
+ * room, and the history store. It knows nothing about sockets: members are anything that can
+ * be delivered to.
+ *
+ * @example
+ * ```ts ignore
+ * const hub = new Hub({ history, passkey, historyLimit: 50, maxMessageBytes: 4096, serverName: "chat/0.1.0" });
+ * ```
+ */
+export class Hub {
+  readonly options: Required<Omit<HubOptions, "log">> & { log: LogFunction };
+  readonly startedAt: number;
+  readonly #rooms = new Map<string, Set<Member>>();
+  readonly #nicks = new Map<string, Member>();
+
+  constructor(options: HubOptions) {
+    this.options = { now: Date.now, log: () => {}, ...options };
+    this.startedAt = this.options.now();
+  }
+
+  /** The store behind the hub. */
+  get history(): HistoryStore {
+    return this.options.history;
+  }
+
+  /** Connected, authenticated members. */
+  get online(): number {
+    return this.#nicks.size;
+  }
+
+  /** The member using `nick` (case-insensitively), if any. */
+  findNick(nick: string): Member | undefined {
+    return this.#nicks.get(nickKey(nick));
+  }
+
+  /** Claims `nick` for `member`; false if someone else holds it. */
+  claimNick(member: Member, nick: string, previous?: string): boolean {
+    const key = nickKey(nick);
+    const holder = this.#nicks.get(key);
+    if (holder !== undefined && holder !== member) return false;
+    if (previous !== undefined) this.#nicks.delete(nickKey(previous));
+    this.#nicks.set(key, member);
+    return true;
+  }
+
+  /** Releases the nick of a member that disconnects. */
+  releaseNick(member: Member): void {
+    const key = nickKey(member.nick);
+    if (this.#nicks.get(key) === member) this.#nicks.delete(key);
+  }
+
+  /** Adds a member to a room's delivery list. */
+  addToRoom(member: Member, room: string): void {
+    let members = this.#rooms.get(room);
+    if (members === undefined) this.#rooms.set(room, members = new Set());
+    members.add(member);
+  }
+
+  /** Removes a member from a room's delivery list; empty rooms are forgotten. */
+  removeFromRoom(member: Member, room: string): void {
+    const members = this.#rooms.get(room);
+    if (members === undefined) return;
+    members.delete(member);
+    if (members.size === 0) this.#rooms.delete(room);
+  }
+
+  /** Nicks in a room, sorted. */
+  usersIn(room: string): string[] {
+    return [...this.#rooms.get(room) ?? []].map((member) => member.nick).sort();
+  }
+
+  /** Rooms with members, and the lobby, with member counts, sorted by name. */
+  roomList(): { name: string; users: number }[] {
+    const rooms = new Map<string, number>([["lobby", 0]]);
+    for (const [name, members] of this.#rooms) rooms.set(name, members.size);
+    return [...rooms].map(([name, users]) => ({ name, users })).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0
+    );
+  }
+
+  /**
+   * Stores a room event and, once it is durable, delivers it to every member of its room but
+   * `author`. The delivery runs synchronously after the store resolves, so members receive
+   * events in id order. Returns the stored event and whether it was new.
+   */
+  async publish(
+    event: Omit<NewEvent, "ts">,
+    author?: Member,
+  ): Promise<{ event: StoredEvent; created: boolean }> {
+    const result = await this.history.append({ ...event, ts: this.options.now() });
+    if (result.created) {
+      const out = new OutboundMessage(toWireEvent(result.event));
+      const members = this.#rooms.get(result.event.room);
+      if (members !== undefined) {
+        for (const member of members) {
+          if (member !== author) member.deliver(out, result.event.id);
+        }
+      }
+    }
+    return result;
+  }
+
+  /** Stores a private message and delivers it to its recipient only (none: a note to self). */
+  async publishPrivate(
+    event: Omit<NewEvent, "ts" | "type">,
+    recipient: Member | undefined,
+  ): Promise<{ event: StoredEvent; created: boolean }> {
+    const result = await this.history.append({ ...event, type: "private", ts: this.options.now() });
+    if (result.created && recipient !== undefined) {
+      recipient.deliver(new OutboundMessage(toWireEvent(result.event)), result.event.id);
+    }
+    return result;
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * The chat domain: hub, sessions and passkeys. Knows nothing about sockets or Deno APIs.
+ *
+ * @module
+ */
+export * from "./hub.ts";
+export * from "./passkey.ts";
+export * from "./peer.ts";
+export * from "./session.ts";

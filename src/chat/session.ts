@@ -1,0 +1,301 @@
+import {
+  type ClientMessage,
+  MAX_HISTORY_PAGE,
+  nickProblem,
+  normalizeRoom,
+  OutboundMessage,
+  PROTOCOL_VERSION,
+  ProtocolError,
+  type ServerMessage,
+} from "../protocol/mod.ts";
+import { type Hub, type Member, toWireEvent } from "./hub.ts";
+import type { Peer } from "./peer.ts";
+
+const encoder = new TextEncoder();
+
+/**
+ * One client's conversation with the hub: the handshake, then its requests. It is driven one
+ * message at a time by the session adapter, which turns the {@linkcode ProtocolError}s thrown
+ * here into `error` frames.
+ *
+ * @example
+ * ```ts ignore
+ * const session = new Session(hub, peer, "127.0.0.1:50000");
+ * await session.handle({ type: "hello", v: 1, nick: "alice", passkey, room: "lobby" });
+ * ```
+ */
+export class Session implements Member {
+  nick = "";
+  room = "";
+  readonly remote: string;
+  readonly #hub: Hub;
+  readonly #peer: Peer;
+  #authenticated = false;
+  /** Live events held back while a room's history is being replayed. */
+  #held: { message: OutboundMessage; id: number }[] | null = null;
+  /** Highest event id sent as part of the current room's replay. */
+  #replayedUpTo = 0;
+
+  constructor(hub: Hub, peer: Peer, remote: string) {
+    this.#hub = hub;
+    this.#peer = peer;
+    this.remote = remote;
+  }
+
+  /** Whether the handshake has succeeded. */
+  get authenticated(): boolean {
+    return this.#authenticated;
+  }
+
+  /** Delivers a live event, holding it back while history is replayed and never twice. */
+  deliver(message: OutboundMessage, id: number): void {
+    if (this.#held !== null) this.#held.push({ message, id });
+    else if (id > this.#replayedUpTo) this.#peer.send(message);
+  }
+
+  /** Handles one validated client message. */
+  async handle(message: ClientMessage): Promise<void> {
+    if (!this.#authenticated) {
+      if (message.type !== "hello") {
+        throw new ProtocolError("not_authenticated", 'The first message must be "hello".', {
+          fatal: true,
+        });
+      }
+      return await this.#hello(message);
+    }
+    switch (message.type) {
+      case "hello":
+        throw new ProtocolError("bad_request", "This connection is already authenticated.");
+      case "send":
+        return await this.#send(message.rid, message.text, message.action === true);
+      case "private":
+        return await this.#private(message.rid, message.to, message.text);
+      case "join":
+        return await this.#join(message.room, message.rid);
+      case "nick":
+        return await this.#nick(message.nick, message.rid);
+      case "who":
+        return this.#reply({
+          type: "users",
+          room: this.room,
+          users: this.#hub.usersIn(this.room),
+          rid: message.rid,
+        });
+      case "rooms":
+        return this.#reply({ type: "room_list", rooms: this.#hub.roomList(), rid: message.rid });
+      case "info":
+        return this.#reply({
+          type: "server_info",
+          room: this.room,
+          users: this.#hub.usersIn(this.room),
+          online: this.#hub.online,
+          uptime_s: Math.floor((this.#hub.options.now() - this.#hub.startedAt) / 1000),
+          messages: await this.#hub.history.count(),
+          server: this.#hub.options.serverName,
+          rid: message.rid,
+        });
+      case "history":
+        return await this.#replay(message.limit, message.before, message.rid);
+      case "ping":
+        return this.#reply({ type: "pong", rid: message.rid });
+      case "pong":
+        return;
+      case "quit":
+        this.#reply({ type: "bye", reason: "quit", message: "Goodbye." });
+        this.#peer.close();
+        return;
+    }
+  }
+
+  /** Leaves the room and frees the nick; called once when the connection ends. */
+  async disconnect(): Promise<void> {
+    if (!this.#authenticated) return;
+    this.#authenticated = false;
+    this.#hub.releaseNick(this);
+    await this.#leaveRoom();
+  }
+
+  /** Sends a reply; an undefined `rid` is left out by JSON.stringify. */
+  #reply(message: ServerMessage): void {
+    this.#peer.send(new OutboundMessage(message));
+  }
+
+  async #hello(hello: Extract<ClientMessage, { type: "hello" }>): Promise<void> {
+    if (hello.v !== PROTOCOL_VERSION) {
+      throw new ProtocolError(
+        "version_mismatch",
+        `This server speaks protocol version ${PROTOCOL_VERSION}, not ${hello.v}; use a matching chat client.`,
+        { fatal: true },
+      );
+    }
+    if (!await this.#hub.options.passkey.matches(hello.passkey)) {
+      this.#hub.options.log(`auth failure from ${this.remote}: wrong passkey`);
+      throw new ProtocolError(
+        "bad_passkey",
+        "The passkey is wrong; ask the person running the server for the current one.",
+        { fatal: true },
+      );
+    }
+    const problem = nickProblem(hello.nick);
+    if (problem !== undefined) throw new ProtocolError("nick_invalid", problem, { fatal: true });
+    const { room, problem: roomProblem } = normalizeRoom(hello.room ?? "lobby");
+    if (roomProblem !== undefined) {
+      throw new ProtocolError("room_invalid", roomProblem, { fatal: true });
+    }
+    if (!this.#hub.claimNick(this, hello.nick)) {
+      throw new ProtocolError("nick_taken", takenMessage(hello.nick), { fatal: true });
+    }
+    this.nick = hello.nick;
+    this.#authenticated = true;
+    this.#hub.options.log(`${this.nick} connected from ${this.remote}`);
+    const { maxMessageBytes, historyLimit, serverName } = this.#hub.options;
+    this.#reply({
+      type: "welcome",
+      v: PROTOCOL_VERSION,
+      server: serverName,
+      nick: this.nick,
+      max_message_bytes: maxMessageBytes,
+      max_frame_bytes: 1_048_576,
+      history: historyLimit,
+    });
+    await this.#enterRoom(room);
+  }
+
+  #checkText(text: string): void {
+    if (text.trim() === "") {
+      throw new ProtocolError("empty_message", "Empty messages are not sent.");
+    }
+    const limit = this.#hub.options.maxMessageBytes;
+    // UTF-8 is never shorter than UTF-16 code units / 1 and never longer than 3 per unit.
+    if (text.length * 3 > limit) {
+      const bytes = encoder.encode(text).byteLength;
+      if (bytes > limit) {
+        throw new ProtocolError(
+          "message_too_large",
+          `The message is ${bytes} bytes; the limit is ${limit} bytes.`,
+        );
+      }
+    }
+  }
+
+  async #send(rid: string, text: string, action: boolean): Promise<void> {
+    this.#checkText(text);
+    const { event } = await this.#hub.publish({
+      type: action ? "action" : "message",
+      room: this.room,
+      from: this.nick,
+      text,
+      clientId: rid,
+    }, this);
+    this.#reply({ type: "ack", rid, id: event.id, ts: new Date(event.ts).toISOString() });
+  }
+
+  async #private(rid: string, to: string, text: string): Promise<void> {
+    this.#checkText(text);
+    const recipient = this.#hub.findNick(to);
+    if (recipient === undefined) {
+      throw new ProtocolError("no_such_user", `No user named ${to} is connected.`);
+    }
+    const { event } = await this.#hub.publishPrivate({
+      room: this.room,
+      from: this.nick,
+      to: recipient.nick,
+      text,
+      clientId: rid,
+    }, recipient === this ? undefined : recipient);
+    this.#reply({ type: "ack", rid, id: event.id, ts: new Date(event.ts).toISOString() });
+  }
+
+  async #join(name: string, rid?: string): Promise<void> {
+    const { room, problem } = normalizeRoom(name);
+    if (problem !== undefined) throw new ProtocolError("room_invalid", problem);
+    if (room === this.room) {
+      return this.#reply({ type: "joined", room, users: this.#hub.usersIn(room), rid });
+    }
+    await this.#leaveRoom();
+    await this.#enterRoom(room, rid);
+  }
+
+  async #nick(nick: string, rid?: string): Promise<void> {
+    const problem = nickProblem(nick);
+    if (problem !== undefined) throw new ProtocolError("nick_invalid", problem);
+    const previous = this.nick;
+    if (!this.#hub.claimNick(this, nick, previous)) {
+      throw new ProtocolError("nick_taken", takenMessage(nick));
+    }
+    this.nick = nick;
+    this.#hub.options.log(`${previous} is now known as ${nick}`);
+    this.#reply({ type: "nick_ok", nick, rid });
+    await this.#hub.publish({
+      type: "notice",
+      event: "nick",
+      room: this.room,
+      from: previous,
+      nick,
+      text: `${previous} is now known as ${nick}`,
+    }, this);
+  }
+
+  async #enterRoom(room: string, rid?: string): Promise<void> {
+    this.room = room;
+    this.#held = [];
+    this.#hub.addToRoom(this, room);
+    this.#reply({ type: "joined", room, users: this.#hub.usersIn(room), rid });
+    await this.#replay(this.#hub.options.historyLimit, undefined, rid);
+    const held = this.#held;
+    this.#held = null;
+    for (const { message, id } of held) this.deliver(message, id);
+    await this.#hub.publish({
+      type: "notice",
+      event: "join",
+      room,
+      from: this.nick,
+      text: `${this.nick} joined ${room}`,
+    }, this);
+  }
+
+  async #leaveRoom(): Promise<void> {
+    const room = this.room;
+    if (room === "") return;
+    this.#hub.removeFromRoom(this, room);
+    this.room = "";
+    this.#replayedUpTo = 0;
+    await this.#hub.publish({
+      type: "notice",
+      event: "leave",
+      room,
+      from: this.nick,
+      text: `${this.nick} left ${room}`,
+    });
+  }
+
+  async #replay(requested: number | undefined, before?: number, rid?: string): Promise<void> {
+    const limit = requested ?? this.#hub.options.historyLimit;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_PAGE) {
+      throw new ProtocolError(
+        "bad_request",
+        `History page size ${limit} is outside 1 to ${MAX_HISTORY_PAGE}.`,
+      );
+    }
+    const room = this.room;
+    const page = await this.#hub.history.page(room, { before, limit: limit + 1 });
+    const more = page.length > limit;
+    const events = more ? page.slice(1) : page;
+    for (const event of events) this.#peer.send(new OutboundMessage(toWireEvent(event, true)));
+    if (before === undefined && events.length > 0) {
+      this.#replayedUpTo = Math.max(this.#replayedUpTo, events[events.length - 1].id);
+    }
+    this.#reply({
+      type: "history_end",
+      room,
+      count: events.length,
+      before: events[0]?.id ?? null,
+      more,
+      rid,
+    });
+  }
+}
+
+function takenMessage(nick: string): string {
+  return `The nick ${nick} is already taken; choose another.`;
+}

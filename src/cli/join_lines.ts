@@ -1,0 +1,63 @@
+import { TextLineStream } from "@std/streams/text-line-stream";
+import { executeInput, HELP, parseInput, renderLine } from "../client/mod.ts";
+import { CliError } from "./cli_error.ts";
+import type { JoinContext } from "./join.ts";
+
+/**
+ * `chat join` for scripts: every stdin line is sent, every event printed on stdout (JSON Lines
+ * with --json); at end of input it waits for every acknowledgement, then leaves.
+ */
+export async function runLineMode(context: JoinContext): Promise<number> {
+  const { client, sink, json } = context;
+  sink.attach((event) => {
+    if (json) return write(JSON.stringify(event));
+    const line = renderLine(event, { self: client.nick });
+    if (event.type === "error") console.error(line);
+    else write(line);
+  });
+
+  let refused = 0;
+  const acknowledgements: Promise<unknown>[] = [];
+  const reading = (async () => {
+    const lines: ReadableStream<string> = Deno.stdin.readable
+      .pipeThrough(new TextDecoderStream())
+      .pipeThrough(new TextLineStream());
+    for await (const line of lines) {
+      const outcome = executeInput(client, parseInput(line), sink.cursor);
+      if (outcome.kind === "sent") {
+        acknowledgements.push(outcome.acknowledged.catch(() => refused++));
+      } else if (outcome.kind === "invalid") {
+        console.error(outcome.message);
+        refused++;
+      } else if (outcome.kind === "help") {
+        console.error(HELP);
+      } else if (outcome.kind === "quit") {
+        break;
+      }
+    }
+  })();
+
+  const ended = await Promise.race([
+    reading.then(() => "input"),
+    client.closed.then(() => "closed"),
+  ]);
+  if (ended === "input") {
+    await Promise.all(acknowledgements);
+    if (context.closeError() === undefined) await client.quit();
+  }
+  const error = context.closeError();
+  if (error !== undefined) throw new CliError(error.message);
+  if (ended === "closed") throw new CliError("The server closed the connection.");
+  if (refused > 0) {
+    throw new CliError(`${refused} of the input lines were refused; see the errors above.`);
+  }
+  return 0;
+}
+
+function write(line: string): void {
+  try {
+    console.log(line);
+  } catch {
+    // stdout went away (a closed pipe): nobody is left to read events.
+  }
+}

@@ -1,0 +1,61 @@
+import * as readline from "node:readline";
+import process from "node:process";
+import * as colors from "@std/fmt/colors";
+import { executeInput, HELP, parseInput, renderLine } from "../client/mod.ts";
+import { CliError } from "./cli_error.ts";
+import type { JoinContext } from "./join.ts";
+
+/**
+ * `chat join` on a terminal: a prompt with line editing and history; incoming events are
+ * printed above the line being typed, which survives them intact.
+ */
+export async function runTerminal(context: JoinContext): Promise<number> {
+  const { client, sink } = context;
+  const rl = readline.createInterface({
+    input: process.stdin,
+    output: process.stdout,
+    terminal: true,
+    historySize: 500,
+  });
+  const promptText = () => colors.bold(`${client.room}> `);
+  const print = (line: string) => {
+    readline.clearLine(process.stdout, 0);
+    readline.cursorTo(process.stdout, 0);
+    process.stdout.write(line + "\n");
+    rl.setPrompt(promptText());
+    rl.prompt(true);
+  };
+  sink.attach((event) => print(renderLine(event, { self: client.nick })));
+  rl.setPrompt(promptText());
+  rl.prompt();
+
+  const done = Promise.withResolvers<void>();
+  rl.on("line", (line: string) => {
+    // The typed line is replaced by the acknowledged one, so it shows once.
+    readline.moveCursor(process.stdout, 0, -1);
+    readline.clearLine(process.stdout, 0);
+    const outcome = executeInput(client, parseInput(line), sink.cursor);
+    if (outcome.kind === "sent") {
+      outcome.acknowledged.catch(() => {});
+    } else if (outcome.kind === "invalid") {
+      print(colors.red(`! ${outcome.message}`));
+    } else if (outcome.kind === "help") {
+      print(colors.cyan(HELP));
+    } else if (outcome.kind === "quit") {
+      rl.close();
+      return;
+    }
+    rl.prompt(true);
+  });
+  rl.on("SIGINT", () => rl.close());
+  rl.on("close", () => done.resolve());
+
+  const ended = await Promise.race([done.promise.then(() => "user"), client.closed]);
+  if (ended === "user") {
+    if (context.closeError() === undefined) await client.quit();
+    return 0;
+  }
+  rl.close();
+  const error = context.closeError();
+  throw new CliError(error?.message ?? "The server closed the connection.");
+}

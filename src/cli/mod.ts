@@ -1,0 +1,53 @@
+import { CliError, ExitCode } from "./cli_error.ts";
+import { join } from "./join.ts";
+import { serve } from "./serve.ts";
+import { VERSION } from "../version.ts";
+
+const USAGE = `chat ${VERSION}: private group chat for people on one local network.
+
+Usage:
+  chat serve [--port 7777] [--passkey KEY] [--data-dir DIR]   start a server
+  chat join HOST[:PORT] [--nick NAME] [--room NAME] [--json]   join one
+  chat help | --help | --version
+
+Run "chat COMMAND --help" for a command's options.`;
+
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { serve, join };
+
+/**
+ * Runs the CLI and returns its exit code. The only place errors become sentences on stderr:
+ * nothing below it prints a stack trace to a user.
+ */
+export async function runCli(args: string[]): Promise<number> {
+  const [command, ...rest] = args;
+  if (command === undefined || command === "help" || command === "--help" || command === "-h") {
+    console.log(USAGE);
+    return command === undefined ? ExitCode.USAGE : ExitCode.OK;
+  }
+  if (command === "--version" || command === "-V") {
+    console.log(VERSION);
+    return ExitCode.OK;
+  }
+  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (run === undefined) {
+    console.error(`Unknown command "${command}"; run "chat help" for the list.`);
+    return ExitCode.USAGE;
+  }
+  try {
+    return await run(rest);
+  } catch (error) {
+    if (error instanceof CliError) {
+      console.error(`chat ${command}: ${error.message}`);
+      return error.exitCode;
+    }
+    if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
+      console.error(`chat ${command}: ${(error as Error).message}`);
+      return ExitCode.FAILURE;
+    }
+    const detail = Deno.env.get("CHAT_DEBUG") ? `\n${(error as Error)?.stack}` : "";
+    console.error(
+      `chat ${command}: unexpected error: ${(error as Error)?.message ?? error}${detail}`,
+    );
+    return ExitCode.FAILURE;
+  }
+}

@@ -1,0 +1,162 @@
+import { resolve } from "@std/path";
+import * as colors from "@std/fmt/colors";
+import { lanAddresses, loadOrCreatePasskey, startServer } from "../server/mod.ts";
+import { StoreVersionError } from "../store/mod.ts";
+import { integerFlag, parseFlags } from "./args.ts";
+import { CliError, ExitCode } from "./cli_error.ts";
+import { VERSION } from "../version.ts";
+
+const USAGE = `Usage: chat serve [options]
+
+Starts a chat server and prints how to join it.
+
+Options:
+  --host ADDRESS             interface to listen on (default 0.0.0.0: every interface)
+  --port PORT                TCP port (default 7777; 0 picks a free one)
+  --passkey KEY              passkey clients must give (default: $CHAT_PASSKEY, else one
+                             generated at first start and kept in the data dir)
+  --new-passkey              generate a new passkey, replacing the stored one
+  --data-dir DIR             where history and the passkey live (default ./chat-data)
+  --history N                events replayed on joining a room (default 50)
+  --max-message-bytes N      largest message in UTF-8 bytes (default 4096)
+  --quiet                    no log lines on stderr
+  -h, --help                 this help`;
+
+/** `chat serve`: runs until SIGINT or SIGTERM. */
+export async function serve(args: string[]): Promise<number> {
+  const { flags } = parseFlags("serve", args, {
+    string: ["host", "port", "passkey", "data-dir", "history", "max-message-bytes"],
+    boolean: ["new-passkey", "quiet"],
+    default: {
+      host: "0.0.0.0",
+      port: "7777",
+      "data-dir": "./chat-data",
+      history: "50",
+      "max-message-bytes": "4096",
+    },
+  });
+  if (flags.help) {
+    console.log(USAGE);
+    return ExitCode.OK;
+  }
+  const port = integerFlag(flags, "port", { min: 0, max: 65535 });
+  const historyLimit = integerFlag(flags, "history", { min: 1, max: 500 });
+  const maxMessageBytes = integerFlag(flags, "max-message-bytes", { min: 1, max: 1_000_000 });
+  const dataDir = resolve(String(flags["data-dir"]));
+  const hostname = String(flags.host);
+  const quiet = flags.quiet === true;
+
+  try {
+    await Deno.mkdir(dataDir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new CliError(`Cannot create the data dir ${dataDir}: ${describe(error)}.`);
+  }
+  const passkey = await choosePasskey(flags, dataDir);
+  const log = quiet
+    ? () => {}
+    : (line: string) => console.error(`${new Date().toISOString()} ${line}`);
+
+  let server;
+  try {
+    server = await startServer({
+      hostname,
+      port,
+      dataDir,
+      passkey: passkey.value,
+      historyLimit,
+      maxMessageBytes,
+      log,
+    });
+  } catch (error) {
+    if (error instanceof Deno.errors.AddrInUse) {
+      throw new CliError(`Port ${port} is already in use; stop the other server or choose --port.`);
+    }
+    if (error instanceof Deno.errors.AddrNotAvailable) {
+      throw new CliError(`This machine has no address ${hostname}; check --host.`);
+    }
+    if (error instanceof StoreVersionError) throw new CliError(error.message);
+    throw new CliError(`Cannot start the server: ${describe(error)}.`);
+  }
+
+  printBanner({ hostname, port: server.port, dataDir, passkey });
+  log(`listening on ${hostname}:${server.port}`);
+
+  const stop = Promise.withResolvers<string>();
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  const onSignal = (signal: string) => () => stop.resolve(signal);
+  const handlers = signals.map((signal) => [signal, onSignal(signal)] as const);
+  for (const [signal, handler] of handlers) Deno.addSignalListener(signal, handler);
+  const signal = await stop.promise;
+  log(`${signal} received, shutting down`);
+  await server.close();
+  for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);
+  log("stopped");
+  return ExitCode.OK;
+}
+
+async function choosePasskey(
+  flags: Record<string, string | boolean | undefined>,
+  dataDir: string,
+): Promise<{ value: string; origin: string }> {
+  const fromFlag = typeof flags.passkey === "string" ? flags.passkey : undefined;
+  if (fromFlag !== undefined && flags["new-passkey"]) {
+    throw new CliError("Use either --passkey or --new-passkey, not both.", ExitCode.USAGE);
+  }
+  if (fromFlag !== undefined) {
+    if (fromFlag.trim() === "") throw new CliError("--passkey must not be empty.", ExitCode.USAGE);
+    return { value: fromFlag, origin: "from --passkey" };
+  }
+  const fromEnv = Deno.env.get("CHAT_PASSKEY");
+  if (fromEnv !== undefined && fromEnv !== "" && !flags["new-passkey"]) {
+    return { value: fromEnv, origin: "from CHAT_PASSKEY" };
+  }
+  try {
+    const { passkey, source } = await loadOrCreatePasskey(dataDir, {
+      rotate: flags["new-passkey"] === true,
+    });
+    return {
+      value: passkey,
+      origin: source === "generated" ? "new, saved in the data dir" : "saved in the data dir",
+    };
+  } catch (error) {
+    throw new CliError(`Cannot read or write the passkey in ${dataDir}: ${describe(error)}.`);
+  }
+}
+
+function printBanner(
+  info: {
+    hostname: string;
+    port: number;
+    dataDir: string;
+    passkey: { value: string; origin: string };
+  },
+): void {
+  const { hostname, port } = info;
+  const wildcard = hostname === "0.0.0.0" || hostname === "::";
+  const local = wildcard ? "127.0.0.1" : hostname;
+  const lan = wildcard ? lanAddresses() : [];
+  const address = (host: string) => `${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const lines = [
+    colors.bold(`chat ${VERSION} is running on port ${port}.`),
+    "",
+    "Join from this machine:",
+    `  chat join ${address(local)}`,
+  ];
+  if (lan.length > 0) {
+    lines.push("Join from another machine on the network:");
+    for (const host of lan) lines.push(`  chat join ${address(host)}`);
+  }
+  lines.push(
+    "",
+    `Passkey: ${info.passkey.value}`,
+    `  (${info.passkey.origin}; share it only with the people who may join)`,
+    `Data dir: ${info.dataDir}`,
+    "",
+    "Press Ctrl+C to stop.",
+  );
+  console.log(lines.join("\n"));
+}
+
+function describe(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\.$/, "");
+}

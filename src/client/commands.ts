@@ -1,0 +1,83 @@
+/** What a line typed (or piped) into `chat join` asks for. */
+export type Input =
+  | { kind: "say"; text: string }
+  | { kind: "me"; text: string }
+  | { kind: "msg"; to: string; text: string }
+  | { kind: "join"; room: string }
+  | { kind: "nick"; nick: string }
+  | { kind: "who" | "rooms" | "info" }
+  | { kind: "help" | "quit" }
+  | { kind: "history"; limit?: number }
+  | { kind: "empty" }
+  | { kind: "invalid"; message: string };
+
+/** The help text of `/help`, one command a line. */
+export const HELP = [
+  "/help               this list",
+  "/who                who is in this room",
+  "/info               room, users online, server uptime, stored messages",
+  "/nick NEW           change your nick",
+  "/msg NICK TEXT      a private message only NICK sees",
+  "/me TEXT            an action: * you TEXT",
+  "/join ROOM          move to another room (created on first use)",
+  "/rooms              rooms with their member counts",
+  "/history [N]        N more earlier messages of this room",
+  "/quit               leave",
+  "//text              send a line that starts with /",
+].join("\n");
+
+/**
+ * Parses one input line. Text that does not start with `/` is a message; `//` escapes a
+ * leading slash.
+ *
+ * @example
+ * ```ts
+ * import { parseInput } from "./commands.ts";
+ * parseInput("/msg bob hi there"); // { kind: "msg", to: "bob", text: "hi there" }
+ * parseInput("hello"); // { kind: "say", text: "hello" }
+ * ```
+ */
+export function parseInput(line: string): Input {
+  if (line.trim() === "") return { kind: "empty" };
+  if (!line.startsWith("/")) return { kind: "say", text: line };
+  if (line.startsWith("//")) return { kind: "say", text: line.slice(1) };
+  const match = /^\/(\S+)\s*(.*)$/s.exec(line)!;
+  const command = match[1].toLowerCase();
+  const rest = match[2].trim();
+  const [first = "", ...others] = rest.split(/\s+/);
+  const usage = (text: string): Input => ({ kind: "invalid", message: `Usage: ${text}` });
+  switch (command) {
+    case "me":
+      return rest === "" ? usage("/me TEXT") : { kind: "me", text: rest };
+    case "msg": {
+      const text = rest.slice(first.length).trim();
+      return first === "" || text === ""
+        ? usage("/msg NICK TEXT")
+        : { kind: "msg", to: first, text };
+    }
+    case "join":
+      return first === "" || others.length > 0
+        ? usage("/join ROOM")
+        : { kind: "join", room: first };
+    case "nick":
+      return first === "" || others.length > 0 ? usage("/nick NEW") : { kind: "nick", nick: first };
+    case "history": {
+      if (rest === "") return { kind: "history" };
+      const limit = Number(rest);
+      return Number.isInteger(limit) && limit > 0
+        ? { kind: "history", limit }
+        : usage("/history [N], where N is a positive whole number");
+    }
+    case "who":
+    case "rooms":
+    case "info":
+    case "help":
+    case "quit":
+      return { kind: command };
+    default:
+      return {
+        kind: "invalid",
+        message: `Unknown command /${command}; type /help for the list of commands.`,
+      };
+  }
+}

@@ -1,0 +1,147 @@
+import type { ServerMessage } from "../protocol/mod.ts";
+
+/** Values of `type` in `--json` output, as documented in the README. */
+export type DisplayType =
+  | "message"
+  | "action"
+  | "private"
+  | "notice"
+  | "file"
+  | "error"
+  | "system";
+
+/**
+ * One line of client output: what `--json` prints as a JSON object and what the terminal
+ * renders. `text` is always a readable sentence or the message text.
+ */
+export interface DisplayEvent {
+  type: DisplayType;
+  text: string;
+  room?: string;
+  from?: string;
+  to?: string;
+  id?: number;
+  ts?: string;
+  history?: true;
+  /** For `notice`: join, leave or nick; for `system`: what happened. */
+  event?: string;
+  nick?: string;
+  code?: string;
+  users?: string[];
+  rooms?: { name: string; users: number }[];
+  count?: number;
+  more?: boolean;
+  online?: number;
+  uptime_s?: number;
+  messages?: number;
+  server?: string;
+}
+
+/**
+ * Turns a server message into the event a user sees, or `undefined` for protocol chatter
+ * (pings, pongs, acknowledgements already shown as the acknowledged event).
+ *
+ * @example
+ * ```ts
+ * import { toDisplayEvent } from "./display_event.ts";
+ * toDisplayEvent({ type: "users", room: "lobby", users: ["ada", "bob"] });
+ * // { type: "system", event: "users", room: "lobby", users: [...], text: "In lobby: ada, bob" }
+ * ```
+ */
+export function toDisplayEvent(message: ServerMessage): DisplayEvent | undefined {
+  switch (message.type) {
+    case "message":
+    case "action":
+    case "private":
+    case "notice": {
+      const { type, id, ts, room, from, text, to, event, nick, history } = message;
+      return { type, room, from, text, id, ts, to, event, nick, history };
+    }
+    case "error":
+      return { type: "error", code: message.code, text: message.message };
+    case "welcome":
+      return {
+        type: "system",
+        event: "welcome",
+        nick: message.nick,
+        server: message.server,
+        text: `Connected as ${message.nick} to ${message.server}. Type /help for commands.`,
+      };
+    case "joined":
+      return {
+        type: "system",
+        event: "joined",
+        room: message.room,
+        users: message.users,
+        text: `You are in ${message.room} with ${listUsers(message.users)}.`,
+      };
+    case "history_end":
+      return {
+        type: "system",
+        event: "history_end",
+        room: message.room,
+        count: message.count,
+        more: message.more,
+        text: message.count === 0
+          ? "No earlier messages."
+          : `End of history (${message.count} earlier events${
+            message.more ? "; /history for more" : ""
+          }).`,
+      };
+    case "users":
+      return {
+        type: "system",
+        event: "users",
+        room: message.room,
+        users: message.users,
+        text: `In ${message.room}: ${listUsers(message.users)}.`,
+      };
+    case "room_list":
+      return {
+        type: "system",
+        event: "rooms",
+        rooms: message.rooms,
+        text: "Rooms: " +
+          message.rooms.map((room) => `${room.name} (${room.users})`).join(", ") + ".",
+      };
+    case "server_info":
+      return {
+        type: "system",
+        event: "info",
+        room: message.room,
+        users: message.users,
+        online: message.online,
+        uptime_s: message.uptime_s,
+        messages: message.messages,
+        server: message.server,
+        text: `Room ${message.room}: ${listUsers(message.users)}. ${message.online} online, ` +
+          `up ${formatUptime(message.uptime_s)}, ${message.messages} messages stored ` +
+          `(${message.server}).`,
+      };
+    case "nick_ok":
+      return {
+        type: "system",
+        event: "nick",
+        nick: message.nick,
+        text: `You are now known as ${message.nick}.`,
+      };
+    case "bye":
+      return {
+        type: "system",
+        event: "bye",
+        text: message.reason === "quit" ? "Disconnected." : message.message,
+      };
+    default:
+      return undefined;
+  }
+}
+
+function listUsers(users: string[]): string {
+  return users.length === 0 ? "nobody" : users.join(", ");
+}
+
+function formatUptime(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  return h > 0 ? `${h} h ${m} min` : m > 0 ? `${m} min` : `${seconds} s`;
+}

@@ -1,0 +1,14 @@
+/**
+ * The chat client: connection and handshake, commands, and what users see.
+ *
+ * @module
+ */
+export * from "./address.ts";
+export * from "./chat_client.ts";
+export * from "./chat_error.ts";
+export * from "./commands.ts";
+export * from "./display_event.ts";
+export * from "./history_cursor.ts";
+export * from "./render.ts";
+export * from "./sanitize.ts";
+export * from "./execute_input.ts";

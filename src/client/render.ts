@@ -1,0 +1,90 @@
+import * as colors from "@std/fmt/colors";
+import { nickKey } from "../protocol/mod.ts";
+import type { DisplayEvent } from "./display_event.ts";
+import { sanitize } from "./sanitize.ts";
+
+type Paint = (text: string) => string;
+
+const NICK_COLORS: Paint[] = [
+  colors.red,
+  colors.green,
+  colors.yellow,
+  colors.blue,
+  colors.magenta,
+  colors.cyan,
+  colors.brightRed,
+  colors.brightGreen,
+  colors.brightYellow,
+  colors.brightBlue,
+  colors.brightMagenta,
+  colors.brightCyan,
+];
+
+/** A colour for a nick that is the same on every run and every machine. */
+export function nickColor(nick: string): Paint {
+  let hash = 0x811c9dc5;
+  for (const char of nickKey(nick)) {
+    hash = Math.imul(hash ^ char.codePointAt(0)!, 0x01000193) >>> 0;
+  }
+  return NICK_COLORS[hash % NICK_COLORS.length];
+}
+
+function clock(ts: string | undefined, now: Date): string {
+  if (ts === undefined) return "";
+  const date = new Date(ts);
+  const time = `${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  const sameDay = date.toDateString() === now.toDateString();
+  return sameDay
+    ? time
+    : `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${time}`;
+}
+
+function pad(value: number): string {
+  return String(value).padStart(2, "0");
+}
+
+/**
+ * Renders an event as one terminal line. Everything that came from other users is passed
+ * through {@linkcode sanitize}; colour is applied only when @std/fmt/colors is enabled.
+ *
+ * @example
+ * ```ts
+ * import { renderLine } from "./render.ts";
+ * renderLine({ type: "message", from: "ada", text: "hi", ts: new Date().toISOString() },
+ *   { self: "bob" }); // "09:30 <ada> hi" (with colour on a terminal)
+ * ```
+ */
+export function renderLine(event: DisplayEvent, options: { self: string; now?: Date }): string {
+  const time = clock(event.ts, options.now ?? new Date());
+  const stamp = time === "" ? "" : colors.gray(time) + " ";
+  const text = sanitize(event.text);
+  const from = event.from === undefined ? "" : sanitize(event.from);
+  const who = (nick: string) => nickColor(nick)(nick);
+  let line: string;
+  switch (event.type) {
+    case "message":
+      line = `${stamp}<${who(from)}> ${text}`;
+      break;
+    case "action":
+      line = `${stamp}* ${who(from)} ${text}`;
+      break;
+    case "private": {
+      const to = sanitize(event.to ?? "");
+      line = from === options.self
+        ? `${stamp}${colors.magenta("[private to")} ${who(to)}${colors.magenta("]")} ${text}`
+        : `${stamp}${colors.magenta("[private from")} ${who(from)}${colors.magenta("]")} ${text}`;
+      break;
+    }
+    case "notice":
+      line = `${stamp}${colors.gray(`-- ${text}`)}`;
+      break;
+    case "error":
+      line = colors.red(`! ${text}`);
+      break;
+    case "file":
+    case "system":
+      line = colors.cyan(`-- ${text}`);
+      break;
+  }
+  return event.history ? colors.dim(`│ ${colors.stripAnsiCode(line)}`) : line;
+}

@@ -1,0 +1,49 @@
+/**
+ * Error codes carried by `error` frames. Append-only: codes are never renamed or reused.
+ */
+export const ERROR_CODES = [
+  "bad_frame",
+  "frame_too_large",
+  "unknown_frame_type",
+  "bad_json",
+  "unknown_type",
+  "bad_request",
+  "not_authenticated",
+  "version_mismatch",
+  "bad_passkey",
+  "nick_invalid",
+  "nick_taken",
+  "room_invalid",
+  "empty_message",
+  "message_too_large",
+  "no_such_user",
+  "unsupported",
+  "internal",
+] as const;
+
+/** One of {@linkcode ERROR_CODES}. */
+export type ErrorCode = typeof ERROR_CODES[number];
+
+/**
+ * A protocol-level failure that can be reported to the peer as an `error` frame.
+ *
+ * @example
+ * ```ts
+ * import { ProtocolError } from "./errors.ts";
+ * const error = new ProtocolError("bad_json", "Frame payload is not valid JSON");
+ * console.log(error.code, error.fatal); // bad_json false
+ * ```
+ */
+export class ProtocolError extends Error {
+  /** The wire error code. */
+  readonly code: ErrorCode;
+  /** Whether the connection must be closed after reporting it. */
+  readonly fatal: boolean;
+
+  constructor(code: ErrorCode, message: string, options: { fatal?: boolean } = {}) {
+    super(message);
+    this.name = "ProtocolError";
+    this.code = code;
+    this.fatal = options.fatal ?? false;
+  }
+}

@@ -1,0 +1,41 @@
+/** Frame type numbers. Append-only: never reordered or reused. */
+export const FrameType = {
+  /** A UTF-8 JSON control message. */
+  JSON: 0x01,
+  /** A file chunk: u32 transfer id, then raw bytes. */
+  CHUNK: 0x02,
+} as const;
+
+/** Bytes in a frame header: u32 length + u8 type. */
+export const HEADER_BYTES = 5;
+
+/** Largest allowed value of the length field (type byte + payload). */
+export const MAX_FRAME_BYTES = 1_048_576;
+
+/** A decoded frame. `payload` may share memory with the bytes it was decoded from. */
+export interface Frame {
+  type: number;
+  payload: Uint8Array;
+}
+
+/**
+ * Encodes one frame: 4-byte big-endian length, type byte, payload.
+ *
+ * @example
+ * ```ts
+ * import { encodeFrame, FrameType } from "./frame.ts";
+ * const bytes = encodeFrame(FrameType.JSON, new TextEncoder().encode("{}"));
+ * console.log(bytes); // Uint8Array [0, 0, 0, 3, 1, 123, 125]
+ * ```
+ */
+export function encodeFrame(type: number, payload: Uint8Array): Uint8Array {
+  const length = payload.byteLength + 1;
+  if (length > MAX_FRAME_BYTES) {
+    throw new RangeError(`Frame length ${length} exceeds the limit of ${MAX_FRAME_BYTES}`);
+  }
+  const bytes = new Uint8Array(HEADER_BYTES + payload.byteLength);
+  new DataView(bytes.buffer).setUint32(0, length);
+  bytes[4] = type;
+  bytes.set(payload, HEADER_BYTES);
+  return bytes;
+}

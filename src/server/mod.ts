@@ -1,0 +1,8 @@
+/**
+ * The chat server: wires the TCP transport, the hub and the stores together.
+ *
+ * @module
+ */
+export * from "./lan_addresses.ts";
+export * from "./passkey_file.ts";
+export * from "./start_server.ts";

@@ -1,0 +1,83 @@
+import type { OutboundMessage } from "../protocol/mod.ts";
+import type { Peer } from "../chat/mod.ts";
+import type { Connection } from "../transport/mod.ts";
+
+/**
+ * A connection's outbound queue, bounded in bytes. Messages queued during one turn of the event
+ * loop go out in one write. A peer that stops reading and lets the queue pass its bound is
+ * disconnected rather than allowed to grow the server's memory.
+ */
+export class Outbox implements Peer {
+  readonly #connection: Connection;
+  readonly #maxBytes: number;
+  #queue: OutboundMessage[] = [];
+  #queuedBytes = 0;
+  #writing = false;
+  #closing = false;
+  #closed = false;
+  readonly #drained: PromiseWithResolvers<void> = Promise.withResolvers();
+  /** Why the outbox closed the connection on its own, if it did. */
+  overflowed = false;
+
+  constructor(connection: Connection, options: { maxBytes: number }) {
+    this.#connection = connection;
+    this.#maxBytes = options.maxBytes;
+  }
+
+  /** Whether nothing more will be written. */
+  get closed(): boolean {
+    return this.#closing || this.#closed;
+  }
+
+  send(message: OutboundMessage): void {
+    if (this.#closing || this.#closed) return;
+    this.#queuedBytes += message.frame.byteLength;
+    if (this.#queuedBytes > this.#maxBytes) {
+      this.overflowed = true;
+      this.#queue = [];
+      this.#queuedBytes = 0;
+      this.#finish();
+      return;
+    }
+    this.#queue.push(message);
+    if (!this.#writing) {
+      this.#writing = true;
+      queueMicrotask(() => this.#flush());
+    }
+  }
+
+  close(): void {
+    if (this.#closing || this.#closed) return;
+    this.#closing = true;
+    if (!this.#writing) this.#finish();
+  }
+
+  /** Resolves once the connection is closed and nothing is left to write. */
+  get done(): Promise<void> {
+    return this.#drained.promise;
+  }
+
+  async #flush(): Promise<void> {
+    try {
+      while (this.#queue.length > 0 && !this.#closed) {
+        const batch = this.#queue;
+        this.#queue = [];
+        this.#queuedBytes = 0;
+        await this.#connection.send(batch);
+      }
+    } catch {
+      this.#queue = [];
+      this.#finish();
+    } finally {
+      this.#writing = false;
+    }
+    if (this.#closing) this.#finish();
+  }
+
+  #finish(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#connection.close();
+    this.#drained.resolve();
+  }
+}

@@ -1,0 +1,85 @@
+import {
+  FrameType,
+  OutboundMessage,
+  parseJsonPayload,
+  ProtocolError,
+  toClientMessage,
+} from "../protocol/mod.ts";
+import { type Hub, Session } from "../chat/mod.ts";
+import type { Connection } from "../transport/mod.ts";
+import { Outbox } from "./outbox.ts";
+
+/** Settings of {@linkcode serveConnection}. */
+export interface ServeConnectionOptions {
+  /** Bound of the outbound queue, in bytes. */
+  maxQueueBytes: number;
+}
+
+function errorFrame(
+  error: ProtocolError,
+  options: { rid?: string; fatal: boolean },
+): OutboundMessage {
+  return new OutboundMessage({
+    type: "error",
+    code: error.code,
+    message: error.message,
+    fatal: options.fatal,
+    rid: options.rid,
+  });
+}
+
+/**
+ * Runs one client connection to the end: decodes frames, hands messages to a
+ * {@linkcode Session} one at a time, and turns every failure into an `error` frame. This is the
+ * one place where domain errors become wire errors; nothing thrown here reaches other clients.
+ */
+export async function serveConnection(
+  connection: Connection,
+  hub: Hub,
+  options: ServeConnectionOptions,
+): Promise<void> {
+  const outbox = new Outbox(connection, { maxBytes: options.maxQueueBytes });
+  const session = new Session(hub, outbox, connection.remote);
+  try {
+    for await (const frame of connection.frames()) {
+      if (frame instanceof ProtocolError) {
+        outbox.send(errorFrame(frame, { fatal: true }));
+        break;
+      }
+      let rid: string | undefined;
+      try {
+        if (frame.type === FrameType.JSON) {
+          const object = parseJsonPayload(frame.payload);
+          if (typeof object.rid === "string") rid = object.rid;
+          await session.handle(toClientMessage(object));
+        } else if (frame.type === FrameType.CHUNK) {
+          throw new ProtocolError("unsupported", "This server does not accept file chunks yet.");
+        } else {
+          throw new ProtocolError(
+            "unknown_frame_type",
+            `Frame type 0x${frame.type.toString(16).padStart(2, "0")} is unknown.`,
+          );
+        }
+      } catch (error) {
+        const protocolError = error instanceof ProtocolError ? error : internalError(hub, error);
+        // Before the handshake there is no conversation worth keeping open.
+        const fatal = protocolError.fatal || !session.authenticated;
+        outbox.send(errorFrame(protocolError, { rid, fatal }));
+        if (fatal) break;
+      }
+      if (outbox.closed) break;
+    }
+  } finally {
+    outbox.close();
+    await session.disconnect().catch((error) => internalError(hub, error));
+    if (outbox.overflowed) {
+      hub.options.log(`${session.nick || connection.remote} dropped: too slow`);
+    }
+  }
+  await outbox.done;
+}
+
+function internalError(hub: Hub, error: unknown): ProtocolError {
+  hub.options.log(`internal error: ${error instanceof Error ? error.stack : String(error)}`);
+  return new ProtocolError("internal", "The server could not handle this request.");
+}

@@ -1,0 +1,351 @@
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+import type {
+  AppendResult,
+  HistoryStore,
+  NewEvent,
+  PageOptions,
+  StoredEvent,
+} from "./history_store.ts";
+import type { EventType, NoticeEvent } from "../protocol/mod.ts";
+import { StoreVersionError } from "./store_version_error.ts";
+
+/** The storage version this code writes. Append-only: a change of schema adds a migration. */
+const STORAGE_VERSION = 1;
+
+const SCHEMA = `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    ts INTEGER NOT NULL,
+    room TEXT NOT NULL,
+    type TEXT NOT NULL,
+    sender TEXT NOT NULL,
+    recipient TEXT,
+    text TEXT NOT NULL,
+    event TEXT,
+    nick TEXT,
+    client_id TEXT UNIQUE
+  );
+  CREATE INDEX events_room_id ON events (room, id);
+  INSERT INTO meta (key, value) VALUES ('schema_version', '${STORAGE_VERSION}');
+`;
+
+/**
+ * SQL that upgrades storage version `n` to `n + 1`, keyed by `n`. Append-only, never edited:
+ * a user's file may be at any older version.
+ */
+const MIGRATIONS: Readonly<Record<number, string>> = {};
+
+/**
+ * Free-text columns are read as BLOBs and decoded here, because the `node:sqlite` binding cuts
+ * TEXT values at the first NUL character, and NUL is allowed in chat text.
+ */
+const COLUMNS = `id, ts, type, event, CAST(room AS BLOB) AS room, CAST(sender AS BLOB) AS sender,
+  CAST(recipient AS BLOB) AS recipient, CAST(text AS BLOB) AS text, CAST(nick AS BLOB) AS nick,
+  CAST(client_id AS BLOB) AS client_id`;
+
+/** SQLite's result code for a file that is not a database. */
+const SQLITE_NOTADB = 26;
+
+const decoder = new TextDecoder();
+
+interface PendingAppend {
+  event: NewEvent;
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * A durable {@linkcode HistoryStore} in one SQLite file, through the built-in `node:sqlite`.
+ *
+ * Appends are group-committed: every append made before the next timer tick is written in one
+ * transaction, and their promises resolve in call order, which is also id order.
+ *
+ * @example Append and page
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { SqliteHistoryStore } from "./sqlite_history_store.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * const store = SqliteHistoryStore.open(`${dir}/chat.db`);
+ * const { event } = await store.append({
+ *   type: "message",
+ *   room: "lobby",
+ *   from: "ada",
+ *   text: "hello",
+ *   ts: 0,
+ * });
+ * assertEquals(await store.page("lobby", { limit: 10 }), [event]);
+ * await store.close();
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export class SqliteHistoryStore implements HistoryStore {
+  #db: DatabaseSync;
+  #insert: StatementSync;
+  #findByClientId: StatementSync;
+  #page: StatementSync;
+  #count: StatementSync;
+  #queue: PendingAppend[] = [];
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #closed = false;
+
+  private constructor(db: DatabaseSync) {
+    this.#db = db;
+    this.#insert = db.prepare(
+      `INSERT INTO events (ts, room, type, sender, recipient, text, event, nick, client_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.#findByClientId = db.prepare(`SELECT ${COLUMNS} FROM events WHERE client_id = ?`);
+    this.#page = db.prepare(
+      `SELECT ${COLUMNS} FROM (
+         SELECT * FROM events WHERE room = ? AND type <> 'private' AND id < ?
+         ORDER BY id DESC LIMIT ?
+       ) ORDER BY id`,
+    );
+    this.#count = db.prepare("SELECT COUNT(*) AS n FROM events");
+  }
+
+  /**
+   * Opens the store at `path`, creating the file and its schema when missing.
+   *
+   * @throws {StoreVersionError} when the file was written by a newer chat.
+   * @throws {Error} when the file is not a chat database or cannot be opened.
+   */
+  static open(path: string): SqliteHistoryStore {
+    let db: DatabaseSync;
+    try {
+      db = new DatabaseSync(path);
+    } catch (error) {
+      throw explainOpenError(path, error);
+    }
+    try {
+      configure(db);
+      prepareSchema(db, path);
+      return new SqliteHistoryStore(db);
+    } catch (error) {
+      db.close();
+      throw explainOpenError(path, error);
+    }
+  }
+
+  /** Queues the event for the next group commit; resolves once it is committed. */
+  append(event: NewEvent): Promise<AppendResult> {
+    if (this.#closed) return Promise.reject(closedError());
+    const { promise, resolve, reject } = Promise.withResolvers<AppendResult>();
+    this.#queue.push({ event, resolve, reject });
+    // A timer rather than a microtask, so that appends from connections served in the same
+    // turn of the event loop share one transaction.
+    this.#timer ??= setTimeout(() => this.#flush(), 0);
+    return promise;
+  }
+
+  /** The newest `limit` non-private events of `room` below `before`, oldest first. */
+  page(room: string, options: PageOptions): Promise<StoredEvent[]> {
+    return this.#read(() => {
+      assertLimit(options.limit);
+      const before = options.before ?? Number.MAX_SAFE_INTEGER;
+      return this.#page.all(room, before, options.limit).map(toStoredEvent);
+    });
+  }
+
+  /** How many events are stored, private ones included. */
+  count(): Promise<number> {
+    return this.#read(() => Number(this.#count.get()?.n ?? 0));
+  }
+
+  /** Commits pending appends, then closes the database. Calling it again does nothing. */
+  close(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    this.#flush();
+    this.#closed = true;
+    try {
+      this.#db.close();
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Runs a query after committing pending appends, so a read sees every earlier append. */
+  #read<T>(query: () => T): Promise<T> {
+    if (this.#closed) return Promise.reject(closedError());
+    try {
+      this.#flush();
+      return Promise.resolve(query());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #flush(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const batch = this.#queue;
+    this.#queue = [];
+    if (batch.length === 0) return;
+    let results: AppendResult[];
+    try {
+      results = this.#commit(batch.map((pending) => pending.event));
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+      return;
+    }
+    // Resolving in queue order makes callers observe results in id order.
+    batch.forEach((pending, index) => pending.resolve(results[index]));
+  }
+
+  #commit(events: NewEvent[]): AppendResult[] {
+    this.#db.exec("BEGIN IMMEDIATE");
+    try {
+      const results = events.map((event) => this.#insertOne(event));
+      this.#db.exec("COMMIT");
+      return results;
+    } catch (error) {
+      if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+
+  #insertOne(event: NewEvent): AppendResult {
+    // Looked up inside the transaction, so a duplicate earlier in the same batch is found too.
+    if (event.clientId !== undefined) {
+      const row = this.#findByClientId.get(event.clientId);
+      if (row !== undefined) return { event: toStoredEvent(row), created: false };
+    }
+    const { lastInsertRowid } = this.#insert.run(
+      event.ts,
+      event.room,
+      event.type,
+      event.from,
+      event.to ?? null,
+      event.text,
+      event.event ?? null,
+      event.nick ?? null,
+      event.clientId ?? null,
+    );
+    return { event: copyEvent(event, Number(lastInsertRowid)), created: true };
+  }
+}
+
+function configure(db: DatabaseSync): void {
+  // Set first, so that a second process opening the file waits instead of failing.
+  db.prepare("PRAGMA busy_timeout = 5000").get();
+  db.prepare("PRAGMA journal_mode = WAL").get();
+  // In WAL mode, NORMAL writes every commit to the WAL file before COMMIT returns, so a
+  // committed append survives a crash or SIGKILL of this process; only a power loss or OS crash
+  // can lose the last commits before a checkpoint. FULL would fsync on every commit for that.
+  db.prepare("PRAGMA synchronous = NORMAL").get();
+}
+
+/** Creates the schema of a new file, or checks and upgrades the version of an existing one. */
+function prepareSchema(db: DatabaseSync, path: string): void {
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    const version = readStorageVersion(db, path);
+    if (version === undefined) {
+      db.exec(SCHEMA);
+    } else if (version > STORAGE_VERSION) {
+      throw new StoreVersionError({ path, version, supportedVersion: STORAGE_VERSION });
+    } else if (version < STORAGE_VERSION) {
+      migrate(db, version);
+    }
+    db.exec("COMMIT");
+  } catch (error) {
+    if (db.isTransaction) db.exec("ROLLBACK");
+    throw error;
+  }
+}
+
+/** The file's storage version, or `undefined` for an empty database. */
+function readStorageVersion(db: DatabaseSync, path: string): number | undefined {
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all();
+  if (tables.length === 0) return undefined;
+  if (!tables.some((table) => table.name === "meta")) {
+    throw new Error(
+      `The file ${path} is a SQLite database of another program; move it away or use another --data-dir.`,
+    );
+  }
+  const value = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get()?.value;
+  const version = Number(value);
+  if (typeof value !== "string" || !/^\d+$/.test(value) || version < 1) {
+    throw new Error(
+      `The file ${path} has no valid storage version; move it away or use another --data-dir.`,
+    );
+  }
+  return version;
+}
+
+/**
+ * Upgrades an older store to {@linkcode STORAGE_VERSION} one version at a time. It runs inside
+ * the opening transaction, so a failed upgrade leaves the file as it was.
+ */
+function migrate(db: DatabaseSync, from: number): void {
+  for (let version = from; version < STORAGE_VERSION; version++) {
+    const sql = MIGRATIONS[version];
+    if (sql === undefined) throw new Error(`No upgrade from storage version ${version} exists`);
+    db.exec(sql);
+  }
+  db.prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'").run(
+    String(STORAGE_VERSION),
+  );
+}
+
+/** Turns an SQLite error met while opening into a sentence that names the file. */
+function explainOpenError(path: string, error: unknown): unknown {
+  if (!(error instanceof Error) || !("code" in error) || error.code !== "ERR_SQLITE_ERROR") {
+    return error;
+  }
+  const message = "errcode" in error && error.errcode === SQLITE_NOTADB
+    ? `The file ${path} is not a SQLite database; move it away or use another --data-dir.`
+    : `Could not open the database ${path} (${error.message}); check that its folder exists ` +
+      `and is writable, or use another --data-dir.`;
+  return new Error(message, { cause: error });
+}
+
+function closedError(): Error {
+  return new Error("The history store is closed");
+}
+
+function assertLimit(limit: number): void {
+  if (!Number.isSafeInteger(limit) || limit < 0) {
+    throw new RangeError(`Page limit ${limit} is not a non-negative integer`);
+  }
+}
+
+function readText(value: unknown): string {
+  return value instanceof Uint8Array ? decoder.decode(value) : String(value);
+}
+
+function toStoredEvent(row: Record<string, unknown>): StoredEvent {
+  const event: StoredEvent = {
+    id: Number(row.id),
+    type: String(row.type) as EventType,
+    room: readText(row.room),
+    from: readText(row.sender),
+    text: readText(row.text),
+    ts: Number(row.ts),
+  };
+  if (row.recipient !== null) event.to = readText(row.recipient);
+  if (row.event !== null) event.event = String(row.event) as NoticeEvent;
+  if (row.nick !== null) event.nick = readText(row.nick);
+  if (row.client_id !== null) event.clientId = readText(row.client_id);
+  return event;
+}
+
+/** Copies only the fields that are set, as {@linkcode toStoredEvent} reads them back. */
+function copyEvent(event: NewEvent, id: number): StoredEvent {
+  const stored: StoredEvent = {
+    id,
+    type: event.type,
+    room: event.room,
+    from: event.from,
+    text: event.text,
+    ts: event.ts,
+  };
+  if (event.to !== undefined) stored.to = event.to;
+  if (event.event !== undefined) stored.event = event.event;
+  if (event.nick !== undefined) stored.nick = event.nick;
+  if (event.clientId !== undefined) stored.clientId = event.clientId;
+  return stored;
+}

@@ -1,0 +1,19 @@
+import type { DecodeResult, OutboundMessage } from "../protocol/mod.ts";
+
+/**
+ * A message-oriented connection, whatever carries it (TCP now, WebSocket later), so the server
+ * and client never know which they talk to.
+ */
+export interface Connection {
+  /** The peer's address, for logs: `host:port`. */
+  readonly remote: string;
+  /**
+   * Incoming frames until the peer closes. A fatal decode error is yielded last. A frame's
+   * payload is only valid until the next frame is requested.
+   */
+  frames(): AsyncIterable<DecodeResult>;
+  /** Writes messages in order, as few writes as possible; rejects if the connection failed. */
+  send(messages: readonly OutboundMessage[]): Promise<void>;
+  /** Closes the connection; pending reads end. Safe to call twice. */
+  close(): void;
+}

@@ -1,0 +1,7 @@
+/**
+ * Transports: one message-oriented connection interface and its adapters.
+ *
+ * @module
+ */
+export * from "./connection.ts";
+export * from "./tcp.ts";

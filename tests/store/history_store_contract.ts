@@ -1,0 +1,202 @@
+import { assert, assertEquals, assertRejects } from "@std/assert";
+import type { HistoryStore, NewEvent, StoredEvent } from "../../src/store/mod.ts";
+
+/** A fresh, empty store and the function that disposes of it. */
+export interface HistoryStoreFixture {
+  store: HistoryStore;
+  cleanup(): Promise<void>;
+}
+
+/**
+ * Registers the tests that every {@linkcode HistoryStore} must pass, each named
+ * `${name}: <sentence>`. `make` is called once per test for an empty store.
+ *
+ * @example Run the suite against the memory store
+ * ```ts ignore
+ * historyStoreContract("MemoryHistoryStore", () => {
+ *   const store = new MemoryHistoryStore();
+ *   return Promise.resolve({ store, cleanup: () => store.close() });
+ * });
+ * ```
+ */
+export function historyStoreContract(
+  name: string,
+  make: () => Promise<HistoryStoreFixture>,
+): void {
+  function test(title: string, fn: (store: HistoryStore) => Promise<void>): void {
+    Deno.test(`${name}: ${title}`, async () => {
+      const { store, cleanup } = await make();
+      try {
+        await fn(store);
+      } finally {
+        await cleanup();
+      }
+    });
+  }
+
+  test("append() assigns increasing ids", async (store) => {
+    const ids: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const result = await store.append(message("lobby", `m${i}`));
+      assertEquals(result.created, true);
+      ids.push(result.event.id);
+    }
+    for (let i = 1; i < ids.length; i++) assert(ids[i] > ids[i - 1], `ids ${ids} must increase`);
+  });
+
+  test("append() returns every kind of event as page() reads it back", async (store) => {
+    const events: NewEvent[] = [
+      { ...message("lobby", "hello"), clientId: "rid-1" },
+      { type: "action", room: "lobby", from: "ada", text: "waves", ts: 2 },
+      { type: "notice", room: "lobby", from: "ada", text: "", ts: 3, event: "nick", nick: "bob" },
+      { type: "notice", room: "lobby", from: "bob", text: "", ts: 4, event: "join" },
+    ];
+    const stored: StoredEvent[] = [];
+    for (const event of events) {
+      const result = await store.append(event);
+      assertEquals(result.event, { ...event, id: result.event.id });
+      stored.push(result.event);
+    }
+    assertEquals(await store.page("lobby", { limit: 10 }), stored);
+  });
+
+  test("page() returns the newest events oldest first, at most limit", async (store) => {
+    for (let i = 0; i < 10; i++) await store.append(message("lobby", `m${i}`));
+    assertEquals(texts(await store.page("lobby", { limit: 3 })), ["m7", "m8", "m9"]);
+    assertEquals(texts(await store.page("lobby", { limit: 100 })).length, 10);
+    assertEquals(await store.page("lobby", { limit: 0 }), []);
+  });
+
+  test("page() returns only events below before", async (store) => {
+    const ids: number[] = [];
+    for (let i = 0; i < 10; i++) ids.push((await store.append(message("lobby", `m${i}`))).event.id);
+    assertEquals(texts(await store.page("lobby", { before: ids[6], limit: 3 })), [
+      "m3",
+      "m4",
+      "m5",
+    ]);
+    assertEquals(texts(await store.page("lobby", { before: ids[2], limit: 5 })), ["m0", "m1"]);
+    assertEquals(await store.page("lobby", { before: ids[0], limit: 5 }), []);
+  });
+
+  test("page() leaves out private events but count() includes them", async (store) => {
+    await store.append(message("lobby", "public"));
+    const secret = await store.append({
+      type: "private",
+      room: "lobby",
+      from: "ada",
+      to: "bob",
+      text: "secret",
+      ts: 1,
+    });
+    assertEquals(secret.event.to, "bob");
+    await store.append(message("lobby", "public again"));
+    assertEquals(texts(await store.page("lobby", { limit: 10 })), ["public", "public again"]);
+    assertEquals(await store.count(), 3);
+  });
+
+  test("page() returns only events of the given room", async (store) => {
+    await store.append(message("lobby", "a1"));
+    await store.append(message("games", "b1"));
+    await store.append(message("lobby", "a2"));
+    await store.append(message("games", "b2"));
+    assertEquals(texts(await store.page("lobby", { limit: 10 })), ["a1", "a2"]);
+    assertEquals(texts(await store.page("games", { limit: 10 })), ["b1", "b2"]);
+    assertEquals(await store.page("empty", { limit: 10 }), []);
+    assertEquals(await store.count(), 4);
+  });
+
+  test("page() rejects a limit that is not a non-negative integer", async (store) => {
+    for (const limit of [-1, 1.5, NaN]) {
+      await assertRejects(() => store.page("lobby", { limit }), RangeError, "Page limit");
+    }
+  });
+
+  test("append() with a stored clientId returns the stored event and stores nothing", async (store) => {
+    const first = await store.append({ ...message("lobby", "once"), clientId: "rid-1" });
+    const again = await store.append({ ...message("lobby", "retry"), clientId: "rid-1" });
+    assertEquals(first.created, true);
+    assertEquals(again, { event: first.event, created: false });
+    assertEquals(await store.count(), 1);
+    assertEquals(texts(await store.page("lobby", { limit: 10 })), ["once"]);
+  });
+
+  test("append() stores a clientId sent twice in one batch once", async (store) => {
+    const pending = [
+      store.append({ ...message("lobby", "first"), clientId: "rid-1" }),
+      store.append({ ...message("lobby", "second"), clientId: "rid-1" }),
+      store.append({ ...message("lobby", "other"), clientId: "rid-2" }),
+    ];
+    const [first, second, other] = await Promise.all(pending);
+    assertEquals(first.created, true);
+    assertEquals(second, { event: first.event, created: false });
+    assertEquals(other.created, true);
+    assert(other.event.id > first.event.id);
+    assertEquals(await store.count(), 2);
+  });
+
+  test("append() round-trips UTF-8 text byte for byte", async (store) => {
+    const samples = [
+      "👨‍👩‍👧‍👦 🇳🇴 👍🏽 🙂",
+      "مرحبا بالعالم",
+      "\u200Fשלום עולם",
+      "e\u0301 and \u00e9 stay distinct, Z\u0351\u0363\u0364a\u0310lgo",
+      "before\u0000after",
+      "\u0000",
+      "",
+      "𠜎 CJK extension B",
+      "line\r\nbreak\ttab",
+    ];
+    for (const text of samples) {
+      await store.append({ ...message("rüm 🙂", text), from: "نيك", clientId: `id\u0000${text}` });
+    }
+    const page = await store.page("rüm 🙂", { limit: samples.length });
+    assertEquals(texts(page), samples);
+    const encoder = new TextEncoder();
+    for (const [index, event] of page.entries()) {
+      assertEquals(encoder.encode(event.text), encoder.encode(samples[index]));
+      assertEquals(event.from, "نيك");
+      assertEquals(event.clientId, `id\u0000${samples[index]}`);
+    }
+  });
+
+  test("concurrent appends resolve in id order", async (store) => {
+    const resolved: number[] = [];
+    const pending = Array.from(
+      { length: 50 },
+      (_, i) =>
+        store.append(message(i % 2 === 0 ? "lobby" : "games", `m${i}`)).then((result) => {
+          resolved.push(result.event.id);
+          return result;
+        }),
+    );
+    const results = await Promise.all(pending);
+    assertEquals(results.map((result) => result.event.text), results.map((_, i) => `m${i}`));
+    const ids = results.map((result) => result.event.id);
+    assertEquals(resolved, ids);
+    for (let i = 1; i < ids.length; i++) assert(ids[i] > ids[i - 1], `ids ${ids} must increase`);
+    assertEquals(await store.count(), 50);
+  });
+
+  test("close() commits pending appends and can be called twice", async (store) => {
+    const pending = store.append(message("lobby", "last words"));
+    await store.close();
+    await store.close();
+    assertEquals((await pending).created, true);
+  });
+
+  test("calls after close() reject", async (store) => {
+    await store.close();
+    await assertRejects(() => store.append(message("lobby", "late")), Error, "closed");
+    await assertRejects(() => store.page("lobby", { limit: 1 }), Error, "closed");
+    await assertRejects(() => store.count(), Error, "closed");
+  });
+}
+
+function message(room: string, text: string): NewEvent {
+  return { type: "message", room, from: "ada", text, ts: 1_700_000_000_000 };
+}
+
+function texts(events: StoredEvent[]): string[] {
+  return events.map((event) => event.text);
+}

@@ -1,0 +1,159 @@
+import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
+import { DatabaseSync } from "node:sqlite";
+import { type NewEvent, SqliteHistoryStore, StoreVersionError } from "../../src/store/mod.ts";
+import { historyStoreContract } from "./history_store_contract.ts";
+
+historyStoreContract("SqliteHistoryStore", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "chat_store_test_" });
+  const store = SqliteHistoryStore.open(`${dir}/chat.db`);
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+});
+
+/** Runs `fn` with the path of a database file in a fresh directory, removed afterwards. */
+async function withDatabasePath(fn: (path: string) => Promise<void> | void): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "chat_store_test_" });
+  try {
+    await fn(`${dir}/chat.db`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** Runs SQL on the file directly, as another program or an older chat would. */
+function withRawDatabase<T>(path: string, fn: (db: DatabaseSync) => T): T {
+  const db = new DatabaseSync(path);
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+function message(text: string): NewEvent {
+  return { type: "message", room: "lobby", from: "ada", text, ts: 1_700_000_000_000 };
+}
+
+Deno.test("SqliteHistoryStore: open() creates storage version 1 in WAL mode", async () => {
+  await withDatabasePath(async (path) => {
+    await SqliteHistoryStore.open(path).close();
+    withRawDatabase(path, (db) => {
+      const meta = db.prepare("SELECT key, value FROM meta").all();
+      assertEquals(meta.map((row) => ({ ...row })), [{ key: "schema_version", value: "1" }]);
+      assertEquals(db.prepare("PRAGMA journal_mode").get()?.journal_mode, "wal");
+    });
+  });
+});
+
+Deno.test("SqliteHistoryStore: reopening keeps every event and continues ids above them", async () => {
+  await withDatabasePath(async (path) => {
+    const first = SqliteHistoryStore.open(path);
+    const before: number[] = [];
+    for (const text of ["a", "b", "c"]) before.push((await first.append(message(text))).event.id);
+    await first.close();
+
+    const second = SqliteHistoryStore.open(path);
+    try {
+      assertEquals(await second.count(), 3);
+      const page = await second.page("lobby", { limit: 10 });
+      assertEquals(page.map((event) => [event.id, event.text]), [
+        [before[0], "a"],
+        [before[1], "b"],
+        [before[2], "c"],
+      ]);
+      const next = await second.append(message("d"));
+      assert(next.event.id > before[2], `id ${next.event.id} must exceed ${before[2]}`);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+Deno.test("SqliteHistoryStore: ids are not reused after the newest event is deleted", async () => {
+  await withDatabasePath(async (path) => {
+    const first = SqliteHistoryStore.open(path);
+    await first.append(message("a"));
+    const newest = (await first.append(message("b"))).event.id;
+    await first.close();
+    withRawDatabase(path, (db) => db.prepare("DELETE FROM events WHERE id = ?").run(newest));
+
+    const second = SqliteHistoryStore.open(path);
+    try {
+      const next = await second.append(message("c"));
+      assert(next.event.id > newest, `id ${next.event.id} must exceed ${newest}`);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+Deno.test("SqliteHistoryStore: a failing batch rejects every append in it and stores none", async () => {
+  await withDatabasePath(async (path) => {
+    const store = SqliteHistoryStore.open(path);
+    try {
+      const broken = { ...message("broken"), text: null } as unknown as NewEvent;
+      const batch = [store.append(message("a")), store.append(broken), store.append(message("b"))];
+      for (const pending of batch) await assertRejects(() => pending, Error, "NOT NULL");
+      assertEquals(await store.count(), 0);
+      assertEquals((await store.append(message("after"))).created, true);
+      assertEquals(await store.count(), 1);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+Deno.test("SqliteHistoryStore: open() refuses a newer storage version with StoreVersionError", async () => {
+  await withDatabasePath(async (path) => {
+    await SqliteHistoryStore.open(path).close();
+    withRawDatabase(path, (db) => db.exec("UPDATE meta SET value = '99'"));
+    const error: StoreVersionError = assertThrows(
+      () => SqliteHistoryStore.open(path),
+      StoreVersionError,
+    );
+    assertEquals(
+      error.message,
+      `The data in ${path} uses storage version 99 but this chat understands only up to ` +
+        `version 1; upgrade chat or use another --data-dir.`,
+    );
+    assertEquals([error.version, error.supportedVersion, error.path], [99, 1, path]);
+    const kept = withRawDatabase(path, (db) => db.prepare("SELECT value FROM meta").get()?.value);
+    assertEquals(kept, "99");
+  });
+});
+
+Deno.test("SqliteHistoryStore: open() refuses a file that is not a SQLite database", async () => {
+  await withDatabasePath(async (path) => {
+    const content = "these are my notes, not a database\n".repeat(40);
+    await Deno.writeTextFile(path, content);
+    const error: Error = assertThrows(() => SqliteHistoryStore.open(path), Error);
+    assertEquals(
+      error.message,
+      `The file ${path} is not a SQLite database; move it away or use another --data-dir.`,
+    );
+    assertEquals(await Deno.readTextFile(path), content);
+  });
+});
+
+Deno.test("SqliteHistoryStore: open() refuses a SQLite database of another program", async () => {
+  await withDatabasePath((path) => {
+    withRawDatabase(path, (db) => db.exec("CREATE TABLE recipes (name TEXT)"));
+    assertThrows(
+      () => SqliteHistoryStore.open(path),
+      Error,
+      `The file ${path} is a SQLite database of another program`,
+    );
+  });
+});
+
+Deno.test("SqliteHistoryStore: open() names the path when its folder does not exist", async () => {
+  await withDatabasePath((path) => {
+    const missing = `${path}/missing/chat.db`;
+    assertThrows(() => SqliteHistoryStore.open(missing), Error, `database ${missing}`);
+  });
+});
