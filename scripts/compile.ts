@@ -1,0 +1,60 @@
+/**
+ * Builds standalone `chat` executables into dist/ with `deno compile`, one per platform, with
+ * only the permissions the program needs.
+ *
+ *   deno task compile                 every platform
+ *   deno task compile --target x86_64-unknown-linux-gnu
+ *
+ * `deno compile` downloads a base runtime per platform. Where that host cannot be reached, set
+ * DENORT_BIN to a local `denort` binary: only the platform of this machine is built then.
+ */
+import { parseArgs } from "@std/cli/parse-args";
+import { fromFileUrl, join } from "@std/path";
+
+const TARGETS: Record<string, string> = {
+  "x86_64-unknown-linux-gnu": "chat-linux-x64",
+  "aarch64-unknown-linux-gnu": "chat-linux-arm64",
+  "x86_64-apple-darwin": "chat-macos-x64",
+  "aarch64-apple-darwin": "chat-macos-arm64",
+  "x86_64-pc-windows-msvc": "chat-windows-x64.exe",
+};
+
+/** The permissions of the compiled binary: network, files, its environment, interface list. */
+export const PERMISSIONS = [
+  "--allow-net",
+  "--allow-read",
+  "--allow-write",
+  "--allow-env",
+  "--allow-sys=networkInterfaces,hostname,osRelease",
+];
+
+if (import.meta.main) {
+  const root = fromFileUrl(new URL("..", import.meta.url));
+  const args = parseArgs(Deno.args, { collect: ["target"], string: ["target"] });
+  let targets: string[] = args.target.length > 0 ? args.target : Object.keys(TARGETS);
+  if (Deno.env.get("DENORT_BIN")) {
+    targets = [Deno.build.target];
+    console.error(`DENORT_BIN is set: building only for this machine (${Deno.build.target}).`);
+  }
+  let failed = 0;
+  for (const target of targets) {
+    const name = TARGETS[target];
+    if (name === undefined) {
+      console.error(`Unknown target ${target}; known: ${Object.keys(TARGETS).join(", ")}.`);
+      Deno.exit(2);
+    }
+    const output = join(root, "dist", name);
+    const { code } = await new Deno.Command(Deno.execPath(), {
+      args: ["compile", ...PERMISSIONS, "--target", target, "--output", output, "main.ts"],
+      cwd: root,
+      stdout: "inherit",
+      stderr: "inherit",
+    }).output();
+    if (code === 0) console.log(`built ${output}`);
+    else failed++;
+  }
+  if (failed > 0) {
+    console.error(`${failed} of ${targets.length} builds failed.`);
+    Deno.exit(1);
+  }
+}
