@@ -1,6 +1,7 @@
 import {
   type ClientMessage,
   MAX_HISTORY_PAGE,
+  nickKey,
   nickProblem,
   normalizeRoom,
   OutboundMessage,
@@ -35,6 +36,8 @@ export class Session implements Member {
   #held: { message: OutboundMessage; id: number }[] | null = null;
   /** Highest event id sent as part of the current room's replay. */
   #replayedUpTo = 0;
+  /** Oldest event id of the current room sent as history, where `/history` continues from. */
+  #pagedBefore: number | undefined;
 
   constructor(hub: Hub, peer: Peer, remote: string) {
     this.#hub = hub;
@@ -50,7 +53,10 @@ export class Session implements Member {
   /** Delivers a live event, holding it back while history is replayed and never twice. */
   deliver(message: OutboundMessage, id: number): void {
     if (this.#held !== null) this.#held.push({ message, id });
-    else if (id > this.#replayedUpTo) this.#peer.send(message);
+    // Private messages are never replayed, so only a room event can have been sent already.
+    else if (id > this.#replayedUpTo || message.message.type === "private") {
+      this.#peer.send(message);
+    }
   }
 
   /** Handles one validated client message. */
@@ -185,7 +191,7 @@ export class Session implements Member {
       room: this.room,
       from: this.nick,
       text,
-      clientId: rid,
+      clientId: idempotencyKey(this.nick, rid),
     }, this);
     this.#reply({ type: "ack", rid, id: event.id, ts: new Date(event.ts).toISOString() });
   }
@@ -201,7 +207,7 @@ export class Session implements Member {
       from: this.nick,
       to: recipient.nick,
       text,
-      clientId: rid,
+      clientId: idempotencyKey(this.nick, rid),
     }, recipient === this ? undefined : recipient);
     this.#reply({ type: "ack", rid, id: event.id, ts: new Date(event.ts).toISOString() });
   }
@@ -260,6 +266,7 @@ export class Session implements Member {
     this.#hub.removeFromRoom(this, room);
     this.room = "";
     this.#replayedUpTo = 0;
+    this.#pagedBefore = undefined;
     await this.#hub.publish({
       type: "notice",
       event: "leave",
@@ -269,7 +276,8 @@ export class Session implements Member {
     });
   }
 
-  async #replay(requested: number | undefined, before?: number, rid?: string): Promise<void> {
+  async #replay(requested: number | undefined, given?: number, rid?: string): Promise<void> {
+    const before = given ?? this.#pagedBefore;
     const limit = requested ?? this.#hub.options.historyLimit;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_PAGE) {
       throw new ProtocolError(
@@ -282,8 +290,11 @@ export class Session implements Member {
     const more = page.length > limit;
     const events = more ? page.slice(1) : page;
     for (const event of events) this.#peer.send(new OutboundMessage(toWireEvent(event, true)));
-    if (before === undefined && events.length > 0) {
-      this.#replayedUpTo = Math.max(this.#replayedUpTo, events[events.length - 1].id);
+    if (events.length > 0) {
+      if (before === undefined) {
+        this.#replayedUpTo = Math.max(this.#replayedUpTo, events[events.length - 1].id);
+      }
+      this.#pagedBefore = Math.min(this.#pagedBefore ?? Infinity, events[0].id);
     }
     this.#reply({
       type: "history_end",
@@ -294,6 +305,14 @@ export class Session implements Member {
       rid,
     });
   }
+}
+
+/**
+ * The store's idempotency key of a `send` or `private`: a `rid` is chosen by one client, so it
+ * is unique only among that user's messages, and two users' `rid`s must never collide.
+ */
+function idempotencyKey(nick: string, rid: string): string {
+  return `${nickKey(nick)} ${rid}`;
 }
 
 function takenMessage(nick: string): string {

@@ -153,10 +153,12 @@ function defaultNick(): string {
 
 function askNick(): string {
   for (;;) {
-    const answer = prompt("Nick:", defaultNick());
+    const fallback = defaultNick();
+    const answer = prompt(`Nick [${fallback}]:`);
     if (answer === null) throw new CliError("No nick given.", ExitCode.USAGE);
-    const problem = nickProblem(answer.trim());
-    if (problem === undefined) return answer.trim();
+    const nick = answer.trim() || fallback;
+    const problem = nickProblem(nick);
+    if (problem === undefined) return nick;
     console.error(colors.red(problem));
   }
 }

@@ -18,7 +18,9 @@ export async function runTerminal(context: JoinContext): Promise<number> {
     historySize: 500,
   });
   const promptText = () => colors.bold(`${client.room}> `);
+  let open = true;
   const print = (line: string) => {
+    if (!open) return void process.stdout.write(line + "\n");
     readline.clearLine(process.stdout, 0);
     readline.cursorTo(process.stdout, 0);
     process.stdout.write(line + "\n");
@@ -48,7 +50,10 @@ export async function runTerminal(context: JoinContext): Promise<number> {
     rl.prompt(true);
   });
   rl.on("SIGINT", () => rl.close());
-  rl.on("close", () => done.resolve());
+  rl.on("close", () => {
+    open = false;
+    done.resolve();
+  });
 
   const ended = await Promise.race([done.promise.then(() => "user"), client.closed]);
   if (ended === "user") {

@@ -26,7 +26,7 @@ export interface ConnectOptions {
   /** Gives up connecting after this long. Default 10 s. */
   connectTimeoutMs?: number;
   /**
-   * Receives every server message after `welcome`, in order. The acknowledgement of this
+   * Receives every server message from `welcome` on, in order. The acknowledgement of this
    * client's own message arrives as the event it acknowledges (`from` is this client's nick).
    */
   onMessage: (message: ServerMessage) => void;
@@ -209,6 +209,7 @@ export class ChatClient {
       if (message.type === "welcome") {
         this.#welcome = message;
         this.nick = message.nick;
+        this.#options.onMessage(message);
         this.#handshake.resolve(message);
       }
       return undefined;

@@ -41,7 +41,7 @@ export function parseInput(line: string): Input {
   if (line.trim() === "") return { kind: "empty" };
   if (!line.startsWith("/")) return { kind: "say", text: line };
   if (line.startsWith("//")) return { kind: "say", text: line.slice(1) };
-  const match = /^\/(\S+)\s*(.*)$/s.exec(line)!;
+  const match = /^\/(\S*)\s*(.*)$/s.exec(line)!;
   const command = match[1].toLowerCase();
   const rest = match[2].trim();
   const [first = "", ...others] = rest.split(/\s+/);

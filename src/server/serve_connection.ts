@@ -13,7 +13,15 @@ import { Outbox } from "./outbox.ts";
 export interface ServeConnectionOptions {
   /** Bound of the outbound queue, in bytes. */
   maxQueueBytes: number;
+  /** A connection silent this long is pinged. Default 30 s. */
+  pingAfterMs?: number;
+  /** A connection silent this long is closed; so is one not authenticated by then. Default 90 s. */
+  closeAfterMs?: number;
+  /** A connection that has not said `hello` successfully by then is closed. Default 10 s. */
+  handshakeTimeoutMs?: number;
 }
+
+const PING = new OutboundMessage({ type: "ping" });
 
 function errorFrame(
   error: ProtocolError,
@@ -40,8 +48,26 @@ export async function serveConnection(
 ): Promise<void> {
   const outbox = new Outbox(connection, { maxBytes: options.maxQueueBytes });
   const session = new Session(hub, outbox, connection.remote);
+  const pingAfterMs = options.pingAfterMs ?? 30_000;
+  const closeAfterMs = options.closeAfterMs ?? 90_000;
+  const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
+  const openedAt = Date.now();
+  let lastHeard = openedAt;
+  const watchdog = setInterval(() => {
+    const now = Date.now();
+    if (!session.authenticated && now - openedAt >= handshakeTimeoutMs) {
+      hub.options.log(`${connection.remote} closed: no handshake within ${handshakeTimeoutMs} ms`);
+      connection.close();
+    } else if (now - lastHeard >= closeAfterMs) {
+      hub.options.log(`${session.nick || connection.remote} closed: silent for ${closeAfterMs} ms`);
+      connection.close();
+    } else if (now - lastHeard >= pingAfterMs) {
+      outbox.send(PING);
+    }
+  }, Math.min(pingAfterMs, handshakeTimeoutMs) / 2);
   try {
     for await (const frame of connection.frames()) {
+      lastHeard = Date.now();
       if (frame instanceof ProtocolError) {
         outbox.send(errorFrame(frame, { fatal: true }));
         break;
@@ -70,6 +96,7 @@ export async function serveConnection(
       if (outbox.closed) break;
     }
   } finally {
+    clearInterval(watchdog);
     outbox.close();
     await session.disconnect().catch((error) => internalError(hub, error));
     if (outbox.overflowed) {
