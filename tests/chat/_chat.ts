@@ -1,0 +1,138 @@
+import { Hub, PasskeyChecker, Session } from "../../src/chat/mod.ts";
+import type { ClientMessage, ServerMessage } from "../../src/protocol/mod.ts";
+import {
+  type AppendResult,
+  type HistoryStore,
+  MemoryHistoryStore,
+  type NewEvent,
+  type PageOptions,
+  type StoredEvent,
+} from "../../src/store/mod.ts";
+import { FakePeer } from "./_fake_peer.ts";
+
+/** The fixed clock of every test hub, in milliseconds since the epoch. */
+export const NOW = 1_700_000_000_000;
+/** {@linkcode NOW} as the wire writes it. */
+export const TS = new Date(NOW).toISOString();
+/** The passkey of every test hub. */
+export const PASSKEY = "secret";
+/** The server name every test hub announces. */
+export const SERVER = "chat/test";
+
+/** A connected, authenticated test user. */
+export interface User {
+  nick: string;
+  peer: FakePeer;
+  session: Session;
+  /** Hands a message to the user's session, as the session adapter would. */
+  handle(message: ClientMessage): Promise<void>;
+  /** What the user received since the last call, as on the wire; see {@linkcode FakePeer.take}. */
+  take(): ServerMessage[];
+}
+
+/** A hub with sessions over fake peers; no sockets. */
+export interface TestChat {
+  hub: Hub;
+  history: HistoryStore;
+  /** A new, unauthenticated session. */
+  open(): { peer: FakePeer; session: Session };
+  /** A session that has said a successful `hello`. */
+  connect(nick: string, room?: string): Promise<User>;
+  /** Forgets what every user connected through {@linkcode connect} has received. */
+  clear(): void;
+}
+
+/** Settings of {@linkcode startChat}; everything has a default. */
+export interface TestChatOptions {
+  history?: HistoryStore;
+  historyLimit?: number;
+  maxMessageBytes?: number;
+  now?: () => number;
+}
+
+/** Builds a hub with a {@linkcode MemoryHistoryStore} and the passkey {@linkcode PASSKEY}. */
+export async function startChat(options: TestChatOptions = {}): Promise<TestChat> {
+  const history = options.history ?? new MemoryHistoryStore();
+  const hub = new Hub({
+    history,
+    passkey: await PasskeyChecker.create(PASSKEY),
+    historyLimit: options.historyLimit ?? 50,
+    maxMessageBytes: options.maxMessageBytes ?? 4096,
+    serverName: SERVER,
+    now: options.now ?? (() => NOW),
+  });
+  const users: User[] = [];
+  let connections = 0;
+  function open(): { peer: FakePeer; session: Session } {
+    const peer = new FakePeer();
+    connections++;
+    return { peer, session: new Session(hub, peer, `192.0.2.1:${50_000 + connections}`) };
+  }
+  async function connect(nick: string, room?: string): Promise<User> {
+    const { peer, session } = open();
+    await session.handle({ type: "hello", v: 1, nick, passkey: PASSKEY, room });
+    const user: User = {
+      nick,
+      peer,
+      session,
+      handle: (message) => session.handle(message),
+      take: () => peer.take(),
+    };
+    users.push(user);
+    return user;
+  }
+  function clear(): void {
+    for (const user of users) user.peer.take();
+  }
+  return { hub, history, open, connect, clear };
+}
+
+/** When the held `page()` reads the store: before it is held, or once it is released. */
+export type Snapshot = "before" | "after";
+
+/** A `page()` call held open by {@linkcode GatedHistoryStore.holdNextPage}. */
+export interface HeldPage {
+  /** Resolves once `page()` has been called and is being held. */
+  paused: Promise<void>;
+  /** Lets the held `page()` resolve. */
+  release(): void;
+}
+
+/**
+ * A memory store whose next `page()` can be held open, to reproduce a slow history read
+ * while live events are published.
+ */
+export class GatedHistoryStore implements HistoryStore {
+  readonly #inner = new MemoryHistoryStore();
+  #hold: { snapshot: Snapshot; paused: () => void; released: Promise<void> } | undefined;
+
+  /** Holds the next `page()` call until `release()` is called. */
+  holdNextPage(snapshot: Snapshot): HeldPage {
+    const paused = Promise.withResolvers<void>();
+    const released = Promise.withResolvers<void>();
+    this.#hold = { snapshot, paused: paused.resolve, released: released.promise };
+    return { paused: paused.promise, release: released.resolve };
+  }
+
+  append(event: NewEvent): Promise<AppendResult> {
+    return this.#inner.append(event);
+  }
+
+  async page(room: string, options: PageOptions): Promise<StoredEvent[]> {
+    const hold = this.#hold;
+    this.#hold = undefined;
+    if (hold === undefined) return await this.#inner.page(room, options);
+    const early = hold.snapshot === "before" ? await this.#inner.page(room, options) : undefined;
+    hold.paused();
+    await hold.released;
+    return early ?? await this.#inner.page(room, options);
+  }
+
+  count(): Promise<number> {
+    return this.#inner.count();
+  }
+
+  close(): Promise<void> {
+    return this.#inner.close();
+  }
+}

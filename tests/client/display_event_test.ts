@@ -1,0 +1,253 @@
+import { assertEquals } from "@std/assert";
+import { toDisplayEvent } from "../../src/client/mod.ts";
+import { SERVER_MESSAGE_TYPES, type ServerMessage } from "../../src/protocol/mod.ts";
+
+const TS = "2026-11-21T09:30:00.000Z";
+
+/** What `--json` prints for an event: JSON drops the fields left undefined. */
+function asJson(message: ServerMessage): unknown {
+  const event = toDisplayEvent(message);
+  return event === undefined ? undefined : JSON.parse(JSON.stringify(event));
+}
+
+const MAPPINGS: { message: ServerMessage; event: object }[] = [
+  {
+    message: { type: "message", id: 44, ts: TS, room: "lobby", from: "bob", text: "hello!" },
+    event: { type: "message", id: 44, ts: TS, room: "lobby", from: "bob", text: "hello!" },
+  },
+  {
+    message: {
+      type: "message",
+      id: 41,
+      ts: TS,
+      room: "lobby",
+      from: "bob",
+      text: "anyone here?",
+      history: true,
+    },
+    event: {
+      type: "message",
+      id: 41,
+      ts: TS,
+      room: "lobby",
+      from: "bob",
+      text: "anyone here?",
+      history: true,
+    },
+  },
+  {
+    message: { type: "action", id: 45, ts: TS, room: "lobby", from: "bob", text: "waves" },
+    event: { type: "action", id: 45, ts: TS, room: "lobby", from: "bob", text: "waves" },
+  },
+  {
+    message: { type: "private", id: 46, ts: TS, room: "lab", from: "bob", to: "ada", text: "psst" },
+    event: { type: "private", id: 46, ts: TS, room: "lab", from: "bob", to: "ada", text: "psst" },
+  },
+  {
+    message: {
+      type: "notice",
+      id: 47,
+      ts: TS,
+      room: "lobby",
+      event: "nick",
+      from: "bob",
+      nick: "rob",
+      text: "bob is now known as rob",
+    },
+    event: {
+      type: "notice",
+      id: 47,
+      ts: TS,
+      room: "lobby",
+      event: "nick",
+      from: "bob",
+      nick: "rob",
+      text: "bob is now known as rob",
+    },
+  },
+  {
+    message: {
+      type: "error",
+      code: "no_such_user",
+      message: "No user named carol is connected.",
+      fatal: false,
+      rid: "a2",
+    },
+    event: { type: "error", code: "no_such_user", text: "No user named carol is connected." },
+  },
+  {
+    message: {
+      type: "welcome",
+      v: 1,
+      server: "chat/0.1.0",
+      nick: "ada",
+      max_message_bytes: 4096,
+      max_frame_bytes: 1_048_576,
+      history: 50,
+    },
+    event: {
+      type: "system",
+      event: "welcome",
+      nick: "ada",
+      server: "chat/0.1.0",
+      text: "Connected as ada to chat/0.1.0. Type /help for commands.",
+    },
+  },
+  {
+    message: { type: "joined", room: "lobby", users: ["ada", "bob"], rid: "j1" },
+    event: {
+      type: "system",
+      event: "joined",
+      room: "lobby",
+      users: ["ada", "bob"],
+      text: "You are in lobby with ada, bob.",
+    },
+  },
+  {
+    message: { type: "joined", room: "lab", users: [] },
+    event: {
+      type: "system",
+      event: "joined",
+      room: "lab",
+      users: [],
+      text: "You are in lab with nobody.",
+    },
+  },
+  {
+    message: { type: "history_end", room: "lobby", count: 3, before: 41, more: true },
+    event: {
+      type: "system",
+      event: "history_end",
+      room: "lobby",
+      count: 3,
+      more: true,
+      text: "End of history (3 earlier events; /history for more).",
+    },
+  },
+  {
+    message: { type: "history_end", room: "lobby", count: 2, before: 41, more: false },
+    event: {
+      type: "system",
+      event: "history_end",
+      room: "lobby",
+      count: 2,
+      more: false,
+      text: "End of history (2 earlier events).",
+    },
+  },
+  {
+    message: { type: "history_end", room: "lobby", count: 0, before: null, more: false },
+    event: {
+      type: "system",
+      event: "history_end",
+      room: "lobby",
+      count: 0,
+      more: false,
+      text: "No earlier messages.",
+    },
+  },
+  {
+    message: { type: "users", room: "lobby", users: ["ada", "bob"], rid: "w1" },
+    event: {
+      type: "system",
+      event: "users",
+      room: "lobby",
+      users: ["ada", "bob"],
+      text: "In lobby: ada, bob.",
+    },
+  },
+  {
+    message: {
+      type: "room_list",
+      rooms: [{ name: "lab", users: 1 }, { name: "lobby", users: 0 }],
+    },
+    event: {
+      type: "system",
+      event: "rooms",
+      rooms: [{ name: "lab", users: 1 }, { name: "lobby", users: 0 }],
+      text: "Rooms: lab (1), lobby (0).",
+    },
+  },
+  {
+    message: {
+      type: "server_info",
+      room: "lobby",
+      users: ["ada", "bob"],
+      online: 3,
+      uptime_s: 3_725,
+      messages: 120,
+      server: "chat/0.1.0",
+    },
+    event: {
+      type: "system",
+      event: "info",
+      room: "lobby",
+      users: ["ada", "bob"],
+      online: 3,
+      uptime_s: 3_725,
+      messages: 120,
+      server: "chat/0.1.0",
+      text: "Room lobby: ada, bob. 3 online, up 1 h 2 min, 120 messages stored (chat/0.1.0).",
+    },
+  },
+  {
+    message: { type: "nick_ok", nick: "rob", rid: "n1" },
+    event: { type: "system", event: "nick", nick: "rob", text: "You are now known as rob." },
+  },
+  {
+    message: { type: "bye", reason: "quit", message: "Goodbye." },
+    event: { type: "system", event: "bye", text: "Disconnected." },
+  },
+  {
+    message: { type: "bye", reason: "shutdown", message: "The server is shutting down." },
+    event: { type: "system", event: "bye", text: "The server is shutting down." },
+  },
+];
+
+for (const { message, event } of MAPPINGS) {
+  const { type, text } = event as { type: string; text: string };
+  Deno.test(`toDisplayEvent() maps ${message.type} to the ${type} event "${text}"`, () => {
+    assertEquals(asJson(message), event);
+  });
+}
+
+Deno.test("toDisplayEvent() formats uptime in seconds, minutes or hours", () => {
+  const cases = [
+    { uptime_s: 0, text: "up 0 s" },
+    { uptime_s: 59, text: "up 59 s" },
+    { uptime_s: 60, text: "up 1 min" },
+    { uptime_s: 3_599, text: "up 59 min" },
+    { uptime_s: 3_600, text: "up 1 h 0 min" },
+    { uptime_s: 90_000, text: "up 25 h 0 min" },
+  ];
+  for (const { uptime_s, text } of cases) {
+    const event = toDisplayEvent({
+      type: "server_info",
+      room: "lobby",
+      users: [],
+      online: 0,
+      uptime_s,
+      messages: 0,
+      server: "chat/0.1.0",
+    });
+    assertEquals(event?.text.includes(`, ${text},`), true, `${uptime_s} s: ${event?.text}`);
+  }
+});
+
+Deno.test("toDisplayEvent() shows nothing for ping, pong and ack", () => {
+  const chatter: ServerMessage[] = [
+    { type: "ping" },
+    { type: "ping", rid: "p1" },
+    { type: "pong" },
+    { type: "pong", rid: "p1" },
+    { type: "ack", rid: "a1", id: 43, ts: TS },
+  ];
+  for (const message of chatter) {
+    assertEquals(toDisplayEvent(message), undefined, JSON.stringify(message));
+  }
+});
+
+Deno.test("toDisplayEvent() is tested with every server message type", () => {
+  const covered = new Set([...MAPPINGS.map(({ message }) => message.type), "ping", "pong", "ack"]);
+  assertEquals(SERVER_MESSAGE_TYPES.filter((type) => !covered.has(type)), []);
+});
