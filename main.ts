@@ -1,3 +1,11 @@
+import { dirname, fromFileUrl } from "@std/path";
 import { runCli } from "./src/cli/mod.ts";
+
+// `deno task` runs commands from the project folder and says in INIT_CWD where the user was;
+// paths on the command line (files to send, where to save) are meant from there.
+const initCwd = Deno.env.get("INIT_CWD");
+if (initCwd && import.meta.url.startsWith("file:")) {
+  if (Deno.cwd() === dirname(fromFileUrl(import.meta.url))) Deno.chdir(initCwd);
+}
 
 Deno.exit(await runCli(Deno.args));

@@ -1,5 +1,6 @@
 import { type ChatEvent, nickKey, OutboundMessage } from "../protocol/mod.ts";
 import type { HistoryStore, NewEvent, StoredEvent } from "../store/history_store.ts";
+import type { BlobStore } from "../store/blob_store.ts";
 import type { PasskeyChecker } from "./passkey.ts";
 
 /** A connected, authenticated user as the hub sees one. */
@@ -16,6 +17,10 @@ export type LogFunction = (message: string) => void;
 /** Settings of a {@linkcode Hub}. */
 export interface HubOptions {
   history: HistoryStore;
+  /** Where shared files' bytes live. */
+  blobs: BlobStore;
+  /** Largest file accepted, in bytes. */
+  maxFileBytes: number;
   passkey: PasskeyChecker;
   /** Events replayed on joining a room. */
   historyLimit: number;
@@ -41,6 +46,9 @@ export function toWireEvent(event: StoredEvent, history?: true): ChatEvent {
   if (event.to !== undefined) wire.to = event.to;
   if (event.event !== undefined) wire.event = event.event;
   if (event.nick !== undefined) wire.nick = event.nick;
+  if (event.file !== undefined) {
+    wire.file = { name: event.file.name, size: event.file.size, sha256: event.file.sha256 };
+  }
   if (history) wire.history = true;
   return wire;
 }
@@ -66,9 +74,14 @@ export class Hub {
     this.startedAt = this.options.now();
   }
 
-  /** The store behind the hub. */
+  /** The event store behind the hub. */
   get history(): HistoryStore {
     return this.options.history;
+  }
+
+  /** The file store behind the hub. */
+  get blobs(): BlobStore {
+    return this.options.blobs;
   }
 
   /** Connected, authenticated members. */

@@ -1,12 +1,16 @@
-import type { OutboundMessage } from "../protocol/mod.ts";
+import type { Outbound } from "../protocol/mod.ts";
 
 /**
  * Whatever a session delivers to: the session adapter implements it over a connection with a
  * bounded outbound queue; tests implement it with an array.
  */
 export interface Peer {
-  /** Queues a message for the connection; never blocks. */
-  send(message: OutboundMessage): void;
+  /** Queues a message or file chunk for the connection; never blocks. */
+  send(item: Outbound): void;
+  /** Bytes queued and not yet written. */
+  readonly queuedBytes: number;
+  /** Resolves once the queue has been written out, or the connection has closed. */
+  drained(): Promise<void>;
   /** Closes the connection once what is queued has been written. */
   close(): void;
 }

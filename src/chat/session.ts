@@ -11,8 +11,18 @@ import {
 } from "../protocol/mod.ts";
 import { type Hub, type Member, toWireEvent } from "./hub.ts";
 import type { Peer } from "./peer.ts";
+import { Transfers } from "./transfers.ts";
 
 const encoder = new TextEncoder();
+
+/** Requests that make sense only for a user who is in a room. */
+const PRESENCE_ONLY = new Set<ClientMessage["type"]>([
+  "send",
+  "private",
+  "join",
+  "nick",
+  "history",
+]);
 
 /**
  * One client's conversation with the hub: the handshake, then its requests. It is driven one
@@ -31,7 +41,10 @@ export class Session implements Member {
   readonly remote: string;
   readonly #hub: Hub;
   readonly #peer: Peer;
+  readonly #transfers: Transfers;
   #authenticated = false;
+  /** False for a connection that only transfers files: it is in no room's member list. */
+  #present = true;
   /** Live events held back while a room's history is being replayed. */
   #held: { message: OutboundMessage; id: number }[] | null = null;
   /** Highest event id sent as part of the current room's replay. */
@@ -43,6 +56,7 @@ export class Session implements Member {
     this.#hub = hub;
     this.#peer = peer;
     this.remote = remote;
+    this.#transfers = new Transfers(hub, peer, this);
   }
 
   /** Whether the handshake has succeeded. */
@@ -68,6 +82,12 @@ export class Session implements Member {
         });
       }
       return await this.#hello(message);
+    }
+    if (!this.#present && PRESENCE_ONLY.has(message.type)) {
+      throw new ProtocolError(
+        "bad_request",
+        `"${message.type}" needs a connection that joined with presence; this one is for files only.`,
+      );
     }
     switch (message.type) {
       case "hello":
@@ -110,13 +130,37 @@ export class Session implements Member {
         this.#reply({ type: "bye", reason: "quit", message: "Goodbye." });
         this.#peer.close();
         return;
+      case "upload":
+        return await this.#transfers.upload(message);
+      case "upload_end":
+        return await this.#transfers.uploadEnd(message);
+      case "upload_cancel":
+        return await this.#transfers.uploadCancel(message.transfer);
+      case "download":
+        return await this.#transfers.download(message);
+      case "download_cancel":
+        return this.#transfers.downloadCancel(message.transfer);
+      case "files":
+        return await this.#transfers.list(message);
     }
+  }
+
+  /** Handles the data of a `CHUNK` frame. */
+  async chunk(transfer: number, data: Uint8Array): Promise<void> {
+    if (!this.#authenticated) {
+      throw new ProtocolError("not_authenticated", 'The first message must be "hello".', {
+        fatal: true,
+      });
+    }
+    await this.#transfers.chunk(transfer, data);
   }
 
   /** Leaves the room and frees the nick; called once when the connection ends. */
   async disconnect(): Promise<void> {
     if (!this.#authenticated) return;
     this.#authenticated = false;
+    await this.#transfers.close();
+    if (!this.#present) return;
     this.#hub.releaseNick(this);
     await this.#leaveRoom();
   }
@@ -148,12 +192,15 @@ export class Session implements Member {
     if (roomProblem !== undefined) {
       throw new ProtocolError("room_invalid", roomProblem, { fatal: true });
     }
-    if (!this.#hub.claimNick(this, hello.nick)) {
+    this.#present = hello.presence !== false;
+    if (this.#present && !this.#hub.claimNick(this, hello.nick)) {
       throw new ProtocolError("nick_taken", takenMessage(hello.nick), { fatal: true });
     }
     this.nick = hello.nick;
     this.#authenticated = true;
-    this.#hub.options.log(`${this.nick} connected from ${this.remote}`);
+    this.#hub.options.log(
+      `${this.nick} connected from ${this.remote}${this.#present ? "" : " (files only)"}`,
+    );
     const { maxMessageBytes, historyLimit, serverName } = this.#hub.options;
     this.#reply({
       type: "welcome",
@@ -164,7 +211,8 @@ export class Session implements Member {
       max_frame_bytes: 1_048_576,
       history: historyLimit,
     });
-    await this.#enterRoom(room);
+    if (this.#present) await this.#enterRoom(room);
+    else this.room = room;
   }
 
   #checkText(text: string): void {

@@ -1,16 +1,16 @@
-import { promptSecret } from "@std/cli/prompt-secret";
 import * as colors from "@std/fmt/colors";
 import {
   ChatClient,
   ChatError,
   type DisplayEvent,
+  fetchFile,
   HistoryCursor,
-  parseAddress,
   toDisplayEvent,
 } from "../client/mod.ts";
-import { nickProblem, type ServerMessage } from "../protocol/mod.ts";
+import type { ServerMessage } from "../protocol/mod.ts";
 import { parseFlags } from "./args.ts";
 import { CliError, ExitCode } from "./cli_error.ts";
+import { addressArgument, askNick, askPasskey, defaultNick, toCliError } from "./credentials.ts";
 import { runLineMode } from "./join_lines.ts";
 import { runTerminal } from "./join_terminal.ts";
 
@@ -23,6 +23,8 @@ Options:
   --nick NAME     your nick (asked for on a terminal; else your user name)
   --room NAME     room to start in (default lobby)
   --json          print events as JSON Lines, one object per line
+  --auto-download DIR
+                  save every file shared in the room from now on into DIR
   -h, --help      this help
 
 On a terminal, type /help for commands. With standard input piped, every line is
@@ -43,6 +45,12 @@ export class EventSink {
     else this.#show(event);
   }
 
+  /** Shows a line of this client's own, such as the result of a download. */
+  local(event: DisplayEvent): void {
+    if (this.#show === undefined) this.#early.push(event);
+    else this.#show(event);
+  }
+
   /** Starts showing events, first the ones that arrived before. */
   attach(show: (event: DisplayEvent) => void): void {
     this.#show = show;
@@ -54,25 +62,17 @@ export class EventSink {
 /** `chat join`. */
 export async function join(args: string[]): Promise<number> {
   const { flags, positional } = parseFlags("join", args, {
-    string: ["nick", "room"],
+    string: ["nick", "room", "auto-download"],
     boolean: ["json"],
   });
   if (flags.help) {
     console.log(USAGE);
     return ExitCode.OK;
   }
-  if (positional.length !== 1) {
-    throw new CliError(
-      'Give the server address, such as "chat join 192.168.1.20:7777".',
-      ExitCode.USAGE,
-    );
+  if (positional.length > 1) {
+    throw new CliError(`Unexpected argument "${positional[1]}".`, ExitCode.USAGE);
   }
-  let address: { hostname: string; port: number };
-  try {
-    address = parseAddress(positional[0]);
-  } catch (error) {
-    throw new CliError((error as Error).message, ExitCode.USAGE);
-  }
+  const address = addressArgument(positional[0], "join");
   const json = flags.json === true;
   const interactive = Deno.stdin.isTerminal();
   const terminalUi = interactive && Deno.stdout.isTerminal() && !json;
@@ -91,9 +91,19 @@ export async function join(args: string[]): Promise<number> {
     passkey = askPasskey();
   }
 
+  const autoDownload = typeof flags["auto-download"] === "string"
+    ? await downloadDir(flags["auto-download"])
+    : undefined;
   const sink = new EventSink();
+  const background = new Set<Promise<unknown>>();
   let closeError: ChatError | undefined;
-  let client: ChatClient;
+  let client: ChatClient | undefined;
+  const announced: number[] = [];
+  const fetchAnnounced = () => {
+    for (const id of announced.splice(0)) {
+      track(background, fetchFile(client!, id, autoDownload!), sink);
+    }
+  };
   for (;;) {
     try {
       client = await ChatClient.connect({
@@ -101,7 +111,16 @@ export async function join(args: string[]): Promise<number> {
         nick,
         passkey,
         room: typeof flags.room === "string" ? flags.room : undefined,
-        onMessage: (message) => sink.receive(message),
+        onMessage: (message) => {
+          sink.receive(message);
+          if (
+            autoDownload !== undefined && message.type === "file" && !message.history &&
+            message.from !== client?.nick
+          ) {
+            announced.push(message.id);
+            if (client !== undefined) fetchAnnounced();
+          }
+        },
         onClose: (error) => closeError = error,
       });
       break;
@@ -118,7 +137,8 @@ export async function join(args: string[]): Promise<number> {
       }
     }
   }
-  const context = { client, sink, json, closeError: () => closeError };
+  fetchAnnounced();
+  const context = { client, sink, json, background, closeError: () => closeError };
   return terminalUi ? await runTerminal(context) : await runLineMode(context);
 }
 
@@ -127,46 +147,44 @@ export interface JoinContext {
   client: ChatClient;
   sink: EventSink;
   json: boolean;
+  /** Transfers under way; line mode waits for them before it leaves. */
+  background: Set<Promise<unknown>>;
   /** Why the connection closed, once it has, unless it was an orderly quit. */
   closeError(): ChatError | undefined;
 }
 
-/** Maps a client failure to the CLI's sentence and exit code. */
-export function toCliError(error: ChatError): CliError {
-  switch (error.code) {
-    case "bad_passkey":
-      return new CliError(`The server refused the passkey: ${error.message}`, ExitCode.BAD_PASSKEY);
-    case "nick_taken":
-    case "nick_invalid":
-      return new CliError(error.message, ExitCode.BAD_NICK);
-    case "room_invalid":
-      return new CliError(error.message, ExitCode.USAGE);
-    default:
-      return new CliError(error.message);
-  }
+/**
+ * Runs a transfer in the background: its outcome is shown as a line, and it stays in
+ * `background` until it ends. Resolves to whether it succeeded.
+ */
+export function track(
+  background: Set<Promise<unknown>>,
+  transfer: Promise<string | undefined>,
+  sink: EventSink,
+): Promise<boolean> {
+  const done = transfer.then(
+    (text) => {
+      if (text !== undefined) sink.local({ type: "system", event: "saved", text });
+      return true;
+    },
+    (error) => {
+      sink.local({
+        type: "error",
+        code: error instanceof ChatError ? error.code : "local_file",
+        text: error instanceof Error ? error.message : String(error),
+      });
+      return false;
+    },
+  ).finally(() => background.delete(done));
+  background.add(done);
+  return done;
 }
 
-function defaultNick(): string {
-  const user = Deno.env.get("USER") ?? Deno.env.get("USERNAME") ?? "";
-  return nickProblem(user) === undefined ? user : "guest";
-}
-
-function askNick(): string {
-  for (;;) {
-    const fallback = defaultNick();
-    const answer = prompt(`Nick [${fallback}]:`);
-    if (answer === null) throw new CliError("No nick given.", ExitCode.USAGE);
-    const nick = answer.trim() || fallback;
-    const problem = nickProblem(nick);
-    if (problem === undefined) return nick;
-    console.error(colors.red(problem));
-  }
-}
-
-function askPasskey(): string {
-  for (;;) {
-    const answer = promptSecret("Passkey:");
-    if (answer === null) throw new CliError("No passkey given.", ExitCode.USAGE);
-    if (answer.trim() !== "") return answer.trim();
+async function downloadDir(path: string): Promise<string> {
+  try {
+    await Deno.mkdir(path, { recursive: true });
+    return path;
+  } catch (error) {
+    throw new CliError(`Cannot use ${path} for downloads: ${(error as Error).message}.`);
   }
 }

@@ -1,7 +1,7 @@
 import { TextLineStream } from "@std/streams/text-line-stream";
 import { executeInput, HELP, parseInput, renderLine } from "../client/mod.ts";
 import { CliError } from "./cli_error.ts";
-import type { JoinContext } from "./join.ts";
+import { type JoinContext, track } from "./join.ts";
 
 /**
  * `chat join` for scripts: every stdin line is sent, every event printed on stdout (JSON Lines
@@ -26,6 +26,12 @@ export async function runLineMode(context: JoinContext): Promise<number> {
       const outcome = executeInput(client, parseInput(line), sink.cursor);
       if (outcome.kind === "sent") {
         acknowledgements.push(outcome.acknowledged.catch(() => refused++));
+      } else if (outcome.kind === "transfer") {
+        acknowledgements.push(
+          track(context.background, outcome.done, sink).then((ok) => {
+            if (!ok) refused++;
+          }),
+        );
       } else if (outcome.kind === "invalid") {
         console.error(outcome.message);
         refused++;
@@ -43,6 +49,8 @@ export async function runLineMode(context: JoinContext): Promise<number> {
   ]);
   if (ended === "input") {
     await Promise.all(acknowledgements);
+    // Downloads started by --auto-download finish before we leave.
+    while (context.background.size > 0) await Promise.all([...context.background]);
     if (context.closeError() === undefined) await client.quit();
   }
   const error = context.closeError();

@@ -3,7 +3,7 @@ import process from "node:process";
 import * as colors from "@std/fmt/colors";
 import { executeInput, HELP, parseInput, renderLine } from "../client/mod.ts";
 import { CliError } from "./cli_error.ts";
-import type { JoinContext } from "./join.ts";
+import { type JoinContext, track } from "./join.ts";
 
 /**
  * `chat join` on a terminal: a prompt with line editing and history; incoming events are
@@ -39,6 +39,8 @@ export async function runTerminal(context: JoinContext): Promise<number> {
     const outcome = executeInput(client, parseInput(line), sink.cursor);
     if (outcome.kind === "sent") {
       outcome.acknowledged.catch(() => {});
+    } else if (outcome.kind === "transfer") {
+      track(context.background, outcome.done, sink);
     } else if (outcome.kind === "invalid") {
       print(colors.red(`! ${outcome.message}`));
     } else if (outcome.kind === "help") {

@@ -1,5 +1,8 @@
 import { CliError, ExitCode } from "./cli_error.ts";
+import { files } from "./files.ts";
+import { get } from "./get.ts";
 import { join } from "./join.ts";
+import { sendFile } from "./send_file.ts";
 import { serve } from "./serve.ts";
 import { VERSION } from "../version.ts";
 
@@ -8,11 +11,20 @@ const USAGE = `chat ${VERSION}: private group chat for people on one local netwo
 Usage:
   chat serve [--port 7777] [--passkey KEY] [--data-dir DIR]   start a server
   chat join HOST[:PORT] [--nick NAME] [--room NAME] [--json]   join one
+  chat send-file HOST[:PORT] [PATH|-] [--name NAME] [--room R] share a file
+  chat get HOST[:PORT] ID [-o PATH|-] [--force]                fetch a shared file
+  chat files HOST[:PORT] [--room ROOM] [--json]                list shared files
   chat help | --help | --version
 
 Run "chat COMMAND --help" for a command's options.`;
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { serve, join };
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  serve,
+  join,
+  "send-file": sendFile,
+  get,
+  files,
+};
 
 /**
  * Runs the CLI and returns its exit code. The only place errors become sentences on stderr:

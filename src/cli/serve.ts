@@ -2,7 +2,7 @@ import { resolve } from "@std/path";
 import * as colors from "@std/fmt/colors";
 import { lanAddresses, loadOrCreatePasskey, startServer } from "../server/mod.ts";
 import { StoreVersionError } from "../store/mod.ts";
-import { integerFlag, parseFlags } from "./args.ts";
+import { byteSizeFlag, integerFlag, parseFlags } from "./args.ts";
 import { CliError, ExitCode } from "./cli_error.ts";
 import { VERSION } from "../version.ts";
 
@@ -19,13 +19,22 @@ Options:
   --data-dir DIR             where history and the passkey live (default ./chat-data)
   --history N                events replayed on joining a room (default 50)
   --max-message-bytes N      largest message in UTF-8 bytes (default 4096)
+  --max-file-size SIZE       largest shared file, such as 500M or 10G (default 4G)
   --quiet                    no log lines on stderr
   -h, --help                 this help`;
 
 /** `chat serve`: runs until SIGINT or SIGTERM. */
 export async function serve(args: string[]): Promise<number> {
   const { flags } = parseFlags("serve", args, {
-    string: ["host", "port", "passkey", "data-dir", "history", "max-message-bytes"],
+    string: [
+      "host",
+      "port",
+      "passkey",
+      "data-dir",
+      "history",
+      "max-message-bytes",
+      "max-file-size",
+    ],
     boolean: ["new-passkey", "quiet"],
     default: {
       host: "0.0.0.0",
@@ -33,6 +42,7 @@ export async function serve(args: string[]): Promise<number> {
       "data-dir": "./chat-data",
       history: "50",
       "max-message-bytes": "4096",
+      "max-file-size": "4G",
     },
   });
   if (flags.help) {
@@ -42,6 +52,7 @@ export async function serve(args: string[]): Promise<number> {
   const port = integerFlag(flags, "port", { min: 0, max: 65535 });
   const historyLimit = integerFlag(flags, "history", { min: 1, max: 500 });
   const maxMessageBytes = integerFlag(flags, "max-message-bytes", { min: 1, max: 1_000_000 });
+  const maxFileBytes = byteSizeFlag(flags, "max-file-size");
   const dataDir = resolve(String(flags["data-dir"]));
   const hostname = String(flags.host);
   const quiet = flags.quiet === true;
@@ -65,6 +76,7 @@ export async function serve(args: string[]): Promise<number> {
       passkey: passkey.value,
       historyLimit,
       maxMessageBytes,
+      maxFileBytes,
       log,
     });
   } catch (error) {

@@ -1,7 +1,9 @@
 import {
   type ChatEvent,
   type ClientMessage,
+  decodeChunkPayload,
   FrameType,
+  OutboundChunk,
   OutboundMessage,
   parseJsonPayload,
   PROTOCOL_VERSION,
@@ -23,6 +25,8 @@ export interface ConnectOptions {
   nick: string;
   passkey: string;
   room?: string;
+  /** False for a connection that only transfers files: no room, no nick claimed. */
+  presence?: boolean;
   /** Gives up connecting after this long. Default 10 s. */
   connectTimeoutMs?: number;
   /**
@@ -34,10 +38,24 @@ export interface ConnectOptions {
   onClose?: (error?: ChatError) => void;
 }
 
+/** Receives the bytes of a download as they arrive. */
+export interface DownloadSink {
+  /** Called with each piece, in order; the next is read only once it resolves. */
+  chunk(data: Uint8Array): Promise<void> | void;
+  /** Called once when the server has sent everything, or failed (`error`). */
+  end(error?: ChatError): void;
+}
+
+/** The `download_ready` message. */
+export type DownloadReady = Extract<ServerMessage, { type: "download_ready" }>;
+
 interface Pending {
-  resolve: (event: ChatEvent) => void;
+  resolve: (reply: ServerMessage) => void;
   reject: (error: ChatError) => void;
-  event: Omit<ChatEvent, "id" | "ts">;
+  /** For `send` and `private`: the event the `ack` stands for. */
+  event?: Omit<ChatEvent, "id" | "ts">;
+  /** For `download`: where its chunks go once the transfer id is known. */
+  sink?: DownloadSink;
 }
 
 const KEEPALIVE_MS = 15_000;
@@ -59,6 +77,8 @@ export class ChatClient {
   readonly #options: ConnectOptions;
   readonly #connection: TcpConnection;
   readonly #pending = new Map<string, Pending>();
+  readonly #downloads = new Map<number, DownloadSink>();
+  readonly #failedTransfers = new Map<number, ChatError>();
   readonly #handshake = Promise.withResolvers<Welcome>();
   readonly #closed: Promise<void>;
   #welcome: Welcome | undefined;
@@ -86,6 +106,7 @@ export class ChatClient {
       passkey: options.passkey,
       room: options.room,
       client: `chat-cli/${VERSION}`,
+      presence: options.presence,
     });
     await client.#handshake.promise;
     client.#keepalive = setInterval(() => {
@@ -111,24 +132,61 @@ export class ChatClient {
 
   /** Sends a message (or `/me` action) to the current room; resolves with the stored event. */
   send(text: string, options: { action?: boolean } = {}): Promise<ChatEvent> {
-    const rid = this.#rid();
+    const rid = this.rid();
     return this.#track({ type: "send", rid, text, action: options.action || undefined }, {
-      type: options.action ? "action" : "message",
-      room: this.room,
-      from: this.nick,
-      text,
-    });
+      event: {
+        type: options.action ? "action" : "message",
+        room: this.room,
+        from: this.nick,
+        text,
+      },
+    }) as Promise<ChatEvent>;
   }
 
   /** Sends a private message; resolves with the stored event. */
   sendPrivate(to: string, text: string): Promise<ChatEvent> {
-    return this.#track({ type: "private", rid: this.#rid(), to, text }, {
-      type: "private",
-      room: this.room,
-      from: this.nick,
-      to,
-      text,
-    });
+    return this.#track({ type: "private", rid: this.rid(), to, text }, {
+      event: { type: "private", room: this.room, from: this.nick, to, text },
+    }) as Promise<ChatEvent>;
+  }
+
+  /**
+   * Sends a request and resolves with the reply of type `expect` that carries its `rid`;
+   * rejects with {@linkcode ChatError} when the server answers with an error.
+   */
+  async call<T extends ServerMessage["type"]>(
+    message: ClientMessage & { rid: string },
+    expect: T,
+  ): Promise<Extract<ServerMessage, { type: T }>> {
+    const reply = await this.#track(message, {});
+    if (reply.type !== expect) {
+      throw new ChatError(
+        "bad_reply",
+        `The server answered "${reply.type}" instead of "${expect}".`,
+      );
+    }
+    return reply as Extract<ServerMessage, { type: T }>;
+  }
+
+  /**
+   * Asks for file `id` from `offset` on; its bytes go to `sink`. Resolves with
+   * `download_ready` (the file's name, size and SHA-256).
+   */
+  async download(id: number, offset: number, sink: DownloadSink): Promise<DownloadReady> {
+    const reply = await this.#track({ type: "download", rid: this.rid(), id, offset }, { sink });
+    return reply as DownloadReady;
+  }
+
+  /** Sends one piece of an upload; resolves once it is written to the socket. */
+  async sendChunk(transfer: number, data: Uint8Array): Promise<void> {
+    const failed = this.#failedTransfers.get(transfer);
+    if (failed !== undefined) throw failed;
+    await this.#connection.send([new OutboundChunk(transfer, data)]);
+  }
+
+  /** A fresh request id. */
+  rid(): string {
+    return `${this.#ridPrefix}-${++this.#ridCounter}`;
   }
 
   /** Sends a request whose reply arrives through `onMessage`. */
@@ -147,17 +205,16 @@ export class ChatClient {
     this.#connection.close();
   }
 
-  #rid(): string {
-    return `${this.#ridPrefix}-${++this.#ridCounter}`;
-  }
-
   #write(message: ClientMessage): void {
     this.#connection.send([new OutboundMessage(message)]).catch(() => this.#connection.close());
   }
 
-  #track(message: ClientMessage & { rid: string }, event: Pending["event"]): Promise<ChatEvent> {
-    const { promise, resolve, reject } = Promise.withResolvers<ChatEvent>();
-    this.#pending.set(message.rid, { resolve, reject, event });
+  #track(
+    message: ClientMessage & { rid: string },
+    extra: Pick<Pending, "event" | "sink">,
+  ): Promise<ServerMessage> {
+    const { promise, resolve, reject } = Promise.withResolvers<ServerMessage>();
+    this.#pending.set(message.rid, { resolve, reject, ...extra });
     this.#write(message);
     return promise;
   }
@@ -170,6 +227,11 @@ export class ChatClient {
         if (frame instanceof ProtocolError) {
           error = new ChatError(frame.code, `The server sent a malformed frame: ${frame.message}`);
           break;
+        }
+        if (frame.type === FrameType.CHUNK) {
+          const { transfer, data } = decodeChunkPayload(frame.payload);
+          await this.#downloads.get(transfer)?.chunk(data);
+          continue;
         }
         if (frame.type !== FrameType.JSON) continue;
         let message: ServerMessage;
@@ -197,6 +259,8 @@ export class ChatClient {
       const reason = error ?? new ChatError("closed", "The connection was closed.");
       for (const pending of this.#pending.values()) pending.reject(reason);
       this.#pending.clear();
+      for (const sink of this.#downloads.values()) sink.end(reason);
+      this.#downloads.clear();
       if (this.#welcome !== undefined) this.#options.onClose?.(error);
     }
   }
@@ -215,24 +279,43 @@ export class ChatClient {
       return undefined;
     }
     switch (message.type) {
-      case "ack": {
-        const pending = this.#pending.get(message.rid);
-        if (pending === undefined) return undefined;
-        this.#pending.delete(message.rid);
+      case "error": {
+        const error = new ChatError(message.code, message.message);
+        const pending = message.rid === undefined ? undefined : this.#pending.get(message.rid);
+        if (pending !== undefined) {
+          this.#pending.delete(message.rid!);
+          pending.reject(error);
+        }
+        if (message.transfer !== undefined) this.#failedTransfers.set(message.transfer, error);
+        this.#options.onMessage(message);
+        return message.fatal ? error : undefined;
+      }
+      case "download_end": {
+        const sink = this.#downloads.get(message.transfer);
+        this.#downloads.delete(message.transfer);
+        sink?.end(
+          message.error === undefined ? undefined : new ChatError("storage_failed", message.error),
+        );
+        return undefined;
+      }
+    }
+    const rid = "rid" in message ? message.rid : undefined;
+    const pending = rid === undefined ? undefined : this.#pending.get(rid);
+    if (pending !== undefined) {
+      this.#pending.delete(rid!);
+      if (message.type === "ack" && pending.event !== undefined) {
         const event = { ...pending.event, id: message.id, ts: message.ts } as ChatEvent;
         this.#options.onMessage(event);
         pending.resolve(event);
         return undefined;
       }
-      case "error": {
-        this.#options.onMessage(message);
-        const pending = message.rid === undefined ? undefined : this.#pending.get(message.rid);
-        if (pending !== undefined) {
-          this.#pending.delete(message.rid!);
-          pending.reject(new ChatError(message.code, message.message));
-        }
-        return message.fatal ? new ChatError(message.code, message.message) : undefined;
+      if (message.type === "download_ready" && pending.sink !== undefined) {
+        // Installed before the next frame is read, so no chunk can arrive unclaimed.
+        this.#downloads.set(message.transfer, pending.sink);
       }
+      pending.resolve(message);
+    }
+    switch (message.type) {
       case "ping":
         this.#write({ type: "pong", rid: message.rid });
         return undefined;

@@ -8,6 +8,9 @@ export type Input =
   | { kind: "who" | "rooms" | "info" }
   | { kind: "help" | "quit" }
   | { kind: "history"; limit?: number }
+  | { kind: "upload"; path: string }
+  | { kind: "get"; id: number; dir?: string }
+  | { kind: "files" }
   | { kind: "empty" }
   | { kind: "invalid"; message: string };
 
@@ -22,6 +25,9 @@ export const HELP = [
   "/join ROOM          move to another room (created on first use)",
   "/rooms              rooms with their member counts",
   "/history [N]        N more earlier messages of this room",
+  "/file PATH          share a file with this room (also /send PATH)",
+  "/files              files shared on this server",
+  "/get ID [DIR]       download file ID (into DIR, default here)",
   "/quit               leave",
   "//text              send a line that starts with /",
 ].join("\n");
@@ -68,6 +74,16 @@ export function parseInput(line: string): Input {
         ? { kind: "history", limit }
         : usage("/history [N], where N is a positive whole number");
     }
+    case "file":
+    case "send":
+      return rest === "" ? usage(`/${command} PATH`) : { kind: "upload", path: rest };
+    case "get": {
+      const id = Number(first);
+      return !/^\d+$/.test(first) || id < 1 || others.length > 1
+        ? usage("/get ID [DIR], where ID is the number shown with the file")
+        : { kind: "get", id, dir: others[0] };
+    }
+    case "files":
     case "who":
     case "rooms":
     case "info":

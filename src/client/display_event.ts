@@ -1,4 +1,5 @@
-import type { ServerMessage } from "../protocol/mod.ts";
+import { format as formatBytes } from "@std/fmt/bytes";
+import type { FileInfo, FileListing, ServerMessage } from "../protocol/mod.ts";
 
 /** Values of `type` in `--json` output, as documented in the README. */
 export type DisplayType =
@@ -32,6 +33,8 @@ export interface DisplayEvent {
   count?: number;
   more?: boolean;
   online?: number;
+  file?: FileInfo;
+  files?: FileListing[];
   uptime_s?: number;
   messages?: number;
   server?: string;
@@ -57,6 +60,31 @@ export function toDisplayEvent(message: ServerMessage): DisplayEvent | undefined
       const { type, id, ts, room, from, text, to, event, nick, history } = message;
       return { type, room, from, text, id, ts, to, event, nick, history };
     }
+    case "file": {
+      const { id, ts, room, from, text, file, history } = message;
+      return { type: "file", room, from, text: `${text} — /get ${id}`, id, ts, history, file };
+    }
+    case "upload_done":
+      return {
+        type: "system",
+        event: "shared",
+        id: message.id,
+        file: message.file,
+        text: `You shared ${message.file.name} (${
+          formatBytes(message.file.size)
+        }) — /get ${message.id}`,
+      };
+    case "file_list":
+      return {
+        type: "system",
+        event: "files",
+        files: message.files,
+        text: message.files.length === 0
+          ? "No files have been shared yet."
+          : "Files: " + message.files.map((file) =>
+            `${file.id} ${file.name} (${formatBytes(file.size)}, ${file.from})`
+          ).join("; ") + ". /get ID to fetch one.",
+      };
     case "error":
       return { type: "error", code: message.code, text: message.message };
     case "welcome":

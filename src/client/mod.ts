@@ -12,3 +12,7 @@ export * from "./history_cursor.ts";
 export * from "./render.ts";
 export * from "./sanitize.ts";
 export * from "./execute_input.ts";
+export * from "./file_download.ts";
+export * from "./file_upload.ts";
+export * from "./progress.ts";
+export * from "./transfer_commands.ts";

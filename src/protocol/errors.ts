@@ -19,6 +19,12 @@ export const ERROR_CODES = [
   "no_such_user",
   "unsupported",
   "internal",
+  "file_too_large",
+  "no_such_file",
+  "checksum_mismatch",
+  "storage_failed",
+  "bad_transfer",
+  "upload_busy",
 ] as const;
 
 /** One of {@linkcode ERROR_CODES}. */
@@ -46,4 +52,34 @@ export class ProtocolError extends Error {
     this.code = code;
     this.fatal = options.fatal ?? false;
   }
+}
+
+/**
+ * The `error` message that reports `error` to the peer.
+ *
+ * @example
+ * ```ts
+ * import { errorMessage, ProtocolError } from "./errors.ts";
+ * errorMessage(new ProtocolError("no_such_user", "No user named bo is connected."), { rid: "7" });
+ * ```
+ */
+export function errorMessage(
+  error: ProtocolError,
+  options: { rid?: string; transfer?: number; fatal?: boolean } = {},
+): {
+  type: "error";
+  code: ErrorCode;
+  message: string;
+  fatal: boolean;
+  rid?: string;
+  transfer?: number;
+} {
+  return {
+    type: "error",
+    code: error.code,
+    message: error.message,
+    fatal: options.fatal ?? error.fatal,
+    rid: options.rid,
+    transfer: options.transfer,
+  };
 }

@@ -39,3 +39,41 @@ export function encodeFrame(type: number, payload: Uint8Array): Uint8Array {
   bytes.set(payload, HEADER_BYTES);
   return bytes;
 }
+
+/** Bytes before the data in a `CHUNK` payload: the u32 transfer id. */
+export const CHUNK_HEADER_BYTES = 4;
+
+/**
+ * Encodes a `CHUNK` frame: header, u32 transfer id, data.
+ *
+ * @example
+ * ```ts
+ * import { encodeChunkFrame } from "./frame.ts";
+ * encodeChunkFrame(7, new Uint8Array([0xff])); // Uint8Array [0, 0, 0, 6, 2, 0, 0, 0, 7, 255]
+ * ```
+ */
+export function encodeChunkFrame(transfer: number, data: Uint8Array): Uint8Array {
+  const length = 1 + CHUNK_HEADER_BYTES + data.byteLength;
+  if (length > MAX_FRAME_BYTES) {
+    throw new RangeError(`Frame length ${length} exceeds the limit of ${MAX_FRAME_BYTES}`);
+  }
+  const bytes = new Uint8Array(4 + length);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(0, length);
+  bytes[4] = FrameType.CHUNK;
+  view.setUint32(HEADER_BYTES, transfer);
+  bytes.set(data, HEADER_BYTES + CHUNK_HEADER_BYTES);
+  return bytes;
+}
+
+/**
+ * Splits a `CHUNK` payload into its transfer id and data (a view, not a copy).
+ * Throws `RangeError` when the payload is too short to hold a transfer id.
+ */
+export function decodeChunkPayload(payload: Uint8Array): { transfer: number; data: Uint8Array } {
+  if (payload.byteLength < CHUNK_HEADER_BYTES) {
+    throw new RangeError(`Chunk payload of ${payload.byteLength} bytes has no transfer id`);
+  }
+  const transfer = new DataView(payload.buffer, payload.byteOffset, 4).getUint32(0);
+  return { transfer, data: payload.subarray(CHUNK_HEADER_BYTES) };
+}

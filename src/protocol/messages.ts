@@ -17,6 +17,12 @@ export const CLIENT_MESSAGE_TYPES = [
   "ping",
   "pong",
   "quit",
+  "upload",
+  "upload_end",
+  "upload_cancel",
+  "download",
+  "download_cancel",
+  "files",
 ] as const;
 
 /** Message types a server may send. Append-only. */
@@ -37,16 +43,32 @@ export const SERVER_MESSAGE_TYPES = [
   "ping",
   "error",
   "bye",
+  "file",
+  "upload_ready",
+  "upload_done",
+  "download_ready",
+  "download_end",
+  "file_list",
 ] as const;
 
 /** Longest accepted `rid`. */
 export const MAX_RID_CHARS = 64;
-/** Largest page a `history` request may ask for. */
+/** Largest page a `history` or `files` request may ask for. */
 export const MAX_HISTORY_PAGE = 500;
+/** Bytes of file data in one `CHUNK` frame sent by this code (receivers accept up to the frame limit). */
+export const CHUNK_BYTES = 64 * 1024;
 
 /** Client → server messages. */
 export type ClientMessage =
-  | { type: "hello"; v: number; nick: string; passkey: string; room?: string; client?: string }
+  | {
+    type: "hello";
+    v: number;
+    nick: string;
+    passkey: string;
+    room?: string;
+    client?: string;
+    presence?: boolean;
+  }
   | { type: "send"; rid: string; text: string; action?: boolean }
   | { type: "private"; rid: string; to: string; text: string }
   | { type: "join"; room: string; rid?: string }
@@ -57,10 +79,32 @@ export type ClientMessage =
   | { type: "history"; before?: number; limit?: number; rid?: string }
   | { type: "ping"; rid?: string }
   | { type: "pong"; rid?: string }
-  | { type: "quit" };
+  | { type: "quit" }
+  | { type: "upload"; rid: string; name: string; size?: number; sha256?: string }
+  | { type: "upload_end"; rid: string; transfer: number; sha256: string }
+  | { type: "upload_cancel"; transfer: number }
+  | { type: "download"; rid: string; id: number; offset?: number }
+  | { type: "download_cancel"; transfer: number }
+  | { type: "files"; rid?: string; room?: string; limit?: number };
 
 /** Kinds of stored room events. */
-export type EventType = "message" | "action" | "private" | "notice";
+export type EventType = "message" | "action" | "private" | "notice" | "file";
+
+/** A shared file as it travels in `file` events and listings; its id is the event's id. */
+export interface FileInfo {
+  name: string;
+  size: number;
+  /** Lowercase hex SHA-256 of the whole file. */
+  sha256: string;
+}
+
+/** A row of a `file_list`. */
+export interface FileListing extends FileInfo {
+  id: number;
+  ts: string;
+  room: string;
+  from: string;
+}
 
 /** Kinds of `notice` events. */
 export type NoticeEvent = "join" | "leave" | "nick";
@@ -76,6 +120,8 @@ export interface ChatEvent {
   to?: string;
   event?: NoticeEvent;
   nick?: string;
+  /** For `file` events. */
+  file?: FileInfo;
   history?: true;
 }
 
@@ -116,13 +162,39 @@ export type ServerMessage =
   }
   | { type: "ping"; rid?: string }
   | { type: "pong"; rid?: string }
-  | { type: "error"; code: string; message: string; fatal: boolean; rid?: string }
-  | { type: "bye"; reason: "quit" | "shutdown"; message: string };
+  | {
+    type: "error";
+    code: string;
+    message: string;
+    fatal: boolean;
+    rid?: string;
+    transfer?: number;
+  }
+  | { type: "bye"; reason: "quit" | "shutdown"; message: string }
+  | { type: "upload_ready"; rid: string; transfer: number; offset: number }
+  | { type: "upload_done"; rid: string; transfer: number; id: number; file: FileInfo }
+  | {
+    type: "download_ready";
+    rid: string;
+    transfer: number;
+    id: number;
+    file: FileInfo;
+    offset: number;
+  }
+  | { type: "download_end"; transfer: number; error?: string }
+  | { type: "file_list"; files: FileListing[]; rid?: string };
 
 type Shape = Record<string, "string" | "number" | "boolean" | "string?" | "number?" | "boolean?">;
 
 const CLIENT_SHAPES: Record<ClientMessage["type"], Shape> = {
-  hello: { v: "number", nick: "string", passkey: "string", room: "string?", client: "string?" },
+  hello: {
+    v: "number",
+    nick: "string",
+    passkey: "string",
+    room: "string?",
+    client: "string?",
+    presence: "boolean?",
+  },
   send: { rid: "string", text: "string", action: "boolean?" },
   private: { rid: "string", to: "string", text: "string" },
   join: { room: "string", rid: "string?" },
@@ -134,6 +206,12 @@ const CLIENT_SHAPES: Record<ClientMessage["type"], Shape> = {
   ping: { rid: "string?" },
   pong: { rid: "string?" },
   quit: {},
+  upload: { rid: "string", name: "string", size: "number?", sha256: "string?" },
+  upload_end: { rid: "string", transfer: "number", sha256: "string" },
+  upload_cancel: { transfer: "number" },
+  download: { rid: "string", id: "number", offset: "number?" },
+  download_cancel: { transfer: "number" },
+  files: { rid: "string?", room: "string?", limit: "number?" },
 };
 
 const decoder = new TextDecoder("utf-8", { fatal: true });

@@ -10,3 +10,4 @@ export * from "./frame_decoder.ts";
 export * from "./messages.ts";
 export * from "./names.ts";
 export * from "./outbound.ts";
+export * from "./file_name.ts";

@@ -1,4 +1,4 @@
-import { encodeFrame, FrameType } from "./frame.ts";
+import { encodeChunkFrame, encodeFrame, FrameType } from "./frame.ts";
 import type { ClientMessage, ServerMessage } from "./messages.ts";
 
 const encoder = new TextEncoder();
@@ -47,3 +47,31 @@ export class OutboundMessage {
 export function encodeMessage(message: ClientMessage | ServerMessage): Uint8Array {
   return encodeFrame(FrameType.JSON, encoder.encode(JSON.stringify(message)));
 }
+
+/**
+ * A file chunk on its way out: `frame` is the complete `CHUNK` frame, built on first use.
+ *
+ * @example
+ * ```ts
+ * import { OutboundChunk } from "./outbound.ts";
+ * new OutboundChunk(7, new Uint8Array([1, 2])).frame.byteLength; // 11
+ * ```
+ */
+export class OutboundChunk {
+  readonly transfer: number;
+  readonly data: Uint8Array;
+  #frame: Uint8Array | undefined;
+
+  constructor(transfer: number, data: Uint8Array) {
+    this.transfer = transfer;
+    this.data = data;
+  }
+
+  /** The complete `CHUNK` frame. */
+  get frame(): Uint8Array {
+    return this.#frame ??= encodeChunkFrame(this.transfer, this.data);
+  }
+}
+
+/** Anything a connection can send. */
+export type Outbound = OutboundMessage | OutboundChunk;

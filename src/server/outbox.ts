@@ -1,4 +1,4 @@
-import type { OutboundMessage } from "../protocol/mod.ts";
+import type { Outbound } from "../protocol/mod.ts";
 import type { Peer } from "../chat/mod.ts";
 import type { Connection } from "../transport/mod.ts";
 
@@ -10,12 +10,13 @@ import type { Connection } from "../transport/mod.ts";
 export class Outbox implements Peer {
   readonly #connection: Connection;
   readonly #maxBytes: number;
-  #queue: OutboundMessage[] = [];
+  #queue: Outbound[] = [];
   #queuedBytes = 0;
   #writing = false;
   #closing = false;
   #closed = false;
-  readonly #drained: PromiseWithResolvers<void> = Promise.withResolvers();
+  readonly #done: PromiseWithResolvers<void> = Promise.withResolvers();
+  #waiters: (() => void)[] = [];
   /** Why the outbox closed the connection on its own, if it did. */
   overflowed = false;
 
@@ -29,7 +30,16 @@ export class Outbox implements Peer {
     return this.#closing || this.#closed;
   }
 
-  send(message: OutboundMessage): void {
+  get queuedBytes(): number {
+    return this.#queuedBytes;
+  }
+
+  drained(): Promise<void> {
+    if (this.#queuedBytes === 0 || this.#closed) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  send(message: Outbound): void {
     if (this.#closing || this.#closed) return;
     this.#queuedBytes += message.frame.byteLength;
     if (this.#queuedBytes > this.#maxBytes) {
@@ -54,7 +64,7 @@ export class Outbox implements Peer {
 
   /** Resolves once the connection is closed and nothing is left to write. */
   get done(): Promise<void> {
-    return this.#drained.promise;
+    return this.#done.promise;
   }
 
   async #flush(): Promise<void> {
@@ -62,8 +72,9 @@ export class Outbox implements Peer {
       while (this.#queue.length > 0 && !this.#closed) {
         const batch = this.#queue;
         this.#queue = [];
-        this.#queuedBytes = 0;
         await this.#connection.send(batch);
+        if (this.#closed) break;
+        for (const item of batch) this.#queuedBytes -= item.frame.byteLength;
       }
     } catch {
       this.#queue = [];
@@ -71,13 +82,22 @@ export class Outbox implements Peer {
     } finally {
       this.#writing = false;
     }
+    this.#wake();
     if (this.#closing) this.#finish();
+  }
+
+  #wake(): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const wake of waiters) wake();
   }
 
   #finish(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#connection.close();
-    this.#drained.resolve();
+    this.#queuedBytes = 0;
+    this.#wake();
+    this.#done.resolve();
   }
 }

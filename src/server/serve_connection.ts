@@ -1,4 +1,6 @@
 import {
+  decodeChunkPayload,
+  errorMessage,
   FrameType,
   OutboundMessage,
   parseJsonPayload,
@@ -22,19 +24,6 @@ export interface ServeConnectionOptions {
 }
 
 const PING = new OutboundMessage({ type: "ping" });
-
-function errorFrame(
-  error: ProtocolError,
-  options: { rid?: string; fatal: boolean },
-): OutboundMessage {
-  return new OutboundMessage({
-    type: "error",
-    code: error.code,
-    message: error.message,
-    fatal: options.fatal,
-    rid: options.rid,
-  });
-}
 
 /**
  * Runs one client connection to the end: decodes frames, hands messages to a
@@ -69,17 +58,25 @@ export async function serveConnection(
     for await (const frame of connection.frames()) {
       lastHeard = Date.now();
       if (frame instanceof ProtocolError) {
-        outbox.send(errorFrame(frame, { fatal: true }));
+        outbox.send(new OutboundMessage(errorMessage(frame, { fatal: true })));
         break;
       }
       let rid: string | undefined;
+      let transfer: number | undefined;
       try {
         if (frame.type === FrameType.JSON) {
           const object = parseJsonPayload(frame.payload);
           if (typeof object.rid === "string") rid = object.rid;
           await session.handle(toClientMessage(object));
         } else if (frame.type === FrameType.CHUNK) {
-          throw new ProtocolError("unsupported", "This server does not accept file chunks yet.");
+          let chunk: { transfer: number; data: Uint8Array };
+          try {
+            chunk = decodeChunkPayload(frame.payload);
+          } catch (error) {
+            throw new ProtocolError("bad_frame", (error as Error).message);
+          }
+          transfer = chunk.transfer;
+          await session.chunk(chunk.transfer, chunk.data);
         } else {
           throw new ProtocolError(
             "unknown_frame_type",
@@ -90,7 +87,7 @@ export async function serveConnection(
         const protocolError = error instanceof ProtocolError ? error : internalError(hub, error);
         // Before the handshake there is no conversation worth keeping open.
         const fatal = protocolError.fatal || !session.authenticated;
-        outbox.send(errorFrame(protocolError, { rid, fatal }));
+        outbox.send(new OutboundMessage(errorMessage(protocolError, { rid, transfer, fatal })));
         if (fatal) break;
       }
       if (outbox.closed) break;

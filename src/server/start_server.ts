@@ -1,9 +1,12 @@
 import { join } from "@std/path";
 import { Hub, PasskeyChecker } from "../chat/mod.ts";
-import { SqliteHistoryStore } from "../store/mod.ts";
+import { DiskBlobStore, SqliteHistoryStore } from "../store/mod.ts";
 import { TcpConnection } from "../transport/mod.ts";
 import { serveConnection } from "./serve_connection.ts";
 import { VERSION } from "../version.ts";
+
+/** How long an interrupted upload is kept for a retry to resume it. */
+export const RESUME_KEEP_MS = 60 * 60 * 1000;
 
 /** Settings of {@linkcode startServer}. */
 export interface ServerOptions {
@@ -17,6 +20,8 @@ export interface ServerOptions {
   historyLimit: number;
   /** Largest message text in UTF-8 bytes. */
   maxMessageBytes: number;
+  /** Largest shared file in bytes. */
+  maxFileBytes: number;
   /** Bound of each connection's outbound queue in bytes. */
   maxQueueBytes?: number;
   /** Receives log lines (without timestamps). */
@@ -45,15 +50,26 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const log = options.log ?? (() => {});
   const history = SqliteHistoryStore.open(join(options.dataDir, "chat.db"));
+  const blobs = await DiskBlobStore.open(join(options.dataDir, "files"));
+  const sweep = () =>
+    blobs.sweep(RESUME_KEEP_MS).then(
+      (count) => count > 0 && log(`removed ${count} interrupted uploads older than an hour`),
+      (error) => log(`could not clean interrupted uploads: ${error}`),
+    );
+  await sweep();
+  const sweeper = setInterval(sweep, RESUME_KEEP_MS / 6);
   let listener: Deno.TcpListener;
   try {
     listener = Deno.listen({ hostname: options.hostname, port: options.port });
   } catch (error) {
+    clearInterval(sweeper);
     await history.close();
     throw error;
   }
   const hub = new Hub({
     history,
+    blobs,
+    maxFileBytes: options.maxFileBytes,
     passkey: await PasskeyChecker.create(options.passkey),
     historyLimit: options.historyLimit,
     maxMessageBytes: options.maxMessageBytes,
@@ -89,6 +105,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         await accepting;
         for (const connection of connections) connection.close();
         await Promise.allSettled([...tasks]);
+        clearInterval(sweeper);
         await history.close();
       })();
       return closing;

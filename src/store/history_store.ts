@@ -1,4 +1,9 @@
-import type { EventType, NoticeEvent } from "../protocol/mod.ts";
+import type { EventType, FileInfo, NoticeEvent } from "../protocol/mod.ts";
+
+/** A stored file: what clients see, plus the key of its bytes in the blob store. */
+export interface StoredFile extends FileInfo {
+  blob: string;
+}
 
 /** A room event to be stored. `ts` is milliseconds since the Unix epoch. */
 export interface NewEvent {
@@ -15,6 +20,8 @@ export interface NewEvent {
   nick?: string;
   /** The client's idempotency key (`rid` of `send` / `private`). Unique across the store. */
   clientId?: string;
+  /** For `file` events: the file shared. The event's id is the file's id. */
+  file?: StoredFile;
 }
 
 /** A stored event with its server-assigned id (increasing, never reused). */
@@ -54,6 +61,10 @@ export interface HistoryStore {
   page(room: string, options: PageOptions): Promise<StoredEvent[]>;
   /** How many events are stored, in all rooms. */
   count(): Promise<number>;
+  /** The `file` event with this id, if there is one. */
+  file(id: number): Promise<StoredEvent | undefined>;
+  /** The newest `limit` `file` events, of one room or of all, oldest first. */
+  files(options: { room?: string; limit: number }): Promise<StoredEvent[]>;
   /** Flushes and releases the store. */
   close(): Promise<void>;
 }

@@ -5,6 +5,7 @@ import type {
   PageOptions,
   StoredEvent,
 } from "./history_store.ts";
+import { assertLimit, copyEvent, fileTypeProblem } from "./_events.ts";
 
 /**
  * A {@linkcode HistoryStore} that keeps events in memory, for tests and for wiring the seam
@@ -37,15 +38,19 @@ export class MemoryHistoryStore implements HistoryStore {
   append(event: NewEvent): Promise<AppendResult> {
     return settle(() => {
       this.#assertOpen();
+      const problem = fileTypeProblem(event);
+      if (problem !== undefined) throw problem;
       const existing = event.clientId === undefined
         ? undefined
         : this.#byClientId.get(event.clientId);
-      if (existing !== undefined) return { event: { ...existing }, created: false };
+      if (existing !== undefined) {
+        return { event: copyEvent(existing, existing.id), created: false };
+      }
       const lastId = this.#events.at(-1)?.id ?? 0;
-      const stored = toStoredEvent(event, lastId + 1);
+      const stored = copyEvent(event, lastId + 1);
       this.#events.push(stored);
       if (stored.clientId !== undefined) this.#byClientId.set(stored.clientId, stored);
-      return { event: { ...stored }, created: true };
+      return { event: copyEvent(stored, stored.id), created: true };
     });
   }
 
@@ -58,8 +63,28 @@ export class MemoryHistoryStore implements HistoryStore {
       const matching = this.#events.filter((event) =>
         event.room === room && event.type !== "private" && event.id < before
       );
-      const newest = options.limit === 0 ? [] : matching.slice(-options.limit);
-      return newest.map((event) => ({ ...event }));
+      return newest(matching, options.limit);
+    });
+  }
+
+  /** The `file` event with this id, or `undefined` when the id is not a stored file. */
+  file(id: number): Promise<StoredEvent | undefined> {
+    return settle(() => {
+      this.#assertOpen();
+      const event = this.#events.find((stored) => stored.id === id);
+      return event?.type === "file" ? copyEvent(event, event.id) : undefined;
+    });
+  }
+
+  /** The newest `limit` `file` events, of `room` or of every room, oldest first. */
+  files(options: { room?: string; limit: number }): Promise<StoredEvent[]> {
+    return settle(() => {
+      this.#assertOpen();
+      assertLimit(options.limit);
+      const matching = this.#events.filter((event) =>
+        event.type === "file" && (options.room === undefined || event.room === options.room)
+      );
+      return newest(matching, options.limit);
     });
   }
 
@@ -91,25 +116,8 @@ function settle<T>(fn: () => T): Promise<T> {
   }
 }
 
-function assertLimit(limit: number): void {
-  if (!Number.isSafeInteger(limit) || limit < 0) {
-    throw new RangeError(`Page limit ${limit} is not a non-negative integer`);
-  }
-}
-
-/** Copies only the fields that are set, so stored events compare equal to SQLite's. */
-function toStoredEvent(event: NewEvent, id: number): StoredEvent {
-  const stored: StoredEvent = {
-    id,
-    type: event.type,
-    room: event.room,
-    from: event.from,
-    text: event.text,
-    ts: event.ts,
-  };
-  if (event.to !== undefined) stored.to = event.to;
-  if (event.event !== undefined) stored.event = event.event;
-  if (event.nick !== undefined) stored.nick = event.nick;
-  if (event.clientId !== undefined) stored.clientId = event.clientId;
-  return stored;
+/** Copies of the last `limit` events. */
+function newest(events: StoredEvent[], limit: number): StoredEvent[] {
+  const last = limit === 0 ? [] : events.slice(-limit);
+  return last.map((event) => copyEvent(event, event.id));
 }

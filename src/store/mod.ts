@@ -1,6 +1,7 @@
 /**
- * Room history storage: the {@linkcode HistoryStore} interface, an in-memory store for tests
- * and a durable SQLite store.
+ * Storage: room history behind the {@linkcode HistoryStore} interface (in memory for tests,
+ * durable in SQLite) and the bytes of shared files behind the {@linkcode BlobStore} interface
+ * (in memory for tests, durable in a folder).
  *
  * @example Open a durable store
  * ```ts
@@ -14,7 +15,10 @@
  *
  * @module
  */
+export * from "./blob_store.ts";
+export * from "./disk_blob_store.ts";
 export * from "./history_store.ts";
+export * from "./memory_blob_store.ts";
 export * from "./memory_history_store.ts";
 export * from "./sqlite_history_store.ts";
 export * from "./store_version_error.ts";

@@ -8,11 +8,16 @@ import type {
 } from "./history_store.ts";
 import type { EventType, NoticeEvent } from "../protocol/mod.ts";
 import { StoreVersionError } from "./store_version_error.ts";
+import { assertLimit, copyEvent, fileTypeProblem } from "./_events.ts";
 
 /** The storage version this code writes. Append-only: a change of schema adds a migration. */
-const STORAGE_VERSION = 1;
+const STORAGE_VERSION = 2;
 
-const SCHEMA = `
+/**
+ * The schema of storage version 1, never edited. A new file is created at version 1 and then
+ * upgraded by {@linkcode MIGRATIONS} like any old file, so every file takes the same path.
+ */
+const SCHEMA_V1 = `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   CREATE TABLE events (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -27,14 +32,25 @@ const SCHEMA = `
     client_id TEXT UNIQUE
   );
   CREATE INDEX events_room_id ON events (room, id);
-  INSERT INTO meta (key, value) VALUES ('schema_version', '${STORAGE_VERSION}');
+  INSERT INTO meta (key, value) VALUES ('schema_version', '1');
 `;
 
 /**
  * SQL that upgrades storage version `n` to `n + 1`, keyed by `n`. Append-only, never edited:
  * a user's file may be at any older version.
  */
-const MIGRATIONS: Readonly<Record<number, string>> = {};
+const MIGRATIONS: Readonly<Record<number, string>> = {
+  // Version 2: shared files. The file columns are set on `file` events only; the indexes serve
+  // the file listing of one room and of all rooms (an index on `type` also holds the id).
+  1: `
+    ALTER TABLE events ADD COLUMN file_name TEXT;
+    ALTER TABLE events ADD COLUMN file_size INTEGER;
+    ALTER TABLE events ADD COLUMN file_sha256 TEXT;
+    ALTER TABLE events ADD COLUMN file_blob TEXT;
+    CREATE INDEX events_type_room_id ON events (type, room, id);
+    CREATE INDEX events_type_id ON events (type, id);
+  `,
+};
 
 /**
  * Free-text columns are read as BLOBs and decoded here, because the `node:sqlite` binding cuts
@@ -42,7 +58,8 @@ const MIGRATIONS: Readonly<Record<number, string>> = {};
  */
 const COLUMNS = `id, ts, type, event, CAST(room AS BLOB) AS room, CAST(sender AS BLOB) AS sender,
   CAST(recipient AS BLOB) AS recipient, CAST(text AS BLOB) AS text, CAST(nick AS BLOB) AS nick,
-  CAST(client_id AS BLOB) AS client_id`;
+  CAST(client_id AS BLOB) AS client_id, CAST(file_name AS BLOB) AS file_name, file_size,
+  file_sha256, file_blob`;
 
 /** SQLite's result code for a file that is not a database. */
 const SQLITE_NOTADB = 26;
@@ -86,6 +103,9 @@ export class SqliteHistoryStore implements HistoryStore {
   #findByClientId: StatementSync;
   #page: StatementSync;
   #count: StatementSync;
+  #file: StatementSync;
+  #filesInRoom: StatementSync;
+  #filesInAllRooms: StatementSync;
   #queue: PendingAppend[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
@@ -93,8 +113,9 @@ export class SqliteHistoryStore implements HistoryStore {
   private constructor(db: DatabaseSync) {
     this.#db = db;
     this.#insert = db.prepare(
-      `INSERT INTO events (ts, room, type, sender, recipient, text, event, nick, client_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO events (ts, room, type, sender, recipient, text, event, nick, client_id,
+         file_name, file_size, file_sha256, file_blob)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#findByClientId = db.prepare(`SELECT ${COLUMNS} FROM events WHERE client_id = ?`);
     this.#page = db.prepare(
@@ -104,6 +125,17 @@ export class SqliteHistoryStore implements HistoryStore {
        ) ORDER BY id`,
     );
     this.#count = db.prepare("SELECT COUNT(*) AS n FROM events");
+    this.#file = db.prepare(`SELECT ${COLUMNS} FROM events WHERE id = ? AND type = 'file'`);
+    this.#filesInRoom = db.prepare(
+      `SELECT ${COLUMNS} FROM (
+         SELECT * FROM events WHERE type = 'file' AND room = ? ORDER BY id DESC LIMIT ?
+       ) ORDER BY id`,
+    );
+    this.#filesInAllRooms = db.prepare(
+      `SELECT ${COLUMNS} FROM (
+         SELECT * FROM events WHERE type = 'file' ORDER BY id DESC LIMIT ?
+       ) ORDER BY id`,
+    );
   }
 
   /**
@@ -132,6 +164,9 @@ export class SqliteHistoryStore implements HistoryStore {
   /** Queues the event for the next group commit; resolves once it is committed. */
   append(event: NewEvent): Promise<AppendResult> {
     if (this.#closed) return Promise.reject(closedError());
+    // Checked here rather than in the batch, so that a bad event fails alone.
+    const problem = fileTypeProblem(event);
+    if (problem !== undefined) return Promise.reject(problem);
     const { promise, resolve, reject } = Promise.withResolvers<AppendResult>();
     this.#queue.push({ event, resolve, reject });
     // A timer rather than a microtask, so that appends from connections served in the same
@@ -152,6 +187,26 @@ export class SqliteHistoryStore implements HistoryStore {
   /** How many events are stored, private ones included. */
   count(): Promise<number> {
     return this.#read(() => Number(this.#count.get()?.n ?? 0));
+  }
+
+  /** The `file` event with this id, or `undefined` when the id is not a stored file. */
+  file(id: number): Promise<StoredEvent | undefined> {
+    return this.#read(() => {
+      if (!Number.isSafeInteger(id)) return undefined;
+      const row = this.#file.get(id);
+      return row === undefined ? undefined : toStoredEvent(row);
+    });
+  }
+
+  /** The newest `limit` `file` events, of `room` or of every room, oldest first. */
+  files(options: { room?: string; limit: number }): Promise<StoredEvent[]> {
+    return this.#read(() => {
+      assertLimit(options.limit);
+      const rows = options.room === undefined
+        ? this.#filesInAllRooms.all(options.limit)
+        : this.#filesInRoom.all(options.room, options.limit);
+      return rows.map(toStoredEvent);
+    });
   }
 
   /** Commits pending appends, then closes the database. Calling it again does nothing. */
@@ -223,6 +278,10 @@ export class SqliteHistoryStore implements HistoryStore {
       event.event ?? null,
       event.nick ?? null,
       event.clientId ?? null,
+      event.file?.name ?? null,
+      event.file?.size ?? null,
+      event.file?.sha256 ?? null,
+      event.file?.blob ?? null,
     );
     return { event: copyEvent(event, Number(lastInsertRowid)), created: true };
   }
@@ -244,7 +303,8 @@ function prepareSchema(db: DatabaseSync, path: string): void {
   try {
     const version = readStorageVersion(db, path);
     if (version === undefined) {
-      db.exec(SCHEMA);
+      db.exec(SCHEMA_V1);
+      migrate(db, 1);
     } else if (version > STORAGE_VERSION) {
       throw new StoreVersionError({ path, version, supportedVersion: STORAGE_VERSION });
     } else if (version < STORAGE_VERSION) {
@@ -307,12 +367,6 @@ function closedError(): Error {
   return new Error("The history store is closed");
 }
 
-function assertLimit(limit: number): void {
-  if (!Number.isSafeInteger(limit) || limit < 0) {
-    throw new RangeError(`Page limit ${limit} is not a non-negative integer`);
-  }
-}
-
 function readText(value: unknown): string {
   return value instanceof Uint8Array ? decoder.decode(value) : String(value);
 }
@@ -330,22 +384,13 @@ function toStoredEvent(row: Record<string, unknown>): StoredEvent {
   if (row.event !== null) event.event = String(row.event) as NoticeEvent;
   if (row.nick !== null) event.nick = readText(row.nick);
   if (row.client_id !== null) event.clientId = readText(row.client_id);
+  if (row.file_name !== null) {
+    event.file = {
+      name: readText(row.file_name),
+      size: Number(row.file_size),
+      sha256: String(row.file_sha256),
+      blob: String(row.file_blob),
+    };
+  }
   return event;
-}
-
-/** Copies only the fields that are set, as {@linkcode toStoredEvent} reads them back. */
-function copyEvent(event: NewEvent, id: number): StoredEvent {
-  const stored: StoredEvent = {
-    id,
-    type: event.type,
-    room: event.room,
-    from: event.from,
-    text: event.text,
-    ts: event.ts,
-  };
-  if (event.to !== undefined) stored.to = event.to;
-  if (event.event !== undefined) stored.event = event.event;
-  if (event.nick !== undefined) stored.nick = event.nick;
-  if (event.clientId !== undefined) stored.clientId = event.clientId;
-  return stored;
 }

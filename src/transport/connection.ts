@@ -1,4 +1,4 @@
-import type { DecodeResult, OutboundMessage } from "../protocol/mod.ts";
+import type { DecodeResult, Outbound } from "../protocol/mod.ts";
 
 /**
  * A message-oriented connection, whatever carries it (TCP now, WebSocket later), so the server
@@ -12,8 +12,11 @@ export interface Connection {
    * payload is only valid until the next frame is requested.
    */
   frames(): AsyncIterable<DecodeResult>;
-  /** Writes messages in order, as few writes as possible; rejects if the connection failed. */
-  send(messages: readonly OutboundMessage[]): Promise<void>;
+  /**
+   * Writes messages and chunks in order, in as few writes as possible. Calls may overlap: their
+   * bytes are never interleaved. Rejects if the connection failed.
+   */
+  send(items: readonly Outbound[]): Promise<void>;
   /** Closes the connection; pending reads end. Safe to call twice. */
   close(): void;
 }

@@ -1,4 +1,4 @@
-import { type DecodeResult, FrameDecoder, type OutboundMessage } from "../protocol/mod.ts";
+import { type DecodeResult, FrameDecoder, type Outbound } from "../protocol/mod.ts";
 import type { Connection } from "./connection.ts";
 
 const READ_BUFFER_BYTES = 16 * 1024;
@@ -16,6 +16,8 @@ export class TcpConnection implements Connection {
   readonly remote: string;
   readonly #conn: Deno.Conn;
   #closed = false;
+  /** The write in progress; the next waits for it, so frames never interleave. */
+  #writing: Promise<void> = Promise.resolve();
 
   constructor(conn: Deno.Conn) {
     this.#conn = conn;
@@ -41,20 +43,26 @@ export class TcpConnection implements Connection {
     }
   }
 
-  async send(messages: readonly OutboundMessage[]): Promise<void> {
+  send(items: readonly Outbound[]): Promise<void> {
     let bytes: Uint8Array;
-    if (messages.length === 1) {
-      bytes = messages[0].frame;
+    if (items.length === 1) {
+      bytes = items[0].frame;
     } else {
       let total = 0;
-      for (const message of messages) total += message.frame.byteLength;
+      for (const item of items) total += item.frame.byteLength;
       bytes = new Uint8Array(total);
       let offset = 0;
-      for (const message of messages) {
-        bytes.set(message.frame, offset);
-        offset += message.frame.byteLength;
+      for (const item of items) {
+        bytes.set(item.frame, offset);
+        offset += item.frame.byteLength;
       }
     }
+    const written = this.#writing.then(() => this.#writeAll(bytes));
+    this.#writing = written.catch(() => {});
+    return written;
+  }
+
+  async #writeAll(bytes: Uint8Array): Promise<void> {
     let written = 0;
     while (written < bytes.byteLength) {
       written += await this.#conn.write(bytes.subarray(written));

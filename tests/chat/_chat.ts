@@ -2,7 +2,9 @@ import { Hub, PasskeyChecker, Session } from "../../src/chat/mod.ts";
 import type { ClientMessage, ServerMessage } from "../../src/protocol/mod.ts";
 import {
   type AppendResult,
+  type BlobStore,
   type HistoryStore,
+  MemoryBlobStore,
   MemoryHistoryStore,
   type NewEvent,
   type PageOptions,
@@ -48,6 +50,8 @@ export interface TestChatOptions {
   historyLimit?: number;
   maxMessageBytes?: number;
   now?: () => number;
+  blobs?: BlobStore;
+  maxFileBytes?: number;
 }
 
 /** Builds a hub with a {@linkcode MemoryHistoryStore} and the passkey {@linkcode PASSKEY}. */
@@ -55,6 +59,8 @@ export async function startChat(options: TestChatOptions = {}): Promise<TestChat
   const history = options.history ?? new MemoryHistoryStore();
   const hub = new Hub({
     history,
+    blobs: options.blobs ?? new MemoryBlobStore(),
+    maxFileBytes: options.maxFileBytes ?? 1024 * 1024,
     passkey: await PasskeyChecker.create(PASSKEY),
     historyLimit: options.historyLimit ?? 50,
     maxMessageBytes: options.maxMessageBytes ?? 4096,
@@ -130,6 +136,14 @@ export class GatedHistoryStore implements HistoryStore {
 
   count(): Promise<number> {
     return this.#inner.count();
+  }
+
+  file(id: number): Promise<StoredEvent | undefined> {
+    return this.#inner.file(id);
+  }
+
+  files(options: { room?: string; limit: number }): Promise<StoredEvent[]> {
+    return this.#inner.files(options);
   }
 
   close(): Promise<void> {

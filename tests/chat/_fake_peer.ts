@@ -1,5 +1,10 @@
 import type { Peer } from "../../src/chat/mod.ts";
-import type { OutboundMessage, ServerMessage } from "../../src/protocol/mod.ts";
+import {
+  type Outbound,
+  OutboundChunk,
+  type OutboundMessage,
+  type ServerMessage,
+} from "../../src/protocol/mod.ts";
 
 /**
  * A {@linkcode Peer} without a connection: it records every message a session or the hub
@@ -18,12 +23,24 @@ export class FakePeer implements Peer {
   readonly messages: ServerMessage[] = [];
   /** The `OutboundMessage` objects themselves, to check that a broadcast is shared. */
   readonly outbound: OutboundMessage[] = [];
+  /** File chunks sent, in order. */
+  readonly chunks: OutboundChunk[] = [];
   /** Whether `close()` was called. */
   closed = false;
+  /** A fake peer writes at once: nothing is ever queued. */
+  readonly queuedBytes = 0;
 
-  send(message: OutboundMessage): void {
-    this.messages.push(message.message as ServerMessage);
-    this.outbound.push(message);
+  send(item: Outbound): void {
+    if (item instanceof OutboundChunk) {
+      this.chunks.push(item);
+      return;
+    }
+    this.messages.push(item.message as ServerMessage);
+    this.outbound.push(item);
+  }
+
+  drained(): Promise<void> {
+    return Promise.resolve();
   }
 
   close(): void {

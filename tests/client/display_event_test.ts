@@ -10,7 +10,56 @@ function asJson(message: ServerMessage): unknown {
   return event === undefined ? undefined : JSON.parse(JSON.stringify(event));
 }
 
+const FILE = { name: "report.pdf", size: 1_200_000, sha256: "ab".repeat(32) };
+
 const MAPPINGS: { message: ServerMessage; event: object }[] = [
+  {
+    message: {
+      type: "file",
+      id: 12,
+      ts: TS,
+      room: "lobby",
+      from: "ana",
+      text: "ana shared report.pdf (1.2 MB)",
+      file: FILE,
+    },
+    event: {
+      type: "file",
+      id: 12,
+      ts: TS,
+      room: "lobby",
+      from: "ana",
+      text: "ana shared report.pdf (1.2 MB) — /get 12",
+      file: FILE,
+    },
+  },
+  {
+    message: { type: "upload_done", rid: "u2", transfer: 1, id: 12, file: FILE },
+    event: {
+      type: "system",
+      event: "shared",
+      id: 12,
+      file: FILE,
+      text: "You shared report.pdf (1.2 MB) — /get 12",
+    },
+  },
+  {
+    message: { type: "file_list", files: [] },
+    event: { type: "system", event: "files", files: [], text: "No files have been shared yet." },
+  },
+  {
+    message: {
+      type: "file_list",
+      rid: "f1",
+      files: [{ id: 12, ts: TS, room: "lobby", from: "ana", ...FILE }],
+    },
+    event: {
+      type: "system",
+      event: "files",
+      files: [{ id: 12, ts: TS, room: "lobby", from: "ana", ...FILE }],
+      text: "Files: 12 report.pdf (1.2 MB, ana). /get ID to fetch one.",
+    },
+  },
   {
     message: { type: "message", id: 44, ts: TS, room: "lobby", from: "bob", text: "hello!" },
     event: { type: "message", id: 44, ts: TS, room: "lobby", from: "bob", text: "hello!" },
@@ -234,8 +283,11 @@ Deno.test("toDisplayEvent() formats uptime in seconds, minutes or hours", () => 
   }
 });
 
-Deno.test("toDisplayEvent() shows nothing for ping, pong and ack", () => {
+Deno.test("toDisplayEvent() shows nothing for ping, pong, ack and transfer plumbing", () => {
   const chatter: ServerMessage[] = [
+    { type: "upload_ready", rid: "u1", transfer: 1, offset: 0 },
+    { type: "download_ready", rid: "d1", transfer: 2, id: 12, file: FILE, offset: 0 },
+    { type: "download_end", transfer: 2 },
     { type: "ping" },
     { type: "ping", rid: "p1" },
     { type: "pong" },
@@ -248,6 +300,7 @@ Deno.test("toDisplayEvent() shows nothing for ping, pong and ack", () => {
 });
 
 Deno.test("toDisplayEvent() is tested with every server message type", () => {
-  const covered = new Set([...MAPPINGS.map(({ message }) => message.type), "ping", "pong", "ack"]);
+  const plumbing = ["ping", "pong", "ack", "upload_ready", "download_ready", "download_end"];
+  const covered = new Set([...MAPPINGS.map(({ message }) => message.type), ...plumbing]);
   assertEquals(SERVER_MESSAGE_TYPES.filter((type) => !covered.has(type)), []);
 });

@@ -30,7 +30,14 @@ function assertProtocolError(fn: () => unknown, code: ErrorCode, label: string):
 
 /** The fields of each client message as PROTOCOL.md section 3.1 lists them; `?` is optional. */
 const CLIENT_FIELDS: Record<string, Record<string, `${Kind}${"" | "?"}`>> = {
-  hello: { v: "number", nick: "string", passkey: "string", room: "string?", client: "string?" },
+  hello: {
+    v: "number",
+    nick: "string",
+    passkey: "string",
+    room: "string?",
+    client: "string?",
+    presence: "boolean?",
+  },
   send: { rid: "string", text: "string", action: "boolean?" },
   private: { rid: "string", to: "string", text: "string" },
   join: { room: "string", rid: "string?" },
@@ -42,6 +49,12 @@ const CLIENT_FIELDS: Record<string, Record<string, `${Kind}${"" | "?"}`>> = {
   ping: { rid: "string?" },
   pong: { rid: "string?" },
   quit: {},
+  upload: { rid: "string", name: "string", size: "number?", sha256: "string?" },
+  upload_end: { rid: "string", transfer: "number", sha256: "string" },
+  upload_cancel: { transfer: "number" },
+  download: { rid: "string", id: "number", offset: "number?" },
+  download_cancel: { transfer: "number" },
+  files: { rid: "string?", room: "string?", limit: "number?" },
 };
 
 const SAMPLE_VALUES: Record<Kind, unknown> = { string: "x1", number: 7, boolean: true };

@@ -178,6 +178,63 @@ export function historyStoreContract(
     assertEquals(await store.count(), 50);
   });
 
+  test("append() stores a file event with its file and page() includes it", async (store) => {
+    const before = await store.append(message("lobby", "look"));
+    const shared = await store.append(fileEvent("lobby", "report 🙂.pdf"));
+    assertEquals(shared.created, true);
+    assertEquals(shared.event, { ...fileEvent("lobby", "report 🙂.pdf"), id: shared.event.id });
+    assertEquals(await store.page("lobby", { limit: 10 }), [before.event, shared.event]);
+    assertEquals(await store.file(shared.event.id), shared.event);
+  });
+
+  test("append() round-trips a file name with NUL and a size above 4 GiB", async (store) => {
+    const event = fileEvent("lobby", "a\u0000b.txt");
+    event.file!.size = 2 ** 40 + 3;
+    const { event: stored } = await store.append(event);
+    assertEquals(await store.file(stored.id), { ...event, id: stored.id });
+  });
+
+  test("append() rejects a file event without a file and a file on another type", async (store) => {
+    const { file: _file, ...withoutFile } = fileEvent("lobby", "a.txt");
+    await assertRejects(() => store.append(withoutFile), TypeError, '"file" needs its file');
+    const withFile = { ...message("lobby", "hi"), file: fileEvent("lobby", "a.txt").file };
+    await assertRejects(() => store.append(withFile), TypeError, '"message" cannot carry a file');
+    assertEquals(await store.count(), 0);
+  });
+
+  test("file() returns only file events", async (store) => {
+    const text = await store.append(message("lobby", "not a file"));
+    const shared = await store.append(fileEvent("lobby", "a.txt"));
+    assertEquals(await store.file(text.event.id), undefined);
+    assertEquals(await store.file(shared.event.id + 1), undefined);
+    assertEquals(await store.file(0), undefined);
+    assertEquals(await store.file(1.5), undefined);
+    assertEquals((await store.file(shared.event.id))?.file?.name, "a.txt");
+  });
+
+  test("files() returns the newest file events of one room, oldest first", async (store) => {
+    for (let i = 0; i < 5; i++) {
+      await store.append(fileEvent("lobby", `l${i}`));
+      await store.append(message("lobby", `m${i}`));
+      await store.append(fileEvent("games", `g${i}`));
+    }
+    assertEquals(names(await store.files({ room: "lobby", limit: 3 })), ["l2", "l3", "l4"]);
+    assertEquals(names(await store.files({ room: "games", limit: 10 })).length, 5);
+    assertEquals(await store.files({ room: "empty", limit: 10 }), []);
+    assertEquals(await store.files({ room: "lobby", limit: 0 }), []);
+  });
+
+  test("files() without a room returns the newest file events of every room", async (store) => {
+    await store.append(fileEvent("lobby", "l0"));
+    await store.append(fileEvent("games", "g0"));
+    await store.append(message("lobby", "m0"));
+    await store.append(fileEvent("lobby", "l1"));
+    await store.append(fileEvent("games", "g1"));
+    assertEquals(names(await store.files({ limit: 3 })), ["g0", "l1", "g1"]);
+    assertEquals(names(await store.files({ limit: 10 })), ["l0", "g0", "l1", "g1"]);
+    await assertRejects(() => store.files({ limit: -1 }), RangeError, "Page limit");
+  });
+
   test("close() commits pending appends and can be called twice", async (store) => {
     const pending = store.append(message("lobby", "last words"));
     await store.close();
@@ -190,11 +247,29 @@ export function historyStoreContract(
     await assertRejects(() => store.append(message("lobby", "late")), Error, "closed");
     await assertRejects(() => store.page("lobby", { limit: 1 }), Error, "closed");
     await assertRejects(() => store.count(), Error, "closed");
+    await assertRejects(() => store.file(1), Error, "closed");
+    await assertRejects(() => store.files({ limit: 1 }), Error, "closed");
   });
 }
 
 function message(room: string, text: string): NewEvent {
   return { type: "message", room, from: "ada", text, ts: 1_700_000_000_000 };
+}
+
+function fileEvent(room: string, name: string): NewEvent {
+  const sha256 = "ab".repeat(32);
+  return {
+    type: "file",
+    room,
+    from: "ada",
+    text: `ada shared ${name}`,
+    ts: 1_700_000_000_000,
+    file: { name, size: 1234, sha256, blob: sha256 },
+  };
+}
+
+function names(events: StoredEvent[]): string[] {
+  return events.map((event) => event.file!.name);
 }
 
 function texts(events: StoredEvent[]): string[] {

@@ -35,16 +35,46 @@ function withRawDatabase<T>(path: string, fn: (db: DatabaseSync) => T): T {
   }
 }
 
+/** The schema a chat of storage version 1 wrote, copied here so that it can never change. */
+const SCHEMA_V1 = `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    ts INTEGER NOT NULL,
+    room TEXT NOT NULL,
+    type TEXT NOT NULL,
+    sender TEXT NOT NULL,
+    recipient TEXT,
+    text TEXT NOT NULL,
+    event TEXT,
+    nick TEXT,
+    client_id TEXT UNIQUE
+  );
+  CREATE INDEX events_room_id ON events (room, id);
+  INSERT INTO meta (key, value) VALUES ('schema_version', '1');
+`;
+
+/** Writes a version 1 file holding one message, as chat 1 would have left it. */
+function writeVersion1File(path: string): void {
+  withRawDatabase(path, (db) => {
+    db.exec(SCHEMA_V1);
+    db.prepare(
+      `INSERT INTO events (ts, room, type, sender, text, client_id)
+       VALUES (1700000000000, 'lobby', 'message', 'ada', 'from version 1', 'rid-old')`,
+    ).run();
+  });
+}
+
 function message(text: string): NewEvent {
   return { type: "message", room: "lobby", from: "ada", text, ts: 1_700_000_000_000 };
 }
 
-Deno.test("SqliteHistoryStore: open() creates storage version 1 in WAL mode", async () => {
+Deno.test("SqliteHistoryStore: open() creates storage version 2 in WAL mode", async () => {
   await withDatabasePath(async (path) => {
     await SqliteHistoryStore.open(path).close();
     withRawDatabase(path, (db) => {
       const meta = db.prepare("SELECT key, value FROM meta").all();
-      assertEquals(meta.map((row) => ({ ...row })), [{ key: "schema_version", value: "1" }]);
+      assertEquals(meta.map((row) => ({ ...row })), [{ key: "schema_version", value: "2" }]);
       assertEquals(db.prepare("PRAGMA journal_mode").get()?.journal_mode, "wal");
     });
   });
@@ -119,9 +149,9 @@ Deno.test("SqliteHistoryStore: open() refuses a newer storage version with Store
     assertEquals(
       error.message,
       `The data in ${path} uses storage version 99 but this chat understands only up to ` +
-        `version 1; upgrade chat or use another --data-dir.`,
+        `version 2; upgrade chat or use another --data-dir.`,
     );
-    assertEquals([error.version, error.supportedVersion, error.path], [99, 1, path]);
+    assertEquals([error.version, error.supportedVersion, error.path], [99, 2, path]);
     const kept = withRawDatabase(path, (db) => db.prepare("SELECT value FROM meta").get()?.value);
     assertEquals(kept, "99");
   });
@@ -155,5 +185,48 @@ Deno.test("SqliteHistoryStore: open() names the path when its folder does not ex
   await withDatabasePath((path) => {
     const missing = `${path}/missing/chat.db`;
     assertThrows(() => SqliteHistoryStore.open(missing), Error, `database ${missing}`);
+  });
+});
+
+Deno.test("SqliteHistoryStore: open() upgrades a version 1 file and keeps its events", async () => {
+  await withDatabasePath(async (path) => {
+    writeVersion1File(path);
+    const store = SqliteHistoryStore.open(path);
+    try {
+      const old = { ...message("from version 1"), clientId: "rid-old" };
+      assertEquals(await store.page("lobby", { limit: 10 }), [{ ...old, id: 1 }]);
+      assertEquals(await store.append(old), { event: { ...old, id: 1 }, created: false });
+      const sha256 = "cd".repeat(32);
+      const file = { name: "notes.txt", size: 5, sha256, blob: sha256 };
+      const shared = await store.append({ ...message("ada shared notes.txt"), type: "file", file });
+      assertEquals(shared.event.id, 2);
+      assertEquals(await store.file(2), shared.event);
+      assertEquals(await store.files({ room: "lobby", limit: 10 }), [shared.event]);
+    } finally {
+      await store.close();
+    }
+    const version = withRawDatabase(path, (db) => db.prepare("SELECT value FROM meta").get());
+    assertEquals(version?.value, "2");
+    const reopened = SqliteHistoryStore.open(path);
+    try {
+      assertEquals(await reopened.count(), 2);
+    } finally {
+      await reopened.close();
+    }
+  });
+});
+
+Deno.test("SqliteHistoryStore: a failed upgrade leaves the file at version 1", async () => {
+  await withDatabasePath((path) => {
+    writeVersion1File(path);
+    // A column the upgrade adds already exists, so the upgrade fails half way through.
+    withRawDatabase(path, (db) => db.exec("ALTER TABLE events ADD COLUMN file_blob TEXT"));
+    assertThrows(() => SqliteHistoryStore.open(path), Error, "file_blob");
+    withRawDatabase(path, (db) => {
+      assertEquals(db.prepare("SELECT value FROM meta").get()?.value, "1");
+      const columns = db.prepare("PRAGMA table_info(events)").all().map((row) => row.name);
+      assertEquals(columns.includes("file_name"), false);
+      assertEquals(db.prepare("SELECT COUNT(*) AS n FROM events").get()?.n, 1);
+    });
   });
 });

@@ -1,0 +1,299 @@
+import { format as formatBytes } from "@std/fmt/bytes";
+import {
+  CHUNK_BYTES,
+  type ClientMessage,
+  MAX_HISTORY_PAGE,
+  normalizeRoom,
+  OutboundChunk,
+  OutboundMessage,
+  ProtocolError,
+  sanitizeFileName,
+  type ServerMessage,
+} from "../protocol/mod.ts";
+import type { StoredEvent } from "../store/history_store.ts";
+import {
+  BlobBusyError,
+  ChecksumError,
+  StorageError,
+  type UploadSink,
+} from "../store/blob_store.ts";
+import type { Hub, Member } from "./hub.ts";
+import type { Peer } from "./peer.ts";
+
+/** A download's sender stops filling the queue past this, and waits for it to drain. */
+const HIGH_WATER_BYTES = 1024 * 1024;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+interface Upload {
+  sink: UploadSink;
+  name: string;
+  size: number | undefined;
+  room: string;
+  resumable: boolean;
+}
+
+type Request<T extends ClientMessage["type"]> = Extract<ClientMessage, { type: T }>;
+
+/**
+ * One session's file transfers: uploads arrive as `CHUNK` frames and are hashed and stored
+ * as they come; downloads are read from the blob store a chunk at a time and sent only as fast
+ * as the connection drains, so neither side ever holds a whole file in memory.
+ */
+export class Transfers {
+  readonly #hub: Hub;
+  readonly #peer: Peer;
+  readonly #member: Member;
+  readonly #uploads = new Map<number, Upload>();
+  readonly #downloads = new Map<number, AbortController>();
+  /** Uploads that failed, and why: later chunks are ignored; `upload_end` repeats the reason. */
+  readonly #failed = new Map<number, ProtocolError>();
+  #nextTransfer = 1;
+
+  constructor(hub: Hub, peer: Peer, member: Member) {
+    this.#hub = hub;
+    this.#peer = peer;
+    this.#member = member;
+  }
+
+  /** `upload`: opens (or resumes) an upload and answers `upload_ready`. */
+  async upload(request: Request<"upload">): Promise<void> {
+    const { size, sha256 } = request;
+    const limit = this.#hub.options.maxFileBytes;
+    if (size !== undefined && (!Number.isSafeInteger(size) || size < 0)) {
+      throw new ProtocolError("bad_request", `File size ${size} is not a whole number of bytes.`);
+    }
+    if (size !== undefined && size > limit) throw tooLarge(size, limit);
+    if (sha256 !== undefined && !SHA256_HEX.test(sha256)) {
+      throw new ProtocolError("bad_request", 'Field "sha256" must be 64 lowercase hex digits.');
+    }
+    const resumable = sha256 !== undefined && size !== undefined;
+    let sink: UploadSink;
+    try {
+      sink = await this.#hub.blobs.openUpload(resumable ? `${sha256}-${size}` : undefined);
+    } catch (error) {
+      if (error instanceof BlobBusyError) {
+        throw new ProtocolError(
+          "upload_busy",
+          "The same file is being uploaded on another connection; try again when it is done.",
+        );
+      }
+      throw storageFailed(error);
+    }
+    const transfer = this.#nextTransfer++;
+    this.#uploads.set(transfer, {
+      sink,
+      name: sanitizeFileName(request.name),
+      size,
+      room: this.#member.room || "lobby",
+      resumable,
+    });
+    this.#reply({ type: "upload_ready", rid: request.rid, transfer, offset: sink.offset });
+  }
+
+  /** A `CHUNK` frame of an upload. */
+  async chunk(transfer: number, data: Uint8Array): Promise<void> {
+    const upload = this.#uploads.get(transfer);
+    if (upload === undefined) {
+      if (this.#failed.has(transfer)) return;
+      throw new ProtocolError("bad_transfer", `No upload with transfer id ${transfer} is open.`);
+    }
+    const limit = Math.min(upload.size ?? Infinity, this.#hub.options.maxFileBytes);
+    if (upload.sink.size + data.byteLength > limit) {
+      throw await this.#abandon(
+        transfer,
+        upload,
+        upload.size !== undefined && upload.size < this.#hub.options.maxFileBytes
+          ? new ProtocolError(
+            "bad_request",
+            `The upload is longer than the ${upload.size} bytes announced; it was discarded.`,
+          )
+          : tooLarge(upload.sink.size + data.byteLength, this.#hub.options.maxFileBytes),
+      );
+    }
+    try {
+      await upload.sink.write(data);
+    } catch (error) {
+      throw await this.#abandon(transfer, upload, storageFailed(error));
+    }
+  }
+
+  /** `upload_end`: verifies the upload, stores it and announces it to the room. */
+  async uploadEnd(request: Request<"upload_end">): Promise<void> {
+    const upload = this.#uploads.get(request.transfer);
+    if (upload === undefined) {
+      throw this.#failed.get(request.transfer) ??
+        new ProtocolError(
+          "bad_transfer",
+          `No upload with transfer id ${request.transfer} is open.`,
+        );
+    }
+    this.#uploads.delete(request.transfer);
+    const { sink } = upload;
+    if (upload.size !== undefined && sink.size !== upload.size) {
+      await sink.discard().catch(() => {});
+      throw new ProtocolError(
+        "checksum_mismatch",
+        `The upload ended after ${sink.size} of the ${upload.size} bytes announced; it was discarded.`,
+      );
+    }
+    let blob: string;
+    try {
+      blob = await sink.commit(request.sha256);
+    } catch (error) {
+      if (error instanceof ChecksumError) {
+        throw new ProtocolError("checksum_mismatch", `${error.message} The upload was discarded.`);
+      }
+      await sink.discard().catch(() => {});
+      throw storageFailed(error);
+    }
+    const nick = this.#member.nick;
+    const file = { name: upload.name, size: sink.size, sha256: request.sha256, blob };
+    const { event } = await this.#hub.publish({
+      type: "file",
+      room: upload.room,
+      from: nick,
+      text: `${nick} shared ${upload.name} (${formatBytes(sink.size)})`,
+      file,
+    }, this.#member);
+    this.#hub.options.log(`${nick} shared file ${event.id}: ${upload.name} (${sink.size} bytes)`);
+    const { blob: _blob, ...info } = file;
+    this.#reply({
+      type: "upload_done",
+      rid: request.rid,
+      transfer: request.transfer,
+      id: event.id,
+      file: info,
+    });
+  }
+
+  /** `upload_cancel`: drops an upload, keeping nothing. */
+  async uploadCancel(transfer: number): Promise<void> {
+    const upload = this.#uploads.get(transfer);
+    if (upload === undefined) return;
+    this.#uploads.delete(transfer);
+    await upload.sink.discard().catch(() => {});
+  }
+
+  /** `download`: answers `download_ready`, then streams the file in the background. */
+  async download(request: Request<"download">): Promise<void> {
+    const event = await this.#fileEvent(request.id);
+    const file = event.file!;
+    const offset = request.offset ?? 0;
+    if (!Number.isSafeInteger(offset) || offset < 0 || offset > file.size) {
+      throw new ProtocolError(
+        "bad_request",
+        `Offset ${offset} is outside file ${request.id}, which has ${file.size} bytes.`,
+      );
+    }
+    const transfer = this.#nextTransfer++;
+    const abort = new AbortController();
+    this.#downloads.set(transfer, abort);
+    const { blob: _blob, ...info } = file;
+    this.#reply({
+      type: "download_ready",
+      rid: request.rid,
+      transfer,
+      id: event.id,
+      file: info,
+      offset,
+    });
+    this.#pump(transfer, file.blob, offset, abort.signal).finally(() =>
+      this.#downloads.delete(transfer)
+    );
+  }
+
+  /** `download_cancel`: stops sending a download. */
+  downloadCancel(transfer: number): void {
+    this.#downloads.get(transfer)?.abort();
+  }
+
+  /** `files`: the newest shared files, of one room or all. */
+  async list(request: Request<"files">): Promise<void> {
+    const limit = request.limit ?? 50;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_PAGE) {
+      throw new ProtocolError("bad_request", `Limit ${limit} is outside 1 to ${MAX_HISTORY_PAGE}.`);
+    }
+    let room: string | undefined;
+    if (request.room !== undefined) {
+      const normalized = normalizeRoom(request.room);
+      if (normalized.problem !== undefined) {
+        throw new ProtocolError("room_invalid", normalized.problem);
+      }
+      room = normalized.room;
+    }
+    const events = await this.#hub.history.files({ room, limit });
+    this.#reply({
+      type: "file_list",
+      rid: request.rid,
+      files: events.map((event) => ({
+        id: event.id,
+        ts: new Date(event.ts).toISOString(),
+        room: event.room,
+        from: event.from,
+        name: event.file!.name,
+        size: event.file!.size,
+        sha256: event.file!.sha256,
+      })),
+    });
+  }
+
+  /** The connection ended: resumable uploads are kept for a retry, the rest dropped. */
+  async close(): Promise<void> {
+    for (const abort of this.#downloads.values()) abort.abort();
+    const uploads = [...this.#uploads.values()];
+    this.#uploads.clear();
+    await Promise.allSettled(
+      uploads.map((upload) => upload.resumable ? upload.sink.suspend() : upload.sink.discard()),
+    );
+  }
+
+  async #fileEvent(id: number): Promise<StoredEvent> {
+    const event = Number.isSafeInteger(id) ? await this.#hub.history.file(id) : undefined;
+    if (event?.file === undefined) {
+      throw new ProtocolError("no_such_file", `There is no file ${id}; /files lists them.`);
+    }
+    return event;
+  }
+
+  async #pump(transfer: number, blob: string, offset: number, signal: AbortSignal): Promise<void> {
+    try {
+      for await (const data of this.#hub.blobs.read(blob, { offset, chunkBytes: CHUNK_BYTES })) {
+        if (signal.aborted) return;
+        this.#peer.send(new OutboundChunk(transfer, data));
+        if (this.#peer.queuedBytes > HIGH_WATER_BYTES) await this.#peer.drained();
+      }
+      if (!signal.aborted) this.#reply({ type: "download_end", transfer });
+    } catch (error) {
+      this.#hub.options.log(`download of transfer ${transfer} failed: ${error}`);
+      this.#reply({ type: "download_end", transfer, error: storageFailed(error).message });
+    }
+  }
+
+  /** Drops a failed upload, remembers why, and returns the reason to report. */
+  async #abandon(transfer: number, upload: Upload, reason: ProtocolError): Promise<ProtocolError> {
+    this.#uploads.delete(transfer);
+    this.#failed.set(transfer, reason);
+    await upload.sink.discard().catch(() => {});
+    return reason;
+  }
+
+  #reply(message: ServerMessage): void {
+    this.#peer.send(new OutboundMessage(message));
+  }
+}
+
+function tooLarge(size: number, limit: number): ProtocolError {
+  return new ProtocolError(
+    "file_too_large",
+    `The file is ${formatBytes(size)}; this server accepts files up to ${formatBytes(limit)}.`,
+  );
+}
+
+function storageFailed(error: unknown): ProtocolError {
+  const message = error instanceof StorageError
+    ? error.message
+    : `The server could not store or read the file: ${
+      error instanceof Error ? error.message : error
+    }.`;
+  return new ProtocolError("storage_failed", message);
+}

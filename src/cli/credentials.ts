@@ -1,0 +1,99 @@
+import { promptSecret } from "@std/cli/prompt-secret";
+import * as colors from "@std/fmt/colors";
+import { ChatClient, ChatError, parseAddress } from "../client/mod.ts";
+import { nickProblem, type ServerMessage } from "../protocol/mod.ts";
+import { CliError, ExitCode } from "./cli_error.ts";
+
+/** Maps a client failure to the CLI's sentence and exit code. */
+export function toCliError(error: ChatError): CliError {
+  switch (error.code) {
+    case "bad_passkey":
+      return new CliError(`The server refused the passkey: ${error.message}`, ExitCode.BAD_PASSKEY);
+    case "nick_taken":
+    case "nick_invalid":
+      return new CliError(error.message, ExitCode.BAD_NICK);
+    case "room_invalid":
+      return new CliError(error.message, ExitCode.USAGE);
+    default:
+      return new CliError(error.message);
+  }
+}
+
+/** The OS user name when it is a valid nick, else `guest`. */
+export function defaultNick(): string {
+  const user = Deno.env.get("USER") ?? Deno.env.get("USERNAME") ?? "";
+  return nickProblem(user) === undefined ? user : "guest";
+}
+
+/** Asks for a nick on the terminal until a valid one is given; empty means the default. */
+export function askNick(): string {
+  for (;;) {
+    const fallback = defaultNick();
+    const answer = prompt(`Nick [${fallback}]:`);
+    if (answer === null) throw new CliError("No nick given.", ExitCode.USAGE);
+    const nick = answer.trim() || fallback;
+    const problem = nickProblem(nick);
+    if (problem === undefined) return nick;
+    console.error(colors.red(problem));
+  }
+}
+
+/** Asks for the passkey on the terminal without echoing it. */
+export function askPasskey(): string {
+  for (;;) {
+    const answer = promptSecret("Passkey:");
+    if (answer === null) throw new CliError("No passkey given.", ExitCode.USAGE);
+    if (answer.trim() !== "") return answer.trim();
+  }
+}
+
+/** The passkey from CHAT_PASSKEY, else asked for when stdin is a terminal. */
+export function passkeyFromEnvOrPrompt(): string {
+  const passkey = Deno.env.get("CHAT_PASSKEY") || undefined;
+  if (passkey !== undefined) return passkey;
+  if (!Deno.stdin.isTerminal()) {
+    throw new CliError(
+      "No passkey: set CHAT_PASSKEY, or run the command on a terminal to be asked for it.",
+      ExitCode.USAGE,
+    );
+  }
+  return askPasskey();
+}
+
+/** Parses HOST[:PORT] for the CLI: a bad address is a usage error. */
+export function addressArgument(value: string | undefined, command: string) {
+  if (value === undefined) {
+    throw new CliError(
+      `Give the server address, such as "chat ${command} 192.168.1.20:7777".`,
+      ExitCode.USAGE,
+    );
+  }
+  try {
+    return parseAddress(value);
+  } catch (error) {
+    throw new CliError((error as Error).message, ExitCode.USAGE);
+  }
+}
+
+/**
+ * Connects for a file command: no presence in the room (no join notice, nick not claimed),
+ * nick from --nick or the user name.
+ */
+export async function connectForFiles(
+  address: { hostname: string; port: number },
+  options: { nick?: string; room?: string; onMessage?: (message: ServerMessage) => void },
+): Promise<ChatClient> {
+  const passkey = passkeyFromEnvOrPrompt();
+  try {
+    return await ChatClient.connect({
+      ...address,
+      nick: options.nick ?? defaultNick(),
+      passkey,
+      room: options.room,
+      presence: false,
+      onMessage: options.onMessage ?? (() => {}),
+    });
+  } catch (error) {
+    throw error instanceof ChatError ? toCliError(error) : error;
+  }
+}

@@ -1,0 +1,93 @@
+import { format as formatBytes } from "@std/fmt/bytes";
+import {
+  ChatError,
+  downloadFile,
+  type DownloadTarget,
+  ProgressBar,
+  sanitize,
+} from "../client/mod.ts";
+import { parseFlags } from "./args.ts";
+import { CliError, ExitCode } from "./cli_error.ts";
+import { addressArgument, connectForFiles, toCliError } from "./credentials.ts";
+
+const USAGE = `Usage: chat get HOST[:PORT] ID [-o PATH|-] [--force]
+
+Downloads shared file ID and checks its SHA-256. Without -o it is saved in the
+current directory under its own (made safe) name; an existing file is never
+overwritten: "name (1).ext" is used instead, unless --force. An interrupted
+download continues where it stopped when run again. Prints the saved path.
+
+Options:
+  -o, --output PATH   save there (a directory, or a file name); "-" writes the
+                      bytes to stdout and nothing else
+  --force             overwrite an existing file
+  --nick NAME         who asks (default: your user name)
+  -h, --help          this help`;
+
+/** `chat get`. */
+export async function get(args: string[]): Promise<number> {
+  const { flags, positional } = parseFlags("get", args, {
+    string: ["output", "nick"],
+    boolean: ["force"],
+    alias: { o: "output" },
+  });
+  if (flags.help) {
+    console.log(USAGE);
+    return ExitCode.OK;
+  }
+  const address = addressArgument(positional[0], "get");
+  const id = Number(positional[1]);
+  if (positional[1] === undefined || !Number.isSafeInteger(id) || id < 1) {
+    throw new CliError(
+      `Give the id of the file to get, such as "chat get ${positional[0]} 12".`,
+      ExitCode.USAGE,
+    );
+  }
+  if (positional.length > 2) {
+    throw new CliError(`Unexpected argument "${positional[2]}".`, ExitCode.USAGE);
+  }
+  const output = typeof flags.output === "string" ? flags.output : undefined;
+  const target = await targetFor(output);
+  const client = await connectForFiles(address, {
+    nick: typeof flags.nick === "string" ? flags.nick : undefined,
+  });
+  let bar: ProgressBar | undefined;
+  try {
+    const { path, file } = await downloadFile(client, id, target, {
+      force: flags.force === true,
+      onStart: (file, offset) => {
+        if (offset > 0) console.error(`Resuming at ${offset} bytes (${formatBytes(offset)}).`);
+        bar = new ProgressBar(sanitize(file.name).slice(0, 30), {
+          total: file.size,
+          start: offset,
+          enabled: Deno.stderr.isTerminal(),
+        });
+      },
+      onProgress: (bytes) => bar?.update(bytes),
+    });
+    bar?.done();
+    if (path !== undefined) {
+      console.error(`Saved ${sanitize(file.name)} (${formatBytes(file.size)}, SHA-256 verified).`);
+      console.log(path);
+    }
+    return ExitCode.OK;
+  } catch (error) {
+    bar?.clear();
+    throw error instanceof ChatError ? toCliError(error) : error;
+  } finally {
+    client.close();
+  }
+}
+
+async function targetFor(output: string | undefined): Promise<DownloadTarget> {
+  if (output === "-") return { kind: "stream", writable: Deno.stdout.writable };
+  if (output === undefined) return { kind: "directory", path: Deno.cwd() };
+  try {
+    if ((await Deno.stat(output)).isDirectory) return { kind: "directory", path: output };
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) {
+      throw new CliError(`Cannot use ${output}: ${(error as Error).message}.`);
+    }
+  }
+  return { kind: "file", path: output };
+}

@@ -1,0 +1,104 @@
+import { format as formatBytes } from "@std/fmt/bytes";
+import {
+  ChatError,
+  fileSource,
+  ProgressBar,
+  uploadFile,
+  type UploadSource,
+} from "../client/mod.ts";
+import { parseFlags } from "./args.ts";
+import { CliError, ExitCode } from "./cli_error.ts";
+import { addressArgument, connectForFiles, toCliError } from "./credentials.ts";
+
+const USAGE = `Usage: chat send-file HOST[:PORT] [PATH|-] [options]
+
+Shares a file with a room. Reads standard input when PATH is "-" or left out with
+input piped. Prints the new file's id as the last line on stdout. A file (not a
+pipe) that was interrupted continues where it stopped when sent again.
+
+Options:
+  --name NAME     the name others see (default: the file's name; "stdin" for a pipe)
+  --room NAME     the room to share it in (default lobby)
+  --nick NAME     who shares it (default: your user name)
+  -h, --help      this help
+
+The passkey comes from $CHAT_PASSKEY or is asked for on the terminal.`;
+
+/** `chat send-file`. */
+export async function sendFile(args: string[]): Promise<number> {
+  const { flags, positional } = parseFlags("send-file", args, {
+    string: ["name", "room", "nick"],
+  });
+  if (flags.help) {
+    console.log(USAGE);
+    return ExitCode.OK;
+  }
+  if (positional.length > 2) {
+    throw new CliError(`Unexpected argument "${positional[2]}".`, ExitCode.USAGE);
+  }
+  const address = addressArgument(positional[0], "send-file");
+  const path = positional[1] ?? (Deno.stdin.isTerminal() ? undefined : "-");
+  if (path === undefined) {
+    throw new CliError("Give a file to send, or pipe one in with -.", ExitCode.USAGE);
+  }
+  const name = typeof flags.name === "string" ? flags.name : undefined;
+  const showProgress = Deno.stderr.isTerminal();
+
+  if (path !== "-") await checkReadable(path);
+  const client = await connectForFiles(address, {
+    nick: typeof flags.nick === "string" ? flags.nick : undefined,
+    room: typeof flags.room === "string" ? flags.room : undefined,
+  });
+  try {
+    let source: UploadSource;
+    if (path === "-") {
+      source = { name: name ?? "stdin", open: () => Promise.resolve(Deno.stdin.readable) };
+    } else {
+      const hashing = new ProgressBar("checking", { enabled: showProgress });
+      source = await fileSource(path, { name, onHashProgress: (bytes) => hashing.update(bytes) });
+      hashing.clear();
+    }
+    const bar = new ProgressBar(displayName(source.name), {
+      total: source.size,
+      enabled: showProgress,
+    });
+    const { id, file } = await uploadFile(client, source, {
+      onResume: (offset) => {
+        bar.clear();
+        console.error(
+          `Resuming at ${offset} bytes (${formatBytes(offset)} already on the server).`,
+        );
+      },
+      onProgress: (bytes) => bar.update(bytes),
+    });
+    bar.done();
+    console.error(`Shared ${file.name} (${formatBytes(file.size)}) as file ${id}.`);
+    console.log(String(id));
+    return ExitCode.OK;
+  } catch (error) {
+    throw error instanceof ChatError ? toCliError(error) : error;
+  } finally {
+    client.close();
+  }
+}
+
+async function checkReadable(path: string): Promise<void> {
+  try {
+    const info = await Deno.stat(path);
+    if (!info.isFile) throw new CliError(`${path} is not a file; nothing was sent.`);
+    (await Deno.open(path)).close();
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    const reason = error instanceof Deno.errors.NotFound
+      ? "no such file"
+      : error instanceof Deno.errors.PermissionDenied
+      ? "permission denied"
+      : (error as Error).message;
+    throw new CliError(`Cannot read ${path}: ${reason}; nothing was sent.`);
+  }
+}
+
+function displayName(name: string): string {
+  const last = name.split(/[/\\]/).pop() ?? name;
+  return last.length > 30 ? `${last.slice(0, 29)}…` : last;
+}

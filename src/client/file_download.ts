@@ -1,0 +1,177 @@
+import { createHash, type Hash } from "node:crypto";
+import { dirname, join } from "@std/path";
+import { type FileInfo, sanitizeFileName } from "../protocol/mod.ts";
+import type { ChatClient, DownloadReady } from "./chat_client.ts";
+import { ChatError } from "./chat_error.ts";
+
+/** Where a download goes. */
+export type DownloadTarget =
+  /** Into a directory, under the file's sanitized name. */
+  | { kind: "directory"; path: string }
+  /** To exactly this path (numbered if it exists and `force` is off). */
+  | { kind: "file"; path: string }
+  /** The raw bytes to a stream (stdout), nothing else. */
+  | { kind: "stream"; writable: WritableStream<Uint8Array> };
+
+/** Settings of {@linkcode downloadFile}. */
+export interface DownloadOptions {
+  /** Overwrite an existing file instead of saving as `name (1).ext`. */
+  force?: boolean;
+  /** Called once the file's name and size are known, and when it resumes (`offset` > 0). */
+  onStart?: (file: FileInfo, offset: number) => void;
+  onProgress?: (bytes: number) => void;
+}
+
+/**
+ * Downloads file `id`, verifying its SHA-256. Into a directory or file it writes a hidden
+ * partial file first (`.chat-ID.part`), so an interrupted download run again continues where
+ * it stopped; only a verified file gets its real name. Resolves with the saved path (or
+ * undefined for a stream) and the file's details.
+ */
+export async function downloadFile(
+  client: ChatClient,
+  id: number,
+  target: DownloadTarget,
+  options: DownloadOptions = {},
+): Promise<{ path?: string; file: FileInfo }> {
+  if (target.kind === "stream") return await toStream(client, id, target.writable, options);
+  const dir = target.kind === "directory" ? target.path : dirname(target.path);
+  const partial = join(dir, `.chat-${id}.part`);
+  let offset = await sizeOf(partial);
+  const hash = createHash("sha256");
+  if (offset > 0) await hashInto(hash, partial);
+  const file = await Deno.open(partial, { create: true, append: true, mode: 0o644 });
+  let result: { ready: DownloadReady; received: number; hash: string };
+  try {
+    try {
+      result = await receive(client, id, offset, hash, file, options);
+    } catch (error) {
+      // A partial longer than the file (it changed on the server): start over.
+      if (!(error instanceof ChatError && error.code === "bad_request" && offset > 0)) throw error;
+      await file.truncate(0);
+      offset = 0;
+      result = await receive(client, id, 0, createHash("sha256"), file, options);
+    }
+  } catch (error) {
+    // Nothing received is worth keeping for a retry.
+    if ((await file.stat()).size === 0) await Deno.remove(partial).catch(() => {});
+    throw error;
+  } finally {
+    file.close();
+  }
+  const path = target.kind === "directory"
+    ? join(dir, sanitizeFileName(result.ready.file.name))
+    : target.path;
+  if (result.received !== result.ready.file.size || result.hash !== result.ready.file.sha256) {
+    await Deno.remove(partial).catch(() => {});
+    throw new ChatError(
+      "checksum_mismatch",
+      `The download of file ${id} did not match its SHA-256 and was discarded; run the command again.`,
+    );
+  }
+  const saved = options.force ? path : await reserveName(path);
+  await Deno.rename(partial, saved);
+  return { path: saved, file: result.ready.file };
+}
+
+async function receive(
+  client: ChatClient,
+  id: number,
+  offset: number,
+  hash: Hash,
+  file: Deno.FsFile,
+  options: DownloadOptions,
+): Promise<{ ready: DownloadReady; received: number; hash: string }> {
+  let received = offset;
+  const finished = Promise.withResolvers<void>();
+  const ready = await client.download(id, offset, {
+    async chunk(data) {
+      hash.update(data);
+      let written = 0;
+      while (written < data.byteLength) written += await file.write(data.subarray(written));
+      received += data.byteLength;
+      options.onProgress?.(received);
+    },
+    end(error) {
+      if (error === undefined) finished.resolve();
+      else finished.reject(error);
+    },
+  });
+  options.onStart?.(ready.file, offset);
+  await finished.promise;
+  await file.sync();
+  return { ready, received, hash: hash.digest("hex") };
+}
+
+async function toStream(
+  client: ChatClient,
+  id: number,
+  writable: WritableStream<Uint8Array>,
+  options: DownloadOptions,
+): Promise<{ file: FileInfo }> {
+  const hash = createHash("sha256");
+  const writer = writable.getWriter();
+  let received = 0;
+  const finished = Promise.withResolvers<void>();
+  try {
+    const ready = await client.download(id, 0, {
+      async chunk(data) {
+        hash.update(data);
+        // The writer may keep the view; the connection reuses its read buffer.
+        await writer.write(data.slice());
+        received += data.byteLength;
+        options.onProgress?.(received);
+      },
+      end(error) {
+        if (error === undefined) finished.resolve();
+        else finished.reject(error);
+      },
+    });
+    options.onStart?.(ready.file, 0);
+    await finished.promise;
+    if (received !== ready.file.size || hash.digest("hex") !== ready.file.sha256) {
+      throw new ChatError(
+        "checksum_mismatch",
+        `The bytes of file ${id} did not match its SHA-256; the output is damaged.`,
+      );
+    }
+    return { file: ready.file };
+  } finally {
+    await writer.close().catch(() => {});
+  }
+}
+
+async function sizeOf(path: string): Promise<number> {
+  try {
+    return (await Deno.stat(path)).size;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return 0;
+    throw error;
+  }
+}
+
+async function hashInto(hash: Hash, path: string): Promise<void> {
+  using file = await Deno.open(path);
+  for await (const piece of file.readable) hash.update(piece);
+}
+
+/**
+ * Claims `path`, or `name (1).ext`, `name (2).ext`… if taken, by creating it exclusively, so
+ * two downloads can never pick the same name.
+ */
+async function reserveName(path: string): Promise<string> {
+  const dir = dirname(path);
+  const base = path.slice(dir.length + 1);
+  const dot = base.lastIndexOf(".");
+  const stem = dot > 0 ? base.slice(0, dot) : base;
+  const extension = dot > 0 ? base.slice(dot) : "";
+  for (let n = 0;; n++) {
+    const candidate = n === 0 ? path : join(dir, `${stem} (${n})${extension}`);
+    try {
+      (await Deno.open(candidate, { createNew: true, write: true })).close();
+      return candidate;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import { format as formatBytes } from "@std/fmt/bytes";
+import type { FileInfo } from "../protocol/mod.ts";
+import type { ChatClient } from "./chat_client.ts";
+import { ChatError } from "./chat_error.ts";
+import { downloadFile } from "./file_download.ts";
+import { fileSource, uploadFile } from "./file_upload.ts";
+import { sanitize } from "./sanitize.ts";
+
+/**
+ * `/file PATH` in `chat join`: shares a local file with the current room. The room sees the
+ * `file` event; this client sees `upload_done`. Rejects with a {@linkcode ChatError} whose
+ * message is one sentence.
+ */
+export async function shareFile(
+  client: ChatClient,
+  path: string,
+): Promise<{ id: number; file: FileInfo }> {
+  let source;
+  try {
+    source = await fileSource(path);
+  } catch (error) {
+    throw new ChatError("local_file", `Cannot read ${path}: ${reason(error)}; nothing was sent.`);
+  }
+  return await uploadFile(client, source);
+}
+
+/**
+ * `/get ID [DIR]` in `chat join` and `--auto-download`: saves file `id` into `dir`, verified.
+ * Resolves with a line that says where it went.
+ */
+export async function fetchFile(client: ChatClient, id: number, dir: string): Promise<string> {
+  try {
+    const { path, file } = await downloadFile(client, id, { kind: "directory", path: dir });
+    return `Saved file ${id} as ${sanitize(path!)} (${formatBytes(file.size)}, SHA-256 verified).`;
+  } catch (error) {
+    if (error instanceof ChatError) throw error;
+    throw new ChatError("local_file", `Cannot save file ${id} in ${dir}: ${reason(error)}.`);
+  }
+}
+
+function reason(error: unknown): string {
+  if (error instanceof Deno.errors.NotFound) return "no such file or directory";
+  if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
+  return (error instanceof Error ? error.message : String(error)).replace(/\.$/, "");
+}

@@ -1,0 +1,48 @@
+/**
+ * Rules and copies shared by the history stores, so that both accept, reject and return
+ * exactly the same events.
+ *
+ * @module
+ */
+import type { NewEvent, StoredEvent } from "./history_store.ts";
+
+/** Why `event` cannot be stored: a file on the wrong type of event, or a file event without one. */
+export function fileTypeProblem(event: NewEvent): TypeError | undefined {
+  if ((event.type === "file") === (event.file !== undefined)) return undefined;
+  return new TypeError(
+    event.type === "file"
+      ? 'An event of type "file" needs its file'
+      : `An event of type "${event.type}" cannot carry a file`,
+  );
+}
+
+/** Throws a `RangeError` unless `limit` is a page size. */
+export function assertLimit(limit: number): void {
+  if (!Number.isSafeInteger(limit) || limit < 0) {
+    throw new RangeError(`Page limit ${limit} is not a non-negative integer`);
+  }
+}
+
+/**
+ * Copies only the fields that are set, as the SQLite store reads them back, so events of both
+ * stores compare equal and no caller can change a stored event through an object it holds.
+ */
+export function copyEvent(event: NewEvent, id: number): StoredEvent {
+  const stored: StoredEvent = {
+    id,
+    type: event.type,
+    room: event.room,
+    from: event.from,
+    text: event.text,
+    ts: event.ts,
+  };
+  if (event.to !== undefined) stored.to = event.to;
+  if (event.event !== undefined) stored.event = event.event;
+  if (event.nick !== undefined) stored.nick = event.nick;
+  if (event.clientId !== undefined) stored.clientId = event.clientId;
+  if (event.file !== undefined) {
+    const { name, size, sha256, blob } = event.file;
+    stored.file = { name, size, sha256, blob };
+  }
+  return stored;
+}

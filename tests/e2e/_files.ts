@@ -1,0 +1,454 @@
+/**
+ * Helpers for the file-sharing end-to-end tests: random files written and hashed a piece at a
+ * time, a `chat serve` with `--max-file-size`, and runs of `send-file`, `get` and `files` with
+ * their own working directory, binary stdin and (for `get -o -`) binary stdout.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { join } from "@std/path";
+import { CLI_PERMISSIONS, CliProcess, MAIN } from "./_cli.ts";
+import { LineCollector } from "./_lines.ts";
+import type { ChatServer, StopResult } from "./_server.ts";
+import { DEFAULT_TIMEOUT_MS, tail, withTimeout } from "./_wait.ts";
+
+/** `crypto.getRandomValues` fills at most this many bytes per call. */
+const RANDOM_PIECE = 64 * 1024;
+/** Random files are written in pieces of this size, so none is ever held in memory whole. */
+const WRITE_PIECE = 1024 * 1024;
+
+/** 1 MiB. */
+export const MIB = 1024 * 1024;
+
+/** Fills `buffer` with random bytes, 64 KiB at a time. */
+export function fillRandom<T extends Uint8Array>(buffer: T): T {
+  for (let at = 0; at < buffer.byteLength; at += RANDOM_PIECE) {
+    crypto.getRandomValues(buffer.subarray(at, Math.min(at + RANDOM_PIECE, buffer.byteLength)));
+  }
+  return buffer;
+}
+
+/** `size` random bytes, for small files and stdin. */
+export function randomBytes(size: number): Uint8Array<ArrayBuffer> {
+  return fillRandom(new Uint8Array(size));
+}
+
+/**
+ * Writes `size` random bytes to `path` in 1 MiB pieces and returns their SHA-256 as lowercase
+ * hex, hashed while writing.
+ */
+export async function writeRandomFile(path: string, size: number): Promise<string> {
+  const hash = createHash("sha256");
+  const piece = new Uint8Array(Math.min(WRITE_PIECE, Math.max(size, 1)));
+  using file = await Deno.open(path, { write: true, create: true, truncate: true });
+  for (let written = 0; written < size;) {
+    const bytes = fillRandom(piece.subarray(0, Math.min(piece.byteLength, size - written)));
+    hash.update(bytes);
+    for (let at = 0; at < bytes.byteLength;) at += await file.write(bytes.subarray(at));
+    written += bytes.byteLength;
+  }
+  return hash.digest("hex");
+}
+
+/** SHA-256 of a file as lowercase hex, read a piece at a time. */
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  using file = await Deno.open(path, { read: true });
+  const piece = new Uint8Array(WRITE_PIECE);
+  while (true) {
+    const read = await file.read(piece);
+    if (read === null) break;
+    hash.update(piece.subarray(0, read));
+  }
+  return hash.digest("hex");
+}
+
+/** SHA-256 of `bytes` as lowercase hex, with `crypto.subtle`. */
+export async function sha256Bytes(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/** The names in `dir`, sorted; hidden ones too. */
+export async function listDir(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const entry of Deno.readDir(dir)) names.push(entry.name);
+  return names.sort();
+}
+
+/** Size of `path` in bytes, or `undefined` if it does not exist. */
+export async function sizeOf(path: string): Promise<number | undefined> {
+  try {
+    return (await Deno.stat(path)).size;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Polls `check` every `intervalMs` until it returns something other than `undefined`; rejects
+ * after `timeoutMs` with `what` and `context()`. For conditions on disk, where nothing notifies.
+ */
+export async function pollUntil<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  options: { what: string; timeoutMs?: number; intervalMs?: number; context?: () => string },
+): Promise<T> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const deadline = performance.now() + timeoutMs;
+  while (true) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (performance.now() > deadline) {
+      const context = options.context ? `\n${options.context()}` : "";
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${options.what}.${context}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 10));
+  }
+}
+
+/** The `*.part` files in a server's `DATA/files/partial/` with their sizes. */
+export async function serverPartials(dataDir: string): Promise<{ name: string; size: number }[]> {
+  const dir = join(dataDir, "files", "partial");
+  const found: { name: string; size: number }[] = [];
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      if (!entry.name.endsWith(".part")) continue;
+      const size = await sizeOf(join(dir, entry.name));
+      if (size !== undefined) found.push({ name: entry.name, size });
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return found;
+}
+
+/** Options of {@linkcode FileCli}. */
+export interface FileCliOptions {
+  /** The child's working directory. */
+  cwd?: string;
+  /** Given as `CHAT_PASSKEY`. */
+  passkey?: string;
+  /** Extra environment variables. */
+  env?: Record<string, string>;
+  /** `"piped"` to feed stdin with {@linkcode FileCli.write}; no stdin at all unless told. */
+  stdin?: "piped" | "null";
+  /** Keep stdout as raw bytes (for `get -o -`) instead of splitting it into lines. */
+  binaryStdout?: boolean;
+}
+
+function childEnv(options: FileCliOptions): Record<string, string> {
+  const env = Deno.env.toObject();
+  // A passkey in the runner's environment would silently change what the tests check.
+  delete env.CHAT_PASSKEY;
+  return {
+    ...env,
+    ...options.env,
+    ...(options.passkey === undefined ? {} : { CHAT_PASSKEY: options.passkey }),
+  };
+}
+
+async function collectBytes(stream: ReadableStream<Uint8Array>): Promise<Uint8Array<ArrayBuffer>> {
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  try {
+    for await (const chunk of stream) {
+      chunks.push(chunk);
+      length += chunk.byteLength;
+    }
+  } catch {
+    // The stream errors when the child is killed mid-write; what was read is kept.
+  }
+  const bytes = new Uint8Array(length);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return bytes;
+}
+
+/**
+ * One run of `deno run main.ts ...args` for the file commands: like {@linkcode CliProcess},
+ * plus a working directory, no stdin unless asked, binary stdin and optionally binary stdout.
+ * Disposing kills the child if it still runs and waits until it and its pipes are released.
+ */
+export class FileCli implements AsyncDisposable {
+  /** The arguments after `main.ts`. */
+  readonly args: readonly string[];
+  /** Stdout line by line (empty with `binaryStdout`). */
+  readonly stdout: LineCollector;
+  /** Stdout as bytes once it ended (empty unless `binaryStdout`). */
+  readonly stdoutBytes: Promise<Uint8Array<ArrayBuffer>>;
+  /** Stderr line by line. */
+  readonly stderr: LineCollector;
+  /** Resolves with the exit status. */
+  readonly status: Promise<Deno.CommandStatus>;
+  #child: Deno.ChildProcess;
+  #stdin: WritableStreamDefaultWriter<Uint8Array> | undefined;
+  #exited = false;
+
+  constructor(args: readonly string[], options: FileCliOptions = {}) {
+    this.args = args;
+    this.#child = new Deno.Command(Deno.execPath(), {
+      args: ["run", ...CLI_PERMISSIONS, MAIN, ...args],
+      cwd: options.cwd,
+      env: childEnv(options),
+      clearEnv: true,
+      stdin: options.stdin ?? "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    if (options.stdin === "piped") this.#stdin = this.#child.stdin.getWriter();
+    if (options.binaryStdout) {
+      this.stdoutBytes = collectBytes(this.#child.stdout);
+      this.stdout = new LineCollector(ReadableStream.from<Uint8Array>([]));
+    } else {
+      this.stdout = new LineCollector(this.#child.stdout);
+      this.stdoutBytes = this.stdout.done.then(() => new Uint8Array(0));
+    }
+    this.stderr = new LineCollector(this.#child.stderr);
+    this.status = this.#child.status.then((status) => {
+      this.#exited = true;
+      return status;
+    });
+  }
+
+  /** Whether the child has exited. */
+  get exited(): boolean {
+    return this.#exited;
+  }
+
+  /** Writes bytes to the child's stdin (`stdin: "piped"` only). */
+  async write(bytes: Uint8Array): Promise<void> {
+    if (this.#stdin === undefined) throw new Error("This FileCli was started without stdin.");
+    await this.#stdin.write(bytes);
+  }
+
+  /** Ends the child's stdin. Safe to call twice or after the child exited. */
+  async closeStdin(): Promise<void> {
+    const stdin = this.#stdin;
+    this.#stdin = undefined;
+    await stdin?.close().catch(() => {});
+  }
+
+  /** Sends `signal` unless the child has exited. */
+  kill(signal: Deno.Signal = "SIGKILL"): void {
+    if (this.#exited) return;
+    try {
+      this.#child.kill(signal);
+    } catch {
+      // It exited between the check and the signal.
+    }
+  }
+
+  /** Waits for the exit status and both outputs; on timeout kills the child and rejects. */
+  async wait(options: { timeoutMs?: number } = {}): Promise<FileCliResult> {
+    const all = Promise.all([this.status, this.stdoutBytes, this.stderr.done, this.stdout.done]);
+    try {
+      const [status, bytes] = await withTimeout(all, {
+        timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        what: `chat ${this.args.join(" ")} to exit`,
+        context: () => this.describe(),
+      });
+      return {
+        code: status.code,
+        signal: status.signal,
+        stdout: [...this.stdout.lines],
+        stdoutBytes: bytes,
+        stderr: this.stderr.text,
+        stderrLines: this.stderr.lines.filter((line) => line.trim() !== ""),
+        describe: this.describe(),
+      };
+    } catch (error) {
+      this.kill("SIGKILL");
+      await all;
+      throw error;
+    }
+  }
+
+  /** Stdout and stderr so far, for failure messages. */
+  describe(): string {
+    return `chat ${this.args.join(" ")}\nstdout:\n${tail(this.stdout.lines)}\nstderr:\n${
+      tail(this.stderr.lines)
+    }`;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.closeStdin();
+    this.kill("SIGKILL");
+    await Promise.all([this.status, this.stdoutBytes, this.stderr.done, this.stdout.done]);
+  }
+}
+
+/** What a finished file command left behind. */
+export interface FileCliResult {
+  code: number;
+  signal: Deno.Signal | null;
+  /** Stdout lines (none with `binaryStdout`). */
+  stdout: string[];
+  /** Stdout bytes (only with `binaryStdout`). */
+  stdoutBytes: Uint8Array<ArrayBuffer>;
+  /** All of stderr. */
+  stderr: string;
+  /** Non-empty stderr lines. */
+  stderrLines: string[];
+  /** Command, stdout and stderr, for assertion messages. */
+  describe: string;
+}
+
+/** Runs `chat ...args` to completion, feeding `stdin` bytes if given. */
+export async function runFileCli(
+  args: readonly string[],
+  options: FileCliOptions & { input?: Uint8Array; timeoutMs?: number } = {},
+): Promise<FileCliResult> {
+  const piped = options.input !== undefined || options.stdin === "piped";
+  await using cli = new FileCli(args, { ...options, stdin: piped ? "piped" : "null" });
+  if (options.input !== undefined) {
+    // A child that refuses early breaks the pipe; its exit code tells the story.
+    for (let at = 0; at < options.input.byteLength; at += WRITE_PIECE) {
+      await cli.write(options.input.subarray(at, at + WRITE_PIECE)).catch(() => {});
+    }
+  }
+  await cli.closeStdin();
+  return await cli.wait({ timeoutMs: options.timeoutMs });
+}
+
+/** The id `send-file` printed as the last line of its stdout, or `undefined`. */
+export function printedId(result: FileCliResult): number | undefined {
+  const last = result.stdout.filter((line) => line.trim() !== "").at(-1)?.trim();
+  return last !== undefined && /^\d+$/.test(last) ? Number(last) : undefined;
+}
+
+/** The server the file commands talk to: `chat serve` from either helper. */
+export type FileServer = Pick<ChatServer, "address" | "passkey" | "dataDir">;
+
+/**
+ * `chat send-file SERVER ...args` with the server's passkey; fails unless it exits 0 and prints
+ * an id, which it returns with the result.
+ */
+export async function sendFile(
+  server: FileServer,
+  args: readonly string[],
+  options: FileCliOptions & { input?: Uint8Array; timeoutMs?: number } = {},
+): Promise<{ id: number; result: FileCliResult }> {
+  const result = await runFileCli(["send-file", server.address, ...args], {
+    passkey: server.passkey,
+    ...options,
+  });
+  const id = printedId(result);
+  if (result.code !== 0 || id === undefined) {
+    throw new Error(`send-file failed or printed no id (exit ${result.code}):\n${result.describe}`);
+  }
+  return { id, result };
+}
+
+/** One line of `chat files --json`. */
+export interface FileEntry {
+  id: number;
+  name: string;
+  size: number;
+  sha256: string;
+  from: string;
+  room: string;
+  ts: string;
+  [field: string]: unknown;
+}
+
+/** `chat files SERVER --json ...args`, parsed; fails unless it exits 0 with JSON lines. */
+export async function listFiles(
+  server: FileServer,
+  args: readonly string[] = [],
+): Promise<FileEntry[]> {
+  const result = await runFileCli(["files", server.address, "--json", ...args], {
+    passkey: server.passkey,
+  });
+  if (result.code !== 0) {
+    throw new Error(`chat files failed (exit ${result.code}):\n${result.describe}`);
+  }
+  return result.stdout.filter((line) => line.trim() !== "").map((line) => {
+    try {
+      return JSON.parse(line) as FileEntry;
+    } catch {
+      throw new Error(`chat files --json printed a line that is not JSON: ${line}`);
+    }
+  });
+}
+
+/** Options of {@linkcode startFileServer}. */
+export interface FileServerOptions {
+  /** `--max-file-size VALUE`, e.g. `1000` or `"10M"`. */
+  maxFileSize?: number | string;
+  /** Reuse this data dir (the caller removes it); a fresh temporary one unless told. */
+  dataDir?: string;
+  /** `--quiet`. */
+  quiet?: boolean;
+}
+
+/** A running `chat serve` started by {@linkcode startFileServer}. */
+export interface FileChatServer extends FileServer, AsyncDisposable {
+  port: number;
+  process: CliProcess;
+  /** SIGTERM, then SIGKILL after `timeoutMs`; removes a data dir it created. Idempotent. */
+  stop(options?: { timeoutMs?: number }): Promise<StopResult>;
+}
+
+const JOIN_LINE = /chat join 127\.0\.0\.1:(\d+)/;
+const PASSKEY_LINE = /Passkey:\s*(\S+)/;
+
+/**
+ * Starts `chat serve` on 127.0.0.1, port 0, with the options only file tests need (the shared
+ * `startServer` has no `--max-file-size`), and waits for its join and passkey lines.
+ */
+export async function startFileServer(options: FileServerOptions = {}): Promise<FileChatServer> {
+  const ownsDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? await Deno.makeTempDir({ prefix: "chat-e2e-" });
+  const passkey = `test-${crypto.randomUUID().slice(0, 13)}`;
+  const args = ["serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir];
+  args.push("--passkey", passkey);
+  if (options.maxFileSize !== undefined) args.push("--max-file-size", String(options.maxFileSize));
+  if (options.quiet) args.push("--quiet");
+
+  const cli = new CliProcess(args);
+  let stopped: Promise<StopResult> | undefined;
+  const stop = (stopOptions: { timeoutMs?: number } = {}) => {
+    stopped ??= (async () => {
+      let forced = false;
+      cli.kill("SIGTERM");
+      try {
+        await cli.wait({ timeoutMs: stopOptions.timeoutMs ?? 10_000, what: "the server to exit" });
+      } catch {
+        forced = true; // wait() killed it.
+      }
+      await cli.closeStdin();
+      if (ownsDir) await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+      return { status: await cli.status, forced };
+    })();
+    return stopped;
+  };
+  try {
+    const [port, printed] = await cli.stdout.until((lines) => {
+      const join = lines.map((line) => line.match(JOIN_LINE)).find((found) => found);
+      const key = lines.map((line) => line.match(PASSKEY_LINE)).find((found) => found);
+      return join && key ? [Number(join[1]), key[1]] as const : undefined;
+    }, {
+      timeoutMs: 20_000,
+      what: "the server's join line and passkey line",
+      context: () => cli.describe(),
+    });
+    return {
+      port,
+      address: `127.0.0.1:${port}`,
+      passkey: printed,
+      dataDir,
+      process: cli,
+      stop,
+      async [Symbol.asyncDispose]() {
+        await stop({ timeoutMs: 3_000 });
+      },
+    };
+  } catch (error) {
+    await stop({ timeoutMs: 1_000 });
+    throw error;
+  }
+}
