@@ -1,4 +1,4 @@
-import { type ChatEvent, nickKey, OutboundMessage } from "../protocol/mod.ts";
+import { type ByeReason, type ChatEvent, nickKey, OutboundMessage } from "../protocol/mod.ts";
 import type { HistoryStore, NewEvent, StoredEvent } from "../store/history_store.ts";
 import type { BlobStore } from "../store/blob_store.ts";
 import type { PasskeyChecker } from "./passkey.ts";
@@ -9,7 +9,12 @@ export interface Member {
   readonly room: string;
   /** Delivers a room event (or a private message) to this member. */
   deliver(message: OutboundMessage, eventId: number): void;
+  /** Says `bye` with a reason and closes the connection. */
+  end(reason: ByeReason, message: string): void;
 }
+
+/** How long a disconnected user's resume token stays valid. */
+export const RESUME_TTL_MS = 10 * 60 * 1000;
 
 /** A line for the server log; the server decides where it goes. */
 export type LogFunction = (message: string) => void;
@@ -68,6 +73,9 @@ export class Hub {
   readonly startedAt: number;
   readonly #rooms = new Map<string, Set<Member>>();
   readonly #nicks = new Map<string, Member>();
+  readonly #connected = new Set<Member>();
+  /** Resume token → nick key and when it stops being valid (Infinity while connected). */
+  readonly #resumes = new Map<string, { key: string; expires: number }>();
 
   constructor(options: HubOptions) {
     this.options = { now: Date.now, log: () => {}, ...options };
@@ -108,6 +116,69 @@ export class Hub {
   releaseNick(member: Member): void {
     const key = nickKey(member.nick);
     if (this.#nicks.get(key) === member) this.#nicks.delete(key);
+  }
+
+  /** Counts a connection in, so shutdown can say goodbye to it. */
+  register(member: Member): void {
+    this.#connected.add(member);
+  }
+
+  /** Counts a connection out. */
+  unregister(member: Member): void {
+    this.#connected.delete(member);
+  }
+
+  /** Says `bye` to every connection: the server is going away. */
+  shutdown(message: string): void {
+    for (const member of this.#connected) member.end("shutdown", message);
+  }
+
+  /** Issues a resume token for `nick`, valid while connected and {@linkcode RESUME_TTL_MS} after. */
+  issueResume(nick: string): string {
+    const token = [...crypto.getRandomValues(new Uint8Array(18))]
+      .map((byte) => byte.toString(16).padStart(2, "0")).join("");
+    this.#resumes.set(token, { key: nickKey(nick), expires: Infinity });
+    return token;
+  }
+
+  /** Moves a live token to the member's new nick. */
+  moveResume(token: string, nick: string): void {
+    const entry = this.#resumes.get(token);
+    if (entry !== undefined) entry.key = nickKey(nick);
+  }
+
+  /** Starts the countdown of a token whose connection ended. */
+  expireResume(token: string): void {
+    const entry = this.#resumes.get(token);
+    if (entry !== undefined) entry.expires = this.options.now() + RESUME_TTL_MS;
+  }
+
+  /**
+   * Whether `token` was issued for `nick` and is still valid. Spent tokens are forgotten;
+   * expired ones are swept on the way.
+   */
+  redeemResume(token: string, nick: string): boolean {
+    const now = this.options.now();
+    for (const [key, entry] of this.#resumes) {
+      if (entry.expires < now) this.#resumes.delete(key);
+    }
+    const entry = this.#resumes.get(token);
+    if (entry === undefined || entry.key !== nickKey(nick)) return false;
+    this.#resumes.delete(token);
+    return true;
+  }
+
+  /**
+   * Gives `nick` to `member` even if a stale connection holds it, which is told it was
+   * replaced. Only for a member that proved it is the same user with a resume token.
+   */
+  takeOverNick(member: Member, nick: string): void {
+    const key = nickKey(nick);
+    const holder = this.#nicks.get(key);
+    this.#nicks.set(key, member);
+    if (holder !== undefined && holder !== member) {
+      holder.end("replaced", "You connected again from elsewhere; this connection is closed.");
+    }
   }
 
   /** Adds a member to a room's delivery list. */

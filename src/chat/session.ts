@@ -1,4 +1,5 @@
 import {
+  type ByeReason,
   type ClientMessage,
   MAX_HISTORY_PAGE,
   nickKey,
@@ -14,6 +15,9 @@ import type { Peer } from "./peer.ts";
 import { Transfers } from "./transfers.ts";
 
 const encoder = new TextEncoder();
+
+/** Most missed events a reconnecting client is sent; past that it gets the usual history. */
+export const CATCH_UP_LIMIT = 5000;
 
 /** Requests that make sense only for a user who is in a room. */
 const PRESENCE_ONLY = new Set<ClientMessage["type"]>([
@@ -45,10 +49,16 @@ export class Session implements Member {
   #authenticated = false;
   /** False for a connection that only transfers files: it is in no room's member list. */
   #present = true;
+  /** This connection's resume token, if it has one. */
+  #resume: string | undefined;
+  /** Replaced by a reconnect of the same user: it leaves without a notice. */
+  #replaced = false;
   /** Live events held back while a room's history is being replayed. */
   #held: { message: OutboundMessage; id: number }[] | null = null;
   /** Highest event id sent as part of the current room's replay. */
   #replayedUpTo = 0;
+  /** Highest id up to which private messages were sent by a catch-up. */
+  #privatesUpTo = 0;
   /** Oldest event id of the current room sent as history, where `/history` continues from. */
   #pagedBefore: number | undefined;
 
@@ -57,6 +67,7 @@ export class Session implements Member {
     this.#peer = peer;
     this.remote = remote;
     this.#transfers = new Transfers(hub, peer, this);
+    hub.register(this);
   }
 
   /** Whether the handshake has succeeded. */
@@ -64,11 +75,20 @@ export class Session implements Member {
     return this.#authenticated;
   }
 
+  /** Says `bye` and closes; a replaced session leaves its room without a notice. */
+  end(reason: ByeReason, message: string): void {
+    if (reason === "replaced") this.#replaced = true;
+    this.#reply({ type: "bye", reason, message });
+    this.#peer.close();
+  }
+
   /** Delivers a live event, holding it back while history is replayed and never twice. */
   deliver(message: OutboundMessage, id: number): void {
     if (this.#held !== null) this.#held.push({ message, id });
-    // Private messages are never replayed, so only a room event can have been sent already.
-    else if (id > this.#replayedUpTo || message.message.type === "private") {
+    // Private messages are replayed only by a catch-up, up to #privatesUpTo.
+    else if (
+      id > this.#replayedUpTo || (message.message.type === "private" && id > this.#privatesUpTo)
+    ) {
       this.#peer.send(message);
     }
   }
@@ -157,12 +177,15 @@ export class Session implements Member {
 
   /** Leaves the room and frees the nick; called once when the connection ends. */
   async disconnect(): Promise<void> {
+    this.#hub.unregister(this);
     if (!this.#authenticated) return;
     this.#authenticated = false;
     await this.#transfers.close();
     if (!this.#present) return;
+    if (this.#resume !== undefined) this.#hub.expireResume(this.#resume);
     this.#hub.releaseNick(this);
-    await this.#leaveRoom();
+    if (this.#replaced) this.#hub.removeFromRoom(this, this.room);
+    else await this.#leaveRoom();
   }
 
   /** Sends a reply; an undefined `rid` is left out by JSON.stringify. */
@@ -193,10 +216,15 @@ export class Session implements Member {
       throw new ProtocolError("room_invalid", roomProblem, { fatal: true });
     }
     this.#present = hello.presence !== false;
-    if (this.#present && !this.#hub.claimNick(this, hello.nick)) {
+    const resumed = this.#present && hello.resume !== undefined &&
+      this.#hub.redeemResume(hello.resume, hello.nick);
+    const takeover = resumed && this.#hub.findNick(hello.nick) !== undefined;
+    if (resumed) this.#hub.takeOverNick(this, hello.nick);
+    else if (this.#present && !this.#hub.claimNick(this, hello.nick)) {
       throw new ProtocolError("nick_taken", takenMessage(hello.nick), { fatal: true });
     }
     this.nick = hello.nick;
+    if (this.#present) this.#resume = this.#hub.issueResume(this.nick);
     this.#authenticated = true;
     this.#hub.options.log(
       `${this.nick} connected from ${this.remote}${this.#present ? "" : " (files only)"}`,
@@ -210,9 +238,10 @@ export class Session implements Member {
       max_message_bytes: maxMessageBytes,
       max_frame_bytes: 1_048_576,
       history: historyLimit,
+      resume: this.#resume,
     });
-    if (this.#present) await this.#enterRoom(room);
-    else this.room = room;
+    if (!this.#present) this.room = room;
+    else await this.#enterRoom(room, { since: hello.since, resumed, quiet: takeover });
   }
 
   #checkText(text: string): void {
@@ -267,7 +296,7 @@ export class Session implements Member {
       return this.#reply({ type: "joined", room, users: this.#hub.usersIn(room), rid });
     }
     await this.#leaveRoom();
-    await this.#enterRoom(room, rid);
+    await this.#enterRoom(room, { rid });
   }
 
   async #nick(nick: string, rid?: string): Promise<void> {
@@ -278,6 +307,7 @@ export class Session implements Member {
       throw new ProtocolError("nick_taken", takenMessage(nick));
     }
     this.nick = nick;
+    if (this.#resume !== undefined) this.#hub.moveResume(this.#resume, nick);
     this.#hub.options.log(`${previous} is now known as ${nick}`);
     this.#reply({ type: "nick_ok", nick, rid });
     await this.#hub.publish({
@@ -290,15 +320,27 @@ export class Session implements Member {
     }, this);
   }
 
-  async #enterRoom(room: string, rid?: string): Promise<void> {
+  /**
+   * Joins `room`: `joined`, then either the newest history or, for a reconnect that says what
+   * it saw last (`since`), exactly the events it missed, then `history_end`; then the join
+   * notice (not for a takeover, where the user never left).
+   */
+  async #enterRoom(
+    room: string,
+    options: { rid?: string; since?: number; resumed?: boolean; quiet?: boolean } = {},
+  ): Promise<void> {
+    const { rid, since } = options;
     this.room = room;
     this.#held = [];
     this.#hub.addToRoom(this, room);
     this.#reply({ type: "joined", room, users: this.#hub.usersIn(room), rid });
-    await this.#replay(this.#hub.options.historyLimit, undefined, rid);
+    if (since === undefined || !await this.#catchUp(room, since, options.resumed === true)) {
+      await this.#replay(this.#hub.options.historyLimit, undefined, rid);
+    }
     const held = this.#held;
     this.#held = null;
     for (const { message, id } of held) this.deliver(message, id);
+    if (options.quiet) return;
     await this.#hub.publish({
       type: "notice",
       event: "join",
@@ -306,6 +348,32 @@ export class Session implements Member {
       from: this.nick,
       text: `${this.nick} joined ${room}`,
     }, this);
+  }
+
+  /**
+   * Sends the events after `since` as live ones (with the user's private messages too when it
+   * proved who it is). False when there are too many, so ordinary history is sent instead.
+   */
+  async #catchUp(room: string, since: number, resumed: boolean): Promise<boolean> {
+    const history = this.#hub.history;
+    const missed = await history.page(room, { after: since, limit: CATCH_UP_LIMIT + 1 });
+    if (missed.length > CATCH_UP_LIMIT) return false;
+    const privates = resumed
+      ? await history.privates(this.nick, { after: since, limit: CATCH_UP_LIMIT })
+      : [];
+    const events = [...missed, ...privates].sort((a, b) => a.id - b.id);
+    for (const event of events) this.#peer.send(new OutboundMessage(toWireEvent(event)));
+    const last = events.at(-1)?.id ?? since;
+    this.#replayedUpTo = Math.max(this.#replayedUpTo, last, since);
+    if (resumed) this.#privatesUpTo = Math.max(this.#privatesUpTo, last, since);
+    this.#reply({
+      type: "history_end",
+      room,
+      count: events.length,
+      before: null,
+      more: false,
+    });
+    return true;
   }
 
   async #leaveRoom(): Promise<void> {

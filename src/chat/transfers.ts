@@ -283,9 +283,13 @@ export class Transfers {
 }
 
 function tooLarge(size: number, limit: number): ProtocolError {
+  // Rounded, a size just over the limit reads the same as the limit: then say the exact bytes.
+  const [shown, allowed] = formatBytes(size) === formatBytes(limit)
+    ? [`${size} bytes`, `${limit} bytes`]
+    : [formatBytes(size), formatBytes(limit)];
   return new ProtocolError(
     "file_too_large",
-    `The file is ${formatBytes(size)}; this server accepts files up to ${formatBytes(limit)}.`,
+    `The file is ${shown}; this server accepts files up to ${allowed}.`,
   );
 }
 

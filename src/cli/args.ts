@@ -18,6 +18,7 @@ export function parseFlags(
     boolean?: string[];
     default?: Record<string, string | boolean>;
     alias?: Record<string, string>;
+    negatable?: string[];
   },
 ): ParsedArgs {
   const parsed: Record<string, unknown> & { _: (string | number)[] } = parseArgs(args, {
@@ -25,6 +26,7 @@ export function parseFlags(
     boolean: [...spec.boolean ?? [], "help"],
     default: spec.default ?? {},
     alias: { h: "help", ...spec.alias },
+    negatable: spec.negatable ?? [],
     unknown: (arg: string) => {
       if (arg.startsWith("-") && arg !== "-") {
         throw new CliError(

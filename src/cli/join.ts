@@ -1,10 +1,10 @@
 import * as colors from "@std/fmt/colors";
 import {
-  ChatClient,
   ChatError,
   type DisplayEvent,
   fetchFile,
   HistoryCursor,
+  ReconnectingClient,
   toDisplayEvent,
 } from "../client/mod.ts";
 import type { ServerMessage } from "../protocol/mod.ts";
@@ -25,6 +25,7 @@ Options:
   --json          print events as JSON Lines, one object per line
   --auto-download DIR
                   save every file shared in the room from now on into DIR
+  --no-reconnect  stop at a lost connection instead of reconnecting
   -h, --help      this help
 
 On a terminal, type /help for commands. With standard input piped, every line is
@@ -63,7 +64,9 @@ export class EventSink {
 export async function join(args: string[]): Promise<number> {
   const { flags, positional } = parseFlags("join", args, {
     string: ["nick", "room", "auto-download"],
-    boolean: ["json"],
+    boolean: ["json", "reconnect"],
+    default: { reconnect: true },
+    negatable: ["reconnect"],
   });
   if (flags.help) {
     console.log(USAGE);
@@ -96,21 +99,28 @@ export async function join(args: string[]): Promise<number> {
     : undefined;
   const sink = new EventSink();
   const background = new Set<Promise<unknown>>();
-  let closeError: ChatError | undefined;
-  let client: ChatClient | undefined;
+  let client: ReconnectingClient | undefined;
   const announced: number[] = [];
   const fetchAnnounced = () => {
     for (const id of announced.splice(0)) {
-      track(background, fetchFile(client!, id, autoDownload!), sink);
+      const live = client?.current;
+      if (live !== undefined) track(background, fetchFile(live, id, autoDownload!), sink);
     }
   };
   for (;;) {
     try {
-      client = await ChatClient.connect({
+      client = await ReconnectingClient.connect({
         ...address,
         nick,
         passkey,
         room: typeof flags.room === "string" ? flags.room : undefined,
+        reconnect: flags.reconnect !== false,
+        onStatus: (status) =>
+          sink.local({
+            type: status.state === "gave_up" ? "error" : "system",
+            event: status.state,
+            text: status.text,
+          }),
         onMessage: (message) => {
           sink.receive(message);
           if (
@@ -121,7 +131,6 @@ export async function join(args: string[]): Promise<number> {
             if (client !== undefined) fetchAnnounced();
           }
         },
-        onClose: (error) => closeError = error,
       });
       break;
     } catch (error) {
@@ -138,19 +147,17 @@ export async function join(args: string[]): Promise<number> {
     }
   }
   fetchAnnounced();
-  const context = { client, sink, json, background, closeError: () => closeError };
+  const context = { client, sink, json, background };
   return terminalUi ? await runTerminal(context) : await runLineMode(context);
 }
 
 /** The state both front ends share. */
 export interface JoinContext {
-  client: ChatClient;
+  client: ReconnectingClient;
   sink: EventSink;
   json: boolean;
   /** Transfers under way; line mode waits for them before it leaves. */
   background: Set<Promise<unknown>>;
-  /** Why the connection closed, once it has, unless it was an orderly quit. */
-  closeError(): ChatError | undefined;
 }
 
 /**

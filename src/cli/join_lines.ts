@@ -1,6 +1,8 @@
 import { TextLineStream } from "@std/streams/text-line-stream";
 import { executeInput, HELP, parseInput, renderLine } from "../client/mod.ts";
+import { ChatError, type ReconnectingClient } from "../client/mod.ts";
 import { CliError } from "./cli_error.ts";
+import { toCliError } from "./credentials.ts";
 import { type JoinContext, track } from "./join.ts";
 
 /**
@@ -44,18 +46,20 @@ export async function runLineMode(context: JoinContext): Promise<number> {
   })();
 
   const ended = await Promise.race([
-    reading.then(() => "input"),
-    client.closed.then(() => "closed"),
+    reading.then(() => "input" as const),
+    client.finished.then((error) => error ?? new ChatError("closed", "The connection ended.")),
   ]);
-  if (ended === "input") {
+  if (ended !== "input") throw toCliError(ended);
+  const outage = watchOutage(client);
+  const drained = (async () => {
     await Promise.all(acknowledgements);
     // Downloads started by --auto-download finish before we leave.
     while (context.background.size > 0) await Promise.all([...context.background]);
-    if (context.closeError() === undefined) await client.quit();
-  }
-  const error = context.closeError();
-  if (error !== undefined) throw new CliError(error.message);
-  if (ended === "closed") throw new CliError("The server closed the connection.");
+  })();
+  const stop = await Promise.race([drained.then(() => undefined), outage.promise]);
+  outage.cancel();
+  await client.quit();
+  if (stop !== undefined) throw new CliError(stop);
   if (refused > 0) {
     throw new CliError(`${refused} of the input lines were refused; see the errors above.`);
   }
@@ -68,4 +72,29 @@ function write(line: string): void {
   } catch {
     // stdout went away (a closed pipe): nobody is left to read events.
   }
+}
+
+/** How long input that has ended may wait for a lost server to come back. */
+const OUTAGE_LIMIT_MS = 60_000;
+
+/**
+ * Resolves with a sentence if the client stays disconnected for {@linkcode OUTAGE_LIMIT_MS}, or
+ * gives up, while messages still wait: a script must end some time.
+ */
+function watchOutage(client: ReconnectingClient): { promise: Promise<string>; cancel(): void } {
+  const { promise, resolve } = Promise.withResolvers<string>();
+  let since: number | undefined;
+  const timer = setInterval(() => {
+    if (client.current !== undefined) since = undefined;
+    else if ((since ??= Date.now()) + OUTAGE_LIMIT_MS <= Date.now()) {
+      resolve(
+        `The server has been unreachable for ${OUTAGE_LIMIT_MS / 1000} s; ` +
+          `${client.unacknowledged} messages were not delivered.`,
+      );
+    }
+  }, 250);
+  client.finished.then((error) => {
+    if (error !== undefined) resolve(error.message);
+  });
+  return { promise, cancel: () => clearInterval(timer) };
 }

@@ -2,7 +2,7 @@ import * as readline from "node:readline";
 import process from "node:process";
 import * as colors from "@std/fmt/colors";
 import { executeInput, HELP, parseInput, renderLine } from "../client/mod.ts";
-import { CliError } from "./cli_error.ts";
+import { toCliError } from "./credentials.ts";
 import { type JoinContext, track } from "./join.ts";
 
 /**
@@ -57,12 +57,12 @@ export async function runTerminal(context: JoinContext): Promise<number> {
     done.resolve();
   });
 
-  const ended = await Promise.race([done.promise.then(() => "user"), client.closed]);
+  const ended = await Promise.race([done.promise.then(() => "user" as const), client.finished]);
   if (ended === "user") {
-    if (context.closeError() === undefined) await client.quit();
+    await client.quit();
     return 0;
   }
   rl.close();
-  const error = context.closeError();
-  throw new CliError(error?.message ?? "The server closed the connection.");
+  if (ended === undefined) return 0;
+  throw toCliError(ended);
 }

@@ -27,6 +27,14 @@ export interface ConnectOptions {
   room?: string;
   /** False for a connection that only transfers files: no room, no nick claimed. */
   presence?: boolean;
+  /** A resume token from an earlier connection's `welcome`. */
+  resume?: string;
+  /** The last event id seen: the server sends what came after instead of history. */
+  since?: number;
+  /** Ping when nothing was heard for this long. Default 3 s. */
+  heartbeatMs?: number;
+  /** Treat the connection as dead when nothing was heard for this long. Default 10 s. */
+  deadAfterMs?: number;
   /** Gives up connecting after this long. Default 10 s. */
   connectTimeoutMs?: number;
   /**
@@ -58,8 +66,6 @@ interface Pending {
   sink?: DownloadSink;
 }
 
-const KEEPALIVE_MS = 15_000;
-
 /**
  * A connected, authenticated chat client speaking docs/PROTOCOL.md over TCP.
  *
@@ -83,6 +89,10 @@ export class ChatClient {
   readonly #closed: Promise<void>;
   #welcome: Welcome | undefined;
   #lastHeard = Date.now();
+  /** Closed because nothing was heard for too long. */
+  #dead = false;
+  #ended = false;
+  #bye: Extract<ServerMessage, { type: "bye" }> | undefined;
   #keepalive: ReturnType<typeof setInterval> | undefined;
   #ridCounter = 0;
   readonly #ridPrefix = crypto.randomUUID().slice(0, 8);
@@ -107,11 +117,22 @@ export class ChatClient {
       room: options.room,
       client: `chat-cli/${VERSION}`,
       presence: options.presence,
+      resume: options.resume,
+      since: options.since,
     });
-    await client.#handshake.promise;
+    const heartbeatMs = options.heartbeatMs ?? 3000;
+    const deadAfterMs = options.deadAfterMs ?? 10_000;
+    // Also during the handshake: a server that accepts but never answers is dead too.
     client.#keepalive = setInterval(() => {
-      if (Date.now() - client.#lastHeard >= KEEPALIVE_MS) client.#write({ type: "ping" });
-    }, KEEPALIVE_MS);
+      const silent = Date.now() - client.#lastHeard;
+      if (silent >= deadAfterMs) {
+        client.#dead = true;
+        client.#connection.close();
+      } else if (silent >= heartbeatMs) {
+        client.#write({ type: "ping" });
+      }
+    }, Math.max(Math.min(heartbeatMs, deadAfterMs) / 2, 10));
+    await client.#handshake.promise;
     return client;
   }
 
@@ -125,14 +146,24 @@ export class ChatClient {
     return this.#closed;
   }
 
+  /** Whether the connection has ended. */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** The `bye` the server said before closing, if it said one. */
+  get bye(): Extract<ServerMessage, { type: "bye" }> | undefined {
+    return this.#bye;
+  }
+
   /** Whether messages still wait for their acknowledgement. */
   get unacknowledged(): number {
     return this.#pending.size;
   }
 
   /** Sends a message (or `/me` action) to the current room; resolves with the stored event. */
-  send(text: string, options: { action?: boolean } = {}): Promise<ChatEvent> {
-    const rid = this.rid();
+  send(text: string, options: { action?: boolean; rid?: string } = {}): Promise<ChatEvent> {
+    const rid = options.rid ?? this.rid();
     return this.#track({ type: "send", rid, text, action: options.action || undefined }, {
       event: {
         type: options.action ? "action" : "message",
@@ -144,8 +175,8 @@ export class ChatClient {
   }
 
   /** Sends a private message; resolves with the stored event. */
-  sendPrivate(to: string, text: string): Promise<ChatEvent> {
-    return this.#track({ type: "private", rid: this.rid(), to, text }, {
+  sendPrivate(to: string, text: string, options: { rid?: string } = {}): Promise<ChatEvent> {
+    return this.#track({ type: "private", rid: options.rid ?? this.rid(), to, text }, {
       event: { type: "private", room: this.room, from: this.nick, to, text },
     }) as Promise<ChatEvent>;
   }
@@ -248,10 +279,13 @@ export class ChatClient {
         }
       }
     } finally {
+      this.#ended = true;
       this.#connection.close();
       clearInterval(this.#keepalive);
       if (!ended && error === undefined) {
-        error = this.#welcome === undefined
+        error = this.#dead
+          ? new ChatError("timeout", "The server stopped answering; the connection is dead.")
+          : this.#welcome === undefined
           ? new ChatError("closed", "The server closed the connection during the handshake.")
           : new ChatError("closed", "The server closed the connection.");
       }
@@ -324,6 +358,9 @@ export class ChatClient {
         break;
       case "nick_ok":
         this.nick = message.nick;
+        break;
+      case "bye":
+        this.#bye = message;
         break;
     }
     this.#options.onMessage(message);

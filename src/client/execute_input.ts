@@ -1,8 +1,13 @@
-import type { ChatEvent } from "../protocol/mod.ts";
-import type { ChatClient } from "./chat_client.ts";
+import type { ChatEvent, ClientMessage } from "../protocol/mod.ts";
+import type { ReconnectingClient } from "./reconnecting_client.ts";
 import type { HistoryCursor } from "./history_cursor.ts";
 import type { Input } from "./commands.ts";
 import { fetchFile, shareFile } from "./transfer_commands.ts";
+
+const NOT_CONNECTED: Outcome = {
+  kind: "invalid",
+  message: "Not connected right now; try again once reconnected (messages are queued).",
+};
 
 /** What became of one input line. */
 export type Outcome =
@@ -18,10 +23,14 @@ export type Outcome =
  * `onMessage`; a sent message also yields the promise of its acknowledgement.
  */
 export function executeInput(
-  client: ChatClient,
+  client: ReconnectingClient,
   input: Input,
   cursor: HistoryCursor,
 ): Outcome {
+  const request = (
+    message: Exclude<ClientMessage, { type: "hello" | "send" | "private" }>,
+  ): Outcome => client.request(message) ? { kind: "requested" } : NOT_CONNECTED;
+  const live = client.current;
   switch (input.kind) {
     case "say":
       return { kind: "sent", acknowledged: client.send(input.text) };
@@ -30,26 +39,24 @@ export function executeInput(
     case "msg":
       return { kind: "sent", acknowledged: client.sendPrivate(input.to, input.text) };
     case "join":
-      client.request({ type: "join", room: input.room });
-      return { kind: "requested" };
+      return request({ type: "join", room: input.room });
     case "nick":
-      client.request({ type: "nick", nick: input.nick });
-      return { kind: "requested" };
+      return request({ type: "nick", nick: input.nick });
     case "who":
     case "rooms":
     case "info":
-      client.request({ type: input.kind });
-      return { kind: "requested" };
     case "files":
-      client.request({ type: "files", rid: client.rid() });
-      return { kind: "requested" };
-    case "upload":
-      return { kind: "transfer", done: shareFile(client, input.path).then(() => undefined) };
-    case "get":
-      return { kind: "transfer", done: fetchFile(client, input.id, input.dir ?? ".") };
+      return request({ type: input.kind });
     case "history":
-      client.request({ type: "history", limit: input.limit, before: cursor.before(client.room) });
-      return { kind: "requested" };
+      return request({ type: "history", limit: input.limit, before: cursor.before(client.room) });
+    case "upload":
+      return live === undefined
+        ? NOT_CONNECTED
+        : { kind: "transfer", done: shareFile(live, input.path).then(() => undefined) };
+    case "get":
+      return live === undefined
+        ? NOT_CONNECTED
+        : { kind: "transfer", done: fetchFile(live, input.id, input.dir ?? ".") };
     case "help":
     case "quit":
     case "empty":

@@ -16,3 +16,4 @@ export * from "./file_download.ts";
 export * from "./file_upload.ts";
 export * from "./progress.ts";
 export * from "./transfer_commands.ts";
+export * from "./reconnecting_client.ts";

@@ -68,6 +68,10 @@ export type ClientMessage =
     room?: string;
     client?: string;
     presence?: boolean;
+    /** The `resume` token of an earlier connection, to take over its nick at once. */
+    resume?: string;
+    /** The last event id seen in `room`: the server sends what came after instead of history. */
+    since?: number;
   }
   | { type: "send"; rid: string; text: string; action?: boolean }
   | { type: "private"; rid: string; to: string; text: string }
@@ -86,6 +90,9 @@ export type ClientMessage =
   | { type: "download"; rid: string; id: number; offset?: number }
   | { type: "download_cancel"; transfer: number }
   | { type: "files"; rid?: string; room?: string; limit?: number };
+
+/** Why a server closes a connection in order. Append-only. */
+export type ByeReason = "quit" | "shutdown" | "replaced" | "too_slow";
 
 /** Kinds of stored room events. */
 export type EventType = "message" | "action" | "private" | "notice" | "file";
@@ -135,6 +142,8 @@ export type ServerMessage =
     max_message_bytes: number;
     max_frame_bytes: number;
     history: number;
+    /** A secret that lets a reconnect of this user take over its nick and missed privates. */
+    resume?: string;
   }
   | { type: "joined"; room: string; users: string[]; rid?: string }
   | ChatEvent
@@ -170,7 +179,7 @@ export type ServerMessage =
     rid?: string;
     transfer?: number;
   }
-  | { type: "bye"; reason: "quit" | "shutdown"; message: string }
+  | { type: "bye"; reason: ByeReason; message: string }
   | { type: "upload_ready"; rid: string; transfer: number; offset: number }
   | { type: "upload_done"; rid: string; transfer: number; id: number; file: FileInfo }
   | {
@@ -194,6 +203,8 @@ const CLIENT_SHAPES: Record<ClientMessage["type"], Shape> = {
     room: "string?",
     client: "string?",
     presence: "boolean?",
+    resume: "string?",
+    since: "number?",
   },
   send: { rid: "string", text: "string", action: "boolean?" },
   private: { rid: "string", to: "string", text: "string" },

@@ -1,6 +1,12 @@
-import type { Outbound } from "../protocol/mod.ts";
+import { type Outbound, OutboundMessage } from "../protocol/mod.ts";
 import type { Peer } from "../chat/mod.ts";
 import type { Connection } from "../transport/mod.ts";
+
+const TOO_SLOW = new OutboundMessage({
+  type: "bye",
+  reason: "too_slow",
+  message: "You were disconnected because messages were not being read fast enough.",
+});
 
 /**
  * A connection's outbound queue, bounded in bytes. Messages queued during one turn of the event
@@ -46,7 +52,10 @@ export class Outbox implements Peer {
       this.overflowed = true;
       this.#queue = [];
       this.#queuedBytes = 0;
-      this.#finish();
+      this.#closing = true;
+      // Said if the socket still takes it; the connection closes either way.
+      this.#connection.send([TOO_SLOW]).catch(() => {});
+      setTimeout(() => this.#finish(), 500);
       return;
     }
     this.#queue.push(message);

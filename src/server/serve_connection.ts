@@ -15,9 +15,9 @@ import { Outbox } from "./outbox.ts";
 export interface ServeConnectionOptions {
   /** Bound of the outbound queue, in bytes. */
   maxQueueBytes: number;
-  /** A connection silent this long is pinged. Default 30 s. */
+  /** A connection silent this long is pinged. Default 15 s. */
   pingAfterMs?: number;
-  /** A connection silent this long is closed; so is one not authenticated by then. Default 90 s. */
+  /** A connection silent this long is closed as dead. Default 45 s. */
   closeAfterMs?: number;
   /** A connection that has not said `hello` successfully by then is closed. Default 10 s. */
   handshakeTimeoutMs?: number;
@@ -37,8 +37,8 @@ export async function serveConnection(
 ): Promise<void> {
   const outbox = new Outbox(connection, { maxBytes: options.maxQueueBytes });
   const session = new Session(hub, outbox, connection.remote);
-  const pingAfterMs = options.pingAfterMs ?? 30_000;
-  const closeAfterMs = options.closeAfterMs ?? 90_000;
+  const pingAfterMs = options.pingAfterMs ?? 15_000;
+  const closeAfterMs = options.closeAfterMs ?? 45_000;
   const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
   const openedAt = Date.now();
   let lastHeard = openedAt;

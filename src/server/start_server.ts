@@ -5,6 +5,9 @@ import { TcpConnection } from "../transport/mod.ts";
 import { serveConnection } from "./serve_connection.ts";
 import { VERSION } from "../version.ts";
 
+/** How long shutdown waits for connections to finish before cutting them. */
+const SHUTDOWN_GRACE_MS = 3000;
+
 /** How long an interrupted upload is kept for a retry to resume it. */
 export const RESUME_KEEP_MS = 60 * 60 * 1000;
 
@@ -103,8 +106,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       closing ??= (async () => {
         listener.close();
         await accepting;
+        // Every client hears why, and in-flight writes finish, before anything is cut.
+        hub.shutdown("The server is shutting down.");
+        const settled = Promise.allSettled([...tasks]);
+        const grace = new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, SHUTDOWN_GRACE_MS);
+          settled.then(() => clearTimeout(timer), () => clearTimeout(timer)).then(resolve);
+        });
+        await grace;
         for (const connection of connections) connection.close();
-        await Promise.allSettled([...tasks]);
+        await settled;
         clearInterval(sweeper);
         await history.close();
       })();

@@ -46,3 +46,10 @@ export function copyEvent(event: NewEvent, id: number): StoredEvent {
   }
   return stored;
 }
+
+/** Throws a `RangeError` unless `after` is an id cursor: a safe integer. */
+export function assertAfter(after: number): void {
+  if (!Number.isSafeInteger(after)) {
+    throw new RangeError(`Cursor after=${after} is not an integer`);
+  }
+}

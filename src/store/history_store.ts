@@ -36,11 +36,31 @@ export interface AppendResult {
   created: boolean;
 }
 
-/** Options of {@linkcode HistoryStore.page}. */
+/**
+ * Options of {@linkcode HistoryStore.page}.
+ *
+ * Without `after`, a page holds the newest `limit` events below `before` (scrolling back).
+ * With `after`, it holds the oldest `limit` events above `after`, and below `before` when that
+ * is given too (catching up). Either way the page is in ascending id order.
+ */
 export interface PageOptions {
   /** Only events with an id below this one. */
   before?: number;
-  /** At most this many events (the newest ones). */
+  /**
+   * Only events with an id above this one, and take the oldest `limit` of them instead of the
+   * newest: a reconnecting client passes the id of the last event it has seen. Must be an
+   * integer (`0` for everything); a `RangeError` rejects anything else.
+   */
+  after?: number;
+  /** At most this many events: the newest ones, or the oldest ones when `after` is given. */
+  limit: number;
+}
+
+/** Options of {@linkcode HistoryStore.privates}. */
+export interface PrivatesOptions {
+  /** Only events with an id above this one (`0` for all); must be an integer. */
+  after: number;
+  /** At most this many events, the oldest ones above `after`. */
   limit: number;
 }
 
@@ -55,10 +75,33 @@ export interface HistoryStore {
    */
   append(event: NewEvent): Promise<AppendResult>;
   /**
-   * The newest `limit` room events of `room` below `before`, oldest first. Private messages
-   * are never part of a page.
+   * Room events of `room`, in ascending id order. Private messages are never part of a page.
+   *
+   * - Without `after`: the newest `limit` events with `id < before` (every id when `before` is
+   *   not given).
+   * - With `after`: the oldest `limit` events with `after < id`, and also `id < before` when
+   *   `before` is given. A client catching up calls it again with the last id it received
+   *   until a page holds fewer than `limit` events.
+   *
+   * @throws {RangeError} when `limit` is not a non-negative integer or `after` is not an
+   * integer.
    */
   page(room: string, options: PageOptions): Promise<StoredEvent[]>;
+  /**
+   * The oldest `limit` `private` events with `id > after`, in ascending id order, of which
+   * `nick` is the sender or the recipient. Nicks are compared by their `nickKey()` (NFKC, then
+   * lowercase), so `ADA` finds the messages of `ada`; messages between other users are never
+   * returned.
+   *
+   * @throws {RangeError} when `limit` is not a non-negative integer or `after` is not an
+   * integer.
+   */
+  privates(nick: string, options: PrivatesOptions): Promise<StoredEvent[]>;
+  /**
+   * The highest id stored, of any event in any room (private ones included), or `0` when the
+   * store is empty. Every event appended later gets a higher id, so it is a cursor for `after`.
+   */
+  lastId(): Promise<number>;
   /** How many events are stored, in all rooms. */
   count(): Promise<number>;
   /** The `file` event with this id, if there is one. */

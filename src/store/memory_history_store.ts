@@ -3,9 +3,11 @@ import type {
   HistoryStore,
   NewEvent,
   PageOptions,
+  PrivatesOptions,
   StoredEvent,
 } from "./history_store.ts";
-import { assertLimit, copyEvent, fileTypeProblem } from "./_events.ts";
+import { nickKey } from "../protocol/names.ts";
+import { assertAfter, assertLimit, copyEvent, fileTypeProblem } from "./_events.ts";
 
 /**
  * A {@linkcode HistoryStore} that keeps events in memory, for tests and for wiring the seam
@@ -54,16 +56,46 @@ export class MemoryHistoryStore implements HistoryStore {
     });
   }
 
-  /** The newest `limit` non-private events of `room` below `before`, oldest first. */
+  /**
+   * Non-private events of `room` below `before`, oldest first: the newest `limit` of them, or
+   * with `after` the oldest `limit` above it.
+   */
   page(room: string, options: PageOptions): Promise<StoredEvent[]> {
     return settle(() => {
       this.#assertOpen();
       assertLimit(options.limit);
+      if (options.after !== undefined) assertAfter(options.after);
       const before = options.before ?? Infinity;
+      const after = options.after ?? -Infinity;
       const matching = this.#events.filter((event) =>
-        event.room === room && event.type !== "private" && event.id < before
+        event.room === room && event.type !== "private" && event.id < before && event.id > after
       );
-      return newest(matching, options.limit);
+      return options.after === undefined
+        ? newest(matching, options.limit)
+        : oldest(matching, options.limit);
+    });
+  }
+
+  /** The oldest `limit` private events above `after` sent or received by `nick`. */
+  privates(nick: string, options: PrivatesOptions): Promise<StoredEvent[]> {
+    return settle(() => {
+      this.#assertOpen();
+      assertLimit(options.limit);
+      assertAfter(options.after);
+      const key = nickKey(nick);
+      const matching = this.#events.filter((event) =>
+        event.type === "private" && event.id > options.after &&
+        (nickKey(event.from) === key || (event.to !== undefined && nickKey(event.to) === key))
+      );
+      return oldest(matching, options.limit);
+    });
+  }
+
+  /** The id of the newest event, or `0` when none is stored. */
+  lastId(): Promise<number> {
+    return settle(() => {
+      this.#assertOpen();
+      return this.#events.at(-1)?.id ?? 0;
     });
   }
 
@@ -114,6 +146,11 @@ function settle<T>(fn: () => T): Promise<T> {
   } catch (error) {
     return Promise.reject(error);
   }
+}
+
+/** Copies of the first `limit` events. */
+function oldest(events: StoredEvent[], limit: number): StoredEvent[] {
+  return events.slice(0, limit).map((event) => copyEvent(event, event.id));
 }
 
 /** Copies of the last `limit` events. */

@@ -4,14 +4,16 @@ import type {
   HistoryStore,
   NewEvent,
   PageOptions,
+  PrivatesOptions,
   StoredEvent,
 } from "./history_store.ts";
 import type { EventType, NoticeEvent } from "../protocol/mod.ts";
+import { nickKey } from "../protocol/names.ts";
 import { StoreVersionError } from "./store_version_error.ts";
-import { assertLimit, copyEvent, fileTypeProblem } from "./_events.ts";
+import { assertAfter, assertLimit, copyEvent, fileTypeProblem } from "./_events.ts";
 
 /** The storage version this code writes. Append-only: a change of schema adds a migration. */
-const STORAGE_VERSION = 2;
+const STORAGE_VERSION = 3;
 
 /**
  * The schema of storage version 1, never edited. A new file is created at version 1 and then
@@ -35,11 +37,14 @@ const SCHEMA_V1 = `
   INSERT INTO meta (key, value) VALUES ('schema_version', '1');
 `;
 
+/** How many rows the version 3 upgrade reads at a time while it fills in the nick keys. */
+const BACKFILL_BATCH = 1000;
+
 /**
- * SQL that upgrades storage version `n` to `n + 1`, keyed by `n`. Append-only, never edited:
- * a user's file may be at any older version.
+ * What upgrades storage version `n` to `n + 1`, keyed by `n`: SQL, or a function for what SQL
+ * cannot compute. Append-only, never edited: a user's file may be at any older version.
  */
-const MIGRATIONS: Readonly<Record<number, string>> = {
+const MIGRATIONS: Readonly<Record<number, string | ((db: DatabaseSync) => void)>> = {
   // Version 2: shared files. The file columns are set on `file` events only; the indexes serve
   // the file listing of one room and of all rooms (an index on `type` also holds the id).
   1: `
@@ -50,6 +55,35 @@ const MIGRATIONS: Readonly<Record<number, string>> = {
     CREATE INDEX events_type_room_id ON events (type, room, id);
     CREATE INDEX events_type_id ON events (type, id);
   `,
+  // Version 3: catch-up of private messages. `sender_key` and `recipient_key` hold `nickKey()`
+  // of the sender and recipient, on `private` events only (NULL on every other row), so a
+  // user's private messages are found case-insensitively through an index. SQL has no NFKC,
+  // so the keys of the private events already stored are computed here, in batches by id.
+  2: (db) => {
+    db.exec(`
+      ALTER TABLE events ADD COLUMN sender_key TEXT;
+      ALTER TABLE events ADD COLUMN recipient_key TEXT;
+      CREATE INDEX events_private_sender_key_id ON events (sender_key, id)
+        WHERE type = 'private';
+      CREATE INDEX events_private_recipient_key_id ON events (recipient_key, id)
+        WHERE type = 'private';
+    `);
+    const select = db.prepare(
+      `SELECT id, CAST(sender AS BLOB) AS sender, CAST(recipient AS BLOB) AS recipient
+       FROM events WHERE type = 'private' AND id > ? ORDER BY id LIMIT ?`,
+    );
+    const update = db.prepare("UPDATE events SET sender_key = ?, recipient_key = ? WHERE id = ?");
+    let after = 0;
+    for (;;) {
+      const rows = select.all(after, BACKFILL_BATCH);
+      for (const row of rows) {
+        const recipient = row.recipient === null ? null : nickKey(readText(row.recipient));
+        update.run(nickKey(readText(row.sender)), recipient, Number(row.id));
+      }
+      if (rows.length < BACKFILL_BATCH) break;
+      after = Number(rows[rows.length - 1].id);
+    }
+  },
 };
 
 /**
@@ -102,6 +136,9 @@ export class SqliteHistoryStore implements HistoryStore {
   #insert: StatementSync;
   #findByClientId: StatementSync;
   #page: StatementSync;
+  #pageAfter: StatementSync;
+  #privates: StatementSync;
+  #lastId: StatementSync;
   #count: StatementSync;
   #file: StatementSync;
   #filesInRoom: StatementSync;
@@ -114,8 +151,8 @@ export class SqliteHistoryStore implements HistoryStore {
     this.#db = db;
     this.#insert = db.prepare(
       `INSERT INTO events (ts, room, type, sender, recipient, text, event, nick, client_id,
-         file_name, file_size, file_sha256, file_blob)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         file_name, file_size, file_sha256, file_blob, sender_key, recipient_key)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#findByClientId = db.prepare(`SELECT ${COLUMNS} FROM events WHERE client_id = ?`);
     this.#page = db.prepare(
@@ -124,6 +161,26 @@ export class SqliteHistoryStore implements HistoryStore {
          ORDER BY id DESC LIMIT ?
        ) ORDER BY id`,
     );
+    this.#pageAfter = db.prepare(
+      `SELECT ${COLUMNS} FROM events WHERE room = ? AND type <> 'private' AND id > ? AND id < ?
+       ORDER BY id LIMIT ?`,
+    );
+    // Each side of the UNION reads at most `limit` rows through its own index; a message a user
+    // sent to themself is in both and kept once.
+    this.#privates = db.prepare(
+      `SELECT ${COLUMNS} FROM events WHERE id IN (
+         SELECT id FROM (
+           SELECT id FROM events WHERE type = 'private' AND sender_key = ?1 AND id > ?2
+           ORDER BY id LIMIT ?3
+         )
+         UNION
+         SELECT id FROM (
+           SELECT id FROM events WHERE type = 'private' AND recipient_key = ?1 AND id > ?2
+           ORDER BY id LIMIT ?3
+         )
+       ) ORDER BY id LIMIT ?3`,
+    );
+    this.#lastId = db.prepare("SELECT COALESCE(MAX(id), 0) AS n FROM events");
     this.#count = db.prepare("SELECT COUNT(*) AS n FROM events");
     this.#file = db.prepare(`SELECT ${COLUMNS} FROM events WHERE id = ? AND type = 'file'`);
     this.#filesInRoom = db.prepare(
@@ -175,13 +232,34 @@ export class SqliteHistoryStore implements HistoryStore {
     return promise;
   }
 
-  /** The newest `limit` non-private events of `room` below `before`, oldest first. */
+  /**
+   * Non-private events of `room` below `before`, oldest first: the newest `limit` of them, or
+   * with `after` the oldest `limit` above it.
+   */
   page(room: string, options: PageOptions): Promise<StoredEvent[]> {
     return this.#read(() => {
       assertLimit(options.limit);
       const before = options.before ?? Number.MAX_SAFE_INTEGER;
-      return this.#page.all(room, before, options.limit).map(toStoredEvent);
+      if (options.after === undefined) {
+        return this.#page.all(room, before, options.limit).map(toStoredEvent);
+      }
+      assertAfter(options.after);
+      return this.#pageAfter.all(room, options.after, before, options.limit).map(toStoredEvent);
     });
+  }
+
+  /** The oldest `limit` private events above `after` sent or received by `nick`. */
+  privates(nick: string, options: PrivatesOptions): Promise<StoredEvent[]> {
+    return this.#read(() => {
+      assertLimit(options.limit);
+      assertAfter(options.after);
+      return this.#privates.all(nickKey(nick), options.after, options.limit).map(toStoredEvent);
+    });
+  }
+
+  /** The id of the newest stored event, or `0` when none is stored. */
+  lastId(): Promise<number> {
+    return this.#read(() => Number(this.#lastId.get()?.n ?? 0));
   }
 
   /** How many events are stored, private ones included. */
@@ -282,6 +360,8 @@ export class SqliteHistoryStore implements HistoryStore {
       event.file?.size ?? null,
       event.file?.sha256 ?? null,
       event.file?.blob ?? null,
+      event.type === "private" ? nickKey(event.from) : null,
+      event.type === "private" && event.to !== undefined ? nickKey(event.to) : null,
     );
     return { event: copyEvent(event, Number(lastInsertRowid)), created: true };
   }
@@ -342,9 +422,10 @@ function readStorageVersion(db: DatabaseSync, path: string): number | undefined 
  */
 function migrate(db: DatabaseSync, from: number): void {
   for (let version = from; version < STORAGE_VERSION; version++) {
-    const sql = MIGRATIONS[version];
-    if (sql === undefined) throw new Error(`No upgrade from storage version ${version} exists`);
-    db.exec(sql);
+    const step = MIGRATIONS[version];
+    if (step === undefined) throw new Error(`No upgrade from storage version ${version} exists`);
+    if (typeof step === "string") db.exec(step);
+    else step(db);
   }
   db.prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'").run(
     String(STORAGE_VERSION),

@@ -8,6 +8,7 @@ import {
   MemoryHistoryStore,
   type NewEvent,
   type PageOptions,
+  type PrivatesOptions,
   type StoredEvent,
 } from "../../src/store/mod.ts";
 import { FakePeer } from "./_fake_peer.ts";
@@ -132,6 +133,14 @@ export class GatedHistoryStore implements HistoryStore {
     hold.paused();
     await hold.released;
     return early ?? await this.#inner.page(room, options);
+  }
+
+  privates(nick: string, options: PrivatesOptions): Promise<StoredEvent[]> {
+    return this.#inner.privates(nick, options);
+  }
+
+  lastId(): Promise<number> {
+    return this.#inner.lastId();
   }
 
   count(): Promise<number> {

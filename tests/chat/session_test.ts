@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertRejects } from "@std/assert";
+import { assert, assertEquals, assertMatch, assertRejects } from "@std/assert";
 import { type ClientMessage, ProtocolError } from "../../src/protocol/mod.ts";
 import { NOW, PASSKEY, SERVER, startChat, TS } from "./_chat.ts";
 
@@ -135,7 +135,11 @@ Deno.test("Session.handle() answers a hello with welcome, joined, the room's his
 
   const bob = await chat.connect("bob");
 
-  assertEquals(bob.take(), [
+  const received = bob.take();
+  const welcome = received[0] as { resume?: unknown };
+  assertMatch(String(welcome.resume), /^[0-9a-f]{36}$/, "a resume token comes with welcome");
+  delete welcome.resume;
+  assertEquals(received, [
     {
       type: "welcome",
       v: 1,

@@ -126,7 +126,7 @@ Deno.test("chat join to a port nobody listens on exits 1 with one clear line", a
 
 Deno.test("chat join exits 1 with one clear line when the server dies", async () => {
   await using server = await startServer();
-  await using client = spawnJoin([server.address, "--nick", "ada", "--json"], {
+  await using client = spawnJoin([server.address, "--nick", "ada", "--json", "--no-reconnect"], {
     passkey: server.passkey,
   });
   await client.ready();

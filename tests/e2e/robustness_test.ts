@@ -146,7 +146,7 @@ Deno.test("bad frames after hello get an error and the connection stays open", a
 Deno.test("stopping the server closes every connection and chat join exits 1 with one line", async () => {
   await using server = await startServer();
   await using raw = await TestClient.join(server.port, { nick: "raw", passkey: server.passkey });
-  await using cli = spawnJoin([server.address, "--nick", "cli", "--json"], {
+  await using cli = spawnJoin([server.address, "--nick", "cli", "--json", "--no-reconnect"], {
     passkey: server.passkey,
   });
   await cli.ready();

@@ -112,6 +112,169 @@ export function historyStoreContract(
     }
   });
 
+  test("page() with after returns the oldest events above it, ascending, at most limit", async (store) => {
+    const ids: number[] = [];
+    for (let i = 0; i < 10; i++) ids.push((await store.append(message("lobby", `m${i}`))).event.id);
+    assertEquals(texts(await store.page("lobby", { after: ids[2], limit: 3 })), ["m3", "m4", "m5"]);
+    assertEquals(texts(await store.page("lobby", { after: ids[7], limit: 5 })), ["m8", "m9"]);
+    assertEquals(texts(await store.page("lobby", { after: 0, limit: 2 })), ["m0", "m1"]);
+    assertEquals(texts(await store.page("lobby", { after: 0, limit: 100 })).length, 10);
+    assertEquals(await store.page("lobby", { after: ids[9], limit: 5 }), []);
+    assertEquals(await store.page("lobby", { after: ids[0], limit: 0 }), []);
+  });
+
+  test("page() with after pages forward through every event exactly once", async (store) => {
+    for (let i = 0; i < 7; i++) await store.append(message("lobby", `m${i}`));
+    const seen: string[] = [];
+    let after = 0;
+    for (;;) {
+      const page = await store.page("lobby", { after, limit: 3 });
+      seen.push(...texts(page));
+      if (page.length < 3) break;
+      after = page[page.length - 1].id;
+    }
+    assertEquals(seen, ["m0", "m1", "m2", "m3", "m4", "m5", "m6"]);
+  });
+
+  test("page() with after leaves out private events and other rooms", async (store) => {
+    const first = await store.append(message("lobby", "seen"));
+    await store.append(privateMessage("ada", "bob", "secret"));
+    await store.append(message("games", "elsewhere"));
+    await store.append(message("lobby", "new 1"));
+    await store.append(privateMessage("bob", "ada", "secret 2"));
+    await store.append(message("lobby", "new 2"));
+    assertEquals(texts(await store.page("lobby", { after: first.event.id, limit: 10 })), [
+      "new 1",
+      "new 2",
+    ]);
+    assertEquals(texts(await store.page("lobby", { after: first.event.id, limit: 1 })), [
+      "new 1",
+    ]);
+    assertEquals(texts(await store.page("games", { after: 0, limit: 10 })), ["elsewhere"]);
+    assertEquals(await store.page("empty", { after: 0, limit: 10 }), []);
+  });
+
+  test("page() with after and before returns the oldest events between them", async (store) => {
+    const ids: number[] = [];
+    for (let i = 0; i < 10; i++) ids.push((await store.append(message("lobby", `m${i}`))).event.id);
+    assertEquals(texts(await store.page("lobby", { after: ids[1], before: ids[8], limit: 3 })), [
+      "m2",
+      "m3",
+      "m4",
+    ]);
+    assertEquals(texts(await store.page("lobby", { after: ids[1], before: ids[5], limit: 10 })), [
+      "m2",
+      "m3",
+      "m4",
+    ]);
+    assertEquals(await store.page("lobby", { after: ids[4], before: ids[5], limit: 10 }), []);
+    assertEquals(await store.page("lobby", { after: ids[6], before: ids[2], limit: 10 }), []);
+  });
+
+  test("page() rejects an after that is not an integer", async (store) => {
+    for (const after of [1.5, NaN, Infinity]) {
+      await assertRejects(() => store.page("lobby", { after, limit: 1 }), RangeError, "after");
+    }
+    await assertRejects(() => store.page("lobby", { after: 0, limit: -1 }), RangeError);
+  });
+
+  test("privates() returns the private events a nick sent and received, ascending", async (store) => {
+    await store.append(message("lobby", "public"));
+    const sent = await store.append(privateMessage("ada", "bob", "to bob"));
+    const received = await store.append(privateMessage("carl", "ada", "to ada"));
+    await store.append(message("games", "public 2"));
+    const again = await store.append(privateMessage("bob", "ada", "back to ada"));
+    assertEquals(await store.privates("ada", { after: 0, limit: 10 }), [
+      sent.event,
+      received.event,
+      again.event,
+    ]);
+    assertEquals(await store.privates("bob", { after: 0, limit: 10 }), [sent.event, again.event]);
+    assertEquals(await store.privates("carl", { after: 0, limit: 10 }), [received.event]);
+  });
+
+  test("privates() never returns the private events of other users", async (store) => {
+    await store.append(privateMessage("bob", "carl", "not for ada"));
+    await store.append(privateMessage("carl", "bob", "nor this"));
+    await store.append(privateMessage("adam", "bob", "a longer nick"));
+    await store.append(privateMessage("bob", "ada_", "a similar nick"));
+    await store.append(message("lobby", "public"));
+    assertEquals(await store.privates("ada", { after: 0, limit: 10 }), []);
+    assertEquals(await store.privates("nobody", { after: 0, limit: 10 }), []);
+    assertEquals(texts(await store.privates("bob", { after: 0, limit: 10 })).length, 4);
+  });
+
+  test("privates() compares nicks case-insensitively and NFKC-normalised", async (store) => {
+    const upper = await store.append(privateMessage("ADA", "bob", "upper"));
+    const mixed = await store.append(privateMessage("bob", "Ada", "mixed"));
+    const wide = await store.append(privateMessage("\uFF21da", "bob", "fullwidth A"));
+    const composed = await store.append(privateMessage("Zo\u00EB", "ada", "composed"));
+    const decomposed = await store.append(privateMessage("bob", "ZOE\u0308", "decomposed"));
+    assertEquals(await store.privates("ada", { after: 0, limit: 10 }), [
+      upper.event,
+      mixed.event,
+      wide.event,
+      composed.event,
+    ]);
+    assertEquals(await store.privates("aDA", { after: 0, limit: 10 }), [
+      upper.event,
+      mixed.event,
+      wide.event,
+      composed.event,
+    ]);
+    assertEquals(await store.privates("zoe\u0308", { after: 0, limit: 10 }), [
+      composed.event,
+      decomposed.event,
+    ]);
+    assertEquals(mixed.event.to, "Ada", "the stored nick keeps its case");
+  });
+
+  test("privates() returns the oldest limit events above after", async (store) => {
+    const ids: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const [from, to] = i % 2 === 0 ? ["ada", "bob"] : ["bob", "ada"];
+      ids.push((await store.append(privateMessage(from, to, `p${i}`))).event.id);
+      await store.append(privateMessage("bob", "carl", `other ${i}`));
+    }
+    assertEquals(texts(await store.privates("ada", { after: 0, limit: 3 })), ["p0", "p1", "p2"]);
+    assertEquals(texts(await store.privates("ada", { after: ids[2], limit: 3 })), [
+      "p3",
+      "p4",
+      "p5",
+    ]);
+    assertEquals(texts(await store.privates("ada", { after: ids[5], limit: 10 })), ["p6", "p7"]);
+    assertEquals(await store.privates("ada", { after: ids[7], limit: 10 }), []);
+    assertEquals(await store.privates("ada", { after: 0, limit: 0 }), []);
+  });
+
+  test("privates() returns a message a user sent to themself once", async (store) => {
+    const self = await store.append(privateMessage("ada", "ADA", "note to self"));
+    assertEquals(await store.privates("ada", { after: 0, limit: 10 }), [self.event]);
+    assertEquals(await store.privates("ada", { after: 0, limit: 1 }), [self.event]);
+  });
+
+  test("privates() rejects a bad limit or after", async (store) => {
+    await assertRejects(() => store.privates("ada", { after: 0, limit: -1 }), RangeError, "limit");
+    await assertRejects(() => store.privates("ada", { after: 0.5, limit: 1 }), RangeError, "after");
+    await assertRejects(() => store.privates("ada", { after: NaN, limit: 1 }), RangeError, "after");
+  });
+
+  test("lastId() is 0 when empty, then the highest id of any event", async (store) => {
+    assertEquals(await store.lastId(), 0);
+    const first = await store.append(message("lobby", "one"));
+    assertEquals(await store.lastId(), first.event.id);
+    await store.append(message("games", "two"));
+    const secret = await store.append(privateMessage("ada", "bob", "three"));
+    assertEquals(await store.lastId(), secret.event.id);
+    await store.append({ ...message("lobby", "dup"), clientId: "rid-1" });
+    const last = await store.lastId();
+    await store.append({ ...message("lobby", "dup again"), clientId: "rid-1" });
+    assertEquals(await store.lastId(), last, "a duplicate stores nothing");
+    const pending = store.append(message("lobby", "pending"));
+    assertEquals(await store.lastId(), (await pending).event.id, "sees an unawaited append");
+    assertEquals(await store.page("lobby", { after: await store.lastId(), limit: 10 }), []);
+  });
+
   test("append() with a stored clientId returns the stored event and stores nothing", async (store) => {
     const first = await store.append({ ...message("lobby", "once"), clientId: "rid-1" });
     const again = await store.append({ ...message("lobby", "retry"), clientId: "rid-1" });
@@ -249,7 +412,13 @@ export function historyStoreContract(
     await assertRejects(() => store.count(), Error, "closed");
     await assertRejects(() => store.file(1), Error, "closed");
     await assertRejects(() => store.files({ limit: 1 }), Error, "closed");
+    await assertRejects(() => store.privates("ada", { after: 0, limit: 1 }), Error, "closed");
+    await assertRejects(() => store.lastId(), Error, "closed");
   });
+}
+
+function privateMessage(from: string, to: string, text: string): NewEvent {
+  return { type: "private", room: "lobby", from, to, text, ts: 1_700_000_000_000 };
 }
 
 function message(room: string, text: string): NewEvent {

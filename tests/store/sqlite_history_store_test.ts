@@ -65,16 +65,59 @@ function writeVersion1File(path: string): void {
   });
 }
 
+/** The upgrade to storage version 2 that chat 2 ran, copied here so that it can never change. */
+const MIGRATION_V2 = `
+  ALTER TABLE events ADD COLUMN file_name TEXT;
+  ALTER TABLE events ADD COLUMN file_size INTEGER;
+  ALTER TABLE events ADD COLUMN file_sha256 TEXT;
+  ALTER TABLE events ADD COLUMN file_blob TEXT;
+  CREATE INDEX events_type_room_id ON events (type, room, id);
+  CREATE INDEX events_type_id ON events (type, id);
+  UPDATE meta SET value = '2' WHERE key = 'schema_version';
+`;
+
+/** Private messages of a version 2 file: [sender, recipient, text]. */
+const V2_PRIVATES: [string, string, string][] = [
+  ["Ada", "bob", "ascii, mixed case"],
+  ["bob", "ADA", "ascii, upper case"],
+  ["bob", "carl", "not for ada"],
+  ["Zo\u00EB", "ada", "composed"],
+  ["carl", "ZOE\u0308", "decomposed"],
+];
+
+/**
+ * Writes a version 2 file as chat 2 would have left it: a message, the private messages of
+ * {@linkcode V2_PRIVATES}, then `fillers` private messages between two other users.
+ */
+function writeVersion2File(path: string, fillers = 0): void {
+  withRawDatabase(path, (db) => {
+    db.exec(SCHEMA_V1);
+    db.exec(MIGRATION_V2);
+    db.prepare(
+      `INSERT INTO events (ts, room, type, sender, text, client_id)
+       VALUES (1700000000000, 'lobby', 'message', 'ada', 'from version 2', 'rid-old')`,
+    ).run();
+    const insert = db.prepare(
+      `INSERT INTO events (ts, room, type, sender, recipient, text)
+       VALUES (1700000000000, 'lobby', 'private', ?, ?, ?)`,
+    );
+    for (const [from, to, text] of V2_PRIVATES) insert.run(from, to, text);
+    db.exec("BEGIN");
+    for (let i = 0; i < fillers; i++) insert.run("dora", "eve", `filler ${i}`);
+    db.exec("COMMIT");
+  });
+}
+
 function message(text: string): NewEvent {
   return { type: "message", room: "lobby", from: "ada", text, ts: 1_700_000_000_000 };
 }
 
-Deno.test("SqliteHistoryStore: open() creates storage version 2 in WAL mode", async () => {
+Deno.test("SqliteHistoryStore: open() creates storage version 3 in WAL mode", async () => {
   await withDatabasePath(async (path) => {
     await SqliteHistoryStore.open(path).close();
     withRawDatabase(path, (db) => {
       const meta = db.prepare("SELECT key, value FROM meta").all();
-      assertEquals(meta.map((row) => ({ ...row })), [{ key: "schema_version", value: "2" }]);
+      assertEquals(meta.map((row) => ({ ...row })), [{ key: "schema_version", value: "3" }]);
       assertEquals(db.prepare("PRAGMA journal_mode").get()?.journal_mode, "wal");
     });
   });
@@ -149,9 +192,9 @@ Deno.test("SqliteHistoryStore: open() refuses a newer storage version with Store
     assertEquals(
       error.message,
       `The data in ${path} uses storage version 99 but this chat understands only up to ` +
-        `version 2; upgrade chat or use another --data-dir.`,
+        `version 3; upgrade chat or use another --data-dir.`,
     );
-    assertEquals([error.version, error.supportedVersion, error.path], [99, 2, path]);
+    assertEquals([error.version, error.supportedVersion, error.path], [99, 3, path]);
     const kept = withRawDatabase(path, (db) => db.prepare("SELECT value FROM meta").get()?.value);
     assertEquals(kept, "99");
   });
@@ -206,7 +249,7 @@ Deno.test("SqliteHistoryStore: open() upgrades a version 1 file and keeps its ev
       await store.close();
     }
     const version = withRawDatabase(path, (db) => db.prepare("SELECT value FROM meta").get());
-    assertEquals(version?.value, "2");
+    assertEquals(version?.value, "3");
     const reopened = SqliteHistoryStore.open(path);
     try {
       assertEquals(await reopened.count(), 2);
@@ -227,6 +270,106 @@ Deno.test("SqliteHistoryStore: a failed upgrade leaves the file at version 1", a
       const columns = db.prepare("PRAGMA table_info(events)").all().map((row) => row.name);
       assertEquals(columns.includes("file_name"), false);
       assertEquals(db.prepare("SELECT COUNT(*) AS n FROM events").get()?.n, 1);
+    });
+  });
+});
+
+Deno.test("SqliteHistoryStore: open() upgrades a version 2 file and finds its private messages", async () => {
+  await withDatabasePath(async (path) => {
+    // More rows than the upgrade reads in one batch, with the interesting ones first and last.
+    writeVersion2File(path, 2500);
+    withRawDatabase(path, (db) => {
+      db.prepare(
+        `INSERT INTO events (ts, room, type, sender, recipient, text)
+         VALUES (1700000000000, 'lobby', 'private', 'EVE', 'ada', 'after the fillers')`,
+      ).run();
+    });
+    const store = SqliteHistoryStore.open(path);
+    try {
+      const texts = async (nick: string, after = 0) =>
+        (await store.privates(nick, { after, limit: 10 })).map((event) => event.text);
+      assertEquals(await texts("ada"), [
+        "ascii, mixed case",
+        "ascii, upper case",
+        "composed",
+        "after the fillers",
+      ]);
+      assertEquals(await texts("ADA", 3), ["composed", "after the fillers"]);
+      assertEquals(await texts("zo\u00EB"), ["composed", "decomposed"]);
+      assertEquals(await texts("Carl"), ["not for ada", "decomposed"]);
+      assertEquals((await store.privates("eve", { after: 0, limit: 3000 })).length, 2501);
+      const old = (await store.privates("ada", { after: 0, limit: 1 }))[0];
+      assertEquals(old, {
+        id: 2,
+        type: "private",
+        room: "lobby",
+        from: "Ada",
+        to: "bob",
+        text: "ascii, mixed case",
+        ts: 1_700_000_000_000,
+      });
+      assertEquals(await store.page("lobby", { after: 0, limit: 10 }), [
+        { ...message("from version 2"), clientId: "rid-old", id: 1 },
+      ]);
+      const lastId = await store.lastId();
+      assertEquals(lastId, 1 + V2_PRIVATES.length + 2500 + 1);
+      const added = await store.append({
+        type: "private",
+        room: "lobby",
+        from: "bob",
+        to: "\uFF21DA",
+        text: "new",
+        ts: 1,
+      });
+      assertEquals(added.event.id, lastId + 1);
+      assertEquals(await texts("ada", lastId), ["new"]);
+    } finally {
+      await store.close();
+    }
+    withRawDatabase(path, (db) => {
+      assertEquals(db.prepare("SELECT value FROM meta").get()?.value, "3");
+      const keys = db.prepare(
+        "SELECT sender_key, recipient_key FROM events WHERE id IN (1, 2, 5) ORDER BY id",
+      ).all().map((row) => [row.sender_key, row.recipient_key]);
+      assertEquals(keys, [[null, null], ["ada", "bob"], ["zo\u00EB", "ada"]]);
+    });
+  });
+});
+
+Deno.test("SqliteHistoryStore: open() upgrades a version 1 file with private messages to version 3", async () => {
+  await withDatabasePath(async (path) => {
+    writeVersion1File(path);
+    withRawDatabase(path, (db) => {
+      db.prepare(
+        `INSERT INTO events (ts, room, type, sender, recipient, text)
+         VALUES (1700000000000, 'lobby', 'private', 'Bob', 'ADA', 'from version 1')`,
+      ).run();
+    });
+    const store = SqliteHistoryStore.open(path);
+    try {
+      const found = await store.privates("ada", { after: 0, limit: 10 });
+      assertEquals(found.map((event) => [event.id, event.from, event.to]), [[2, "Bob", "ADA"]]);
+      assertEquals(await store.privates("bob", { after: 0, limit: 10 }), found);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+Deno.test("SqliteHistoryStore: a failed upgrade leaves the file at version 2", async () => {
+  await withDatabasePath((path) => {
+    writeVersion2File(path);
+    // An index the upgrade creates already exists, so the upgrade fails after adding columns.
+    withRawDatabase(
+      path,
+      (db) => db.exec("CREATE INDEX events_private_sender_key_id ON events (id)"),
+    );
+    assertThrows(() => SqliteHistoryStore.open(path), Error, "events_private_sender_key_id");
+    withRawDatabase(path, (db) => {
+      assertEquals(db.prepare("SELECT value FROM meta").get()?.value, "2");
+      const columns = db.prepare("PRAGMA table_info(events)").all().map((row) => row.name);
+      assertEquals(columns.includes("sender_key"), false);
+      assertEquals(db.prepare("SELECT COUNT(*) AS n FROM events").get()?.n, 1 + V2_PRIVATES.length);
     });
   });
 });

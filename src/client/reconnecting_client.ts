@@ -1,0 +1,251 @@
+import type { ChatEvent, ClientMessage, ServerMessage } from "../protocol/mod.ts";
+import { ChatClient, type ConnectOptions } from "./chat_client.ts";
+import { ChatError } from "./chat_error.ts";
+
+/** What a reconnecting client tells its user about the connection. */
+export interface ConnectionStatus {
+  state: "reconnecting" | "reconnected" | "gave_up";
+  /** One sentence for the user. */
+  text: string;
+  /** For `reconnecting`: how long until the next try. */
+  delayMs?: number;
+}
+
+/** Settings of {@linkcode ReconnectingClient.connect}. */
+export interface ReconnectingOptions
+  extends Omit<ConnectOptions, "onClose" | "resume" | "since" | "presence"> {
+  onStatus: (status: ConnectionStatus) => void;
+  /** First retry delay; it doubles up to `maxDelayMs`, with jitter. Default 500 ms. */
+  firstDelayMs?: number;
+  /** Longest wait between tries. Default 30 s. */
+  maxDelayMs?: number;
+  /** False to stop at the first lost connection instead of reconnecting. Default true. */
+  reconnect?: boolean;
+}
+
+interface Unacknowledged {
+  rid: string;
+  send: (client: ChatClient) => Promise<ChatEvent>;
+  resolve: (event: ChatEvent) => void;
+  reject: (error: ChatError) => void;
+}
+
+/** How many event ids are remembered to drop duplicates after a reconnect. */
+const SEEN_IDS = 10_000;
+
+/**
+ * A chat connection that survives drops: it notices a dead link (heartbeats), reconnects with
+ * exponential backoff and jitter, resumes its nick and room, receives exactly the events it
+ * missed, and resends every message not yet acknowledged under the same request id, so the
+ * server stores each once. A wrong passkey (a rotated one) or a takeover ends the retries.
+ */
+export class ReconnectingClient {
+  readonly #options: ReconnectingOptions;
+  readonly #unacknowledged = new Map<string, Unacknowledged>();
+  readonly #seen = new Set<number>();
+  readonly #finished = Promise.withResolvers<ChatError | undefined>();
+  #client: ChatClient | undefined;
+  #nick: string;
+  #room: string | undefined;
+  #resume: string | undefined;
+  #lastId = 0;
+  #stopped = false;
+  #wake: (() => void) | undefined;
+  #ridCounter = 0;
+  readonly #ridPrefix = crypto.randomUUID().slice(0, 8);
+
+  private constructor(options: ReconnectingOptions) {
+    this.#options = options;
+    this.#nick = options.nick;
+    this.#room = options.room;
+  }
+
+  /** Connects for the first time; failures are thrown as by {@linkcode ChatClient.connect}. */
+  static async connect(options: ReconnectingOptions): Promise<ReconnectingClient> {
+    const client = new ReconnectingClient(options);
+    await client.#open();
+    return client;
+  }
+
+  /** The nick, as the server last confirmed it. */
+  get nick(): string {
+    return this.#client?.nick ?? this.#nick;
+  }
+
+  /** The current room. */
+  get room(): string {
+    return this.#client?.room ?? this.#room ?? "lobby";
+  }
+
+  /** The live connection, or undefined while reconnecting. */
+  get current(): ChatClient | undefined {
+    return this.#client?.ended === false ? this.#client : undefined;
+  }
+
+  /** Messages sent but not yet acknowledged (queued while disconnected included). */
+  get unacknowledged(): number {
+    return this.#unacknowledged.size;
+  }
+
+  /** Resolves when the client stops for good: after `quit`, or with the error that ended it. */
+  get finished(): Promise<ChatError | undefined> {
+    return this.#finished.promise;
+  }
+
+  /** Sends a message to the room; while disconnected it waits and goes out on reconnect. */
+  send(text: string, options: { action?: boolean } = {}): Promise<ChatEvent> {
+    return this.#enqueue((client, rid) => client.send(text, { action: options.action, rid }));
+  }
+
+  /** Sends a private message, likewise queued while disconnected. */
+  sendPrivate(to: string, text: string): Promise<ChatEvent> {
+    return this.#enqueue((client, rid) => client.sendPrivate(to, text, { rid }));
+  }
+
+  /** Sends a request now; false while disconnected. */
+  request(message: Exclude<ClientMessage, { type: "hello" | "send" | "private" }>): boolean {
+    const client = this.current;
+    client?.request(message);
+    return client !== undefined;
+  }
+
+  /** Stops reconnecting, says goodbye if connected, and resolves once closed. */
+  async quit(): Promise<void> {
+    this.#stopped = true;
+    this.#wake?.();
+    const client = this.current;
+    if (client !== undefined) await client.quit();
+    this.#finish(undefined);
+  }
+
+  #rid(): string {
+    return `${this.#ridPrefix}-r${++this.#ridCounter}`;
+  }
+
+  #enqueue(send: (client: ChatClient, rid: string) => Promise<ChatEvent>): Promise<ChatEvent> {
+    const { promise, resolve, reject } = Promise.withResolvers<ChatEvent>();
+    const rid = this.#rid();
+    const entry = { rid, send: (client: ChatClient) => send(client, rid), resolve, reject };
+    this.#unacknowledged.set(rid, entry);
+    const client = this.current;
+    if (client !== undefined) this.#transmit(client, entry);
+    return promise;
+  }
+
+  #transmit(client: ChatClient, entry: Unacknowledged): void {
+    entry.send(client).then(
+      (event) => {
+        this.#unacknowledged.delete(entry.rid);
+        entry.resolve(event);
+      },
+      (error: ChatError) => {
+        // Lost with its connection: it goes again, same rid, once reconnected.
+        if (client.ended && this.#unacknowledged.has(entry.rid) && !this.#stopped) return;
+        this.#unacknowledged.delete(entry.rid);
+        entry.reject(error);
+      },
+    );
+  }
+
+  async #open(): Promise<void> {
+    const client = await ChatClient.connect({
+      ...this.#options,
+      nick: this.#nick,
+      room: this.#room,
+      resume: this.#resume,
+      since: this.#lastId > 0 ? this.#lastId : undefined,
+      onMessage: (message) => this.#receive(message),
+      onClose: (error) => this.#lost(client, error),
+    });
+    this.#client = client;
+    for (const entry of this.#unacknowledged.values()) this.#transmit(client, entry);
+  }
+
+  #receive(message: ServerMessage): void {
+    if (message.type === "welcome") this.#resume = message.resume;
+    if ("id" in message && typeof message.id === "number" && isEvent(message)) {
+      if (!message.history) {
+        // A resent message's ack, or an event also sent in a catch-up, shows only once.
+        if (this.#seen.has(message.id)) return;
+        this.#seen.add(message.id);
+        if (this.#seen.size > SEEN_IDS) this.#seen.delete(this.#seen.values().next().value!);
+      }
+      this.#lastId = Math.max(this.#lastId, message.id);
+    }
+    this.#options.onMessage(message);
+  }
+
+  #lost(client: ChatClient, error: ChatError | undefined): void {
+    this.#nick = client.nick;
+    this.#room = client.room || this.#room;
+    if (this.#stopped) return this.#finish(undefined);
+    const bye = client.bye;
+    if (bye?.reason === "quit") return this.#finish(undefined);
+    if (bye?.reason === "replaced") return this.#giveUp(new ChatError("replaced", bye.message));
+    const why = bye?.message ?? error?.message ?? "The connection was lost.";
+    if (this.#options.reconnect === false) {
+      return this.#giveUp(new ChatError(error?.code ?? bye?.reason ?? "closed", why));
+    }
+    this.#reconnect(why);
+  }
+
+  async #reconnect(why: string): Promise<void> {
+    const first = this.#options.firstDelayMs ?? 500;
+    const max = this.#options.maxDelayMs ?? 30_000;
+    for (let attempt = 0; !this.#stopped; attempt++) {
+      const base = Math.min(max, first * 2 ** attempt);
+      const delayMs = Math.round(base / 2 + Math.random() * base / 2);
+      this.#options.onStatus({
+        state: "reconnecting",
+        delayMs,
+        text: `${why.replace(/\.$/, "")}. Reconnecting in ${formatDelay(delayMs)}…`,
+      });
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delayMs);
+        this.#wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      if (this.#stopped) return;
+      try {
+        await this.#open();
+        this.#options.onStatus({ state: "reconnected", text: "Reconnected." });
+        return;
+      } catch (error) {
+        if (!(error instanceof ChatError)) throw error;
+        if (error.code === "bad_passkey") {
+          return this.#giveUp(
+            new ChatError(
+              "bad_passkey",
+              `The server no longer accepts this passkey (${error.message.replace(/\.$/, "")}); ` +
+                "ask for the new one and join again.",
+            ),
+          );
+        }
+        why = error.message;
+      }
+    }
+  }
+
+  #giveUp(error: ChatError): void {
+    this.#stopped = true;
+    this.#options.onStatus({ state: "gave_up", text: error.message });
+    for (const entry of this.#unacknowledged.values()) entry.reject(error);
+    this.#unacknowledged.clear();
+    this.#finish(error);
+  }
+
+  #finish(error: ChatError | undefined): void {
+    this.#finished.resolve(error);
+  }
+}
+
+function isEvent(message: ServerMessage): message is ChatEvent {
+  return message.type === "message" || message.type === "action" ||
+    message.type === "private" || message.type === "notice" || message.type === "file";
+}
+
+function formatDelay(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
+}
