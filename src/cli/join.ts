@@ -1,18 +1,11 @@
 import * as colors from "@std/fmt/colors";
-import {
-  ChatError,
-  type DisplayEvent,
-  fetchFile,
-  HistoryCursor,
-  ReconnectingClient,
-  toDisplayEvent,
-} from "../client/mod.ts";
-import type { ServerMessage } from "../protocol/mod.ts";
+import { ChatError, fetchFile, ReconnectingClient } from "../client/mod.ts";
 import { parseFlags } from "./args.ts";
 import { CliError, ExitCode } from "./cli_error.ts";
 import { addressArgument, askNick, askPasskey, defaultNick, toCliError } from "./credentials.ts";
 import { runLineMode } from "./join_lines.ts";
 import { runTerminal } from "./join_terminal.ts";
+import { EventSink, track } from "./join_context.ts";
 
 const USAGE = `Usage: chat join HOST[:PORT] [options]
 
@@ -30,35 +23,6 @@ Options:
 
 On a terminal, type /help for commands. With standard input piped, every line is
 sent (commands work too) and chat join exits once all are acknowledged.`;
-
-/** Where events go until the chosen front end is ready, and after. */
-export class EventSink {
-  #show: ((event: DisplayEvent) => void) | undefined;
-  #early: DisplayEvent[] = [];
-  readonly cursor = new HistoryCursor();
-
-  /** Receives a server message from the client. */
-  receive(message: ServerMessage): void {
-    this.cursor.observe(message);
-    const event = toDisplayEvent(message);
-    if (event === undefined) return;
-    if (this.#show === undefined) this.#early.push(event);
-    else this.#show(event);
-  }
-
-  /** Shows a line of this client's own, such as the result of a download. */
-  local(event: DisplayEvent): void {
-    if (this.#show === undefined) this.#early.push(event);
-    else this.#show(event);
-  }
-
-  /** Starts showing events, first the ones that arrived before. */
-  attach(show: (event: DisplayEvent) => void): void {
-    this.#show = show;
-    for (const event of this.#early) show(event);
-    this.#early = [];
-  }
-}
 
 /** `chat join`. */
 export async function join(args: string[]): Promise<number> {
@@ -149,42 +113,6 @@ export async function join(args: string[]): Promise<number> {
   fetchAnnounced();
   const context = { client, sink, json, background };
   return terminalUi ? await runTerminal(context) : await runLineMode(context);
-}
-
-/** The state both front ends share. */
-export interface JoinContext {
-  client: ReconnectingClient;
-  sink: EventSink;
-  json: boolean;
-  /** Transfers under way; line mode waits for them before it leaves. */
-  background: Set<Promise<unknown>>;
-}
-
-/**
- * Runs a transfer in the background: its outcome is shown as a line, and it stays in
- * `background` until it ends. Resolves to whether it succeeded.
- */
-export function track(
-  background: Set<Promise<unknown>>,
-  transfer: Promise<string | undefined>,
-  sink: EventSink,
-): Promise<boolean> {
-  const done = transfer.then(
-    (text) => {
-      if (text !== undefined) sink.local({ type: "system", event: "saved", text });
-      return true;
-    },
-    (error) => {
-      sink.local({
-        type: "error",
-        code: error instanceof ChatError ? error.code : "local_file",
-        text: error instanceof Error ? error.message : String(error),
-      });
-      return false;
-    },
-  ).finally(() => background.delete(done));
-  background.add(done);
-  return done;
 }
 
 async function downloadDir(path: string): Promise<string> {

@@ -3,7 +3,7 @@ import { executeInput, HELP, parseInput, renderLine } from "../client/mod.ts";
 import { ChatError, type ReconnectingClient } from "../client/mod.ts";
 import { CliError } from "./cli_error.ts";
 import { toCliError } from "./credentials.ts";
-import { type JoinContext, track } from "./join.ts";
+import { type JoinContext, track } from "./join_context.ts";
 
 /**
  * `chat join` for scripts: every stdin line is sent, every event printed on stdout (JSON Lines

@@ -3,7 +3,7 @@ import process from "node:process";
 import * as colors from "@std/fmt/colors";
 import { executeInput, HELP, parseInput, renderLine } from "../client/mod.ts";
 import { toCliError } from "./credentials.ts";
-import { type JoinContext, track } from "./join.ts";
+import { type JoinContext, track } from "./join_context.ts";
 
 /**
  * `chat join` on a terminal: a prompt with line editing and history; incoming events are

@@ -1,0 +1,73 @@
+import {
+  ChatError,
+  type DisplayEvent,
+  HistoryCursor,
+  type ReconnectingClient,
+  toDisplayEvent,
+} from "../client/mod.ts";
+import type { ServerMessage } from "../protocol/mod.ts";
+
+/** Where events go until the chosen front end is ready, and after. */
+export class EventSink {
+  #show: ((event: DisplayEvent) => void) | undefined;
+  #early: DisplayEvent[] = [];
+  readonly cursor = new HistoryCursor();
+
+  /** Receives a server message from the client. */
+  receive(message: ServerMessage): void {
+    this.cursor.observe(message);
+    const event = toDisplayEvent(message);
+    if (event === undefined) return;
+    if (this.#show === undefined) this.#early.push(event);
+    else this.#show(event);
+  }
+
+  /** Shows a line of this client's own, such as the result of a download. */
+  local(event: DisplayEvent): void {
+    if (this.#show === undefined) this.#early.push(event);
+    else this.#show(event);
+  }
+
+  /** Starts showing events, first the ones that arrived before. */
+  attach(show: (event: DisplayEvent) => void): void {
+    this.#show = show;
+    for (const event of this.#early) show(event);
+    this.#early = [];
+  }
+}
+
+/** The state both front ends share. */
+export interface JoinContext {
+  client: ReconnectingClient;
+  sink: EventSink;
+  json: boolean;
+  /** Transfers under way; line mode waits for them before it leaves. */
+  background: Set<Promise<unknown>>;
+}
+
+/**
+ * Runs a transfer in the background: its outcome is shown as a line, and it stays in
+ * `background` until it ends. Resolves to whether it succeeded.
+ */
+export function track(
+  background: Set<Promise<unknown>>,
+  transfer: Promise<string | undefined>,
+  sink: EventSink,
+): Promise<boolean> {
+  const done = transfer.then(
+    (text) => {
+      if (text !== undefined) sink.local({ type: "system", event: "saved", text });
+      return true;
+    },
+    (error) => {
+      sink.local({
+        type: "error",
+        code: error instanceof ChatError ? error.code : "local_file",
+        text: error instanceof Error ? error.message : String(error),
+      });
+      return false;
+    },
+  ).finally(() => background.delete(done));
+  background.add(done);
+  return done;
+}
