@@ -7,3 +7,4 @@ export * from "./hub.ts";
 export * from "./passkey.ts";
 export * from "./peer.ts";
 export * from "./session.ts";
+export * from "./room_feed.ts";

@@ -1,7 +1,6 @@
 import {
   type ByeReason,
   type ClientMessage,
-  MAX_HISTORY_PAGE,
   nickKey,
   nickProblem,
   normalizeRoom,
@@ -10,14 +9,12 @@ import {
   ProtocolError,
   type ServerMessage,
 } from "../protocol/mod.ts";
-import { type Hub, type Member, toWireEvent } from "./hub.ts";
+import type { Hub, Member } from "./hub.ts";
 import type { Peer } from "./peer.ts";
 import { Transfers } from "./transfers.ts";
+import { RoomFeed } from "./room_feed.ts";
 
 const encoder = new TextEncoder();
-
-/** Most missed events a reconnecting client is sent; past that it gets the usual history. */
-export const CATCH_UP_LIMIT = 5000;
 
 /** Requests that make sense only for a user who is in a room. */
 const PRESENCE_ONLY = new Set<ClientMessage["type"]>([
@@ -53,20 +50,14 @@ export class Session implements Member {
   #resume: string | undefined;
   /** Replaced by a reconnect of the same user: it leaves without a notice. */
   #replaced = false;
-  /** Live events held back while a room's history is being replayed. */
-  #held: { message: OutboundMessage; id: number }[] | null = null;
-  /** Highest event id sent as part of the current room's replay. */
-  #replayedUpTo = 0;
-  /** Highest id up to which private messages were sent by a catch-up. */
-  #privatesUpTo = 0;
-  /** Oldest event id of the current room sent as history, where `/history` continues from. */
-  #pagedBefore: number | undefined;
+  readonly #feed: RoomFeed;
 
   constructor(hub: Hub, peer: Peer, remote: string) {
     this.#hub = hub;
     this.#peer = peer;
     this.remote = remote;
     this.#transfers = new Transfers(hub, peer, this);
+    this.#feed = new RoomFeed(hub, peer);
     hub.register(this);
   }
 
@@ -84,13 +75,7 @@ export class Session implements Member {
 
   /** Delivers a live event, holding it back while history is replayed and never twice. */
   deliver(message: OutboundMessage, id: number): void {
-    if (this.#held !== null) this.#held.push({ message, id });
-    // Private messages are replayed only by a catch-up, up to #privatesUpTo.
-    else if (
-      id > this.#replayedUpTo || (message.message.type === "private" && id > this.#privatesUpTo)
-    ) {
-      this.#peer.send(message);
-    }
+    this.#feed.deliver(message, id);
   }
 
   /** Handles one validated client message. */
@@ -141,7 +126,7 @@ export class Session implements Member {
           rid: message.rid,
         });
       case "history":
-        return await this.#replay(message.limit, message.before, message.rid);
+        return await this.#feed.replay(this.room, message);
       case "ping":
         return this.#reply({ type: "pong", rid: message.rid });
       case "pong":
@@ -331,15 +316,14 @@ export class Session implements Member {
   ): Promise<void> {
     const { rid, since } = options;
     this.room = room;
-    this.#held = [];
+    this.#feed.hold();
     this.#hub.addToRoom(this, room);
     this.#reply({ type: "joined", room, users: this.#hub.usersIn(room), rid });
-    if (since === undefined || !await this.#catchUp(room, since, options.resumed === true)) {
-      await this.#replay(this.#hub.options.historyLimit, undefined, rid);
+    const privatesOf = options.resumed ? this.nick : undefined;
+    if (since === undefined || !await this.#feed.catchUp(room, since, privatesOf)) {
+      await this.#feed.replay(room, { rid });
     }
-    const held = this.#held;
-    this.#held = null;
-    for (const { message, id } of held) this.deliver(message, id);
+    this.#feed.release();
     if (options.quiet) return;
     await this.#hub.publish({
       type: "notice",
@@ -350,75 +334,18 @@ export class Session implements Member {
     }, this);
   }
 
-  /**
-   * Sends the events after `since` as live ones (with the user's private messages too when it
-   * proved who it is). False when there are too many, so ordinary history is sent instead.
-   */
-  async #catchUp(room: string, since: number, resumed: boolean): Promise<boolean> {
-    const history = this.#hub.history;
-    const missed = await history.page(room, { after: since, limit: CATCH_UP_LIMIT + 1 });
-    if (missed.length > CATCH_UP_LIMIT) return false;
-    const privates = resumed
-      ? await history.privates(this.nick, { after: since, limit: CATCH_UP_LIMIT })
-      : [];
-    const events = [...missed, ...privates].sort((a, b) => a.id - b.id);
-    for (const event of events) this.#peer.send(new OutboundMessage(toWireEvent(event)));
-    const last = events.at(-1)?.id ?? since;
-    this.#replayedUpTo = Math.max(this.#replayedUpTo, last, since);
-    if (resumed) this.#privatesUpTo = Math.max(this.#privatesUpTo, last, since);
-    this.#reply({
-      type: "history_end",
-      room,
-      count: events.length,
-      before: null,
-      more: false,
-    });
-    return true;
-  }
-
   async #leaveRoom(): Promise<void> {
     const room = this.room;
     if (room === "") return;
     this.#hub.removeFromRoom(this, room);
     this.room = "";
-    this.#replayedUpTo = 0;
-    this.#pagedBefore = undefined;
+    this.#feed.reset();
     await this.#hub.publish({
       type: "notice",
       event: "leave",
       room,
       from: this.nick,
       text: `${this.nick} left ${room}`,
-    });
-  }
-
-  async #replay(requested: number | undefined, given?: number, rid?: string): Promise<void> {
-    const before = given ?? this.#pagedBefore;
-    const limit = requested ?? this.#hub.options.historyLimit;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_PAGE) {
-      throw new ProtocolError(
-        "bad_request",
-        `History page size ${limit} is outside 1 to ${MAX_HISTORY_PAGE}.`,
-      );
-    }
-    const room = this.room;
-    const page = await this.#hub.history.page(room, { before, limit: limit + 1 });
-    const more = page.length > limit;
-    const events = more ? page.slice(1) : page;
-    for (const event of events) this.#peer.send(new OutboundMessage(toWireEvent(event, true)));
-    if (events.length > 0) {
-      if (before === undefined) {
-        this.#replayedUpTo = Math.max(this.#replayedUpTo, events[events.length - 1].id);
-      }
-      this.#pagedBefore = Math.min(this.#pagedBefore ?? Infinity, events[0].id);
-    }
-    this.#reply({
-      type: "history_end",
-      room,
-      count: events.length,
-      before: events[0]?.id ?? null,
-      more,
-      rid,
     });
   }
 }

@@ -1,0 +1,124 @@
+import {
+  MAX_HISTORY_PAGE,
+  OutboundMessage,
+  ProtocolError,
+  type ServerMessage,
+} from "../protocol/mod.ts";
+import { type Hub, toWireEvent } from "./hub.ts";
+import type { Peer } from "./peer.ts";
+
+/** Most missed events a reconnecting client is sent; past that it gets the usual history. */
+export const CATCH_UP_LIMIT = 5000;
+
+/**
+ * What one session has been sent of its room, so that history, a catch-up and live events
+ * together deliver every event once and in order: live events are held back while a replay
+ * runs, and those the replay already covered are dropped.
+ */
+export class RoomFeed {
+  readonly #hub: Hub;
+  readonly #peer: Peer;
+  /** Live events held back while history is replayed. */
+  #held: { message: OutboundMessage; id: number }[] | null = null;
+  /** Highest event id sent as part of the room's replay. */
+  #replayedUpTo = 0;
+  /** Highest id up to which private messages were sent by a catch-up. */
+  #privatesUpTo = 0;
+  /** Oldest event id sent as history, where a further `history` request continues from. */
+  #pagedBefore: number | undefined;
+
+  constructor(hub: Hub, peer: Peer) {
+    this.#hub = hub;
+    this.#peer = peer;
+  }
+
+  /** Delivers a live event, holding it back during a replay and never sending one twice. */
+  deliver(message: OutboundMessage, id: number): void {
+    if (this.#held !== null) this.#held.push({ message, id });
+    // Private messages are replayed only by a catch-up, up to #privatesUpTo.
+    else if (
+      id > this.#replayedUpTo || (message.message.type === "private" && id > this.#privatesUpTo)
+    ) {
+      this.#peer.send(message);
+    }
+  }
+
+  /** Starts holding live events back: a replay is about to run. */
+  hold(): void {
+    this.#held = [];
+  }
+
+  /** Sends the held events the replay did not cover, and delivers live ones again. */
+  release(): void {
+    const held = this.#held ?? [];
+    this.#held = null;
+    for (const { message, id } of held) this.deliver(message, id);
+  }
+
+  /** Forgets the room: the session left it. */
+  reset(): void {
+    this.#replayedUpTo = 0;
+    this.#pagedBefore = undefined;
+  }
+
+  /**
+   * Sends a page of `room`'s history (`history: true`) and `history_end`: the newest page, or
+   * the one before `before`, or, without it, the one before the oldest event sent so far.
+   */
+  async replay(
+    room: string,
+    options: { limit?: number; before?: number; rid?: string } = {},
+  ): Promise<void> {
+    const before = options.before ?? this.#pagedBefore;
+    const limit = options.limit ?? this.#hub.options.historyLimit;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_PAGE) {
+      throw new ProtocolError(
+        "bad_request",
+        `History page size ${limit} is outside 1 to ${MAX_HISTORY_PAGE}.`,
+      );
+    }
+    const page = await this.#hub.history.page(room, { before, limit: limit + 1 });
+    const more = page.length > limit;
+    const events = more ? page.slice(1) : page;
+    for (const event of events) this.#peer.send(new OutboundMessage(toWireEvent(event, true)));
+    if (events.length > 0) {
+      if (before === undefined) {
+        this.#replayedUpTo = Math.max(this.#replayedUpTo, events[events.length - 1].id);
+      }
+      this.#pagedBefore = Math.min(this.#pagedBefore ?? Infinity, events[0].id);
+    }
+    this.#send({
+      type: "history_end",
+      room,
+      count: events.length,
+      before: events[0]?.id ?? null,
+      more,
+      rid: options.rid,
+    });
+  }
+
+  /**
+   * Sends the events of `room` after `since` as live ones, with `nick`'s private messages too
+   * when given (the user proved who it is), then `history_end`. False when there are too many,
+   * so ordinary history should be sent instead.
+   */
+  async catchUp(room: string, since: number, privatesOf?: string): Promise<boolean> {
+    const history = this.#hub.history;
+    const missed = await history.page(room, { after: since, limit: CATCH_UP_LIMIT + 1 });
+    if (missed.length > CATCH_UP_LIMIT) return false;
+    const privates = privatesOf === undefined
+      ? []
+      : await history.privates(privatesOf, { after: since, limit: CATCH_UP_LIMIT });
+    const events = [...missed, ...privates].sort((a, b) => a.id - b.id);
+    for (const event of events) this.#peer.send(new OutboundMessage(toWireEvent(event)));
+    const last = events.at(-1)?.id ?? since;
+    this.#replayedUpTo = Math.max(this.#replayedUpTo, last, since);
+    if (privatesOf !== undefined) this.#privatesUpTo = Math.max(this.#privatesUpTo, last, since);
+    this.#send({ type: "history_end", room, count: events.length, before: null, more: false });
+    return true;
+  }
+
+  #send(message: ServerMessage): void {
+    this.#peer.send(new OutboundMessage(message));
+  }
+}
