@@ -6,6 +6,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
+import { DatabaseSync } from "node:sqlite";
 import { join } from "@std/path";
 import { CLI_PERMISSIONS, CliProcess, MAIN } from "./_cli.ts";
 import { LineCollector } from "./_lines.ts";
@@ -450,5 +451,20 @@ export async function startFileServer(options: FileServerOptions = {}): Promise<
   } catch (error) {
     await stop({ timeoutMs: 1_000 });
     throw error;
+  }
+}
+
+/**
+ * Renames stored file `id` in a stopped server's `DATA/chat.db`, bypassing the server's own
+ * sanitizing, to play a hostile or buggy server: what `chat get` then receives is `name`.
+ */
+export function renameStoredFile(dataDir: string, id: number, name: string): void {
+  const db = new DatabaseSync(join(dataDir, "chat.db"));
+  try {
+    const changed = db.prepare("UPDATE events SET file_name = ? WHERE id = ? AND type = 'file'")
+      .run(name, id).changes;
+    if (Number(changed) !== 1) throw new Error(`No stored file ${id} in ${dataDir}/chat.db`);
+  } finally {
+    db.close();
   }
 }

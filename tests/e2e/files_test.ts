@@ -14,6 +14,7 @@ import {
   pollUntil,
   printedId,
   randomBytes,
+  renameStoredFile,
   runFileCli,
   sendFile,
   serverPartials,
@@ -456,4 +457,51 @@ Deno.test("chat join --auto-download saves files shared live in the room, not ol
   assertEquals(await sha256File(saved), sha256);
   await bob.ready();
   assertEquals(await listDir(dir), ["fresh.bin"], "the file from history is not fetched");
+});
+
+Deno.test("get makes a hostile name from the server safe itself", async (t) => {
+  await using data = await makeTempDir();
+  await using work = await makeTempDir();
+  const hostile = ["../../evil.txt", "/etc/evil.txt", "..", "\x1b]0;title\x07bell.txt"];
+  const ids: number[] = [];
+  {
+    await using server = await startServer({ quiet: true, dataDir: data.path });
+    for (const _ of hostile) {
+      ids.push(
+        (await sendFile(server, ["-", "--name", "ok.txt"], {
+          input: randomBytes(64),
+        })).id,
+      );
+    }
+  }
+  // The server sanitizes names it receives; a server that does not must not be trusted either.
+  hostile.forEach((name, index) => renameStoredFile(data.path, ids[index], name));
+  await using server = await startServer({ quiet: true, dataDir: data.path });
+  assertEquals(
+    (await listFiles(server)).map((file) => file.name).sort(),
+    [...hostile].sort(),
+    "the server now hands out the hostile names",
+  );
+  const plain = await runFileCli(["files", server.address], { passkey: server.passkey });
+  assertEquals(plain.code, 0, plain.describe);
+  assert(!CONTROL.test(plain.stdout.join("")), `chat files prints no control characters`);
+  for (const [index, name] of hostile.entries()) {
+    await t.step(JSON.stringify(name), async () => {
+      const root = join(work.path, `case-${index}`);
+      const target = join(root, "a", "target");
+      await Deno.mkdir(target, { recursive: true });
+      const got = await runFileCli(["get", server.address, String(ids[index])], {
+        cwd: target,
+        passkey: server.passkey,
+      });
+      assertEquals(got.code, 0, got.describe);
+      const saved = await listDir(target);
+      assertEquals(saved.length, 1, `exactly one file in the target dir: ${saved.join(", ")}`);
+      assert(!CONTROL.test(saved[0]) && !saved[0].startsWith("."), JSON.stringify(saved[0]));
+      assert(isInside(target, savedPath(got.stdout, target)), "printed path is inside the dir");
+      assert(!CONTROL.test(got.stdout.join("") + got.stderr), "no control characters printed");
+      assertEquals(await listDir(root), ["a"], "nothing written above the target dir");
+      assertEquals(await listDir(join(root, "a")), ["target"], "nothing written beside it");
+    });
+  }
 });
