@@ -2,6 +2,7 @@ import { type ByeReason, type ChatEvent, nickKey, OutboundMessage } from "../pro
 import type { HistoryStore, NewEvent, StoredEvent } from "../store/history_store.ts";
 import type { BlobStore } from "../store/blob_store.ts";
 import type { PasskeyChecker } from "./passkey.ts";
+import { PasskeyGuard } from "./abuse_guard.ts";
 
 /** A connected, authenticated user as the hub sees one. */
 export interface Member {
@@ -33,6 +34,10 @@ export interface HubOptions {
   maxMessageBytes: number;
   /** `name/version` announced to clients. */
   serverName: string;
+  /** Requests per second each connection may make, and how many at once. */
+  rate?: { perSecond: number; burst: number };
+  /** Wrong passkeys per address before lockouts start. */
+  freePasskeyFailures?: number;
   /** Milliseconds since the epoch; injectable for tests. */
   now?: () => number;
   log?: LogFunction;
@@ -70,6 +75,8 @@ export function toWireEvent(event: StoredEvent, history?: true): ChatEvent {
  */
 export class Hub {
   readonly options: Required<Omit<HubOptions, "log">> & { log: LogFunction };
+  /** Counts wrong passkeys per address. */
+  readonly passkeyGuard: PasskeyGuard;
   readonly startedAt: number;
   readonly #rooms = new Map<string, Set<Member>>();
   readonly #nicks = new Map<string, Member>();
@@ -78,8 +85,18 @@ export class Hub {
   readonly #resumes = new Map<string, { key: string; expires: number }>();
 
   constructor(options: HubOptions) {
-    this.options = { now: Date.now, log: () => {}, ...options };
+    this.options = {
+      now: Date.now,
+      log: () => {},
+      rate: { perSecond: 50, burst: 200 },
+      freePasskeyFailures: 5,
+      ...options,
+    };
     this.startedAt = this.options.now();
+    this.passkeyGuard = new PasskeyGuard({
+      freeFailures: this.options.freePasskeyFailures,
+      now: this.options.now,
+    });
   }
 
   /** The event store behind the hub. */

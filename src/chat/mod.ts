@@ -8,3 +8,4 @@ export * from "./passkey.ts";
 export * from "./peer.ts";
 export * from "./session.ts";
 export * from "./room_feed.ts";
+export * from "./abuse_guard.ts";

@@ -13,6 +13,7 @@ import type { Hub, Member } from "./hub.ts";
 import type { Peer } from "./peer.ts";
 import { Transfers } from "./transfers.ts";
 import { RoomFeed } from "./room_feed.ts";
+import { TokenBucket } from "./abuse_guard.ts";
 
 const encoder = new TextEncoder();
 
@@ -51,6 +52,7 @@ export class Session implements Member {
   /** Replaced by a reconnect of the same user: it leaves without a notice. */
   #replaced = false;
   readonly #feed: RoomFeed;
+  readonly #bucket: TokenBucket;
 
   constructor(hub: Hub, peer: Peer, remote: string) {
     this.#hub = hub;
@@ -58,6 +60,7 @@ export class Session implements Member {
     this.remote = remote;
     this.#transfers = new Transfers(hub, peer, this);
     this.#feed = new RoomFeed(hub, peer);
+    this.#bucket = new TokenBucket({ ...hub.options.rate, now: hub.options.now });
     hub.register(this);
   }
 
@@ -87,6 +90,12 @@ export class Session implements Member {
         });
       }
       return await this.#hello(message);
+    }
+    if (message.type !== "pong" && !this.#bucket.take()) {
+      throw new ProtocolError(
+        "rate_limited",
+        `You are sending faster than ${this.#hub.options.rate.perSecond} requests a second; slow down.`,
+      );
     }
     if (!this.#present && PRESENCE_ONLY.has(message.type)) {
       throw new ProtocolError(
@@ -186,14 +195,29 @@ export class Session implements Member {
         { fatal: true },
       );
     }
+    const address = hostOf(this.remote);
+    const guard = this.#hub.passkeyGuard;
+    const blocked = guard.blockedFor(address);
+    if (blocked > 0) {
+      throw new ProtocolError(
+        "locked_out",
+        `Too many wrong passkeys from your address; try again in ${Math.ceil(blocked / 1000)} s.`,
+        { fatal: true },
+      );
+    }
     if (!await this.#hub.options.passkey.matches(hello.passkey)) {
-      this.#hub.options.log(`auth failure from ${this.remote}: wrong passkey`);
+      const lockout = guard.failed(address);
+      this.#hub.options.log(
+        `auth failure from ${this.remote}: wrong passkey` +
+          (lockout > 0 ? `; address locked out for ${Math.ceil(lockout / 1000)} s` : ""),
+      );
       throw new ProtocolError(
         "bad_passkey",
         "The passkey is wrong; ask the person running the server for the current one.",
         { fatal: true },
       );
     }
+    guard.succeeded(address);
     const problem = nickProblem(hello.nick);
     if (problem !== undefined) throw new ProtocolError("nick_invalid", problem, { fatal: true });
     const { room, problem: roomProblem } = normalizeRoom(hello.room ?? "lobby");
@@ -224,6 +248,7 @@ export class Session implements Member {
       max_frame_bytes: 1_048_576,
       history: historyLimit,
       resume: this.#resume,
+      rate: { per_second: this.#hub.options.rate.perSecond, burst: this.#hub.options.rate.burst },
     });
     if (!this.#present) this.room = room;
     else await this.#enterRoom(room, { since: hello.since, resumed, quiet: takeover });
@@ -356,6 +381,11 @@ export class Session implements Member {
  */
 function idempotencyKey(nick: string, rid: string): string {
   return `${nickKey(nick)} ${rid}`;
+}
+
+/** The host part of `host:port` or `[v6]:port`. */
+function hostOf(remote: string): string {
+  return remote.replace(/:\d+$/, "").replace(/^\[(.*)\]$/, "$1");
 }
 
 function takenMessage(nick: string): string {

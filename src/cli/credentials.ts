@@ -8,7 +8,7 @@ import { CliError, ExitCode } from "./cli_error.ts";
 export function toCliError(error: ChatError): CliError {
   switch (error.code) {
     case "bad_passkey":
-      return new CliError(`The server refused the passkey: ${error.message}`, ExitCode.BAD_PASSKEY);
+      return new CliError(error.message, ExitCode.BAD_PASSKEY);
     case "nick_taken":
     case "nick_invalid":
       return new CliError(error.message, ExitCode.BAD_NICK);

@@ -79,12 +79,12 @@ export async function join(args: string[]): Promise<number> {
         passkey,
         room: typeof flags.room === "string" ? flags.room : undefined,
         reconnect: flags.reconnect !== false,
-        onStatus: (status) =>
-          sink.local({
-            type: status.state === "gave_up" ? "error" : "system",
-            event: status.state,
-            text: status.text,
-          }),
+        // Giving up ends chat join, whose closing error says why: not said twice.
+        onStatus: (status) => {
+          if (status.state !== "gave_up") {
+            sink.local({ type: "system", event: status.state, text: status.text });
+          }
+        },
         onMessage: (message) => {
           sink.receive(message);
           if (

@@ -20,6 +20,12 @@ Options:
   --history N                events replayed on joining a room (default 50)
   --max-message-bytes N      largest message in UTF-8 bytes (default 4096)
   --max-file-size SIZE       largest shared file, such as 500M or 10G (default 4G)
+  --rate N, --burst N        requests per second each connection may make, and at once
+                             (default 50 and 200); faster clients get "slow down" errors
+  --max-connections N        connections at once, 0 for no limit (default 20000)
+  --max-connections-per-address N
+                             connections at once from one address (default 100)
+  --handshake-timeout S      seconds a new connection has to log in (default 5)
   --quiet                    no log lines on stderr
   -h, --help                 this help`;
 
@@ -43,6 +49,11 @@ export async function serve(args: string[]): Promise<number> {
       history: "50",
       "max-message-bytes": "4096",
       "max-file-size": "4G",
+      rate: "50",
+      burst: "200",
+      "max-connections": "20000",
+      "max-connections-per-address": "100",
+      "handshake-timeout": "5",
     },
   });
   if (flags.help) {
@@ -53,6 +64,17 @@ export async function serve(args: string[]): Promise<number> {
   const historyLimit = integerFlag(flags, "history", { min: 1, max: 500 });
   const maxMessageBytes = integerFlag(flags, "max-message-bytes", { min: 1, max: 1_000_000 });
   const maxFileBytes = byteSizeFlag(flags, "max-file-size");
+  const rate = {
+    perSecond: integerFlag(flags, "rate", { min: 1, max: 1_000_000 }),
+    burst: integerFlag(flags, "burst", { min: 1, max: 1_000_000 }),
+  };
+  const maxConnections = integerFlag(flags, "max-connections", { min: 0, max: 1_000_000 });
+  const maxConnectionsPerAddress = integerFlag(flags, "max-connections-per-address", {
+    min: 0,
+    max: 1_000_000,
+  });
+  const handshakeTimeoutMs = 1000 *
+    integerFlag(flags, "handshake-timeout", { min: 1, max: 3600 });
   const dataDir = resolve(String(flags["data-dir"]));
   const hostname = String(flags.host);
   const quiet = flags.quiet === true;
@@ -77,6 +99,10 @@ export async function serve(args: string[]): Promise<number> {
       historyLimit,
       maxMessageBytes,
       maxFileBytes,
+      rate,
+      maxConnections,
+      maxConnectionsPerAddress,
+      handshakeTimeoutMs,
       log,
     });
   } catch (error) {

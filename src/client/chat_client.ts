@@ -11,6 +11,7 @@ import {
   type ServerMessage,
 } from "../protocol/mod.ts";
 import { TcpConnection } from "../transport/mod.ts";
+import { TokenBucket } from "../chat/abuse_guard.ts";
 import { ChatError } from "./chat_error.ts";
 import { dial } from "./dial.ts";
 import { VERSION } from "../version.ts";
@@ -89,6 +90,10 @@ export class ChatClient {
   readonly #closed: Promise<void>;
   #welcome: Welcome | undefined;
   #lastHeard = Date.now();
+  #bucket: TokenBucket | undefined;
+  #paced: ClientMessage[] = [];
+  #pacer: ReturnType<typeof setInterval> | undefined;
+  #paceMs = 20;
   /** Closed because nothing was heard for too long. */
   #dead = false;
   #ended = false;
@@ -236,8 +241,28 @@ export class ChatClient {
     this.#connection.close();
   }
 
+  /**
+   * Sends a message, paced to the rate the server announced so that a fast script is slowed
+   * down here rather than refused there; order is kept. Pongs are never held back.
+   */
   #write(message: ClientMessage): void {
+    if (message.type !== "pong" && (this.#paced.length > 0 || !(this.#bucket?.take() ?? true))) {
+      this.#paced.push(message);
+      this.#pacer ??= setInterval(() => this.#drainPaced(), this.#paceMs);
+      return;
+    }
     this.#connection.send([new OutboundMessage(message)]).catch(() => this.#connection.close());
+  }
+
+  #drainPaced(): void {
+    while (this.#paced.length > 0 && this.#bucket!.take()) {
+      const message = this.#paced.shift()!;
+      this.#connection.send([new OutboundMessage(message)]).catch(() => this.#connection.close());
+    }
+    if (this.#paced.length === 0) {
+      clearInterval(this.#pacer);
+      this.#pacer = undefined;
+    }
   }
 
   #track(
@@ -282,6 +307,7 @@ export class ChatClient {
       this.#ended = true;
       this.#connection.close();
       clearInterval(this.#keepalive);
+      clearInterval(this.#pacer);
       if (!ended && error === undefined) {
         error = this.#dead
           ? new ChatError("timeout", "The server stopped answering; the connection is dead.")
@@ -306,6 +332,12 @@ export class ChatClient {
       if (message.type === "error") return new ChatError(message.code, message.message);
       if (message.type === "welcome") {
         this.#welcome = message;
+        if (message.rate !== undefined) {
+          // A little under the server's rate, so clock drift never tips it over.
+          const perSecond = message.rate.per_second * 0.9;
+          this.#bucket = new TokenBucket({ perSecond, burst: message.rate.burst });
+          this.#paceMs = Math.max(1, Math.floor(1000 / perSecond));
+        }
         this.nick = message.nick;
         this.#options.onMessage(message);
         this.#handshake.resolve(message);

@@ -218,8 +218,7 @@ export class ReconnectingClient {
           return this.#giveUp(
             new ChatError(
               "bad_passkey",
-              `The server no longer accepts this passkey (${error.message.replace(/\.$/, "")}); ` +
-                "ask for the new one and join again.",
+              "The server no longer accepts this passkey; ask for the new one and join again.",
             ),
           );
         }

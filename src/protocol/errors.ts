@@ -25,6 +25,9 @@ export const ERROR_CODES = [
   "storage_failed",
   "bad_transfer",
   "upload_busy",
+  "locked_out",
+  "rate_limited",
+  "too_many_connections",
 ] as const;
 
 /** One of {@linkcode ERROR_CODES}. */

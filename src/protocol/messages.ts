@@ -144,6 +144,8 @@ export type ServerMessage =
     history: number;
     /** A secret that lets a reconnect of this user take over its nick and missed privates. */
     resume?: string;
+    /** The request rate this server accepts per connection; clients pace themselves to it. */
+    rate?: { per_second: number; burst: number };
   }
   | { type: "joined"; room: string; users: string[]; rid?: string }
   | ChatEvent

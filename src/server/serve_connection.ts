@@ -19,7 +19,7 @@ export interface ServeConnectionOptions {
   pingAfterMs?: number;
   /** A connection silent this long is closed as dead. Default 45 s. */
   closeAfterMs?: number;
-  /** A connection that has not said `hello` successfully by then is closed. Default 10 s. */
+  /** A connection that has not said `hello` successfully by then is closed. Default 5 s. */
   handshakeTimeoutMs?: number;
 }
 
@@ -39,14 +39,20 @@ export async function serveConnection(
   const session = new Session(hub, outbox, connection.remote);
   const pingAfterMs = options.pingAfterMs ?? 15_000;
   const closeAfterMs = options.closeAfterMs ?? 45_000;
-  const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
+  const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 5000;
   const openedAt = Date.now();
   let lastHeard = openedAt;
   const watchdog = setInterval(() => {
     const now = Date.now();
     if (!session.authenticated && now - openedAt >= handshakeTimeoutMs) {
       hub.options.log(`${connection.remote} closed: no handshake within ${handshakeTimeoutMs} ms`);
-      connection.close();
+      const error = new ProtocolError(
+        "not_authenticated",
+        `No hello within ${handshakeTimeoutMs / 1000} s; the connection is closed.`,
+        { fatal: true },
+      );
+      outbox.send(new OutboundMessage(errorMessage(error)));
+      outbox.close();
     } else if (now - lastHeard >= closeAfterMs) {
       hub.options.log(`${session.nick || connection.remote} closed: silent for ${closeAfterMs} ms`);
       connection.close();

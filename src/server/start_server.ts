@@ -3,6 +3,8 @@ import { Hub, PasskeyChecker } from "../chat/mod.ts";
 import { DiskBlobStore, SqliteHistoryStore } from "../store/mod.ts";
 import { TcpConnection } from "../transport/mod.ts";
 import { serveConnection } from "./serve_connection.ts";
+import { ConnectionLimits } from "./connection_limits.ts";
+import { OutboundMessage } from "../protocol/mod.ts";
 import { VERSION } from "../version.ts";
 
 /** How long shutdown waits for connections to finish before cutting them. */
@@ -27,6 +29,14 @@ export interface ServerOptions {
   maxFileBytes: number;
   /** Bound of each connection's outbound queue in bytes. */
   maxQueueBytes?: number;
+  /** Most connections at once; 0 for no limit. Default 20,000. */
+  maxConnections?: number;
+  /** Most connections at once from one address; 0 for no limit. Default 100. */
+  maxConnectionsPerAddress?: number;
+  /** A connection that has not authenticated by then is closed. Default 5 s. */
+  handshakeTimeoutMs?: number;
+  /** Requests per second per connection, and the burst allowed. Default 50/s, 200. */
+  rate?: { perSecond: number; burst: number };
   /** Receives log lines (without timestamps). */
   log?: (line: string) => void;
 }
@@ -77,19 +87,33 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     historyLimit: options.historyLimit,
     maxMessageBytes: options.maxMessageBytes,
     serverName: `chat/${VERSION}`,
+    rate: options.rate,
     log,
   });
   const connections = new Set<TcpConnection>();
   const tasks = new Set<Promise<void>>();
+  const limits = new ConnectionLimits({
+    total: options.maxConnections ?? 20_000,
+    perAddress: options.maxConnectionsPerAddress ?? 100,
+  });
 
   const accepting = (async () => {
     for await (const conn of listener) {
       const connection = new TcpConnection(conn);
+      const address = (conn.remoteAddr as Deno.NetAddr).hostname;
+      const refusal = limits.admit(address);
+      if (refusal !== undefined) {
+        log(`refused ${connection.remote}: ${refusal}`);
+        refuse(connection, refusal);
+        continue;
+      }
       connections.add(connection);
       const task = serveConnection(connection, hub, {
         maxQueueBytes: options.maxQueueBytes ?? 8 * 1024 * 1024,
+        handshakeTimeoutMs: options.handshakeTimeoutMs,
       }).catch((error) => log(`connection ${connection.remote} failed: ${error}`))
         .finally(() => {
+          limits.release(address);
           connections.delete(connection);
           tasks.delete(task);
         });
@@ -122,4 +146,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return closing;
     },
   };
+}
+
+/** Tells a connection over the limits why, then closes it, without ever reading from it. */
+function refuse(connection: TcpConnection, reason: string): void {
+  const message = new OutboundMessage({
+    type: "error",
+    code: "too_many_connections",
+    message: reason,
+    fatal: true,
+  });
+  const timer = setTimeout(() => connection.close(), 1000);
+  connection.send([message]).finally(() => {
+    clearTimeout(timer);
+    connection.close();
+  }).catch(() => {});
 }

@@ -139,6 +139,8 @@ Deno.test("Session.handle() answers a hello with welcome, joined, the room's his
   const welcome = received[0] as { resume?: unknown };
   assertMatch(String(welcome.resume), /^[0-9a-f]{36}$/, "a resume token comes with welcome");
   delete welcome.resume;
+  assertEquals((welcome as { rate?: unknown }).rate, { per_second: 50, burst: 200 });
+  delete (welcome as { rate?: unknown }).rate;
   assertEquals(received, [
     {
       type: "welcome",
