@@ -52,6 +52,7 @@ export class Session implements Member {
   /** Replaced by a reconnect of the same user: it leaves without a notice. */
   #replaced = false;
   readonly #feed: RoomFeed;
+  readonly #joinedRooms = new Set<string>();
   readonly #bucket: TokenBucket;
 
   constructor(hub: Hub, peer: Peer, remote: string) {
@@ -62,6 +63,11 @@ export class Session implements Member {
     this.#feed = new RoomFeed(hub, peer);
     this.#bucket = new TokenBucket({ ...hub.options.rate, now: hub.options.now });
     hub.register(this);
+  }
+
+  /** Every room this connection has been in: where its files may come from. */
+  get joinedRooms(): ReadonlySet<string> {
+    return this.#joinedRooms;
   }
 
   /** Whether the handshake has succeeded. */
@@ -250,8 +256,10 @@ export class Session implements Member {
       resume: this.#resume,
       rate: { per_second: this.#hub.options.rate.perSecond, burst: this.#hub.options.rate.burst },
     });
-    if (!this.#present) this.room = room;
-    else await this.#enterRoom(room, { since: hello.since, resumed, quiet: takeover });
+    if (!this.#present) {
+      this.room = room;
+      this.#joinedRooms.add(room);
+    } else await this.#enterRoom(room, { since: hello.since, resumed, quiet: takeover });
   }
 
   #checkText(text: string): void {
@@ -341,6 +349,7 @@ export class Session implements Member {
   ): Promise<void> {
     const { rid, since } = options;
     this.room = room;
+    this.#joinedRooms.add(room);
     this.#feed.hold();
     this.#hub.addToRoom(this, room);
     this.#reply({ type: "joined", room, users: this.#hub.usersIn(room), rid });

@@ -34,6 +34,12 @@ interface Upload {
 
 type Request<T extends ClientMessage["type"]> = Extract<ClientMessage, { type: T }>;
 
+/** A member as file transfers see it: files are confined to the rooms it has joined. */
+export interface FileUser extends Member {
+  /** Every room this connection has been in (for a files-only connection: its hello's room). */
+  readonly joinedRooms: ReadonlySet<string>;
+}
+
 /**
  * One session's file transfers: uploads arrive as `CHUNK` frames and are hashed and stored
  * as they come; downloads are read from the blob store a chunk at a time and sent only as fast
@@ -42,14 +48,14 @@ type Request<T extends ClientMessage["type"]> = Extract<ClientMessage, { type: T
 export class Transfers {
   readonly #hub: Hub;
   readonly #peer: Peer;
-  readonly #member: Member;
+  readonly #member: FileUser;
   readonly #uploads = new Map<number, Upload>();
   readonly #downloads = new Map<number, AbortController>();
   /** Uploads that failed, and why: later chunks are ignored; `upload_end` repeats the reason. */
   readonly #failed = new Map<number, ProtocolError>();
   #nextTransfer = 1;
 
-  constructor(hub: Hub, peer: Peer, member: Member) {
+  constructor(hub: Hub, peer: Peer, member: FileUser) {
     this.#hub = hub;
     this.#peer = peer;
     this.#member = member;
@@ -207,21 +213,30 @@ export class Transfers {
     this.#downloads.get(transfer)?.abort();
   }
 
-  /** `files`: the newest shared files, of one room or all. */
+  /** `files`: the newest files shared in one room, or in every room this user has joined. */
   async list(request: Request<"files">): Promise<void> {
     const limit = request.limit ?? 50;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_PAGE) {
       throw new ProtocolError("bad_request", `Limit ${limit} is outside 1 to ${MAX_HISTORY_PAGE}.`);
     }
-    let room: string | undefined;
+    let rooms = [...this.#member.joinedRooms];
     if (request.room !== undefined) {
       const normalized = normalizeRoom(request.room);
       if (normalized.problem !== undefined) {
         throw new ProtocolError("room_invalid", normalized.problem);
       }
-      room = normalized.room;
+      if (!this.#member.joinedRooms.has(normalized.room)) {
+        throw new ProtocolError(
+          "bad_request",
+          `You have not joined ${normalized.room}; only files of rooms you joined are listed.`,
+        );
+      }
+      rooms = [normalized.room];
     }
-    const events = await this.#hub.history.files({ room, limit });
+    const perRoom = await Promise.all(
+      rooms.map((room) => this.#hub.history.files({ room, limit })),
+    );
+    const events = perRoom.flat().sort((a, b) => a.id - b.id).slice(-limit);
     this.#reply({
       type: "file_list",
       rid: request.rid,
@@ -249,8 +264,12 @@ export class Transfers {
 
   async #fileEvent(id: number): Promise<StoredEvent> {
     const event = Number.isSafeInteger(id) ? await this.#hub.history.file(id) : undefined;
-    if (event?.file === undefined) {
-      throw new ProtocolError("no_such_file", `There is no file ${id}; /files lists them.`);
+    // A file of a room this user never joined is as absent as one that does not exist.
+    if (event?.file === undefined || !this.#member.joinedRooms.has(event.room)) {
+      throw new ProtocolError(
+        "no_such_file",
+        `There is no file ${id} in the rooms you have joined; /files lists them.`,
+      );
     }
     return event;
   }

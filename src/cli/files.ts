@@ -6,10 +6,11 @@ import { addressArgument, connectForFiles, toCliError } from "./credentials.ts";
 
 const USAGE = `Usage: chat files HOST[:PORT] [--room ROOM] [--json]
 
-Lists shared files, newest last: id, name, size, who shared it, room and time.
+Lists the files shared in a room (default lobby), newest last: id, name, size, who
+shared it, room and time.
 
 Options:
-  --room NAME     only files shared in this room
+  --room NAME     the room (default lobby)
   --json          one JSON object per line: id, name, size, sha256, from, room, ts
   --nick NAME     who asks (default: your user name)
   -h, --help      this help`;
@@ -25,14 +26,16 @@ export async function files(args: string[]): Promise<number> {
     return ExitCode.OK;
   }
   const address = addressArgument(positional[0], "files");
+  const room = typeof flags.room === "string" ? flags.room : undefined;
   const client = await connectForFiles(address, {
     nick: typeof flags.nick === "string" ? flags.nick : undefined,
+    room,
   });
   try {
     const list = await client.call({
       type: "files",
       rid: client.rid(),
-      room: typeof flags.room === "string" ? flags.room : undefined,
+      room,
       limit: 500,
     }, "file_list");
     if (flags.json) {

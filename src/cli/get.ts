@@ -10,7 +10,7 @@ import { parseFlags } from "./args.ts";
 import { CliError, ExitCode } from "./cli_error.ts";
 import { addressArgument, connectForFiles, toCliError } from "./credentials.ts";
 
-const USAGE = `Usage: chat get HOST[:PORT] ID [-o PATH|-] [--force]
+const USAGE = `Usage: chat get HOST[:PORT] ID [-o PATH|-] [--force] [--room ROOM]
 
 Downloads shared file ID and checks its SHA-256. Without -o it is saved in the
 current directory under its own (made safe) name; an existing file is never
@@ -21,13 +21,14 @@ Options:
   -o, --output PATH   save there (a directory, or a file name); "-" writes the
                       bytes to stdout and nothing else
   --force             overwrite an existing file
+  --room NAME         the room the file was shared in (default lobby)
   --nick NAME         who asks (default: your user name)
   -h, --help          this help`;
 
 /** `chat get`. */
 export async function get(args: string[]): Promise<number> {
   const { flags, positional } = parseFlags("get", args, {
-    string: ["output", "nick"],
+    string: ["output", "nick", "room"],
     boolean: ["force"],
     alias: { o: "output" },
   });
@@ -48,8 +49,10 @@ export async function get(args: string[]): Promise<number> {
   }
   const output = typeof flags.output === "string" ? flags.output : undefined;
   const target = await targetFor(output);
+  const room = typeof flags.room === "string" ? flags.room : undefined;
   const client = await connectForFiles(address, {
     nick: typeof flags.nick === "string" ? flags.nick : undefined,
+    room,
   });
   let bar: ProgressBar | undefined;
   try {
@@ -73,6 +76,9 @@ export async function get(args: string[]): Promise<number> {
     return ExitCode.OK;
   } catch (error) {
     bar?.clear();
+    if (error instanceof ChatError && error.code === "no_such_file" && room === undefined) {
+      throw new CliError(`${error.message} If it was shared in another room, add --room ROOM.`);
+    }
     throw error instanceof ChatError ? toCliError(error) : error;
   } finally {
     client.close();

@@ -233,7 +233,7 @@ Deno.test("Session.handle() replays a shared file to a later joiner", async () =
   }]);
 });
 
-Deno.test("Session.handle() lists shared files of one room, or of all rooms, oldest first", async () => {
+Deno.test("Session.handle() lists files of the rooms a user joined, never of others, oldest first", async () => {
   const { alice, carol } = await threeUsers();
   const notes = await share(alice, "notes.txt", fileBytes(3000));
   const plan = await share(carol, "plan.pdf", fileBytes(500, 2));
@@ -246,12 +246,22 @@ Deno.test("Session.handle() lists shared files of one room, or of all rooms, old
   });
 
   assertEquals(await fileList(alice, "lobby"), [listing("alice", notes, "lobby")]);
-  assertEquals(await fileList(alice, "lab"), [listing("carol", plan, "lab")]);
+  const refused = await rejection(
+    () => alice.handle({ type: "files", rid: "f9", room: "lab" }),
+    "bad_request",
+  );
+  assertEquals(
+    refused.message,
+    "You have not joined lab; only files of rooms you joined are listed.",
+  );
+  assertEquals(await fileList(alice), [listing("alice", notes, "lobby")]);
+  assertEquals(await fileList(carol), [listing("carol", plan, "lab")]);
+  await carol.handle({ type: "join", room: "lobby" });
+  carol.take();
   assertEquals(await fileList(carol), [
     listing("alice", notes, "lobby"),
     listing("carol", plan, "lab"),
   ]);
-  assertEquals(await fileList(carol, "empty"), []);
 });
 
 Deno.test("Session.handle() sends a download as download_ready, the file in chunks, then download_end", async () => {
@@ -647,7 +657,10 @@ Deno.test("Session.handle() answers a download of an id that is no file with no_
       () => alice.handle({ type: "download", rid: "d1", id }),
       "no_such_file",
     );
-    assertEquals(error.message, `There is no file ${id}; /files lists them.`);
+    assertEquals(
+      error.message,
+      `There is no file ${id} in the rooms you have joined; /files lists them.`,
+    );
   }
   await settle();
   assertEquals(alice.peer.chunks, []);

@@ -309,7 +309,7 @@ Deno.test("get of an unknown id exits 1 with one line naming the id", async () =
   assertEquals(await listDir(cwd.path), [], "nothing saved");
 });
 
-Deno.test("chat files lists what was shared, and --json gives id, name, size, sha256, from, room, ts", async () => {
+Deno.test("chat files lists a room's files, and --json gives id, name, size, sha256, from, room, ts", async () => {
   await using server = await startServer({ quiet: true });
   await using work = await makeTempDir();
   const a = join(work.path, "a.bin");
@@ -319,7 +319,10 @@ Deno.test("chat files lists what was shared, and --json gives id, name, size, sh
   const sentA = await sendFile(server, [a, "--nick", "alice"]);
   const sentB = await sendFile(server, [b, "--nick", "bob", "--room", "lab"]);
 
-  const all = await listFiles(server);
+  const lobby = await listFiles(server);
+  const lab = await listFiles(server, ["--room", "lab"]);
+  assertEquals(lobby.map((file) => file.id), [sentA.id], "only the lobby's files by default");
+  const all = [...lobby, ...lab];
   const byId = new Map(all.map((file) => [file.id, file]));
   assertEquals(all.length, 2, JSON.stringify(all));
   const fileA = byId.get(sentA.id);
@@ -342,9 +345,10 @@ Deno.test("chat files lists what was shared, and --json gives id, name, size, sh
   const plain = await runFileCli(["files", server.address], { passkey: server.passkey });
   assertEquals(plain.code, 0, plain.describe);
   const text = plain.stdout.join("\n");
-  for (const expected of ["a.bin", "b.txt", "alice", "bob", String(sentA.id), String(sentB.id)]) {
+  for (const expected of ["a.bin", "alice", String(sentA.id)]) {
     assertStringIncludes(text, expected);
   }
+  assert(!text.includes("b.txt"), `the lab's file is not listed for the lobby:\n${text}`);
 });
 
 Deno.test("two uploads at once both succeed and are both listed", async () => {
