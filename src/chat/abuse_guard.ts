@@ -96,7 +96,9 @@ export class TokenBucket {
   /** Takes a token if one is left. */
   take(): boolean {
     const now = this.#now();
-    this.#tokens = Math.min(this.#burst, this.#tokens + (now - this.#updated) * this.#perMs);
+    // Date.now() may step back (NTP, a changed clock); that must not take tokens away.
+    const elapsed = Math.max(0, now - this.#updated);
+    this.#tokens = Math.min(this.#burst, this.#tokens + elapsed * this.#perMs);
     this.#updated = now;
     if (this.#tokens < 1) return false;
     this.#tokens--;

@@ -85,12 +85,13 @@ export class Hub {
   readonly #resumes = new Map<string, { key: string; expires: number }>();
 
   constructor(options: HubOptions) {
+    // Spelled out, so an option passed as undefined still gets its default.
     this.options = {
-      now: Date.now,
-      log: () => {},
-      rate: { perSecond: 50, burst: 200 },
-      freePasskeyFailures: 5,
       ...options,
+      now: options.now ?? Date.now,
+      log: options.log ?? (() => {}),
+      rate: options.rate ?? { perSecond: 50, burst: 200 },
+      freePasskeyFailures: options.freePasskeyFailures ?? 5,
     };
     this.startedAt = this.options.now();
     this.passkeyGuard = new PasskeyGuard({

@@ -9,6 +9,8 @@ export const ExitCode = {
   BAD_PASSKEY: 3,
   /** The server refused the nick (taken or invalid). */
   BAD_NICK: 4,
+  /** The server's TLS certificate could not be trusted. */
+  UNTRUSTED: 5,
 } as const;
 
 /**

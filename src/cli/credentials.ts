@@ -1,6 +1,6 @@
 import { promptSecret } from "@std/cli/prompt-secret";
 import * as colors from "@std/fmt/colors";
-import { ChatClient, ChatError, parseAddress } from "../client/mod.ts";
+import { ChatClient, ChatError, parseAddress, type TlsTrust } from "../client/mod.ts";
 import { nickProblem, type ServerMessage } from "../protocol/mod.ts";
 import { CliError, ExitCode } from "./cli_error.ts";
 
@@ -14,6 +14,9 @@ export function toCliError(error: ChatError): CliError {
       return new CliError(error.message, ExitCode.BAD_NICK);
     case "room_invalid":
       return new CliError(error.message, ExitCode.USAGE);
+    case "tls_untrusted":
+    case "tls_changed":
+      return new CliError(error.message, ExitCode.UNTRUSTED);
     default:
       return new CliError(error.message);
   }
@@ -81,7 +84,12 @@ export function addressArgument(value: string | undefined, command: string) {
  */
 export async function connectForFiles(
   address: { hostname: string; port: number },
-  options: { nick?: string; room?: string; onMessage?: (message: ServerMessage) => void },
+  options: {
+    nick?: string;
+    room?: string;
+    tls?: TlsTrust;
+    onMessage?: (message: ServerMessage) => void;
+  },
 ): Promise<ChatClient> {
   const passkey = passkeyFromEnvOrPrompt();
   try {
@@ -90,6 +98,7 @@ export async function connectForFiles(
       nick: options.nick ?? defaultNick(),
       passkey,
       room: options.room,
+      tls: options.tls,
       presence: false,
       onMessage: options.onMessage ?? (() => {}),
     });

@@ -2,6 +2,7 @@ import { format as formatBytes } from "@std/fmt/bytes";
 import { ChatError, sanitize } from "../client/mod.ts";
 import { parseFlags } from "./args.ts";
 import { ExitCode } from "./cli_error.ts";
+import { tlsTrust } from "./tls_trust.ts";
 import { addressArgument, connectForFiles, toCliError } from "./credentials.ts";
 
 const USAGE = `Usage: chat files HOST[:PORT] [--room ROOM] [--json]
@@ -13,13 +14,16 @@ Options:
   --room NAME     the room (default lobby)
   --json          one JSON object per line: id, name, size, sha256, from, room, ts
   --nick NAME     who asks (default: your user name)
+  --tls           connect with TLS (also implied by --fingerprint)
+  --fingerprint FP
+                  the server certificate's SHA-256 fingerprint, as chat serve printed it
   -h, --help      this help`;
 
 /** `chat files`. */
 export async function files(args: string[]): Promise<number> {
   const { flags, positional } = parseFlags("files", args, {
-    string: ["room", "nick"],
-    boolean: ["json"],
+    string: ["room", "nick", "fingerprint"],
+    boolean: ["json", "tls"],
   });
   if (flags.help) {
     console.log(USAGE);
@@ -28,6 +32,7 @@ export async function files(args: string[]): Promise<number> {
   const address = addressArgument(positional[0], "files");
   const room = typeof flags.room === "string" ? flags.room : undefined;
   const client = await connectForFiles(address, {
+    tls: tlsTrust(flags),
     nick: typeof flags.nick === "string" ? flags.nick : undefined,
     room,
   });

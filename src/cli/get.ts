@@ -8,6 +8,7 @@ import {
 } from "../client/mod.ts";
 import { parseFlags } from "./args.ts";
 import { CliError, ExitCode } from "./cli_error.ts";
+import { tlsTrust } from "./tls_trust.ts";
 import { addressArgument, connectForFiles, toCliError } from "./credentials.ts";
 
 const USAGE = `Usage: chat get HOST[:PORT] ID [-o PATH|-] [--force] [--room ROOM]
@@ -23,13 +24,16 @@ Options:
   --force             overwrite an existing file
   --room NAME         the room the file was shared in (default lobby)
   --nick NAME         who asks (default: your user name)
+  --tls           connect with TLS (also implied by --fingerprint)
+  --fingerprint FP
+                  the server certificate's SHA-256 fingerprint, as chat serve printed it
   -h, --help          this help`;
 
 /** `chat get`. */
 export async function get(args: string[]): Promise<number> {
   const { flags, positional } = parseFlags("get", args, {
-    string: ["output", "nick", "room"],
-    boolean: ["force"],
+    string: ["output", "nick", "room", "fingerprint"],
+    boolean: ["force", "tls"],
     alias: { o: "output" },
   });
   if (flags.help) {
@@ -51,6 +55,7 @@ export async function get(args: string[]): Promise<number> {
   const target = await targetFor(output);
   const room = typeof flags.room === "string" ? flags.room : undefined;
   const client = await connectForFiles(address, {
+    tls: tlsTrust(flags),
     nick: typeof flags.nick === "string" ? flags.nick : undefined,
     room,
   });

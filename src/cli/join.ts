@@ -2,6 +2,7 @@ import * as colors from "@std/fmt/colors";
 import { ChatError, fetchFile, ReconnectingClient } from "../client/mod.ts";
 import { parseFlags } from "./args.ts";
 import { CliError, ExitCode } from "./cli_error.ts";
+import { tlsTrust } from "./tls_trust.ts";
 import { addressArgument, askNick, askPasskey, defaultNick, toCliError } from "./credentials.ts";
 import { runLineMode } from "./join_lines.ts";
 import { runTerminal } from "./join_terminal.ts";
@@ -19,6 +20,9 @@ Options:
   --auto-download DIR
                   save every file shared in the room from now on into DIR
   --no-reconnect  stop at a lost connection instead of reconnecting
+  --tls           connect with TLS (also implied by --fingerprint)
+  --fingerprint FP
+                  the server certificate's SHA-256 fingerprint, as chat serve printed it
   -h, --help      this help
 
 On a terminal, type /help for commands. With standard input piped, every line is
@@ -27,8 +31,8 @@ sent (commands work too) and chat join exits once all are acknowledged.`;
 /** `chat join`. */
 export async function join(args: string[]): Promise<number> {
   const { flags, positional } = parseFlags("join", args, {
-    string: ["nick", "room", "auto-download"],
-    boolean: ["json", "reconnect"],
+    string: ["nick", "room", "auto-download", "fingerprint"],
+    boolean: ["json", "reconnect", "tls"],
     default: { reconnect: true },
     negatable: ["reconnect"],
   });
@@ -61,6 +65,7 @@ export async function join(args: string[]): Promise<number> {
   const autoDownload = typeof flags["auto-download"] === "string"
     ? await downloadDir(flags["auto-download"])
     : undefined;
+  const tls = tlsTrust(flags);
   const sink = new EventSink();
   const background = new Set<Promise<unknown>>();
   let client: ReconnectingClient | undefined;
@@ -79,6 +84,7 @@ export async function join(args: string[]): Promise<number> {
         passkey,
         room: typeof flags.room === "string" ? flags.room : undefined,
         reconnect: flags.reconnect !== false,
+        tls,
         // Giving up ends chat join, whose closing error says why: not said twice.
         onStatus: (status) => {
           if (status.state !== "gave_up") {

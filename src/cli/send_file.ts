@@ -8,6 +8,7 @@ import {
 } from "../client/mod.ts";
 import { parseFlags } from "./args.ts";
 import { CliError, ExitCode } from "./cli_error.ts";
+import { tlsTrust } from "./tls_trust.ts";
 import { addressArgument, connectForFiles, toCliError } from "./credentials.ts";
 
 const USAGE = `Usage: chat send-file HOST[:PORT] [PATH|-] [options]
@@ -20,6 +21,9 @@ Options:
   --name NAME     the name others see (default: the file's name; "stdin" for a pipe)
   --room NAME     the room to share it in (default lobby)
   --nick NAME     who shares it (default: your user name)
+  --tls           connect with TLS (also implied by --fingerprint)
+  --fingerprint FP
+                  the server certificate's SHA-256 fingerprint, as chat serve printed it
   -h, --help      this help
 
 The passkey comes from $CHAT_PASSKEY or is asked for on the terminal.`;
@@ -27,7 +31,8 @@ The passkey comes from $CHAT_PASSKEY or is asked for on the terminal.`;
 /** `chat send-file`. */
 export async function sendFile(args: string[]): Promise<number> {
   const { flags, positional } = parseFlags("send-file", args, {
-    string: ["name", "room", "nick"],
+    string: ["name", "room", "nick", "fingerprint"],
+    boolean: ["tls"],
   });
   if (flags.help) {
     console.log(USAGE);
@@ -46,6 +51,7 @@ export async function sendFile(args: string[]): Promise<number> {
 
   if (path !== "-") await checkReadable(path);
   const client = await connectForFiles(address, {
+    tls: tlsTrust(flags),
     nick: typeof flags.nick === "string" ? flags.nick : undefined,
     room: typeof flags.room === "string" ? flags.room : undefined,
   });

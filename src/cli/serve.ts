@@ -1,6 +1,12 @@
 import { resolve } from "@std/path";
 import * as colors from "@std/fmt/colors";
-import { lanAddresses, loadOrCreatePasskey, startServer } from "../server/mod.ts";
+import {
+  lanAddresses,
+  loadOrCreateCertificate,
+  loadOrCreatePasskey,
+  startServer,
+  type TlsCertificate,
+} from "../server/mod.ts";
 import { StoreVersionError } from "../store/mod.ts";
 import { byteSizeFlag, integerFlag, parseFlags } from "./args.ts";
 import { CliError, ExitCode } from "./cli_error.ts";
@@ -26,6 +32,11 @@ Options:
   --max-connections-per-address N
                              connections at once from one address (default 100)
   --handshake-timeout S      seconds a new connection has to log in (default 5)
+  --tls                      encrypt with TLS; without --tls-cert/--tls-key a self-signed
+                             certificate is made once, kept in the data dir, and its
+                             fingerprint printed for clients to check
+  --tls-cert FILE, --tls-key FILE
+                             your own PEM certificate and key (implies --tls)
   --quiet                    no log lines on stderr
   -h, --help                 this help`;
 
@@ -41,7 +52,7 @@ export async function serve(args: string[]): Promise<number> {
       "max-message-bytes",
       "max-file-size",
     ],
-    boolean: ["new-passkey", "quiet"],
+    boolean: ["new-passkey", "quiet", "tls"],
     default: {
       host: "0.0.0.0",
       port: "7777",
@@ -85,6 +96,7 @@ export async function serve(args: string[]): Promise<number> {
     throw new CliError(`Cannot create the data dir ${dataDir}: ${describe(error)}.`);
   }
   const passkey = await choosePasskey(flags, dataDir);
+  const tls = await chooseCertificate(flags, dataDir);
   const log = quiet
     ? () => {}
     : (line: string) => console.error(`${new Date().toISOString()} ${line}`);
@@ -103,6 +115,7 @@ export async function serve(args: string[]): Promise<number> {
       maxConnections,
       maxConnectionsPerAddress,
       handshakeTimeoutMs,
+      tls,
       log,
     });
   } catch (error) {
@@ -116,7 +129,7 @@ export async function serve(args: string[]): Promise<number> {
     throw new CliError(`Cannot start the server: ${describe(error)}.`);
   }
 
-  printBanner({ hostname, port: server.port, dataDir, passkey });
+  printBanner({ hostname, port: server.port, dataDir, passkey, tls });
   log(`listening on ${hostname}:${server.port}`);
 
   const stop = Promise.withResolvers<string>();
@@ -161,19 +174,38 @@ async function choosePasskey(
   }
 }
 
+async function chooseCertificate(
+  flags: Record<string, string | boolean | undefined>,
+  dataDir: string,
+): Promise<TlsCertificate | undefined> {
+  const certFile = typeof flags["tls-cert"] === "string" ? flags["tls-cert"] : undefined;
+  const keyFile = typeof flags["tls-key"] === "string" ? flags["tls-key"] : undefined;
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    throw new CliError("Give both --tls-cert and --tls-key, or neither.", ExitCode.USAGE);
+  }
+  if (flags.tls !== true && certFile === undefined) return undefined;
+  try {
+    return await loadOrCreateCertificate(dataDir, { certFile, keyFile });
+  } catch (error) {
+    throw new CliError(`Cannot use the TLS certificate: ${describe(error)}.`);
+  }
+}
+
 function printBanner(
   info: {
     hostname: string;
     port: number;
     dataDir: string;
     passkey: { value: string; origin: string };
+    tls: TlsCertificate | undefined;
   },
 ): void {
   const { hostname, port } = info;
   const wildcard = hostname === "0.0.0.0" || hostname === "::";
   const local = wildcard ? "127.0.0.1" : hostname;
   const lan = wildcard ? lanAddresses() : [];
-  const address = (host: string) => `${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const tlsFlags = info.tls === undefined ? "" : ` --tls --fingerprint ${info.tls.fingerprint}`;
+  const address = (host: string) => `${host.includes(":") ? `[${host}]` : host}:${port}${tlsFlags}`;
   const lines = [
     colors.bold(`chat ${VERSION} is running on port ${port}.`),
     "",
@@ -188,6 +220,14 @@ function printBanner(
     "",
     `Passkey: ${info.passkey.value}`,
     `  (${info.passkey.origin}; share it only with the people who may join)`,
+    ...(info.tls === undefined ? ["Traffic is not encrypted; start with --tls to encrypt it."] : [
+      `TLS fingerprint: ${info.tls.fingerprint}`,
+      `  (${
+        info.tls.origin === "given"
+          ? "your certificate"
+          : "self-signed certificate kept in the data dir"
+      }; clients check it the first time they connect)`,
+    ]),
     `Data dir: ${info.dataDir}`,
     "",
     "Press Ctrl+C to stop.",

@@ -10,10 +10,10 @@ import {
   ProtocolError,
   type ServerMessage,
 } from "../protocol/mod.ts";
-import { TcpConnection } from "../transport/mod.ts";
+import type { Connection } from "../transport/mod.ts";
 import { TokenBucket } from "../chat/abuse_guard.ts";
 import { ChatError } from "./chat_error.ts";
-import { dial } from "./dial.ts";
+import { dial, type TlsTrust } from "./dial.ts";
 import { VERSION } from "../version.ts";
 
 /** The `welcome` message. */
@@ -36,6 +36,8 @@ export interface ConnectOptions {
   heartbeatMs?: number;
   /** Treat the connection as dead when nothing was heard for this long. Default 10 s. */
   deadAfterMs?: number;
+  /** Connect with TLS, trusting certificates as this decides. */
+  tls?: TlsTrust;
   /** Gives up connecting after this long. Default 10 s. */
   connectTimeoutMs?: number;
   /**
@@ -82,7 +84,7 @@ export class ChatClient {
   nick: string;
   room = "";
   readonly #options: ConnectOptions;
-  readonly #connection: TcpConnection;
+  readonly #connection: Connection;
   readonly #pending = new Map<string, Pending>();
   readonly #downloads = new Map<number, DownloadSink>();
   readonly #failedTransfers = new Map<number, ChatError>();
@@ -102,7 +104,7 @@ export class ChatClient {
   #ridCounter = 0;
   readonly #ridPrefix = crypto.randomUUID().slice(0, 8);
 
-  private constructor(connection: TcpConnection, options: ConnectOptions) {
+  private constructor(connection: Connection, options: ConnectOptions) {
     this.#connection = connection;
     this.#options = options;
     this.nick = options.nick;
@@ -112,7 +114,7 @@ export class ChatClient {
 
   /** Connects, authenticates and joins the room. Throws {@linkcode ChatError}. */
   static async connect(options: ConnectOptions): Promise<ChatClient> {
-    const connection = new TcpConnection(await dial(options));
+    const connection = await dial(options);
     const client = new ChatClient(connection, options);
     client.#write({
       type: "hello",
@@ -281,7 +283,13 @@ export class ChatClient {
     try {
       for await (const frame of this.#connection.frames()) {
         if (frame instanceof ProtocolError) {
-          error = new ChatError(frame.code, `The server sent a malformed frame: ${frame.message}`);
+          error = this.#welcome === undefined
+            ? new ChatError(
+              "not_chat",
+              "The server does not answer in the chat protocol; if it was started with --tls, " +
+                "add --tls (or --fingerprint).",
+            )
+            : new ChatError(frame.code, `The server sent a malformed frame: ${frame.message}`);
           break;
         }
         if (frame.type === FrameType.CHUNK) {

@@ -1,12 +1,31 @@
+import tls from "node:tls";
+import { formatFingerprint } from "../protocol/mod.ts";
+import { type Connection, NodeSocketConnection, TcpConnection } from "../transport/mod.ts";
 import { ChatError } from "./chat_error.ts";
 
+/** How a TLS client decides to trust a certificate no known CA vouches for. */
+export interface TlsTrust {
+  /**
+   * Called with the certificate's fingerprint when the chain or name did not verify; resolves
+   * to accept it, rejects with a {@linkcode ChatError} to refuse the connection.
+   */
+  check(fingerprint: string, details: { where: string; reason: string }): Promise<void>;
+}
+
+/** Settings of {@linkcode dial}. */
+export interface DialOptions {
+  hostname: string;
+  port: number;
+  connectTimeoutMs?: number;
+  /** Connect with TLS: certificates from a trusted CA pass, others go to `check`. */
+  tls?: TlsTrust;
+}
+
 /**
- * Opens a TCP connection, turning every way it can fail into a {@linkcode ChatError} with one
+ * Opens a connection, turning every way it can fail into a {@linkcode ChatError} with one
  * sentence that says what to check.
  */
-export async function dial(
-  options: { hostname: string; port: number; connectTimeoutMs?: number },
-): Promise<Deno.TcpConn> {
+export async function dial(options: DialOptions): Promise<Connection> {
   const { hostname, port } = options;
   const where = `${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
   const timeoutMs = options.connectTimeoutMs ?? 10_000;
@@ -20,24 +39,83 @@ export async function dial(
       timeoutMs,
     );
   });
-  const connecting = Deno.connect({ hostname, port });
+  const connecting = options.tls === undefined
+    ? Deno.connect({ hostname, port }).then((conn) => new TcpConnection(conn))
+    : connectTls(hostname, port, where, options.tls);
   try {
     return await Promise.race([connecting, timeout]);
   } catch (error) {
-    connecting.then((conn) => conn.close(), () => {});
-    if (error instanceof ChatError) throw error;
-    if (error instanceof Deno.errors.ConnectionRefused) {
-      throw new ChatError(
-        "connection_refused",
-        `Could not connect to ${where}: connection refused. Is "chat serve" running there?`,
-      );
-    }
-    const text = error instanceof Error ? error.message : String(error);
-    if (error instanceof Deno.errors.NotFound || /lookup|resolve|name or service/i.test(text)) {
-      throw new ChatError("unknown_host", `Unknown host "${hostname}"; check the address.`);
-    }
-    throw new ChatError("connect_failed", `Could not connect to ${where}: ${text}.`);
+    connecting.then((connection) => connection.close(), () => {});
+    throw toChatError(error, hostname, where);
   } finally {
     clearTimeout(timer);
   }
+}
+
+async function connectTls(
+  hostname: string,
+  port: number,
+  where: string,
+  trust: TlsTrust,
+): Promise<Connection> {
+  const isIp = /^[\d.]+$/.test(hostname) || hostname.includes(":");
+  const socket = await new Promise<tls.TLSSocket>((resolve, reject) => {
+    // Verification is done below: by the CA chain when it holds, else by fingerprint.
+    const socket = tls.connect({
+      host: hostname,
+      port,
+      servername: isIp ? undefined : hostname,
+      rejectUnauthorized: false,
+    }, () => resolve(socket));
+    socket.once("error", reject);
+  });
+  if (!socket.authorized) {
+    const certificate = socket.getPeerCertificate();
+    const raw = certificate?.raw as Uint8Array | undefined;
+    if (raw === undefined) {
+      socket.destroy();
+      throw new ChatError("tls_untrusted", `The server at ${where} sent no certificate.`);
+    }
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new Uint8Array(raw)));
+    try {
+      await trust.check(formatFingerprint(digest), {
+        where,
+        reason: String(socket.authorizationError ?? "not signed by a trusted authority"),
+      });
+    } catch (error) {
+      socket.destroy();
+      throw error;
+    }
+  }
+  return new NodeSocketConnection(socket, where);
+}
+
+function toChatError(error: unknown, hostname: string, where: string): ChatError {
+  if (error instanceof ChatError) return error;
+  const text = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: string })?.code;
+  if (error instanceof Deno.errors.ConnectionRefused || code === "ECONNREFUSED") {
+    return new ChatError(
+      "connection_refused",
+      `Could not connect to ${where}: connection refused. Is "chat serve" running there?`,
+    );
+  }
+  if (
+    error instanceof Deno.errors.NotFound || code === "ENOTFOUND" ||
+    /lookup|resolve|name or service/i.test(text)
+  ) {
+    return new ChatError("unknown_host", `Unknown host "${hostname}"; check the address.`);
+  }
+  if (/tls|ssl|handshake|certificate|record/i.test(text)) {
+    return new ChatError(
+      "tls_failed",
+      `Could not set up TLS with ${where} (${
+        text.replace(/\.$/, "")
+      }); is the server started with --tls?`,
+    );
+  }
+  return new ChatError(
+    "connect_failed",
+    `Could not connect to ${where}: ${text.replace(/\.$/, "")}.`,
+  );
 }

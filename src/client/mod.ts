@@ -17,3 +17,5 @@ export * from "./file_upload.ts";
 export * from "./progress.ts";
 export * from "./transfer_commands.ts";
 export * from "./reconnecting_client.ts";
+export * from "./known_servers.ts";
+export * from "./dial.ts";

@@ -11,3 +11,4 @@ export * from "./messages.ts";
 export * from "./names.ts";
 export * from "./outbound.ts";
 export * from "./file_name.ts";
+export * from "./fingerprint.ts";

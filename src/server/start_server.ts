@@ -37,6 +37,8 @@ export interface ServerOptions {
   handshakeTimeoutMs?: number;
   /** Requests per second per connection, and the burst allowed. Default 50/s, 200. */
   rate?: { perSecond: number; burst: number };
+  /** Serve TLS with this certificate and key (PEM) instead of plain TCP. */
+  tls?: { cert: string; key: string };
   /** Receives log lines (without timestamps). */
   log?: (line: string) => void;
 }
@@ -71,9 +73,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     );
   await sweep();
   const sweeper = setInterval(sweep, RESUME_KEEP_MS / 6);
-  let listener: Deno.TcpListener;
+  let listener: Deno.Listener;
   try {
-    listener = Deno.listen({ hostname: options.hostname, port: options.port });
+    const address = { hostname: options.hostname, port: options.port };
+    listener = options.tls === undefined
+      ? Deno.listen(address)
+      : Deno.listenTls({ ...address, cert: options.tls.cert, key: options.tls.key });
   } catch (error) {
     clearInterval(sweeper);
     await history.close();

@@ -5,3 +5,4 @@
  */
 export * from "./connection.ts";
 export * from "./tcp.ts";
+export * from "./node_socket.ts";
