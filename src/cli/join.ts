@@ -85,10 +85,13 @@ export async function join(args: string[]): Promise<number> {
         room: typeof flags.room === "string" ? flags.room : undefined,
         reconnect: flags.reconnect !== false,
         tls,
-        // Giving up ends chat join, whose closing error says why: not said twice.
+        // Giving up ends chat join, whose closing line on stderr says why; on a terminal or in
+        // plain output that is enough, while --json readers also get it as an event.
         onStatus: (status) => {
           if (status.state !== "gave_up") {
             sink.local({ type: "system", event: status.state, text: status.text });
+          } else if (json) {
+            sink.local({ type: "error", event: status.state, text: status.text });
           }
         },
         onMessage: (message) => {

@@ -8,6 +8,8 @@ export interface ServerOptions {
    * the server takes `CHAT_PASSKEY` from `env` or generates one.
    */
   passkey?: string | null;
+  /** `--port N`: a fixed port lets clients reconnect after a restart; 0 unless told. */
+  port?: number;
   /** `--history N`. */
   history?: number;
   /** `--max-message-bytes N`. */
@@ -55,8 +57,8 @@ const JOIN_LINE = /chat join 127\.0\.0\.1:(\d+)/;
 const PASSKEY_LINE = /Passkey:\s*(\S+)/;
 
 /**
- * Starts `chat serve --host 127.0.0.1 --port 0` and waits (with a timeout) until its stdout
- * shows the join line with the real port and the passkey line.
+ * Starts `chat serve --host 127.0.0.1 --port 0` (or `options.port`) and waits (with a timeout)
+ * until its stdout shows the join line with the real port and the passkey line.
  */
 export async function startServer(options: ServerOptions = {}): Promise<ChatServer> {
   const ownsDir = options.dataDir === undefined;
@@ -64,7 +66,8 @@ export async function startServer(options: ServerOptions = {}): Promise<ChatServ
   const passkey = options.passkey === undefined
     ? `test-${crypto.randomUUID().slice(0, 13)}`
     : options.passkey;
-  const args = ["serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir];
+  const port = String(options.port ?? 0);
+  const args = ["serve", "--host", "127.0.0.1", "--port", port, "--data-dir", dataDir];
   if (passkey !== null) args.push("--passkey", passkey);
   if (options.history !== undefined) args.push("--history", String(options.history));
   if (options.maxMessageBytes !== undefined) {
