@@ -1,6 +1,6 @@
 import { promptSecret } from "@std/cli/prompt-secret";
 import * as colors from "@std/fmt/colors";
-import { ChatClient, ChatError, parseAddress, type TlsTrust } from "../client/mod.ts";
+import { ChatClient, type ChatError, parseAddress, type TlsTrust } from "../client/mod.ts";
 import { nickProblem, type ServerMessage } from "../protocol/mod.ts";
 import { CliError, ExitCode } from "./cli_error.ts";
 
@@ -80,7 +80,7 @@ export function addressArgument(value: string | undefined, command: string) {
 
 /**
  * Connects for a file command: no presence in the room (no join notice, nick not claimed),
- * nick from --nick or the user name.
+ * nick from --nick or the user name. Connection failures are thrown as {@linkcode ChatError}.
  */
 export async function connectForFiles(
   address: { hostname: string; port: number },
@@ -92,17 +92,13 @@ export async function connectForFiles(
   },
 ): Promise<ChatClient> {
   const passkey = passkeyFromEnvOrPrompt();
-  try {
-    return await ChatClient.connect({
-      ...address,
-      nick: options.nick ?? defaultNick(),
-      passkey,
-      room: options.room,
-      tls: options.tls,
-      presence: false,
-      onMessage: options.onMessage ?? (() => {}),
-    });
-  } catch (error) {
-    throw error instanceof ChatError ? toCliError(error) : error;
-  }
+  return await ChatClient.connect({
+    ...address,
+    nick: options.nick ?? defaultNick(),
+    passkey,
+    room: options.room,
+    tls: options.tls,
+    presence: false,
+    onMessage: options.onMessage ?? (() => {}),
+  });
 }

@@ -31,12 +31,13 @@ export async function files(args: string[]): Promise<number> {
   }
   const address = addressArgument(positional[0], "files");
   const room = typeof flags.room === "string" ? flags.room : undefined;
-  const client = await connectForFiles(address, {
-    tls: tlsTrust(flags),
-    nick: typeof flags.nick === "string" ? flags.nick : undefined,
-    room,
-  });
+  let client;
   try {
+    client = await connectForFiles(address, {
+      tls: tlsTrust(flags),
+      nick: typeof flags.nick === "string" ? flags.nick : undefined,
+      room,
+    });
     const list = await client.call({
       type: "files",
       rid: client.rid(),
@@ -65,6 +66,6 @@ export async function files(args: string[]): Promise<number> {
   } catch (error) {
     throw error instanceof ChatError ? toCliError(error) : error;
   } finally {
-    client.close();
+    client?.close();
   }
 }

@@ -10,6 +10,7 @@ import { parseFlags } from "./args.ts";
 import { CliError, ExitCode } from "./cli_error.ts";
 import { tlsTrust } from "./tls_trust.ts";
 import { addressArgument, connectForFiles, toCliError } from "./credentials.ts";
+import { withRetries } from "./retry.ts";
 
 const USAGE = `Usage: chat get HOST[:PORT] ID [-o PATH|-] [--force] [--room ROOM]
 
@@ -54,25 +55,39 @@ export async function get(args: string[]): Promise<number> {
   const output = typeof flags.output === "string" ? flags.output : undefined;
   const target = await targetFor(output);
   const room = typeof flags.room === "string" ? flags.room : undefined;
-  const client = await connectForFiles(address, {
-    tls: tlsTrust(flags),
-    nick: typeof flags.nick === "string" ? flags.nick : undefined,
-    room,
-  });
+  const tls = tlsTrust(flags);
   let bar: ProgressBar | undefined;
+  let connected = false;
   try {
-    const { path, file } = await downloadFile(client, id, target, {
-      force: flags.force === true,
-      onStart: (file, offset) => {
-        if (offset > 0) console.error(`Resuming at ${offset} bytes (${formatBytes(offset)}).`);
-        bar = new ProgressBar(sanitize(file.name).slice(0, 30), {
-          total: file.size,
-          start: offset,
-          enabled: Deno.stderr.isTerminal(),
+    const { path, file } = await withRetries(async () => {
+      const client = await connectForFiles(address, {
+        tls,
+        nick: typeof flags.nick === "string" ? flags.nick : undefined,
+        room,
+      });
+      connected = true;
+      try {
+        return await downloadFile(client, id, target, {
+          force: flags.force === true,
+          onStart: (file, offset) => {
+            bar?.clear();
+            if (offset > 0) console.error(`Resuming at ${offset} bytes (${formatBytes(offset)}).`);
+            bar = new ProgressBar(sanitize(file.name).slice(0, 30), {
+              total: file.size,
+              start: offset,
+              enabled: Deno.stderr.isTerminal(),
+            });
+          },
+          onProgress: (bytes) => bar?.update(bytes),
         });
-      },
-      onProgress: (bytes) => bar?.update(bytes),
-    });
+      } catch (error) {
+        bar?.clear();
+        throw error;
+      } finally {
+        client.close();
+      }
+      // Bytes already written to stdout cannot be taken back: only files resume.
+    }, { resumable: () => connected && target.kind !== "stream" });
     bar?.done();
     if (path !== undefined) {
       console.error(`Saved ${sanitize(file.name)} (${formatBytes(file.size)}, SHA-256 verified).`);
@@ -80,13 +95,10 @@ export async function get(args: string[]): Promise<number> {
     }
     return ExitCode.OK;
   } catch (error) {
-    bar?.clear();
     if (error instanceof ChatError && error.code === "no_such_file" && room === undefined) {
       throw new CliError(`${error.message} If it was shared in another room, add --room ROOM.`);
     }
     throw error instanceof ChatError ? toCliError(error) : error;
-  } finally {
-    client.close();
   }
 }
 

@@ -10,6 +10,7 @@ import { parseFlags } from "./args.ts";
 import { CliError, ExitCode } from "./cli_error.ts";
 import { tlsTrust } from "./tls_trust.ts";
 import { addressArgument, connectForFiles, toCliError } from "./credentials.ts";
+import { withRetries } from "./retry.ts";
 
 const USAGE = `Usage: chat send-file HOST[:PORT] [PATH|-] [options]
 
@@ -50,42 +51,61 @@ export async function sendFile(args: string[]): Promise<number> {
   const showProgress = Deno.stderr.isTerminal();
 
   if (path !== "-") await checkReadable(path);
-  const client = await connectForFiles(address, {
-    tls: tlsTrust(flags),
-    nick: typeof flags.nick === "string" ? flags.nick : undefined,
-    room: typeof flags.room === "string" ? flags.room : undefined,
-  });
+  const tls = tlsTrust(flags);
+  const connect = () =>
+    connectForFiles(address, {
+      tls,
+      nick: typeof flags.nick === "string" ? flags.nick : undefined,
+      room: typeof flags.room === "string" ? flags.room : undefined,
+    });
+  let source: UploadSource | undefined;
+  let connected = false;
   try {
-    let source: UploadSource;
-    if (path === "-") {
-      source = { name: name ?? "stdin", open: () => Promise.resolve(Deno.stdin.readable) };
-    } else {
-      const hashing = new ProgressBar("checking", { enabled: showProgress });
-      source = await fileSource(path, { name, onHashProgress: (bytes) => hashing.update(bytes) });
-      hashing.clear();
-    }
-    const bar = new ProgressBar(displayName(source.name), {
-      total: source.size,
-      enabled: showProgress,
-    });
-    const { id, file } = await uploadFile(client, source, {
-      onResume: (offset) => {
-        bar.clear();
-        console.error(
-          `Resuming at ${offset} bytes (${formatBytes(offset)} already on the server).`,
-        );
-      },
-      onProgress: (bytes) => bar.update(bytes),
-    });
-    bar.done();
+    const { id, file } = await withRetries(async () => {
+      const client = await connect();
+      connected = true;
+      try {
+        source ??= await openSource(path, name, showProgress);
+        const bar = new ProgressBar(displayName(source.name), {
+          total: source.size,
+          enabled: showProgress,
+        });
+        const shared = await uploadFile(client, source, {
+          onResume: (offset) => {
+            bar.clear();
+            console.error(
+              `Resuming at ${offset} bytes (${formatBytes(offset)} already on the server).`,
+            );
+          },
+          onProgress: (bytes) => bar.update(bytes),
+        });
+        bar.done();
+        return shared;
+      } finally {
+        client.close();
+      }
+    }, { resumable: () => connected && path !== "-" });
     console.error(`Shared ${file.name} (${formatBytes(file.size)}) as file ${id}.`);
     console.log(String(id));
     return ExitCode.OK;
   } catch (error) {
     throw error instanceof ChatError ? toCliError(error) : error;
-  } finally {
-    client.close();
   }
+}
+
+/** Standard input, or a file hashed first so the upload can resume. */
+async function openSource(
+  path: string,
+  name: string | undefined,
+  showProgress: boolean,
+): Promise<UploadSource> {
+  if (path === "-") {
+    return { name: name ?? "stdin", open: () => Promise.resolve(Deno.stdin.readable) };
+  }
+  const hashing = new ProgressBar("checking", { enabled: showProgress });
+  const source = await fileSource(path, { name, onHashProgress: (bytes) => hashing.update(bytes) });
+  hashing.clear();
+  return source;
 }
 
 async function checkReadable(path: string): Promise<void> {

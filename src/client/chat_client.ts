@@ -219,7 +219,12 @@ export class ChatClient {
   async sendChunk(transfer: number, data: Uint8Array): Promise<void> {
     const failed = this.#failedTransfers.get(transfer);
     if (failed !== undefined) throw failed;
-    await this.#connection.send([new OutboundChunk(transfer, data)]);
+    try {
+      await this.#connection.send([new OutboundChunk(transfer, data)]);
+    } catch {
+      this.#connection.close();
+      throw new ChatError("closed", "The connection to the server was lost.");
+    }
   }
 
   /** A fresh request id. */

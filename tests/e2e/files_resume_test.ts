@@ -1,6 +1,7 @@
 import { assert, assertEquals, assertLess, assertMatch } from "@std/assert";
 import { join } from "@std/path";
 import { type JsonEvent, makeTempDir, spawnJoin, startServer } from "./_helpers.ts";
+import { crash, restart } from "./_faults.ts";
 import {
   FileCli,
   listDir,
@@ -148,4 +149,33 @@ Deno.test("chat messages are delivered while a big upload is running", async () 
     firstMessage >= 0 && firstMessage < bob.events.indexOf(fileEvent),
     "bob saw the message before the file was announced",
   );
+});
+
+Deno.test("send-file rides out a server crash on its own and the file arrives intact", async () => {
+  await using data = await makeTempDir();
+  await using work = await makeTempDir();
+  const source = join(work.path, "big.bin");
+  const sha256 = await writeRandomFile(source, BIG);
+  let server = await startServer({ quiet: true, dataDir: data.path });
+  const { port, passkey } = server;
+  try {
+    await using upload = new FileCli(["send-file", server.address, source, "--nick", "alice"], {
+      passkey,
+    });
+    await pollUntil(
+      async () => (await serverPartials(data.path)).some((part) => part.size > 0) || undefined,
+      { what: "the upload to start", intervalMs: 5, context: () => upload.describe() },
+    );
+    await crash(server);
+    server = await restart({ quiet: true, dataDir: data.path, port, passkey });
+    const status = await upload.status;
+    assert(status.success, upload.describe());
+    assertMatch(upload.stderr.lines.join("\n"), /Retrying in/, "it said it would retry");
+    assertMatch(upload.stderr.lines.join("\n"), /Resuming at [1-9]/, "and resumed, not restarted");
+    const id = Number(upload.stdout.lines.at(-1));
+    const listed = await listFiles(server);
+    assertEquals(listed.map((file) => [file.id, file.sha256]), [[id, sha256]]);
+  } finally {
+    await server.stop();
+  }
 });
