@@ -19,13 +19,17 @@ const TARGETS: Record<string, string> = {
   "x86_64-pc-windows-msvc": "chat-windows-x64.exe",
 };
 
-/** The permissions of the compiled binary: network, files, its environment, interface list. */
+/**
+ * The permissions of the compiled binary: network; files, because the client side reads the
+ * files you send and saves where you ask (the server side writes only inside its data dir);
+ * the environment variables it reads, by name; and the list of network interfaces.
+ */
 export const PERMISSIONS = [
   "--allow-net",
   "--allow-read",
   "--allow-write",
-  "--allow-env",
-  "--allow-sys=networkInterfaces,hostname,osRelease",
+  "--allow-env=CHAT_PASSKEY,CHAT_DEBUG,CHAT_CONFIG_DIR,INIT_CWD,USER,USERNAME,HOME,USERPROFILE,XDG_CONFIG_HOME,APPDATA",
+  "--allow-sys=networkInterfaces",
 ];
 
 if (import.meta.main) {

@@ -37,6 +37,11 @@ export class FrameDecoder {
     return this.#pendingBytes;
   }
 
+  /** Bytes still missing to complete the frame in progress (its header, if none is). */
+  get missingBytes(): number {
+    return Math.max(0, this.#neededBytes - this.#pendingBytes);
+  }
+
   /** Whether a fatal header error has been returned. */
   get failed(): boolean {
     return this.#failed;

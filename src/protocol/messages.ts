@@ -56,7 +56,7 @@ export const MAX_RID_CHARS = 64;
 /** Largest page a `history` or `files` request may ask for. */
 export const MAX_HISTORY_PAGE = 500;
 /** Bytes of file data in one `CHUNK` frame sent by this code (receivers accept up to the frame limit). */
-export const CHUNK_BYTES = 64 * 1024;
+export const CHUNK_BYTES = 256 * 1024;
 
 /** Client → server messages. */
 export type ClientMessage =

@@ -1,7 +1,10 @@
 import { type DecodeResult, FrameDecoder, type Outbound } from "../protocol/mod.ts";
 import type { Connection } from "./connection.ts";
 
+/** What an idle connection reads into: small, so ten thousand of them stay cheap. */
 const READ_BUFFER_BYTES = 16 * 1024;
+/** What a connection reads into while a large frame (a file chunk) is arriving. */
+const LARGE_READ_BUFFER_BYTES = 512 * 1024;
 
 /**
  * A {@linkcode Connection} over a TCP (or TLS) stream using the length-prefixed framing of
@@ -29,8 +32,14 @@ export class TcpConnection implements Connection {
 
   async *frames(): AsyncGenerator<DecodeResult> {
     const decoder = new FrameDecoder();
-    const buffer = new Uint8Array(READ_BUFFER_BYTES);
+    const small = new Uint8Array(READ_BUFFER_BYTES);
+    let large: Uint8Array | undefined;
     while (!this.#closed) {
+      // Big reads only while big frames arrive; the large buffer is dropped when they stop.
+      if (decoder.missingBytes > READ_BUFFER_BYTES) {
+        large ??= new Uint8Array(LARGE_READ_BUFFER_BYTES);
+      } else large = undefined;
+      const buffer = large ?? small;
       let read: number | null;
       try {
         read = await this.#conn.read(buffer);
