@@ -42,16 +42,29 @@ export async function uploadFile(
   const hash = source.sha256 === undefined ? createHash("sha256") : undefined;
   let sent = offset;
   options.onProgress?.(sent);
+  // Reads come in pieces of whatever size the source likes (64 KiB for files); they are
+  // gathered into full chunks, so a transfer takes as few frames and writes as it can.
+  const chunk = new Uint8Array(CHUNK_BYTES);
+  let filled = 0;
+  const flush = async () => {
+    const data = chunk.subarray(0, filled);
+    hash?.update(data);
+    await client.sendChunk(transfer, data);
+    sent += filled;
+    filled = 0;
+    options.onProgress?.(sent);
+  };
   const stream = await source.open(offset);
   for await (const piece of stream) {
-    for (let start = 0; start < piece.byteLength; start += CHUNK_BYTES) {
-      const data = piece.subarray(start, start + CHUNK_BYTES);
-      hash?.update(data);
-      await client.sendChunk(transfer, data);
-      sent += data.byteLength;
-      options.onProgress?.(sent);
+    for (let start = 0; start < piece.byteLength;) {
+      const taken = Math.min(CHUNK_BYTES - filled, piece.byteLength - start);
+      chunk.set(piece.subarray(start, start + taken), filled);
+      filled += taken;
+      start += taken;
+      if (filled === CHUNK_BYTES) await flush();
     }
   }
+  if (filled > 0) await flush();
   const sha256 = source.sha256 ?? hash!.digest("hex");
   const done = await client.call(
     { type: "upload_end", rid: client.rid(), transfer, sha256 },
