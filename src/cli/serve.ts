@@ -51,6 +51,13 @@ export async function serve(args: string[]): Promise<number> {
       "history",
       "max-message-bytes",
       "max-file-size",
+      "rate",
+      "burst",
+      "max-connections",
+      "max-connections-per-address",
+      "handshake-timeout",
+      "tls-cert",
+      "tls-key",
     ],
     boolean: ["new-passkey", "quiet", "tls"],
     default: {

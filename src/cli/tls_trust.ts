@@ -4,8 +4,9 @@ import { parseFingerprint } from "../protocol/mod.ts";
 import { CliError, ExitCode } from "./cli_error.ts";
 
 /**
- * The TLS policy of the client commands: a certificate from a trusted CA passes as usual; a
- * self-signed one must match `--fingerprint`, or the fingerprint remembered for that server,
+ * The TLS policy of the client commands: a certificate must match `--fingerprint` when one is
+ * given; otherwise one from a trusted CA passes as usual, and a self-signed one must match the
+ * fingerprint remembered for that server,
  * or, the first time and on a terminal, be confirmed by the user and then remembered (trust on
  * first use). A changed fingerprint is refused loudly, as SSH does.
  */
@@ -23,7 +24,8 @@ export function tlsTrust(
   }
   const known = new KnownServers();
   return {
-    async check(fingerprint, { where }) {
+    async check(fingerprint, { where, authorized }) {
+      // An explicit pin holds even for a certificate a CA vouches for.
       if (pinned !== undefined) {
         if (fingerprint !== pinned) {
           throw new ChatError(
@@ -35,6 +37,7 @@ export function tlsTrust(
         await known.remember(where, fingerprint).catch(() => {});
         return;
       }
+      if (authorized) return;
       const remembered = await known.get(where);
       if (remembered === fingerprint) return;
       if (remembered !== undefined) {

@@ -3,14 +3,21 @@ import { formatFingerprint } from "../protocol/mod.ts";
 import { type Connection, NodeSocketConnection, TcpConnection } from "../transport/mod.ts";
 import { ChatError } from "./chat_error.ts";
 
-/** How a TLS client decides to trust a certificate no known CA vouches for. */
+/** How a TLS client decides to trust a server's certificate. */
 export interface TlsTrust {
   /**
-   * Called with the certificate's fingerprint when the chain or name did not verify; resolves
-   * to accept it, rejects with a {@linkcode ChatError} to refuse the connection.
+   * Called with the certificate's fingerprint and whether a trusted CA vouches for it (chain
+   * and name); resolves to accept it, rejects with a {@linkcode ChatError} to refuse.
    */
-  check(fingerprint: string, details: { where: string; reason: string }): Promise<void>;
+  check(
+    fingerprint: string,
+    details: { where: string; authorized: boolean; reason: string },
+  ): Promise<void>;
 }
+
+/** A trust decision slower than this (a person read the fingerprint) is followed by a fresh
+ * connection: the first may have outlived the server's handshake timeout. */
+const SLOW_DECISION_MS = 2000;
 
 /** Settings of {@linkcode dial}. */
 export interface DialOptions {
@@ -69,23 +76,26 @@ async function connectTls(
     }, () => resolve(socket));
     socket.once("error", reject);
   });
-  if (!socket.authorized) {
-    const certificate = socket.getPeerCertificate();
-    const raw = certificate?.raw as Uint8Array | undefined;
-    if (raw === undefined) {
-      socket.destroy();
-      throw new ChatError("tls_untrusted", `The server at ${where} sent no certificate.`);
-    }
-    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new Uint8Array(raw)));
-    try {
-      await trust.check(formatFingerprint(digest), {
-        where,
-        reason: String(socket.authorizationError ?? "not signed by a trusted authority"),
-      });
-    } catch (error) {
-      socket.destroy();
-      throw error;
-    }
+  const raw = socket.getPeerCertificate()?.raw as Uint8Array | undefined;
+  if (raw === undefined) {
+    socket.destroy();
+    throw new ChatError("tls_untrusted", `The server at ${where} sent no certificate.`);
+  }
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new Uint8Array(raw)));
+  const started = Date.now();
+  try {
+    await trust.check(formatFingerprint(digest), {
+      where,
+      authorized: socket.authorized,
+      reason: String(socket.authorizationError ?? "not signed by a trusted authority"),
+    });
+  } catch (error) {
+    socket.destroy();
+    throw error;
+  }
+  if (Date.now() - started > SLOW_DECISION_MS) {
+    socket.destroy();
+    return await connectTls(hostname, port, where, trust);
   }
   return new NodeSocketConnection(socket, where);
 }

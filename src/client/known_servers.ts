@@ -32,9 +32,12 @@ export class KnownServers {
     const servers = await this.#read();
     servers[where] = fingerprint;
     await Deno.mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
-    await Deno.writeTextFile(this.path, JSON.stringify({ servers }, null, 2) + "\n", {
+    // Written aside and renamed, so a crash never leaves a half-written file behind.
+    const temporary = `${this.path}.${crypto.randomUUID()}.tmp`;
+    await Deno.writeTextFile(temporary, JSON.stringify({ servers }, null, 2) + "\n", {
       mode: 0o600,
     });
+    await Deno.rename(temporary, this.path);
   }
 
   async #read(): Promise<Record<string, string>> {
