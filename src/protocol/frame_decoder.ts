@@ -26,10 +26,11 @@ export class FrameDecoder {
   #pendingBytes = 0;
   #neededBytes = 4;
   #failed = false;
-  readonly #maxFrameBytes: number;
+  /** The largest frame accepted; may be raised or lowered between pushes. */
+  maxFrameBytes: number;
 
   constructor(options: { maxFrameBytes?: number } = {}) {
-    this.#maxFrameBytes = options.maxFrameBytes ?? MAX_FRAME_BYTES;
+    this.maxFrameBytes = options.maxFrameBytes ?? MAX_FRAME_BYTES;
   }
 
   /** Bytes received but not yet part of a complete frame. */
@@ -65,7 +66,7 @@ export class FrameDecoder {
     let neededBytes = 4;
     while (bytes.byteLength - offset >= 4) {
       const length = view.getUint32(offset);
-      if (length === 0 || length > this.#maxFrameBytes) {
+      if (length === 0 || length > this.maxFrameBytes) {
         this.#failed = true;
         this.#buffer = new Uint8Array(0);
         this.#pendingBytes = 0;
@@ -74,7 +75,7 @@ export class FrameDecoder {
             ? new ProtocolError("bad_frame", "Frame length 0 is invalid", { fatal: true })
             : new ProtocolError(
               "frame_too_large",
-              `Frame length ${length} exceeds the limit of ${this.#maxFrameBytes}`,
+              `Frame length ${length} exceeds the limit of ${this.maxFrameBytes}`,
               { fatal: true },
             ),
         );

@@ -25,6 +25,9 @@ export interface ServeConnectionOptions {
 
 const PING = new OutboundMessage({ type: "ping" });
 
+/** The largest frame a connection may send before it has logged in: a hello is small. */
+const HANDSHAKE_FRAME_BYTES = 64 * 1024;
+
 /**
  * Runs one client connection to the end: decodes frames, hands messages to a
  * {@linkcode Session} one at a time, and turns every failure into an `error` frame. This is the
@@ -36,6 +39,9 @@ export async function serveConnection(
   options: ServeConnectionOptions,
 ): Promise<void> {
   const outbox = new Outbox(connection, { maxBytes: options.maxQueueBytes });
+  // Until the passkey is known, nobody may make the server hold a megabyte for them.
+  const fullFrameBytes = connection.maxFrameBytes;
+  connection.maxFrameBytes = HANDSHAKE_FRAME_BYTES;
   const session = new Session(hub, outbox, connection.remote);
   const pingAfterMs = options.pingAfterMs ?? 15_000;
   const closeAfterMs = options.closeAfterMs ?? 45_000;
@@ -74,6 +80,7 @@ export async function serveConnection(
           const object = parseJsonPayload(frame.payload);
           if (typeof object.rid === "string") rid = object.rid;
           await session.handle(toClientMessage(object));
+          if (session.authenticated) connection.maxFrameBytes = fullFrameBytes;
         } else if (frame.type === FrameType.CHUNK) {
           let chunk: { transfer: number; data: Uint8Array };
           try {

@@ -17,6 +17,8 @@ export interface Connection {
    * bytes are never interleaved. Rejects if the connection failed.
    */
   send(items: readonly Outbound[]): Promise<void>;
+  /** The largest frame accepted from the peer from now on. */
+  maxFrameBytes: number;
   /** Closes the connection; pending reads end. Safe to call twice. */
   close(): void;
 }

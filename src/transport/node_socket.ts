@@ -10,14 +10,24 @@ export class NodeSocketConnection implements Connection {
   readonly remote: string;
   readonly #socket: Duplex;
   #writing: Promise<void> = Promise.resolve();
+  readonly #decoder = new FrameDecoder();
 
   constructor(socket: Duplex, remote: string) {
     this.#socket = socket;
     this.remote = remote;
   }
 
+  /** The largest frame accepted from the peer from now on. */
+  get maxFrameBytes(): number {
+    return this.#decoder.maxFrameBytes;
+  }
+
+  set maxFrameBytes(bytes: number) {
+    this.#decoder.maxFrameBytes = bytes;
+  }
+
   async *frames(): AsyncGenerator<DecodeResult> {
-    const decoder = new FrameDecoder();
+    const decoder = this.#decoder;
     try {
       for await (const chunk of this.#socket) {
         for (const result of decoder.push(chunk as Uint8Array)) yield result;

@@ -21,6 +21,7 @@ export class TcpConnection implements Connection {
   #closed = false;
   /** The write in progress; the next waits for it, so frames never interleave. */
   #writing: Promise<void> = Promise.resolve();
+  readonly #decoder = new FrameDecoder();
 
   constructor(conn: Deno.Conn) {
     this.#conn = conn;
@@ -30,8 +31,17 @@ export class TcpConnection implements Connection {
       : `${address.hostname}:${address.port}`;
   }
 
+  /** The largest frame accepted from the peer from now on. */
+  get maxFrameBytes(): number {
+    return this.#decoder.maxFrameBytes;
+  }
+
+  set maxFrameBytes(bytes: number) {
+    this.#decoder.maxFrameBytes = bytes;
+  }
+
   async *frames(): AsyncGenerator<DecodeResult> {
-    const decoder = new FrameDecoder();
+    const decoder = this.#decoder;
     const small = new Uint8Array(READ_BUFFER_BYTES);
     let large: Uint8Array | undefined;
     while (!this.#closed) {
