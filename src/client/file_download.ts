@@ -4,6 +4,9 @@ import { type FileInfo, sanitizeFileName } from "../protocol/mod.ts";
 import type { ChatClient, DownloadReady } from "./chat_client.ts";
 import { ChatError } from "./chat_error.ts";
 
+/** A download is synced to disk every this many bytes. */
+const SYNC_EVERY_BYTES = 64 * 1024 * 1024;
+
 /** Where a download goes. */
 export type DownloadTarget =
   /** Into a directory, under the file's sanitized name. */
@@ -83,6 +86,7 @@ async function receive(
   options: DownloadOptions,
 ): Promise<{ ready: DownloadReady; received: number; hash: string }> {
   let received = offset;
+  let unsynced = 0;
   const finished = Promise.withResolvers<void>();
   const ready = await client.download(id, offset, {
     async chunk(data) {
@@ -90,6 +94,12 @@ async function receive(
       let written = 0;
       while (written < data.byteLength) written += await file.write(data.subarray(written));
       received += data.byteLength;
+      unsynced += data.byteLength;
+      // Bounded dirty data: the kernel never throttles our writes, and the last sync is short.
+      if (unsynced >= SYNC_EVERY_BYTES) {
+        unsynced = 0;
+        await file.sync();
+      }
       options.onProgress?.(received);
     },
     end(error) {

@@ -23,6 +23,12 @@ export interface DiskUploadOptions {
 }
 
 /** An open upload of the disk blob store; its calls run one at a time, in call order. */
+/**
+ * A large upload is synced to disk every this many bytes: unflushed data then never reaches the
+ * kernel's dirty limit, past which it pauses every write, and with it the server's event loop.
+ */
+const SYNC_EVERY_BYTES = 64 * 1024 * 1024;
+
 export class DiskUpload implements UploadSink {
   readonly offset: number;
   #size: number;
@@ -41,6 +47,9 @@ export class DiskUpload implements UploadSink {
     return this.#size;
   }
 
+  /** Bytes written since the last sync. */
+  #unsynced = 0;
+
   write(data: Uint8Array): Promise<void> {
     return this.#serial(async () => {
       if (this.#ended) throw endedError();
@@ -52,6 +61,11 @@ export class DiskUpload implements UploadSink {
       }
       this.#options.hash.update(data);
       this.#size += data.byteLength;
+      this.#unsynced += data.byteLength;
+      if (this.#unsynced >= SYNC_EVERY_BYTES) {
+        this.#unsynced = 0;
+        await this.#options.file.sync();
+      }
     });
   }
 

@@ -1,0 +1,211 @@
+/**
+ * The processes the benchmark runs: `chat serve`, one-shot CLI commands and socat. Everything
+ * binds to 127.0.0.1; every child is killed by its owner in `finally`.
+ *
+ * @module
+ */
+import { fromFileUrl } from "@std/path";
+
+/** Absolute path of the CLI under test. */
+export const MAIN: string = fromFileUrl(new URL("../main.ts", import.meta.url));
+
+/** The permissions the CLI is documented to need. */
+export const CLI_PERMISSIONS: readonly string[] = [
+  "--allow-net",
+  "--allow-read",
+  "--allow-write",
+  "--allow-env",
+  "--allow-sys",
+];
+
+/** `deno run <permissions> main.ts ...args`, as argv. */
+export function cliArgv(args: readonly string[]): string[] {
+  return [Deno.execPath(), "run", ...CLI_PERMISSIONS, MAIN, ...args];
+}
+
+/** A child whose output is collected whole; fine for commands that print a few lines. */
+export interface Running {
+  pid: number;
+  argv: readonly string[];
+  /** Resolves when it has exited, with `performance.now()` at that moment. */
+  finished: Promise<{ code: number; stdout: string; stderr: string; endedAt: number }>;
+  kill(): void;
+}
+
+/** Starts `argv` with stdin closed and stdout/stderr collected. */
+export function spawn(
+  argv: readonly string[],
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): Running {
+  const child = new Deno.Command(argv[0], {
+    args: argv.slice(1),
+    env: options.env,
+    cwd: options.cwd,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const finished = (async () => {
+    const [stdout, stderr, status] = await Promise.all([
+      new Response(child.stdout).text(),
+      new Response(child.stderr).text(),
+      child.status,
+    ]);
+    return { code: status.code, stdout, stderr, endedAt: performance.now() };
+  })();
+  return {
+    pid: child.pid,
+    argv,
+    finished,
+    kill() {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // Already exited.
+      }
+    },
+  };
+}
+
+/** Runs `argv` to the end; throws with its stderr when it fails. */
+export async function run(
+  argv: readonly string[],
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<{ stdout: string; stderr: string; endedAt: number }> {
+  const running = spawn(argv, options);
+  const result = await running.finished;
+  if (result.code !== 0) {
+    throw new Error(`${argv.join(" ")} exited with ${result.code}: ${result.stderr.trim()}`);
+  }
+  return result;
+}
+
+/** A running `chat serve`. */
+export interface Server extends AsyncDisposable {
+  pid: number;
+  port: number;
+  argv: readonly string[];
+}
+
+const JOIN_LINE = /chat join 127\.0\.0\.1:(\d+)/;
+
+/** Starts `chat serve` on 127.0.0.1 with a free port and waits for its join line. */
+export async function startServer(
+  options: { dataDir: string; passkey: string; maxFileSize: string },
+): Promise<Server> {
+  const argv = cliArgv([
+    "serve",
+    "--host",
+    "127.0.0.1",
+    "--port",
+    "0",
+    "--data-dir",
+    options.dataDir,
+    "--passkey",
+    options.passkey,
+    "--quiet",
+    "--max-file-size",
+    options.maxFileSize,
+  ]);
+  const child = new Deno.Command(argv[0], {
+    args: argv.slice(1),
+    stdin: "null",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const stop = async () => {
+    try {
+      child.kill("SIGTERM");
+    } catch {
+      // Already exited.
+    }
+    const timer = setTimeout(() => {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // Exited in the meantime.
+      }
+    }, 5_000);
+    await child.status;
+    clearTimeout(timer);
+  };
+  try {
+    const port = await withTimeout(readJoinPort(child.stdout), 30_000, "the server's join line");
+    return { pid: child.pid, port, argv, [Symbol.asyncDispose]: stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Reads stdout until the join line, then keeps draining it so the server never blocks. */
+async function readJoinPort(stdout: ReadableStream<Uint8Array>): Promise<number> {
+  const reader = stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`The server exited before printing its join line:\n${text}`);
+    text += value;
+    const match = JOIN_LINE.exec(text);
+    if (match !== null) {
+      (async () => {
+        while (!(await reader.read()).done);
+      })().catch(() => {});
+      return Number(match[1]);
+    }
+  }
+}
+
+/** Rejects after `ms` unless `promise` settles first. */
+export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`Timed out after ${ms} ms waiting for ${what}.`)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+/**
+ * Waits until something listens on 127.0.0.1:`port`, by reading `/proc/net/tcp`: a probe
+ * connection would be the one connection a non-forking socat listener accepts.
+ */
+export async function waitForListener(port: number, timeoutMs = 10_000): Promise<void> {
+  const needle = `0100007F:${port.toString(16).toUpperCase().padStart(4, "0")} 00000000:0000 0A`;
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    if (Deno.readTextFileSync("/proc/net/tcp").includes(needle)) return;
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  throw new Error(`Nothing listened on 127.0.0.1:${port} within ${timeoutMs} ms.`);
+}
+
+/** Resolves with `performance.now()` when `path` first exists (polled every `intervalMs`). */
+export async function whenExists(
+  path: string,
+  options: { intervalMs?: number; signal: AbortSignal },
+): Promise<number | undefined> {
+  while (!options.signal.aborted) {
+    try {
+      Deno.lstatSync(path);
+      return performance.now();
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 5));
+    }
+  }
+  return undefined;
+}
