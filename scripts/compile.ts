@@ -12,11 +12,11 @@ import { parseArgs } from "@std/cli/parse-args";
 import { fromFileUrl, join } from "@std/path";
 
 const TARGETS: Record<string, string> = {
-  "x86_64-unknown-linux-gnu": "chat-linux-x64",
-  "aarch64-unknown-linux-gnu": "chat-linux-arm64",
-  "x86_64-apple-darwin": "chat-macos-x64",
-  "aarch64-apple-darwin": "chat-macos-arm64",
-  "x86_64-pc-windows-msvc": "chat-windows-x64.exe",
+  "x86_64-unknown-linux-gnu": "linux-x64",
+  "aarch64-unknown-linux-gnu": "linux-arm64",
+  "x86_64-apple-darwin": "macos-x64",
+  "aarch64-apple-darwin": "macos-arm64",
+  "x86_64-pc-windows-msvc": "windows-x64",
 };
 
 /**
@@ -32,6 +32,25 @@ export const PERMISSIONS = [
   "--allow-sys=networkInterfaces",
 ];
 
+/**
+ * The permissions of the server-only binary, `chat-server`: network; read and write only in
+ * `chat-data` beside where it is started (deno compile keeps a relative path relative, resolved
+ * when the binary runs); the passkey variable and two of its own; the interface list.
+ */
+export const SERVER_PERMISSIONS = [
+  "--allow-net",
+  "--allow-read=chat-data",
+  "--allow-write=chat-data",
+  "--allow-env=CHAT_PASSKEY,CHAT_DEBUG,INIT_CWD",
+  "--allow-sys=networkInterfaces",
+];
+
+/** The binaries built per platform: the full program, and the server alone, narrowly. */
+const BINARIES = [
+  { name: "chat", permissions: PERMISSIONS },
+  { name: "chat-server", permissions: SERVER_PERMISSIONS },
+];
+
 if (import.meta.main) {
   const root = fromFileUrl(new URL("..", import.meta.url));
   const args = parseArgs(Deno.args, { collect: ["target"], string: ["target"] });
@@ -42,23 +61,26 @@ if (import.meta.main) {
   }
   let failed = 0;
   for (const target of targets) {
-    const name = TARGETS[target];
-    if (name === undefined) {
+    const platform = TARGETS[target];
+    if (platform === undefined) {
       console.error(`Unknown target ${target}; known: ${Object.keys(TARGETS).join(", ")}.`);
       Deno.exit(2);
     }
-    const output = join(root, "dist", name);
-    const { code } = await new Deno.Command(Deno.execPath(), {
-      args: ["compile", ...PERMISSIONS, "--target", target, "--output", output, "main.ts"],
-      cwd: root,
-      stdout: "inherit",
-      stderr: "inherit",
-    }).output();
-    if (code === 0) console.log(`built ${output}`);
-    else failed++;
+    for (const { name, permissions } of BINARIES) {
+      const suffix = target.includes("windows") ? ".exe" : "";
+      const output = join(root, "dist", `${name}-${platform}${suffix}`);
+      const { code } = await new Deno.Command(Deno.execPath(), {
+        args: ["compile", ...permissions, "--target", target, "--output", output, "main.ts"],
+        cwd: root,
+        stdout: "inherit",
+        stderr: "inherit",
+      }).output();
+      if (code === 0) console.log(`built ${output}`);
+      else failed++;
+    }
   }
   if (failed > 0) {
-    console.error(`${failed} of ${targets.length} builds failed.`);
+    console.error(`${failed} of ${targets.length * BINARIES.length} builds failed.`);
     Deno.exit(1);
   }
 }

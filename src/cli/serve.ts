@@ -93,7 +93,7 @@ export async function serve(args: string[]): Promise<number> {
   });
   const handshakeTimeoutMs = 1000 *
     integerFlag(flags, "handshake-timeout", { min: 1, max: 3600 });
-  const dataDir = resolve(String(flags["data-dir"]));
+  const dataDir = absolute(String(flags["data-dir"]));
   const hostname = String(flags.host);
   const quiet = flags.quiet === true;
 
@@ -240,6 +240,19 @@ function printBanner(
     "Press Ctrl+C to stop.",
   );
   console.log(lines.join("\n"));
+}
+
+/**
+ * The data dir as an absolute path, for the banner and logs; as given when this process may
+ * not even look up its working directory (a server allowed to read only its data dir).
+ */
+function absolute(path: string): string {
+  try {
+    return resolve(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) return path;
+    throw error;
+  }
 }
 
 function describe(error: unknown): string {

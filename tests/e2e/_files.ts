@@ -8,9 +8,9 @@
 import { createHash } from "node:crypto";
 import { DatabaseSync } from "node:sqlite";
 import { join } from "@std/path";
-import { CLI_PERMISSIONS, CliProcess, MAIN } from "./_cli.ts";
+import { CLI_PERMISSIONS, MAIN } from "./_cli.ts";
 import { LineCollector } from "./_lines.ts";
-import type { ChatServer, StopResult } from "./_server.ts";
+import { type ChatServer, startServer } from "./_server.ts";
 import { DEFAULT_TIMEOUT_MS, tail, withTimeout } from "./_wait.ts";
 
 /** `crypto.getRandomValues` fills at most this many bytes per call. */
@@ -387,71 +387,17 @@ export interface FileServerOptions {
 }
 
 /** A running `chat serve` started by {@linkcode startFileServer}. */
-export interface FileChatServer extends FileServer, AsyncDisposable {
-  port: number;
-  process: CliProcess;
-  /** SIGTERM, then SIGKILL after `timeoutMs`; removes a data dir it created. Idempotent. */
-  stop(options?: { timeoutMs?: number }): Promise<StopResult>;
-}
-
-const JOIN_LINE = /chat join 127\.0\.0\.1:(\d+)/;
-const PASSKEY_LINE = /Passkey:\s*(\S+)/;
+export type FileChatServer = ChatServer;
 
 /**
- * Starts `chat serve` on 127.0.0.1, port 0, with the options only file tests need (the shared
- * `startServer` has no `--max-file-size`), and waits for its join and passkey lines.
+ * Starts `chat serve` on 127.0.0.1, port 0, with the options only file tests need, and waits
+ * for its join and passkey lines.
  */
-export async function startFileServer(options: FileServerOptions = {}): Promise<FileChatServer> {
-  const ownsDir = options.dataDir === undefined;
-  const dataDir = options.dataDir ?? await Deno.makeTempDir({ prefix: "chat-e2e-" });
-  const passkey = `test-${crypto.randomUUID().slice(0, 13)}`;
-  const args = ["serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir];
-  args.push("--passkey", passkey);
-  if (options.maxFileSize !== undefined) args.push("--max-file-size", String(options.maxFileSize));
-  if (options.quiet) args.push("--quiet");
-
-  const cli = new CliProcess(args);
-  let stopped: Promise<StopResult> | undefined;
-  const stop = (stopOptions: { timeoutMs?: number } = {}) => {
-    stopped ??= (async () => {
-      let forced = false;
-      cli.kill("SIGTERM");
-      try {
-        await cli.wait({ timeoutMs: stopOptions.timeoutMs ?? 10_000, what: "the server to exit" });
-      } catch {
-        forced = true; // wait() killed it.
-      }
-      await cli.closeStdin();
-      if (ownsDir) await Deno.remove(dataDir, { recursive: true }).catch(() => {});
-      return { status: await cli.status, forced };
-    })();
-    return stopped;
-  };
-  try {
-    const [port, printed] = await cli.stdout.until((lines) => {
-      const join = lines.map((line) => line.match(JOIN_LINE)).find((found) => found);
-      const key = lines.map((line) => line.match(PASSKEY_LINE)).find((found) => found);
-      return join && key ? [Number(join[1]), key[1]] as const : undefined;
-    }, {
-      timeoutMs: 20_000,
-      what: "the server's join line and passkey line",
-      context: () => cli.describe(),
-    });
-    return {
-      port,
-      address: `127.0.0.1:${port}`,
-      passkey: printed,
-      dataDir,
-      process: cli,
-      stop,
-      async [Symbol.asyncDispose]() {
-        await stop({ timeoutMs: 3_000 });
-      },
-    };
-  } catch (error) {
-    await stop({ timeoutMs: 1_000 });
-    throw error;
-  }
+export function startFileServer(options: FileServerOptions = {}): Promise<FileChatServer> {
+  const extraArgs = options.maxFileSize === undefined
+    ? []
+    : ["--max-file-size", String(options.maxFileSize)];
+  return startServer({ dataDir: options.dataDir, quiet: options.quiet, extraArgs });
 }
 
 /**

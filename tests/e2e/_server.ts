@@ -22,6 +22,8 @@ export interface ServerOptions {
   env?: Record<string, string>;
   /** How long to wait for the join line. */
   timeoutMs?: number;
+  /** Flags added after the usual ones, such as `["--rate", "5"]` or `["--tls"]`. */
+  extraArgs?: readonly string[];
 }
 
 /** How a server ended. */
@@ -74,6 +76,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ChatServ
     args.push("--max-message-bytes", String(options.maxMessageBytes));
   }
   if (options.quiet) args.push("--quiet");
+  args.push(...options.extraArgs ?? []);
 
   const cli = new CliProcess(args, { env: options.env });
   let stopped: Promise<StopResult> | undefined;

@@ -4,8 +4,7 @@
  *
  * @module
  */
-import { CliProcess } from "./_cli.ts";
-import type { ChatServer, StopResult } from "./_server.ts";
+import { type ChatServer, startServer } from "./_server.ts";
 
 /** Options of {@linkcode startTlsServer}. */
 export interface TlsServerOptions {
@@ -40,7 +39,6 @@ export interface TlsChatServer extends ChatServer {
 }
 
 const JOIN_LINE = /chat join 127\.0\.0\.1:(\d+)/;
-const PASSKEY_LINE = /Passkey:\s*(\S+)/;
 const FINGERPRINT_LINE = /TLS fingerprint:\s*(\S+)/;
 
 /** A fingerprint as `chat serve` prints it: `SHA256:` and 32 uppercase hex bytes. */
@@ -51,71 +49,36 @@ export const PRINTED_FINGERPRINT = /^SHA256:[0-9A-F]{2}(:[0-9A-F]{2}){31}$/;
  * and fingerprint lines. Disposing stops it and removes a data dir it created.
  */
 export async function startTlsServer(options: TlsServerOptions = {}): Promise<TlsChatServer> {
-  const ownsDir = options.dataDir === undefined;
-  const dataDir = options.dataDir ?? await Deno.makeTempDir({ prefix: "chat-e2e-tls-" });
-  const passkey = options.passkey ?? `test-${crypto.randomUUID().slice(0, 13)}`;
-  const args = ["serve", "--host", "127.0.0.1", "--port", String(options.port ?? 0)];
-  args.push("--data-dir", dataDir, "--passkey", passkey);
-  if (options.certFile === undefined && options.keyFile === undefined) args.push("--tls");
-  if (options.certFile !== undefined) args.push("--tls-cert", options.certFile);
-  if (options.keyFile !== undefined) args.push("--tls-key", options.keyFile);
-  if (options.quiet) args.push("--quiet");
-  args.push(...options.args ?? []);
-
-  const cli = new CliProcess(args);
-  let stopped: Promise<StopResult> | undefined;
-  const stop = (stopOptions: { timeoutMs?: number; signal?: Deno.Signal } = {}) => {
-    stopped ??= (async () => {
-      let forced = false;
-      cli.kill(stopOptions.signal ?? "SIGTERM");
-      try {
-        await cli.wait({ timeoutMs: stopOptions.timeoutMs ?? 10_000, what: "the server to exit" });
-      } catch {
-        forced = true; // wait() killed it.
-      }
-      await cli.closeStdin();
-      if (ownsDir) await Deno.remove(dataDir, { recursive: true }).catch(() => {});
-      return { status: await cli.status, forced };
-    })();
-    return stopped;
-  };
-
+  const tls = options.certFile === undefined && options.keyFile === undefined ? ["--tls"] : [];
+  if (options.certFile !== undefined) tls.push("--tls-cert", options.certFile);
+  if (options.keyFile !== undefined) tls.push("--tls-key", options.keyFile);
+  const server = await startServer({
+    port: options.port,
+    dataDir: options.dataDir,
+    passkey: options.passkey,
+    quiet: options.quiet,
+    timeoutMs: options.timeoutMs,
+    extraArgs: [...tls, ...options.args ?? []],
+  });
   try {
-    const found = await cli.stdout.until((lines) => {
+    const found = await server.stdout.until((lines) => {
       const joinAt = lines.findIndex((line) => JOIN_LINE.test(line));
-      const key = lines.map((line) => line.match(PASSKEY_LINE)).find((match) => match);
       const fingerprintAt = lines.findIndex((line) => FINGERPRINT_LINE.test(line));
       // The origin line follows the fingerprint line.
-      if (joinAt < 0 || !key || fingerprintAt < 0 || fingerprintAt + 1 >= lines.length) {
-        return undefined;
-      }
+      if (joinAt < 0 || fingerprintAt < 0 || fingerprintAt + 1 >= lines.length) return undefined;
       return {
         joinLine: lines[joinAt].trim(),
-        port: Number(lines[joinAt].match(JOIN_LINE)![1]),
-        passkey: key[1],
         fingerprint: lines[fingerprintAt].match(FINGERPRINT_LINE)![1],
         originLine: lines[fingerprintAt + 1].trim(),
       };
     }, {
       timeoutMs: options.timeoutMs ?? 20_000,
-      what: "the server's join, passkey and TLS fingerprint lines",
-      context: () => cli.describe(),
+      what: "the server's TLS fingerprint lines",
+      context: () => server.process.describe(),
     });
-    return {
-      ...found,
-      address: `127.0.0.1:${found.port}`,
-      dataDir,
-      stdout: cli.stdout,
-      stderr: cli.stderr,
-      process: cli,
-      stop,
-      kill: (signal: Deno.Signal = "SIGTERM") => cli.kill(signal),
-      async [Symbol.asyncDispose]() {
-        await stop({ timeoutMs: 3_000 });
-      },
-    };
+    return Object.assign(server, found);
   } catch (error) {
-    await stop({ timeoutMs: 1_000 });
+    await server.stop({ timeoutMs: 1_000 });
     throw error;
   }
 }
