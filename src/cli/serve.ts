@@ -35,6 +35,8 @@ Options:
   --tls                      encrypt with TLS; without --tls-cert/--tls-key a self-signed
                              certificate is made once, kept in the data dir, and its
                              fingerprint printed for clients to check
+  --web-port PORT            port of the web client (default: the chat port + 1, 7778)
+  --no-web                   do not serve the web client
   --tls-cert FILE, --tls-key FILE
                              your own PEM certificate and key (implies --tls)
   --quiet                    no log lines on stderr
@@ -58,8 +60,10 @@ export async function serve(args: string[]): Promise<number> {
       "handshake-timeout",
       "tls-cert",
       "tls-key",
+      "web-port",
     ],
-    boolean: ["new-passkey", "quiet", "tls"],
+    boolean: ["new-passkey", "quiet", "tls", "web"],
+    negatable: ["web"],
     default: {
       host: "0.0.0.0",
       port: "7777",
@@ -72,6 +76,7 @@ export async function serve(args: string[]): Promise<number> {
       "max-connections": "20000",
       "max-connections-per-address": "100",
       "handshake-timeout": "5",
+      web: true,
     },
   });
   if (flags.help) {
@@ -91,6 +96,14 @@ export async function serve(args: string[]): Promise<number> {
     min: 0,
     max: 1_000_000,
   });
+  // The web port follows the chat port (7777 → 7778), and is any free one when that is.
+  const webPort = flags.web === false
+    ? undefined
+    : typeof flags["web-port"] === "string"
+    ? integerFlag(flags, "web-port", { min: 0, max: 65535 })
+    : port === 0
+    ? 0
+    : port + 1;
   const handshakeTimeoutMs = 1000 *
     integerFlag(flags, "handshake-timeout", { min: 1, max: 3600 });
   const dataDir = absolute(String(flags["data-dir"]));
@@ -123,11 +136,15 @@ export async function serve(args: string[]): Promise<number> {
       maxConnectionsPerAddress,
       handshakeTimeoutMs,
       tls,
+      webPort,
       log,
     });
   } catch (error) {
     if (error instanceof Deno.errors.AddrInUse) {
-      throw new CliError(`Port ${port} is already in use; stop the other server or choose --port.`);
+      throw new CliError(
+        `Port ${port} or web port ${webPort} is already in use; stop the other server, or ` +
+          "choose --port or --web-port (or --no-web).",
+      );
     }
     if (error instanceof Deno.errors.AddrNotAvailable) {
       throw new CliError(`This machine has no address ${hostname}; check --host.`);
@@ -136,7 +153,7 @@ export async function serve(args: string[]): Promise<number> {
     throw new CliError(`Cannot start the server: ${describe(error)}.`);
   }
 
-  printBanner({ hostname, port: server.port, dataDir, passkey, tls });
+  printBanner({ hostname, port: server.port, webPort: server.webPort, dataDir, passkey, tls });
   log(`listening on ${hostname}:${server.port}`);
 
   const stop = Promise.withResolvers<string>();
@@ -202,6 +219,7 @@ function printBanner(
   info: {
     hostname: string;
     port: number;
+    webPort: number | undefined;
     dataDir: string;
     passkey: { value: string; origin: string };
     tls: TlsCertificate | undefined;
@@ -222,6 +240,13 @@ function printBanner(
   if (lan.length > 0) {
     lines.push("Join from another machine on the network:");
     for (const host of lan) lines.push(`  chat join ${address(host)}`);
+  }
+  if (info.webPort !== undefined) {
+    const scheme = info.tls === undefined ? "http" : "https";
+    const url = (host: string) =>
+      `${scheme}://${host.includes(":") ? `[${host}]` : host}:${info.webPort}/`;
+    lines.push("Or open in a browser:", `  Web: ${url(local)}`);
+    for (const host of lan) lines.push(`  Web: ${url(host)}`);
   }
   lines.push(
     "",

@@ -1,7 +1,8 @@
 import { join } from "@std/path";
 import { Hub, PasskeyChecker } from "../chat/mod.ts";
 import { DiskBlobStore, SqliteHistoryStore } from "../store/mod.ts";
-import { TcpConnection } from "../transport/mod.ts";
+import { type Connection, TcpConnection } from "../transport/mod.ts";
+import { startWebServer } from "./web_server.ts";
 import { serveConnection } from "./serve_connection.ts";
 import { ConnectionLimits } from "./connection_limits.ts";
 import { OutboundMessage } from "../protocol/mod.ts";
@@ -37,8 +38,10 @@ export interface ServerOptions {
   handshakeTimeoutMs?: number;
   /** Requests per second per connection, and the burst allowed. Default 50/s, 200. */
   rate?: { perSecond: number; burst: number };
-  /** Serve TLS with this certificate and key (PEM) instead of plain TCP. */
+  /** Serve TLS with this certificate and key (PEM) instead of plain TCP (web too). */
   tls?: { cert: string; key: string };
+  /** Also serve the web client and its WebSocket on this port (0: any free one). */
+  webPort?: number;
   /** Receives log lines (without timestamps). */
   log?: (line: string) => void;
 }
@@ -47,6 +50,8 @@ export interface ServerOptions {
 export interface RunningServer {
   hostname: string;
   port: number;
+  /** The web client's port, when it is served. */
+  webPort?: number;
   /** Stops accepting, closes every connection and the store. */
   close(): Promise<void>;
 }
@@ -95,12 +100,45 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     rate: options.rate,
     log,
   });
-  const connections = new Set<TcpConnection>();
+  const connections = new Set<Connection>();
   const tasks = new Set<Promise<void>>();
   const limits = new ConnectionLimits({
     total: options.maxConnections ?? 20_000,
     perAddress: options.maxConnectionsPerAddress ?? 100,
   });
+
+  const connectionOptions = {
+    maxQueueBytes: options.maxQueueBytes ?? 8 * 1024 * 1024,
+    handshakeTimeoutMs: options.handshakeTimeoutMs,
+  };
+  const track = (connection: Connection, task: Promise<void>) => {
+    connections.add(connection);
+    const tracked = task.finally(() => {
+      connections.delete(connection);
+      tasks.delete(tracked);
+    });
+    tasks.add(tracked);
+  };
+  let web: Deno.HttpServer<Deno.NetAddr> | undefined;
+  if (options.webPort !== undefined) {
+    try {
+      web = startWebServer({
+        hostname: options.hostname,
+        port: options.webPort,
+        hub,
+        limits,
+        connection: connectionOptions,
+        tls: options.tls,
+        log,
+        track,
+      });
+    } catch (error) {
+      listener.close();
+      clearInterval(sweeper);
+      await history.close();
+      throw error;
+    }
+  }
 
   const accepting = (async () => {
     for await (const conn of listener) {
@@ -112,17 +150,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         refuse(connection, refusal);
         continue;
       }
-      connections.add(connection);
-      const task = serveConnection(connection, hub, {
-        maxQueueBytes: options.maxQueueBytes ?? 8 * 1024 * 1024,
-        handshakeTimeoutMs: options.handshakeTimeoutMs,
-      }).catch((error) => log(`connection ${connection.remote} failed: ${error}`))
-        .finally(() => {
-          limits.release(address);
-          connections.delete(connection);
-          tasks.delete(task);
-        });
-      tasks.add(task);
+      track(
+        connection,
+        serveConnection(connection, hub, connectionOptions)
+          .catch((error) => log(`connection ${connection.remote} failed: ${error}`))
+          .finally(() => limits.release(address)),
+      );
     }
   })().catch((error) => log(`stopped accepting connections: ${error}`));
 
@@ -131,10 +164,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   return {
     hostname: address.hostname,
     port: address.port,
+    webPort: web?.addr.port,
     close() {
       closing ??= (async () => {
         listener.close();
         await accepting;
+        const webStopped = web?.shutdown();
         // Every client hears why, and in-flight writes finish, before anything is cut.
         hub.shutdown("The server is shutting down.");
         const settled = Promise.allSettled([...tasks]);
@@ -145,6 +180,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         await grace;
         for (const connection of connections) connection.close();
         await settled;
+        await webStopped;
         clearInterval(sweeper);
         await history.close();
       })();

@@ -6,3 +6,4 @@
 export * from "./connection.ts";
 export * from "./tcp.ts";
 export * from "./node_socket.ts";
+export * from "./ws.ts";
