@@ -791,6 +791,12 @@ function fileControls(div, event) {
   div.append(" ", link);
   if (imageType(file.name, file.size) !== undefined) {
     const img = el("img", { className: "preview", alt: file.name });
+    // A picture that loads grows the list: keep following the newest line if we were.
+    img.addEventListener("load", () => {
+      const list = ui.messages;
+      const gap = list.scrollHeight - list.scrollTop - list.clientHeight - img.offsetHeight;
+      scrollDown(gap < 80);
+    });
     div.append(img);
     previewQueue.push({ id, file, img });
     queueMicrotask(runPreviews);
