@@ -3,6 +3,8 @@
 // their length prefix (type byte, then payload). Text from other people is only ever inserted
 // with textContent, never as HTML.
 import { Sha256 } from "./sha256.js";
+// The terminal client's own parser (src/client/commands.js), served by the same program.
+import { parseInput } from "./commands.js";
 
 const CHUNK_BYTES = 256 * 1024;
 const HIGH_WATER = 1024 * 1024;
@@ -805,58 +807,14 @@ function fileControls(div, event) {
 
 // ---- Input -------------------------------------------------------------------------------
 
-function parseInput(line) {
-  if (line.trim() === "") return { kind: "empty" };
-  if (!line.startsWith("/")) return { kind: "say", text: line };
-  if (line.startsWith("//")) return { kind: "say", text: line.slice(1) };
-  const match = /^\/(\S*)\s*(.*)$/s.exec(line);
-  const command = match[1].toLowerCase();
-  const rest = match[2].trim();
-  const [first = "", ...others] = rest.split(/\s+/);
-  const usage = (text) => ({ kind: "invalid", message: `Usage: ${text}` });
-  switch (command) {
-    case "me":
-      return rest === "" ? usage("/me TEXT") : { kind: "me", text: rest };
-    case "msg": {
-      const text = rest.slice(first.length).trim();
-      return first === "" || text === ""
-        ? usage("/msg NICK TEXT")
-        : { kind: "msg", to: first, text };
-    }
-    case "join":
-      return first === "" || others.length > 0
-        ? usage("/join ROOM")
-        : { kind: "join", room: first };
-    case "nick":
-      return first === "" || others.length > 0 ? usage("/nick NEW") : { kind: "nick", nick: first };
-    case "history": {
-      if (rest === "") return { kind: "history" };
-      const limit = Number(rest);
-      return Number.isInteger(limit) && limit > 0
-        ? { kind: "history", limit }
-        : usage("/history [N], where N is a positive whole number");
-    }
-    case "files":
-    case "who":
-    case "rooms":
-    case "info":
-    case "help":
-    case "quit":
-      return { kind: command };
-    case "file":
-    case "send":
-    case "get":
-      return {
-        kind: "invalid",
-        message:
-          "In the browser, share files with the File button or by dropping them here, and use the Download links.",
-      };
-    default:
-      return {
-        kind: "invalid",
-        message: `Unknown command /${command}; type /help for the list of commands.`,
-      };
-  }
+/** The terminal's file commands take paths; in the browser, files come from buttons. */
+function browserInput(input) {
+  if (input.kind !== "upload" && input.kind !== "get") return input;
+  return {
+    kind: "invalid",
+    message:
+      "In the browser, share files with the File button or by dropping them here, and use the Download links.",
+  };
 }
 
 function submitMessage(message) {
@@ -876,7 +834,7 @@ function submitMessage(message) {
 }
 
 function execute(line) {
-  const input = parseInput(line);
+  const input = browserInput(parseInput(line));
   const needConnection = (message) => {
     if (request(message)) return true;
     complain("Not connected right now; try again once reconnected (messages are queued).");

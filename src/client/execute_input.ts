@@ -1,7 +1,7 @@
 import type { ChatEvent, ClientMessage } from "../protocol/mod.ts";
 import type { ReconnectingClient } from "./reconnecting_client.ts";
 import type { HistoryCursor } from "./history_cursor.ts";
-import type { Input } from "./commands.ts";
+import type { Input } from "./commands.js";
 import { fetchFile, shareFile } from "./transfer_commands.ts";
 
 const NOT_CONNECTED: Outcome = {

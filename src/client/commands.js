@@ -1,18 +1,23 @@
-/** What a line typed (or piped) into `chat join` asks for. */
-export type Input =
-  | { kind: "say"; text: string }
-  | { kind: "me"; text: string }
-  | { kind: "msg"; to: string; text: string }
-  | { kind: "join"; room: string }
-  | { kind: "nick"; nick: string }
-  | { kind: "who" | "rooms" | "info" }
-  | { kind: "help" | "quit" }
-  | { kind: "history"; limit?: number }
-  | { kind: "upload"; path: string }
-  | { kind: "get"; id: number; dir?: string }
-  | { kind: "files" }
-  | { kind: "empty" }
-  | { kind: "invalid"; message: string };
+// Plain JavaScript with JSDoc types, so the very same parser also runs in the browser client
+// (served as /commands.js); Deno reads the types from the JSDoc below.
+
+/**
+ * What a line typed (or piped) into `chat join` or the web page asks for.
+ *
+ * @typedef {{ kind: "say"; text: string }
+ *   | { kind: "me"; text: string }
+ *   | { kind: "msg"; to: string; text: string }
+ *   | { kind: "join"; room: string }
+ *   | { kind: "nick"; nick: string }
+ *   | { kind: "who" | "rooms" | "info" }
+ *   | { kind: "help" | "quit" }
+ *   | { kind: "history"; limit?: number }
+ *   | { kind: "upload"; path: string }
+ *   | { kind: "get"; id: number; dir?: string }
+ *   | { kind: "files" }
+ *   | { kind: "empty" }
+ *   | { kind: "invalid"; message: string }} Input
+ */
 
 /** The help text of `/help`, one command a line. */
 export const HELP = [
@@ -38,20 +43,24 @@ export const HELP = [
  *
  * @example
  * ```ts
- * import { parseInput } from "./commands.ts";
+ * import { parseInput } from "./commands.js";
  * parseInput("/msg bob hi there"); // { kind: "msg", to: "bob", text: "hi there" }
  * parseInput("hello"); // { kind: "say", text: "hello" }
  * ```
+ *
+ * @param {string} line
+ * @returns {Input}
  */
-export function parseInput(line: string): Input {
+export function parseInput(line) {
   if (line.trim() === "") return { kind: "empty" };
   if (!line.startsWith("/")) return { kind: "say", text: line };
   if (line.startsWith("//")) return { kind: "say", text: line.slice(1) };
-  const match = /^\/(\S*)\s*(.*)$/s.exec(line)!;
+  const match = /** @type {RegExpExecArray} */ (/^\/(\S*)\s*(.*)$/s.exec(line));
   const command = match[1].toLowerCase();
   const rest = match[2].trim();
   const [first = "", ...others] = rest.split(/\s+/);
-  const usage = (text: string): Input => ({ kind: "invalid", message: `Usage: ${text}` });
+  /** @type {(text: string) => Input} */
+  const usage = (text) => ({ kind: "invalid", message: `Usage: ${text}` });
   switch (command) {
     case "me":
       return rest === "" ? usage("/me TEXT") : { kind: "me", text: rest };
