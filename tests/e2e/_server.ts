@@ -76,6 +76,9 @@ export async function startServer(options: ServerOptions = {}): Promise<ChatServ
     args.push("--max-message-bytes", String(options.maxMessageBytes));
   }
   if (options.quiet) args.push("--quiet");
+  // A fixed --port would put the web port at port + 1, which another socket may hold: let the
+  // OS choose it (a later --web-port or --no-web in extraArgs still wins).
+  args.push("--web-port", "0");
   args.push(...options.extraArgs ?? []);
 
   const cli = new CliProcess(args, { env: options.env });
