@@ -18,9 +18,9 @@ export const CLI_PERMISSIONS: readonly string[] = [
   "--allow-sys",
 ];
 
-/** `deno run <permissions> main.ts ...args`, as argv. */
-export function cliArgv(args: readonly string[]): string[] {
-  return [Deno.execPath(), "run", ...CLI_PERMISSIONS, MAIN, ...args];
+/** `deno run [runtime flags] <permissions> main.ts ...args`, as argv. */
+export function cliArgv(args: readonly string[], runtimeFlags: readonly string[] = []): string[] {
+  return [Deno.execPath(), "run", ...runtimeFlags, ...CLI_PERMISSIONS, MAIN, ...args];
 }
 
 /** A child whose output is collected whole; fine for commands that print a few lines. */
@@ -89,9 +89,18 @@ export interface Server extends AsyncDisposable {
 
 const JOIN_LINE = /chat join 127\.0\.0\.1:(\d+)/;
 
-/** Starts `chat serve` on 127.0.0.1 with a free port and waits for its join line. */
+/**
+ * Starts `chat serve` on 127.0.0.1 with a free port and waits for its join line. `args` are
+ * further `serve` options; `runtimeFlags` go to `deno run` (such as `--cpu-prof`).
+ */
 export async function startServer(
-  options: { dataDir: string; passkey: string; maxFileSize: string },
+  options: {
+    dataDir: string;
+    passkey: string;
+    maxFileSize?: string;
+    args?: readonly string[];
+    runtimeFlags?: readonly string[];
+  },
 ): Promise<Server> {
   const argv = cliArgv([
     "serve",
@@ -104,9 +113,9 @@ export async function startServer(
     "--passkey",
     options.passkey,
     "--quiet",
-    "--max-file-size",
-    options.maxFileSize,
-  ]);
+    ...(options.maxFileSize === undefined ? [] : ["--max-file-size", options.maxFileSize]),
+    ...(options.args ?? []),
+  ], options.runtimeFlags);
   const child = new Deno.Command(argv[0], {
     args: argv.slice(1),
     stdin: "null",

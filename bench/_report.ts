@@ -224,10 +224,18 @@ replaced when that size is run again.
 `;
 
 /** Replaces (or appends) the section of this run's size in bench/RESULTS.md. */
-export async function writeResults(report: RunReport): Promise<string> {
-  const start = `<!-- bench:files ${report.sizeLabel} -->`;
-  const end = `<!-- /bench:files ${report.sizeLabel} -->`;
-  const section = `${start}\n\n${renderReport(report)}\n\n${end}`;
+export function writeResults(report: RunReport): Promise<string> {
+  return writeSection(`bench:files ${report.sizeLabel}`, renderReport(report));
+}
+
+/**
+ * Replaces the text between `<!-- NAME -->` and `<!-- /NAME -->` in bench/RESULTS.md with
+ * `markdown` (or appends the section), leaving every other section as it was.
+ */
+export async function writeSection(name: string, markdown: string): Promise<string> {
+  const start = `<!-- ${name} -->`;
+  const end = `<!-- /${name} -->`;
+  const section = `${start}\n\n${markdown}\n\n${end}`;
   let text: string;
   try {
     text = await Deno.readTextFile(RESULTS);

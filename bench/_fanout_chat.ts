@@ -1,0 +1,100 @@
+/**
+ * The fan-out generator's chat client: the raw protocol of docs/PROTOCOL.md over TCP, with
+ * {@linkcode encodeMessage} and {@linkcode FrameDecoder}, and nothing else (the CLI's client
+ * does far more per message than a load generator can afford for a thousand connections).
+ *
+ * @module
+ */
+import { encodeMessage, FrameDecoder, FrameType } from "../src/protocol/mod.ts";
+import type { Adapter, FanoutClient, RunContext } from "./_fanout_client.ts";
+import { Socket } from "./_fanout_client.ts";
+import { withTimeout } from "./_processes.ts";
+
+/** Bytes of `{"type":"` that start every server message (it writes `type` first). */
+const TYPE_AT = 9;
+const TYPE_PREFIX = new TextEncoder().encode('{"type":"');
+const decoder = new TextDecoder();
+
+/** Joins the room `bench` of a chat server as `f<index>`. */
+export class ChatAdapter implements Adapter {
+  readonly #passkey: string;
+
+  constructor(passkey: string) {
+    this.#passkey = passkey;
+  }
+
+  async connect(index: number, context: RunContext): Promise<FanoutClient> {
+    const socket = await Socket.open(context.port, context.errors);
+    const joined = Promise.withResolvers<void>();
+    let isJoined = false;
+    const frames = new FrameDecoder();
+    const onFrame = (payload: Uint8Array, atMicros: number) => {
+      // Room messages and join notices are nearly all that arrives: told apart by one byte.
+      const fast = payload[1] === TYPE_PREFIX[1] && payload[2] === TYPE_PREFIX[2] &&
+        payload[TYPE_AT - 1] === TYPE_PREFIX[TYPE_AT - 1];
+      if (fast && payload[TYPE_AT] === 0x6d /* m: message */) {
+        const delivered = context.sink.deliver(index, payload, {
+          from: TYPE_AT,
+          to: payload.byteLength,
+          atMicros,
+        });
+        if (!delivered) context.errors.add("message without a marker", decoder.decode(payload));
+        return;
+      }
+      if (fast && payload[TYPE_AT] === 0x6e /* n: notice */) return;
+      if (fast && payload[TYPE_AT] === 0x61 && payload[TYPE_AT + 1] === 0x63 /* ack */) return;
+      const message = JSON.parse(decoder.decode(payload));
+      switch (message.type) {
+        case "history_end":
+          isJoined = true;
+          joined.resolve();
+          break;
+        case "ping":
+          socket.write(encodeMessage({ type: "pong", rid: message.rid }));
+          break;
+        case "error":
+          context.errors.add(`error ${message.code}`, message.message);
+          if (message.fatal) joined.reject(new Error(`${message.code}: ${message.message}`));
+          break;
+        case "bye":
+          if (!context.closing) context.errors.add(`bye ${message.reason}`, message.message);
+          break;
+      }
+    };
+    const reading = socket.read((bytes, atMicros) => {
+      for (const frame of frames.push(bytes)) {
+        if (frame instanceof Error) {
+          context.errors.add("bad frame", frame.message);
+        } else if (frame.type === FrameType.JSON) onFrame(frame.payload, atMicros);
+      }
+    }).then(() => {
+      if (!context.closing) context.errors.add("closed by the server", `client ${index}`);
+      joined.reject(new Error("The server closed the connection before history_end."));
+    });
+    socket.write(encodeMessage({
+      type: "hello",
+      v: 1,
+      nick: `f${index}`,
+      passkey: this.#passkey,
+      room: "bench",
+      client: "bench/fanout",
+    }));
+    try {
+      await withTimeout(joined.promise, 30_000, `client ${index} to join`);
+    } catch (error) {
+      socket.close();
+      await reading;
+      throw error;
+    }
+    return {
+      index,
+      send(text, id) {
+        if (!isJoined) return;
+        socket.write(encodeMessage({ type: "send", rid: id, text }));
+      },
+      close() {
+        socket.close();
+      },
+    };
+  }
+}

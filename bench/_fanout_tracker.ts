@@ -1,0 +1,178 @@
+/**
+ * Bookkeeping of one fan-out phase: which message reached which receiver, how late, and what
+ * went wrong. Every message's text carries a marker with its phase, sender, sequence number and
+ * send time, so receivers need no shared state with senders but this tracker, and the
+ * generator, being one process, times both ends with one clock.
+ *
+ * @module
+ */
+
+/** Wall-clock microseconds from the one clock of this process. */
+export function nowMicros(): number {
+  return Math.round((performance.timeOrigin + performance.now()) * 1000);
+}
+
+const encoder = new TextEncoder();
+const TILDE = 0x7e;
+/** What every message text starts with: `~fo~PHASE~SENDER~SEQ~MICROS~`. */
+const MARKER = encoder.encode("~fo~");
+/** Fills every message to the same size, about that of a chat line. */
+const FILLER = " the quick brown fox jumps over the lazy dog";
+
+/** The text of message `seq` of `sender` in `phase`, stamped with the time now. */
+export function messageText(phase: number, sender: number, seq: number): string {
+  return `~fo~${phase}~${sender}~${seq}~${nowMicros()}~${FILLER}`;
+}
+
+/** Latency figures over the deliveries of a phase. */
+export interface LatencySummary {
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+/** One phase's deliveries, recorded by every receiver of the generator. */
+export class PhaseTracker {
+  readonly phase: number;
+  readonly clients: number;
+  readonly senders: number;
+  /** Messages the schedule sends in this phase. */
+  readonly messages: number;
+  /** Bit `message × clients + receiver`: that delivery has arrived. */
+  readonly #seen: Uint8Array;
+  readonly #latencies: Float32Array;
+  #complete: PromiseWithResolvers<void> = Promise.withResolvers();
+  sent = 0;
+  received = 0;
+  duplicates = 0;
+  /** Deliveries to the sender itself, or of a message outside the schedule. */
+  unexpected = 0;
+  firstSendMs = NaN;
+  lastSendMs = NaN;
+  lastReceiveMs = NaN;
+  /** How late sends left against their schedule: the generator's own saturation. */
+  maxSendLagMs = 0;
+  #sumSendLagMs = 0;
+
+  constructor(options: { phase: number; clients: number; senders: number; messages: number }) {
+    this.phase = options.phase;
+    this.clients = options.clients;
+    this.senders = options.senders;
+    this.messages = options.messages;
+    this.#seen = new Uint8Array(Math.ceil((this.messages * this.clients) / 8));
+    this.#latencies = new Float32Array(this.expected);
+  }
+
+  /** Deliveries expected: every message reaches every client but its sender. */
+  get expected(): number {
+    return this.messages * (this.clients - 1);
+  }
+
+  get meanSendLagMs(): number {
+    return this.sent > 0 ? this.#sumSendLagMs / this.sent : NaN;
+  }
+
+  /** Resolves when every expected delivery has arrived. */
+  get complete(): Promise<void> {
+    return this.#complete.promise;
+  }
+
+  /** Notes a send that left `lagMs` after its scheduled time. */
+  noteSend(lagMs: number): void {
+    const now = performance.now();
+    if (this.sent === 0) this.firstSendMs = now;
+    this.lastSendMs = now;
+    this.sent++;
+    this.#sumSendLagMs += lagMs;
+    this.maxSendLagMs = Math.max(this.maxSendLagMs, lagMs);
+  }
+
+  /** Records a delivery to `receiver` (one client index). */
+  record(receiver: number, sender: number, seq: number, sentMicros: number, atMicros: number) {
+    const message = seq * this.senders + sender;
+    const senderClient = senderClientIndex(sender, this.senders, this.clients);
+    if (message >= this.messages || receiver === senderClient) {
+      this.unexpected++;
+      return;
+    }
+    const bit = message * this.clients + receiver;
+    const mask = 1 << (bit & 7);
+    if ((this.#seen[bit >> 3] & mask) !== 0) {
+      this.duplicates++;
+      return;
+    }
+    this.#seen[bit >> 3] |= mask;
+    this.#latencies[this.received++] = (atMicros - sentMicros) / 1000;
+    this.lastReceiveMs = performance.now();
+    if (this.received === this.expected) this.#complete.resolve();
+  }
+
+  /** p50, p99 and max of the recorded latencies (nearest rank). */
+  latency(): LatencySummary {
+    const sorted = this.#latencies.slice(0, this.received).sort();
+    const rank = (p: number) =>
+      sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
+    return sorted.length === 0
+      ? { p50Ms: NaN, p99Ms: NaN, maxMs: NaN }
+      : { p50Ms: rank(0.5), p99Ms: rank(0.99), maxMs: sorted[sorted.length - 1] };
+  }
+}
+
+/** The client that plays sender `sender`: senders are spread evenly over the clients. */
+export function senderClientIndex(sender: number, senders: number, clients: number): number {
+  return Math.floor((sender * clients) / senders);
+}
+
+/** Routes markers found in received bytes to the tracker of their phase. */
+export class DeliverySink {
+  readonly #phases = new Map<number, PhaseTracker>();
+  /** Markers of phases no tracker is open for, and unreadable markers. */
+  stray = 0;
+
+  open(tracker: PhaseTracker): void {
+    this.#phases.set(tracker.phase, tracker);
+  }
+
+  /**
+   * Finds the marker in `bytes[from, to)` and records its delivery to `receiver`, received at
+   * `atMicros`. Returns false when there is no marker: the bytes are something else.
+   */
+  deliver(
+    receiver: number,
+    bytes: Uint8Array,
+    options: { from: number; to: number; atMicros: number },
+  ): boolean {
+    const { to, atMicros } = options;
+    let at = bytes.indexOf(TILDE, options.from);
+    while (at >= 0 && at + MARKER.length <= to) {
+      if (bytes[at + 1] === MARKER[1] && bytes[at + 2] === MARKER[2] && bytes[at + 3] === TILDE) {
+        break;
+      }
+      at = bytes.indexOf(TILDE, at + 1);
+    }
+    if (at < 0 || at + MARKER.length > to) return false;
+    // Four numbers, each ended by "~".
+    const numbers = [0, 0, 0, 0];
+    let position = at + MARKER.length;
+    for (let i = 0; i < 4; i++) {
+      let value = 0;
+      let digits = 0;
+      for (; position < to; position++) {
+        const byte = bytes[position];
+        if (byte < 0x30 || byte > 0x39) break;
+        value = value * 10 + (byte - 0x30);
+        digits++;
+      }
+      if (digits === 0 || bytes[position] !== TILDE) {
+        this.stray++;
+        return true;
+      }
+      numbers[i] = value;
+      position++;
+    }
+    const tracker = this.#phases.get(numbers[0]);
+    if (tracker === undefined) this.stray++;
+    else tracker.record(receiver, numbers[1], numbers[2], numbers[3], atMicros);
+    return true;
+  }
+}

@@ -1,0 +1,229 @@
+/**
+ * Fan-out benchmark: one process opens N client connections to one room, S of them send at a
+ * fixed total rate, and every receiver times every message; the same workload runs against
+ * `chat serve`, ngircd and InspIRCd in the same run, while each server's CPU time and memory
+ * are read from /proc from outside.
+ *
+ * ```sh
+ * deno task bench                 # full: 1,000 clients, 50 and 800 messages/s, 10 s each
+ * deno task bench --short         # 200 clients, 20 and 200 messages/s, 5 s each
+ * deno task bench --write         # and replace the mode's section of bench/RESULTS.md
+ * ```
+ *
+ * The task runs with `--allow-all`: it spawns servers and reads /proc.
+ *
+ * @module
+ */
+import { parseArgs } from "@std/cli/parse-args";
+import { join } from "@std/path";
+import { ChatAdapter } from "./_fanout_chat.ts";
+import type { Adapter } from "./_fanout_client.ts";
+import { IrcAdapter } from "./_fanout_irc.ts";
+import { hotFunctions, renderHotFunctions } from "./_fanout_profile.ts";
+import { type FanoutReport, renderFanout } from "./_fanout_report.ts";
+import { runWorkload, type Workload, type WorkloadResult } from "./_fanout_run.ts";
+import {
+  CHAT_ARGS,
+  inspircdConfig,
+  ngircdConfig,
+  type RunningServer,
+  serverVersion,
+  startChat,
+  startInspircd,
+  startNgircd,
+} from "./_fanout_servers.ts";
+import { describeCode, describeMachine, log } from "./_machine.ts";
+import { CLI_PERMISSIONS, MAIN } from "./_processes.ts";
+import { waitForQuiet } from "./_quiet.ts";
+import { writeSection } from "./_report.ts";
+
+const USAGE = `Usage: deno task bench [--short] [options]
+
+  --short            200 clients, 20 and 200 messages/s, 5 s each (warm-up 2 s)
+                     (default: 1,000 clients, 50 and 800 messages/s, 10 s each, warm-up 3 s)
+  --clients N        clients in the room
+  --rates R,R        total messages per second of each workload (one sender per message/s)
+  --seconds S        length of each measured window
+  --warmup S         length of the warm-up before each window
+  --servers LIST     which of chat,ngircd,inspircd to run (default all three)
+  --cpu-prof DIR     run the chat server under V8's CPU profiler, keep the profiles in DIR and
+                     print its top functions over the measured windows (slows it down)
+  --wait-quiet S     wait up to S seconds for other work on the machine to stop (default 60)
+  --write            replace this mode's section of bench/RESULTS.md`;
+
+const SERVERS = ["chat", "ngircd", "inspircd"] as const;
+type ServerName = typeof SERVERS[number];
+
+async function main(): Promise<number> {
+  const args = parseArgs(Deno.args, {
+    string: ["clients", "rates", "seconds", "warmup", "servers", "cpu-prof", "wait-quiet"],
+    boolean: ["short", "write", "help"],
+    default: { "wait-quiet": "60", servers: SERVERS.join(",") },
+  });
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const short = args.short;
+  const clients = Number(args.clients ?? (short ? 200 : 1000));
+  const rates = String(args.rates ?? (short ? "20,200" : "50,800")).split(",").map(Number);
+  const seconds = Number(args.seconds ?? (short ? 5 : 10));
+  const warmupSeconds = Number(args.warmup ?? (short ? 2 : 3));
+  const waitQuietMs = Number(args["wait-quiet"]) * 1000;
+  const servers = String(args.servers).split(",") as ServerName[];
+  if (
+    !Number.isInteger(clients) || clients < 2 || rates.some((rate) => !(rate > 0)) ||
+    !(seconds > 0) || !(warmupSeconds >= 0) || !(waitQuietMs >= 0) ||
+    servers.some((server) => !SERVERS.includes(server))
+  ) {
+    console.error(USAGE);
+    return 2;
+  }
+  const versions: Record<string, string> = {};
+  for (const name of servers) {
+    if (name === "chat") continue;
+    const version = await serverVersion(name);
+    if (version === undefined) {
+      console.error(`${name} is not installed; install it with: apt-get install -y ${name}`);
+      return 2;
+    }
+    versions[name] = version;
+  }
+  const workloads: Workload[] = rates.map((rate) => ({
+    label: `${rate} msg/s`,
+    clients,
+    rate,
+    seconds,
+    warmupSeconds,
+  }));
+
+  const tmp = await Deno.makeTempDir({ prefix: "chat-fanout-" });
+  const cpuProfileDir = args["cpu-prof"] === undefined ? undefined : String(args["cpu-prof"]);
+  try {
+    const passkey = `bench-${crypto.randomUUID()}`;
+    const results: WorkloadResult[] = [];
+    const profileWindows: { label: string; pid: number; fromMs: number; toMs: number }[] = [];
+    for (const workload of workloads) {
+      for (const name of servers) {
+        await waitForQuiet(waitQuietMs);
+        log(`${name}, ${workload.label}: starting`);
+        const spawnedAt = performance.now();
+        await using server = await start(name, { tmp, passkey, workload, cpuProfileDir });
+        const adapter: Adapter = name === "chat" ? new ChatAdapter(passkey) : new IrcAdapter();
+        const result = await runWorkload(adapter, {
+          server: name,
+          serverPid: server.pid,
+          port: server.port,
+          workload,
+        });
+        results.push(result);
+        if (name === "chat") {
+          profileWindows.push({
+            label: workload.label,
+            pid: server.pid,
+            fromMs: result.windowFromMs - spawnedAt,
+            toMs: result.windowToMs - spawnedAt,
+          });
+        }
+        log(summary(result));
+      }
+    }
+    let profile: string | undefined;
+    if (cpuProfileDir !== undefined && profileWindows.length > 0) {
+      const tables = [];
+      for (const window of profileWindows) {
+        const hot = await hotFunctions(cpuProfileDir, window);
+        tables.push(`${window.label} (${hot.samples} samples):\n\n${renderHotFunctions(hot)}`);
+      }
+      profile = "Top self-time functions of the chat server over each measured window " +
+        "(`--cpu-prof`, which slows the server: the figures above come from a profiled run " +
+        `only if the invocation says --cpu-prof):\n\n${tables.join("\n\n")}`;
+    }
+    const report: FanoutReport = {
+      date: new Date().toISOString(),
+      mode: isCustom(args) ? "custom" : short ? "short" : "full",
+      invocation: ["deno task bench", ...Deno.args].join(" "),
+      code: await describeCode(),
+      machine: await describeMachine(tmp),
+      versions: { chat: "this repository, `deno run` from source", ...versions },
+      commands: commands(servers, cpuProfileDir !== undefined),
+      configs: [
+        { name: "$TMP/ngircd.conf", text: ngircdConfig("PORT") },
+        { name: "$TMP/inspircd.conf", text: inspircdConfig("PORT") },
+      ].filter((config) => servers.some((server) => config.name.includes(server))),
+      results,
+      profile,
+    };
+    const markdown = renderFanout(report);
+    console.log(`\n${markdown}\n`);
+    if (args.write) {
+      console.log(`Wrote ${await writeSection(`bench:fanout ${report.mode}`, markdown)}.`);
+    }
+    return 0;
+  } finally {
+    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+  }
+}
+
+/** Whether settings other than a mode's defaults were given: such a run has its own section. */
+function isCustom(args: Record<string, unknown>): boolean {
+  return ["clients", "rates", "seconds", "warmup", "cpu-prof"].some((name) =>
+    args[name] !== undefined
+  ) || args.servers !== SERVERS.join(",");
+}
+
+function start(
+  name: ServerName,
+  options: { tmp: string; passkey: string; workload: Workload; cpuProfileDir?: string },
+): Promise<RunningServer> {
+  const dir = join(options.tmp, `${name}-${options.workload.rate}`);
+  Deno.mkdirSync(dir);
+  switch (name) {
+    case "chat":
+      return startChat({
+        dataDir: dir,
+        passkey: options.passkey,
+        cpuProfileDir: options.cpuProfileDir,
+      });
+    case "ngircd":
+      return startNgircd(dir);
+    case "inspircd":
+      return startInspircd(dir);
+  }
+}
+
+function commands(servers: readonly ServerName[], profiled: boolean): string[] {
+  const lines = [
+    `deno task bench ${Deno.args.join(" ")}`.trimEnd(),
+    "# which starts, for each workload in turn:",
+  ];
+  const relative = MAIN.slice(MAIN.lastIndexOf("/") + 1);
+  if (servers.includes("chat")) {
+    lines.push(
+      [
+        "deno run",
+        ...(profiled ? ["--cpu-prof", "--cpu-prof-dir=DIR"] : []),
+        ...CLI_PERMISSIONS,
+        relative,
+        "serve --host 127.0.0.1 --port 0 --data-dir $TMP/chat-RATE --passkey PASSKEY --quiet",
+        ...CHAT_ARGS,
+      ].join(" "),
+    );
+  }
+  if (servers.includes("ngircd")) lines.push("ngircd --nodaemon --config $TMP/ngircd.conf");
+  if (servers.includes("inspircd")) {
+    lines.push("inspircd --runasroot --nofork --nopid --nolog --config $TMP/inspircd.conf");
+  }
+  return lines;
+}
+
+function summary(result: WorkloadResult): string {
+  const { latency } = result;
+  return `${result.server}, ${result.workload.label}: ${result.received}/${result.expected} ` +
+    `deliveries, p50 ${latency.p50Ms.toFixed(2)} ms, p99 ${latency.p99Ms.toFixed(2)} ms, max ` +
+    `${latency.maxMs.toFixed(1)} ms, server ${result.serverMicrosPerDelivery.toFixed(3)} ` +
+    `µs/delivery, generator CPU ${(result.generatorCpuShare * 100).toFixed(0)} %, errors ` +
+    `${result.errorCount}`;
+}
+
+if (import.meta.main) Deno.exit(await main());
