@@ -62,7 +62,8 @@ export async function serveConnection(
     } else if (now - lastHeard >= closeAfterMs) {
       hub.options.log(`${session.nick || connection.remote} closed: silent for ${closeAfterMs} ms`);
       connection.close();
-    } else if (now - lastHeard >= pingAfterMs) {
+    } else if (now - lastHeard >= pingAfterMs && session.authenticated) {
+      // Not before hello: the answer would be a first message other than hello.
       outbox.send(PING);
     }
   }, Math.min(pingAfterMs, handshakeTimeoutMs) / 2);
