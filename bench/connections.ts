@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { ensureDebianPackages } from "./_install.ts";
 import { parseArgs } from "@std/cli/parse-args";
 import { join } from "@std/path";
 import { describeCode, describeMachine, log } from "./_machine.ts";
@@ -72,6 +73,11 @@ async function main(): Promise<number> {
     servers.some((name) => !["chat", "ngircd", "inspircd"].includes(name))
   ) {
     console.error(USAGE);
+    return 2;
+  }
+  const installFailure = await ensureDebianPackages(servers.filter((name) => name !== "chat"));
+  if (installFailure !== undefined) {
+    console.error(installFailure);
     return 2;
   }
   const options: MeasureOptions = {

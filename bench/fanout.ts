@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { ensureDebianPackages } from "./_install.ts";
 import { parseArgs } from "@std/cli/parse-args";
 import { join } from "@std/path";
 import { ChatAdapter } from "./_fanout_chat.ts";
@@ -77,6 +78,11 @@ async function main(): Promise<number> {
     servers.some((server) => !SERVERS.includes(server))
   ) {
     console.error(USAGE);
+    return 2;
+  }
+  const installFailure = await ensureDebianPackages(servers.filter((name) => name !== "chat"));
+  if (installFailure !== undefined) {
+    console.error(installFailure);
     return 2;
   }
   const versions: Record<string, string> = {};

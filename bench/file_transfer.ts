@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { ensureDebianPackages } from "./_install.ts";
 import { parseArgs } from "@std/cli/parse-args";
 import { join } from "@std/path";
 import { hashFile } from "../src/client/mod.ts";
@@ -72,8 +73,9 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  if (!(await hasSocat())) {
-    console.error("socat is not installed; install it with: apt-get install -y socat");
+  const installFailure = await ensureDebianPackages(["socat"]);
+  if (installFailure !== undefined || !(await hasSocat())) {
+    console.error(installFailure ?? "socat is not installed; run apt-get install -y socat.");
     return 2;
   }
 
