@@ -1,6 +1,7 @@
 import { format as formatBytes } from "@std/fmt/bytes";
 import {
   ChatError,
+  fileErrorReason,
   fileSource,
   ProgressBar,
   uploadFile,
@@ -115,12 +116,7 @@ async function checkReadable(path: string): Promise<void> {
     (await Deno.open(path)).close();
   } catch (error) {
     if (error instanceof CliError) throw error;
-    const reason = error instanceof Deno.errors.NotFound
-      ? "no such file"
-      : error instanceof Deno.errors.PermissionDenied
-      ? "permission denied"
-      : (error as Error).message;
-    throw new CliError(`Cannot read ${path}: ${reason}; nothing was sent.`);
+    throw new CliError(`Cannot read ${path}: ${fileErrorReason(error)}; nothing was sent.`);
   }
 }
 

@@ -19,7 +19,10 @@ export async function shareFile(
   try {
     source = await fileSource(path);
   } catch (error) {
-    throw new ChatError("local_file", `Cannot read ${path}: ${reason(error)}; nothing was sent.`);
+    throw new ChatError(
+      "local_file",
+      `Cannot read ${path}: ${fileErrorReason(error)}; nothing was sent.`,
+    );
   }
   return await uploadFile(client, source);
 }
@@ -34,11 +37,15 @@ export async function fetchFile(client: ChatClient, id: number, dir: string): Pr
     return `Saved file ${id} as ${sanitize(path!)} (${formatBytes(file.size)}, SHA-256 verified).`;
   } catch (error) {
     if (error instanceof ChatError) throw error;
-    throw new ChatError("local_file", `Cannot save file ${id} in ${dir}: ${reason(error)}.`);
+    throw new ChatError(
+      "local_file",
+      `Cannot save file ${id} in ${dir}: ${fileErrorReason(error)}.`,
+    );
   }
 }
 
-function reason(error: unknown): string {
+/** Why a local file operation failed, as the end of a sentence: "no such file or directory". */
+export function fileErrorReason(error: unknown): string {
   if (error instanceof Deno.errors.NotFound) return "no such file or directory";
   if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
   return (error instanceof Error ? error.message : String(error)).replace(/\.$/, "");
