@@ -1,10 +1,15 @@
 import { type DecodeResult, FrameDecoder, type Outbound } from "../protocol/mod.ts";
 import type { Connection } from "./connection.ts";
 
-/** What an idle connection reads into: small, so ten thousand of them stay cheap. */
-const READ_BUFFER_BYTES = 16 * 1024;
+/**
+ * What an idle connection reads into. A pending read holds its buffer, so this is paid by every
+ * connection all the time: small, so that ten thousand of them stay cheap. A chat frame fits.
+ */
+const IDLE_READ_BYTES = 2 * 1024;
+/** What a connection reads into after a read filled the idle buffer: it has more to say. */
+const BUSY_READ_BYTES = 16 * 1024;
 /** What a connection reads into while a large frame (a file chunk) is arriving. */
-const LARGE_READ_BUFFER_BYTES = 512 * 1024;
+const LARGE_READ_BYTES = 512 * 1024;
 
 /**
  * A {@linkcode Connection} over a TCP (or TLS) stream using the length-prefixed framing of
@@ -45,14 +50,17 @@ export class TcpConnection implements Connection {
 
   async *frames(): AsyncGenerator<DecodeResult> {
     const decoder = this.#decoder;
-    const small = new Uint8Array(READ_BUFFER_BYTES);
-    let large: Uint8Array | undefined;
+    let buffer = new Uint8Array(IDLE_READ_BYTES);
+    let filled = false;
     while (!this.#closed) {
-      // Big reads only while big frames arrive; the large buffer is dropped when they stop.
-      if (decoder.missingBytes > READ_BUFFER_BYTES) {
-        large ??= new Uint8Array(LARGE_READ_BUFFER_BYTES);
-      } else large = undefined;
-      const buffer = large ?? small;
+      // Big reads only while big frames arrive or the last read filled the buffer; back to the
+      // idle buffer as soon as the peer goes quiet again.
+      const size = decoder.missingBytes > BUSY_READ_BYTES
+        ? LARGE_READ_BYTES
+        : filled
+        ? BUSY_READ_BYTES
+        : IDLE_READ_BYTES;
+      if (buffer.byteLength !== size) buffer = new Uint8Array(size);
       let read: number | null;
       try {
         read = await this.#conn.read(buffer);
@@ -60,6 +68,7 @@ export class TcpConnection implements Connection {
         return;
       }
       if (read === null) return;
+      filled = read === buffer.byteLength;
       for (const result of decoder.push(buffer.subarray(0, read))) yield result;
       if (decoder.failed) return;
     }
