@@ -452,7 +452,7 @@ function joined(message) {
   ui.input.placeholder = `Message ${message.room}`;
   setUsers(message.users);
   if (changed) {
-    note(`You are in ${message.room} with ${listUsers(message.users)}.`);
+    note(`You are in ${message.room} with ${listUsers(message.users, message.count)}.`);
   }
   state.historyTarget = { mode: "join", separator: undefined };
   request({ type: "rooms", rid: "auto-rooms" });
@@ -1051,8 +1051,11 @@ function clock(ts) {
     : `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${time}`;
 }
 
-function listUsers(users) {
-  return users.length === 0 ? "nobody" : users.join(", ");
+/** The nicks, and how many more there are when the list is partial (a big room's `joined`). */
+function listUsers(users, count = users.length) {
+  if (users.length === 0) return count > 0 ? `${count} people (/who lists them)` : "nobody";
+  const more = count - users.length;
+  return more > 0 ? `${users.join(", ")} and ${more} more (/who lists them all)` : users.join(", ");
 }
 
 function formatUptime(seconds) {

@@ -14,6 +14,9 @@ export interface Member {
   end(reason: ByeReason, message: string): void;
 }
 
+/** Default of {@linkcode HubOptions.bigRoom}: more than a classroom or an office floor. */
+export const BIG_ROOM = 200;
+
 /** How long a disconnected user's resume token stays valid. */
 export const RESUME_TTL_MS = 10 * 60 * 1000;
 
@@ -38,6 +41,12 @@ export interface HubOptions {
   rate?: { perSecond: number; burst: number };
   /** Wrong passkeys per address before lockouts start. */
   freePasskeyFailures?: number;
+  /**
+   * Members above which a room is big (default {@linkcode BIG_ROOM}): its joins and leaves are
+   * not announced, and `joined` names only this many members (every join announced to everyone
+   * and every joiner sent everyone's name would be O(N²) traffic as a big room fills).
+   */
+  bigRoom?: number;
   /** Milliseconds since the epoch; injectable for tests. */
   now?: () => number;
   log?: LogFunction;
@@ -92,6 +101,7 @@ export class Hub {
       log: options.log ?? (() => {}),
       rate: options.rate ?? { perSecond: 50, burst: 200 },
       freePasskeyFailures: options.freePasskeyFailures ?? 5,
+      bigRoom: options.bigRoom ?? BIG_ROOM,
     };
     this.startedAt = this.options.now();
     this.passkeyGuard = new PasskeyGuard({
@@ -214,9 +224,24 @@ export class Hub {
     if (members.size === 0) this.#rooms.delete(room);
   }
 
-  /** Nicks in a room, sorted. */
-  usersIn(room: string): string[] {
-    return [...this.#rooms.get(room) ?? []].map((member) => member.nick).sort();
+  /** Nicks in a room, sorted: all of them, or the first `limit` to have joined. */
+  usersIn(room: string, limit = Infinity): string[] {
+    const nicks: string[] = [];
+    for (const member of this.#rooms.get(room) ?? []) {
+      if (nicks.length >= limit) break;
+      nicks.push(member.nick);
+    }
+    return nicks.sort();
+  }
+
+  /** How many members a room has. */
+  countIn(room: string): number {
+    return this.#rooms.get(room)?.size ?? 0;
+  }
+
+  /** Whether a room has more members than {@linkcode HubOptions.bigRoom}. */
+  isBig(room: string): boolean {
+    return this.countIn(room) > this.options.bigRoom;
   }
 
   /** Rooms with members, and the lobby, with member counts, sorted by name. */

@@ -310,9 +310,7 @@ export class Session implements Member {
   async #join(name: string, rid?: string): Promise<void> {
     const { room, problem } = normalizeRoom(name);
     if (problem !== undefined) throw new ProtocolError("room_invalid", problem);
-    if (room === this.room) {
-      return this.#reply({ type: "joined", room, users: this.#hub.usersIn(room), rid });
-    }
+    if (room === this.room) return this.#reply(this.#joined(room, rid));
     await this.#leaveRoom();
     await this.#enterRoom(room, { rid });
   }
@@ -352,13 +350,13 @@ export class Session implements Member {
     this.#joinedRooms.add(room);
     this.#feed.hold();
     this.#hub.addToRoom(this, room);
-    this.#reply({ type: "joined", room, users: this.#hub.usersIn(room), rid });
+    this.#reply(this.#joined(room, rid));
     const privatesOf = options.resumed ? this.nick : undefined;
     if (since === undefined || !await this.#feed.catchUp(room, since, privatesOf)) {
       await this.#feed.replay(room, { rid });
     }
     this.#feed.release();
-    if (options.quiet) return;
+    if (options.quiet || this.#hub.isBig(room)) return;
     await this.#hub.publish({
       type: "notice",
       event: "join",
@@ -368,12 +366,20 @@ export class Session implements Member {
     }, this);
   }
 
+  /** The `joined` reply: in a big room, only the first members' nicks, and always the count. */
+  #joined(room: string, rid?: string): ServerMessage {
+    const users = this.#hub.usersIn(room, this.#hub.options.bigRoom);
+    return { type: "joined", room, users, count: this.#hub.countIn(room), rid };
+  }
+
   async #leaveRoom(): Promise<void> {
     const room = this.room;
     if (room === "") return;
+    const big = this.#hub.isBig(room);
     this.#hub.removeFromRoom(this, room);
     this.room = "";
     this.#feed.reset();
+    if (big) return;
     await this.#hub.publish({
       type: "notice",
       event: "leave",

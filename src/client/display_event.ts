@@ -101,7 +101,7 @@ export function toDisplayEvent(message: ServerMessage): DisplayEvent | undefined
         event: "joined",
         room: message.room,
         users: message.users,
-        text: `You are in ${message.room} with ${listUsers(message.users)}.`,
+        text: `You are in ${message.room} with ${listUsers(message.users, message.count)}.`,
       };
     case "history_end":
       return {
@@ -164,8 +164,11 @@ export function toDisplayEvent(message: ServerMessage): DisplayEvent | undefined
   }
 }
 
-function listUsers(users: string[]): string {
-  return users.length === 0 ? "nobody" : users.join(", ");
+/** The nicks, and how many more there are when the list is partial (a big room's `joined`). */
+function listUsers(users: string[], count = users.length): string {
+  if (users.length === 0) return count > 0 ? `${count} people (/who lists them)` : "nobody";
+  const more = count - users.length;
+  return more > 0 ? `${users.join(", ")} and ${more} more (/who lists them all)` : users.join(", ");
 }
 
 function formatUptime(seconds: number): string {

@@ -147,7 +147,7 @@ export type ServerMessage =
     /** The request rate this server accepts per connection; clients pace themselves to it. */
     rate?: { per_second: number; burst: number };
   }
-  | { type: "joined"; room: string; users: string[]; rid?: string }
+  | { type: "joined"; room: string; users: string[]; count?: number; rid?: string }
   | ChatEvent
   | {
     type: "history_end";

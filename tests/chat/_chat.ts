@@ -53,6 +53,7 @@ export interface TestChatOptions {
   now?: () => number;
   blobs?: BlobStore;
   maxFileBytes?: number;
+  bigRoom?: number;
 }
 
 /** Builds a hub with a {@linkcode MemoryHistoryStore} and the passkey {@linkcode PASSKEY}. */
@@ -67,6 +68,7 @@ export async function startChat(options: TestChatOptions = {}): Promise<TestChat
     maxMessageBytes: options.maxMessageBytes ?? 4096,
     serverName: SERVER,
     now: options.now ?? (() => NOW),
+    bigRoom: options.bigRoom,
   });
   const users: User[] = [];
   let connections = 0;

@@ -151,7 +151,7 @@ Deno.test("Session.handle() answers a hello with welcome, joined, the room's his
       max_frame_bytes: 1_048_576,
       history: 50,
     },
-    { type: "joined", room: "lobby", users: ["alice", "bob"] },
+    { type: "joined", room: "lobby", users: ["alice", "bob"], count: 2 },
     {
       type: "notice",
       id: 1,
@@ -199,6 +199,7 @@ Deno.test("Session.handle() puts a hello into the room it names, lowercased and 
       type: "joined",
       room: joined,
       users: chat.hub.usersIn(joined),
+      count: chat.hub.countIn(joined),
     }, room);
   }
   assertEquals(chat.hub.usersIn("lab"), ["b", "c"]);
@@ -370,7 +371,7 @@ Deno.test("Session.handle() moves a user to another room on join", async () => {
   await alice.handle({ type: "join", room: "#Lab", rid: "j1" });
 
   assertEquals(alice.take(), [
-    { type: "joined", room: "lab", users: ["alice", "carol"], rid: "j1" },
+    { type: "joined", room: "lab", users: ["alice", "carol"], count: 2, rid: "j1" },
     {
       type: "notice",
       id: 3,
@@ -426,6 +427,7 @@ Deno.test("Session.handle() answers a join of the current room with joined only"
     type: "joined",
     room: "lobby",
     users: ["alice", "bob"],
+    count: 2,
     rid: "j1",
   }]);
   assertEquals(bob.take(), []);
@@ -492,4 +494,42 @@ Deno.test("Session.disconnect() of a refused session frees nobody's nick and tel
   );
   assertEquals(error.code, "nick_taken");
   assert(alice.session.authenticated);
+});
+
+Deno.test("Session: a big room announces no joins or leaves and names only its first members", async () => {
+  const chat = await startChat({ bigRoom: 3 });
+  const [ada, bob, cy] = [
+    await chat.connect("ada"),
+    await chat.connect("bob"),
+    await chat.connect("cy"),
+  ];
+  assertEquals(chat.hub.isBig("lobby"), false);
+  chat.clear();
+  const dee = await chat.connect("dee");
+  assertEquals(chat.hub.isBig("lobby"), true);
+  // Joining makes the room big: nobody is told, and dee gets three names and the count.
+  assertEquals(ada.take(), []);
+  assertEquals(dee.take()[1], {
+    type: "joined",
+    room: "lobby",
+    users: ["ada", "bob", "cy"],
+    count: 4,
+  });
+  await dee.handle({ type: "who", rid: "w" });
+  assertEquals(dee.take(), [{
+    type: "users",
+    room: "lobby",
+    users: ["ada", "bob", "cy", "dee"],
+    rid: "w",
+  }]);
+  // Leaving a big room: not announced, and no notice is stored.
+  const stored = await chat.history.count();
+  await dee.handle({ type: "join", room: "lab", rid: "j" });
+  assertEquals([ada.take(), bob.take(), cy.take()], [[], [], []]);
+  assertEquals(await chat.history.count(), stored + 1, "only dee's join of lab is stored");
+  // Back to three members: the room is small again and announces leaves.
+  await cy.handle({ type: "join", room: "lab", rid: "j2" });
+  assertEquals(bob.take().map((message) => message.type === "notice" && message.text), [
+    "cy left lobby",
+  ]);
 });

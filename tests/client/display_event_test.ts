@@ -163,6 +163,16 @@ const MAPPINGS: { message: ServerMessage; event: object }[] = [
     },
   },
   {
+    message: { type: "joined", room: "hall", users: ["ada", "bob"], count: 9000 },
+    event: {
+      type: "system",
+      event: "joined",
+      room: "hall",
+      users: ["ada", "bob"],
+      text: "You are in hall with ada, bob and 8998 more (/who lists them all).",
+    },
+  },
+  {
     message: { type: "history_end", room: "lobby", count: 3, before: 41, more: true },
     event: {
       type: "system",
