@@ -43,7 +43,8 @@ export class Session implements Member {
   readonly remote: string;
   readonly #hub: Hub;
   readonly #peer: Peer;
-  readonly #transfers: Transfers;
+  /** Made on the first file request: most connections never share a file. */
+  #transfersMade: Transfers | undefined;
   #authenticated = false;
   /** False for a connection that only transfers files: it is in no room's member list. */
   #present = true;
@@ -59,10 +60,13 @@ export class Session implements Member {
     this.#hub = hub;
     this.#peer = peer;
     this.remote = remote;
-    this.#transfers = new Transfers(hub, peer, this);
     this.#feed = new RoomFeed(hub, peer);
     this.#bucket = new TokenBucket({ ...hub.options.rate, now: hub.options.now });
     hub.register(this);
+  }
+
+  get #transfers(): Transfers {
+    return this.#transfersMade ??= new Transfers(this.#hub, this.#peer, this);
   }
 
   /** Every room this connection has been in: where its files may come from. */
@@ -180,7 +184,7 @@ export class Session implements Member {
     this.#hub.unregister(this);
     if (!this.#authenticated) return;
     this.#authenticated = false;
-    await this.#transfers.close();
+    await this.#transfersMade?.close();
     if (!this.#present) return;
     if (this.#resume !== undefined) this.#hub.expireResume(this.#resume);
     this.#hub.releaseNick(this);

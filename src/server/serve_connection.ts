@@ -10,6 +10,7 @@ import {
 import { type Hub, Session } from "../chat/mod.ts";
 import type { Connection } from "../transport/mod.ts";
 import { Outbox } from "./outbox.ts";
+import { every } from "./ticker.ts";
 
 /** Settings of {@linkcode serveConnection}. */
 export interface ServeConnectionOptions {
@@ -48,8 +49,7 @@ export async function serveConnection(
   const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 5000;
   const openedAt = Date.now();
   let lastHeard = openedAt;
-  const watchdog = setInterval(() => {
-    const now = Date.now();
+  const stopWatchdog = every(Math.min(pingAfterMs, handshakeTimeoutMs) / 2, (now) => {
     if (!session.authenticated && now - openedAt >= handshakeTimeoutMs) {
       hub.options.log(`${connection.remote} closed: no handshake within ${handshakeTimeoutMs} ms`);
       const error = new ProtocolError(
@@ -66,7 +66,7 @@ export async function serveConnection(
       // Not before hello: the answer would be a first message other than hello.
       outbox.send(PING);
     }
-  }, Math.min(pingAfterMs, handshakeTimeoutMs) / 2);
+  });
   try {
     for await (const frame of connection.frames()) {
       lastHeard = Date.now();
@@ -107,7 +107,7 @@ export async function serveConnection(
       if (outbox.closed) break;
     }
   } finally {
-    clearInterval(watchdog);
+    stopWatchdog();
     outbox.close();
     await session.disconnect().catch((error) => internalError(hub, error));
     if (outbox.overflowed) {

@@ -5,7 +5,7 @@ import type { Connection } from "./connection.ts";
  * What an idle connection reads into. A pending read holds its buffer, so this is paid by every
  * connection all the time: small, so that ten thousand of them stay cheap. A chat frame fits.
  */
-const IDLE_READ_BYTES = 2 * 1024;
+const IDLE_READ_BYTES = 1024;
 /** What a connection reads into after a read filled the idle buffer: it has more to say. */
 const BUSY_READ_BYTES = 16 * 1024;
 /** What a connection reads into while a large frame (a file chunk) is arriving. */
