@@ -7,6 +7,11 @@ import type { Outbound } from "../protocol/mod.ts";
 export interface Peer {
   /** Queues a message or file chunk for the connection; never blocks. */
   send(item: Outbound): void;
+  /**
+   * Queues a live room event (or private message) for the connection; never blocks. Unlike
+   * `send`, it may be held back a few milliseconds to go out with others while the server is busy.
+   */
+  post(item: Outbound): void;
   /** Bytes queued and not yet written. */
   readonly queuedBytes: number;
   /** Resolves once the queue has been written out, or the connection has closed. */

@@ -39,7 +39,7 @@ export class RoomFeed {
     else if (
       id > this.#replayedUpTo || (message.message.type === "private" && id > this.#privatesUpTo)
     ) {
-      this.#peer.send(message);
+      this.#peer.post(message);
     }
   }
 

@@ -1,6 +1,7 @@
 import { type Outbound, OutboundMessage } from "../protocol/mod.ts";
 import type { Peer } from "../chat/mod.ts";
 import type { Connection } from "../transport/mod.ts";
+import type { Paced, Pacer } from "./pacer.ts";
 
 const TOO_SLOW = new OutboundMessage({
   type: "bye",
@@ -10,12 +11,16 @@ const TOO_SLOW = new OutboundMessage({
 
 /**
  * A connection's outbound queue, bounded in bytes. Messages queued during one turn of the event
- * loop go out in one write. A peer that stops reading and lets the queue pass its bound is
+ * loop go out in one write; room events posted while the server is busy wait for the
+ * {@linkcode Pacer}'s next round. A peer that stops reading and lets the queue pass its bound is
  * disconnected rather than allowed to grow the server's memory.
  */
-export class Outbox implements Peer {
+export class Outbox implements Peer, Paced {
   readonly #connection: Connection;
   readonly #maxBytes: number;
+  readonly #pacer: Pacer | undefined;
+  /** Waiting for the pacer's round. */
+  #paced = false;
   #queue: Outbound[] = [];
   #queuedBytes = 0;
   #writing = false;
@@ -26,9 +31,10 @@ export class Outbox implements Peer {
   /** Why the outbox closed the connection on its own, if it did. */
   overflowed = false;
 
-  constructor(connection: Connection, options: { maxBytes: number }) {
+  constructor(connection: Connection, options: { maxBytes: number; pacer?: Pacer }) {
     this.#connection = connection;
     this.#maxBytes = options.maxBytes;
+    this.#pacer = options.pacer;
   }
 
   /** Whether nothing more will be written. */
@@ -46,7 +52,32 @@ export class Outbox implements Peer {
   }
 
   send(message: Outbound): void {
-    if (this.#closing || this.#closed) return;
+    if (!this.#enqueue(message)) return;
+    if (!this.#writing) {
+      this.#writing = true;
+      queueMicrotask(() => this.#flush());
+    }
+  }
+
+  post(message: Outbound): void {
+    if (this.#pacer === undefined) return this.send(message);
+    if (!this.#enqueue(message)) return;
+    if (!this.#writing && !this.#paced) {
+      this.#paced = true;
+      this.#pacer.request(this, message);
+    }
+  }
+
+  flushNow(): void {
+    this.#paced = false;
+    if (this.#writing || this.#queue.length === 0) return;
+    this.#writing = true;
+    this.#flush();
+  }
+
+  /** Adds to the queue; false if closed or if this overflowed it (and closed the connection). */
+  #enqueue(message: Outbound): boolean {
+    if (this.#closing || this.#closed) return false;
     this.#queuedBytes += message.frame.byteLength;
     if (this.#queuedBytes > this.#maxBytes) {
       this.overflowed = true;
@@ -56,17 +87,15 @@ export class Outbox implements Peer {
       // Said if the socket still takes it; the connection closes either way.
       this.#connection.send([TOO_SLOW]).catch(() => {});
       setTimeout(() => this.#finish(), 500);
-      return;
+      return false;
     }
     this.#queue.push(message);
-    if (!this.#writing) {
-      this.#writing = true;
-      queueMicrotask(() => this.#flush());
-    }
+    return true;
   }
 
   close(): void {
     if (this.#closing || this.#closed) return;
+    if (this.#paced) this.flushNow();
     this.#closing = true;
     if (!this.#writing) this.#finish();
   }
@@ -76,21 +105,30 @@ export class Outbox implements Peer {
     return this.#done.promise;
   }
 
-  async #flush(): Promise<void> {
+  /** Writes the queue, batch after batch, until it is empty; then the outbox is idle. */
+  #flush(): void {
+    if (this.#queue.length === 0 || this.#closed) return this.#idle();
+    const batch = this.#queue;
+    this.#queue = [];
+    let written: Promise<void>;
     try {
-      while (this.#queue.length > 0 && !this.#closed) {
-        const batch = this.#queue;
-        this.#queue = [];
-        await this.#connection.send(batch);
-        if (this.#closed) break;
-        for (const item of batch) this.#queuedBytes -= item.frame.byteLength;
-      }
+      written = this.#connection.send(batch);
     } catch {
+      written = Promise.reject();
+    }
+    written.then(() => {
+      if (this.#closed) return this.#idle();
+      for (const item of batch) this.#queuedBytes -= item.frame.byteLength;
+      this.#flush();
+    }, () => {
       this.#queue = [];
       this.#finish();
-    } finally {
-      this.#writing = false;
-    }
+      this.#idle();
+    });
+  }
+
+  #idle(): void {
+    this.#writing = false;
     this.#wake();
     if (this.#closing) this.#finish();
   }

@@ -11,11 +11,14 @@ import { type Hub, Session } from "../chat/mod.ts";
 import type { Connection } from "../transport/mod.ts";
 import { Outbox } from "./outbox.ts";
 import { every } from "./ticker.ts";
+import type { Pacer } from "./pacer.ts";
 
 /** Settings of {@linkcode serveConnection}. */
 export interface ServeConnectionOptions {
   /** Bound of the outbound queue, in bytes. */
   maxQueueBytes: number;
+  /** Paces writes of room events while the server is busy; none: every event at once. */
+  pacer?: Pacer;
   /** A connection silent this long is pinged. Default 15 s. */
   pingAfterMs?: number;
   /** A connection silent this long is closed as dead. Default 45 s. */
@@ -39,7 +42,7 @@ export async function serveConnection(
   hub: Hub,
   options: ServeConnectionOptions,
 ): Promise<void> {
-  const outbox = new Outbox(connection, { maxBytes: options.maxQueueBytes });
+  const outbox = new Outbox(connection, { maxBytes: options.maxQueueBytes, pacer: options.pacer });
   // Until the passkey is known, nobody may make the server hold a megabyte for them.
   const fullFrameBytes = connection.maxFrameBytes;
   connection.maxFrameBytes = HANDSHAKE_FRAME_BYTES;

@@ -2,6 +2,7 @@ import { join } from "@std/path";
 import { Hub, PasskeyChecker } from "../chat/mod.ts";
 import { DiskBlobStore, SqliteHistoryStore } from "../store/mod.ts";
 import { type Connection, TcpConnection } from "../transport/mod.ts";
+import { Pacer } from "./pacer.ts";
 import { startWebServer } from "./web_server.ts";
 import { serveConnection } from "./serve_connection.ts";
 import { ConnectionLimits } from "./connection_limits.ts";
@@ -110,6 +111,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const connectionOptions = {
     maxQueueBytes: options.maxQueueBytes ?? 8 * 1024 * 1024,
     handshakeTimeoutMs: options.handshakeTimeoutMs,
+    // One for the whole server: busy is a property of the server, not of a connection.
+    pacer: new Pacer(),
   };
   const track = (connection: Connection, task: Promise<void>) => {
     connections.add(connection);

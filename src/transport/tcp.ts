@@ -24,8 +24,9 @@ export class TcpConnection implements Connection {
   readonly remote: string;
   readonly #conn: Deno.Conn;
   #closed = false;
-  /** The write in progress, if any; the next waits for it, so frames never interleave. */
-  #writing: Promise<void> | undefined;
+  /** Writes asked for and not finished; the last of them, which the next one waits for. */
+  #writes = 0;
+  #last: Promise<void> = Promise.resolve();
   readonly #decoder = new FrameDecoder();
 
   constructor(conn: Deno.Conn) {
@@ -75,41 +76,27 @@ export class TcpConnection implements Connection {
   }
 
   send(items: readonly Outbound[]): Promise<void> {
-    let bytes: Uint8Array;
-    if (items.length === 1) {
-      bytes = items[0].frame;
-    } else {
-      let total = 0;
-      for (const item of items) total += item.frame.byteLength;
-      bytes = new Uint8Array(total);
-      let offset = 0;
-      for (const item of items) {
-        bytes.set(item.frame, offset);
-        offset += item.frame.byteLength;
-      }
-    }
-    // Straight to the socket when it is idle, the usual case; queued behind a write otherwise.
-    const previous = this.#writing;
-    const written = previous === undefined
-      ? this.#writeAll(bytes)
-      : previous.then(() => this.#writeAll(bytes));
-    const settled: Promise<void> = written.then(
-      () => {
-        if (this.#writing === settled) this.#writing = undefined;
-      },
-      () => {
-        if (this.#writing === settled) this.#writing = undefined;
-      },
-    );
-    this.#writing = settled;
+    const bytes = items.length === 1 ? items[0].frame : joinFrames(items);
+    // Straight to the socket when it is idle, the usual case; queued behind the writes in
+    // progress otherwise, so that frames never interleave. Two promises a write, no more: at a
+    // thousand writes a round, every extra hop shows in the profile.
+    const written = this.#writes === 0
+      ? this.#write(bytes)
+      : this.#last.then(() => this.#write(bytes), () => this.#write(bytes));
+    this.#writes++;
+    this.#last = written;
     return written;
   }
 
-  async #writeAll(bytes: Uint8Array): Promise<void> {
-    let written = 0;
-    while (written < bytes.byteLength) {
-      written += await this.#conn.write(bytes.subarray(written));
-    }
+  /** Writes all of `bytes`, then counts the write as done. */
+  #write(bytes: Uint8Array): Promise<void> {
+    return this.#conn.write(bytes).then((written) => {
+      if (written < bytes.byteLength) return this.#write(bytes.subarray(written));
+      this.#writes--;
+    }, (error) => {
+      this.#writes--;
+      throw error;
+    });
   }
 
   close(): void {
@@ -121,4 +108,36 @@ export class TcpConnection implements Connection {
       // Already closed by the peer.
     }
   }
+}
+
+/**
+ * Batches joined in this turn of the event loop. When a busy room's events go out in one round,
+ * most of its members are sent the very same batch; it is joined once and its bytes shared.
+ */
+let joined: { items: readonly Outbound[]; bytes: Uint8Array }[] = [];
+/** Distinct batches remembered per turn: the common one, and a few more. */
+const JOINED_KEPT = 4;
+
+/** The frames of `items` back to back in one buffer, shared with any identical batch this turn. */
+function joinFrames(items: readonly Outbound[]): Uint8Array {
+  for (const entry of joined) {
+    if (sameItems(entry.items, items)) return entry.bytes;
+  }
+  let total = 0;
+  for (const item of items) total += item.frame.byteLength;
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const item of items) {
+    bytes.set(item.frame, offset);
+    offset += item.frame.byteLength;
+  }
+  if (joined.length === 0) queueMicrotask(() => joined = []);
+  if (joined.length < JOINED_KEPT) joined.push({ items, bytes });
+  return bytes;
+}
+
+function sameItems(a: readonly Outbound[], b: readonly Outbound[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -39,6 +39,11 @@ export class FakePeer implements Peer {
     this.outbound.push(item);
   }
 
+  /** Posted room events are recorded like sent messages, in one order. */
+  post(item: Outbound): void {
+    this.send(item);
+  }
+
   drained(): Promise<void> {
     return Promise.resolve();
   }

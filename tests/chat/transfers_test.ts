@@ -174,6 +174,10 @@ class BackloggedPeer implements Peer {
     this.recorder.send(item);
   }
 
+  post(item: Outbound): void {
+    this.recorder.send(item);
+  }
+
   drained(): Promise<void> {
     return this.#drained.promise;
   }

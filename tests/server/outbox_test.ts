@@ -1,0 +1,69 @@
+import { assertEquals } from "@std/assert";
+import { OutboundMessage } from "../../src/protocol/mod.ts";
+import { Outbox } from "../../src/server/outbox.ts";
+import { Pacer } from "../../src/server/pacer.ts";
+import type { Connection } from "../../src/transport/mod.ts";
+
+/** A connection that records each `send` as the list of message types it carried. */
+function recordingConnection(): Connection & { writes: string[][] } {
+  const writes: string[][] = [];
+  return {
+    remote: "192.0.2.1:1",
+    maxFrameBytes: 1 << 20,
+    writes,
+    frames: () => (async function* () {})(),
+    send(items) {
+      writes.push(items.map((item) => (item as OutboundMessage).message.type));
+      return Promise.resolve();
+    },
+    close() {},
+  };
+}
+
+const message = (type: "ping" | "pong") => new OutboundMessage({ type });
+
+Deno.test("Outbox: messages queued in one turn go out in one write, posted or sent", async () => {
+  const connection = recordingConnection();
+  const outbox = new Outbox(connection, { maxBytes: 1 << 20, pacer: new Pacer() });
+  outbox.post(message("ping"));
+  outbox.send(message("pong"));
+  outbox.post(message("ping"));
+  await outbox.drained();
+  assertEquals(connection.writes, [["ping", "pong", "ping"]]);
+  assertEquals(outbox.queuedBytes, 0);
+});
+
+Deno.test("Outbox: while the server is busy, posts wait for the round and a send does not", async () => {
+  const connection = recordingConnection();
+  let now = 0;
+  const pacer = new Pacer({ now: () => now });
+  const outbox = new Outbox(connection, { maxBytes: 1 << 20, pacer });
+  // Make the pacer busy: 30 distinct events in 10 ms.
+  for (let i = 0; i < 30; i++) {
+    pacer.request({ flushNow() {} }, { i });
+    await new Promise<void>((resolve) => queueMicrotask(resolve));
+    now += 0.3;
+  }
+  outbox.post(message("ping"));
+  await new Promise<void>((resolve) => queueMicrotask(resolve));
+  assertEquals(connection.writes, [], "the post waits for the next round");
+  outbox.send(message("pong"));
+  await outbox.drained();
+  // The send flushed the whole queue at once, the waiting post first.
+  assertEquals(connection.writes, [["ping", "pong"]]);
+});
+
+Deno.test("Outbox: close() writes what was posted before closing", async () => {
+  const connection = recordingConnection();
+  let now = 0;
+  const pacer = new Pacer({ now: () => now });
+  for (let i = 0; i < 30; i++) {
+    pacer.request({ flushNow() {} }, { i });
+    now += 0.3;
+  }
+  const outbox = new Outbox(connection, { maxBytes: 1 << 20, pacer });
+  outbox.post(message("ping"));
+  outbox.close();
+  await outbox.done;
+  assertEquals(connection.writes, [["ping"]]);
+});

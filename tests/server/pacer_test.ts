@@ -1,0 +1,60 @@
+import { assert, assertEquals } from "@std/assert";
+import { Pacer } from "../../src/server/pacer.ts";
+
+/** A pacer on a clock the test moves, and a way to see which round flushed what. */
+function pacerAt(start = 1000) {
+  const clock = { now: start };
+  const pacer = new Pacer({ busyPerSecond: 100, roundMs: 25, now: () => clock.now });
+  const flushed: string[] = [];
+  const paced = (name: string) => ({ flushNow: () => flushed.push(name) });
+  return { clock, pacer, flushed, paced };
+}
+
+/** Lets queued microtasks run. */
+function microtasks(): Promise<void> {
+  return new Promise((resolve) => queueMicrotask(resolve));
+}
+
+Deno.test("Pacer: while calm, every connection waiting is flushed in this turn, once", async () => {
+  const { pacer, flushed, paced } = pacerAt();
+  const event = {};
+  for (const name of ["a", "b", "c"]) pacer.request(paced(name), event);
+  assertEquals(flushed, [], "not synchronously: the turn's other events may still join");
+  await microtasks();
+  assertEquals(flushed, ["a", "b", "c"]);
+  assertEquals(pacer.busy, false);
+});
+
+Deno.test("Pacer: one event posted to many connections counts once towards busy", async () => {
+  const { pacer, paced } = pacerAt();
+  const event = {};
+  for (let i = 0; i < 1000; i++) pacer.request(paced(`c${i}`), event);
+  await microtasks();
+  assertEquals(pacer.busy, false);
+});
+
+Deno.test("Pacer: over 100 events a second, rounds are 25 ms apart; calm again, at once", async () => {
+  const { clock, pacer, flushed, paced } = pacerAt();
+  // 20 events within 10 ms: 2,000 a second.
+  for (let i = 0; i < 20; i++) {
+    pacer.request(paced(`e${i}`), { i });
+    await microtasks();
+    clock.now += 0.5;
+  }
+  assert(pacer.busy);
+  const before = flushed.length;
+  const round = Promise.withResolvers<void>();
+  const startedAt = performance.now();
+  pacer.request({ flushNow: () => round.resolve() }, { late: true });
+  await microtasks();
+  assertEquals(flushed.length, before, "busy: the request waits for the next round");
+  await round.promise;
+  // The last round was at most 0.5 ms of the test clock ago, so it waited most of 25 ms.
+  assert(performance.now() - startedAt >= 20, "the round came early");
+  // After 200 ms without events the rate is zero, and a request is flushed in its own turn.
+  clock.now += 200;
+  assertEquals(pacer.busy, false);
+  pacer.request(paced("calm"), { calm: true });
+  await microtasks();
+  assertEquals(flushed.at(-1), "calm");
+});
