@@ -21,6 +21,8 @@ export class Outbox implements Peer, Paced {
   readonly #pacer: Pacer | undefined;
   /** Waiting for the pacer's round. */
   #paced = false;
+  /** Something was sent (not posted) since the last write began: it goes out without pacing. */
+  #urgent = false;
   #queue: Outbound[] = [];
   #queuedBytes = 0;
   #writing = false;
@@ -53,6 +55,7 @@ export class Outbox implements Peer, Paced {
 
   send(message: Outbound): void {
     if (!this.#enqueue(message)) return;
+    this.#urgent = true;
     if (!this.#writing) {
       this.#writing = true;
       queueMicrotask(() => this.#flush());
@@ -110,6 +113,7 @@ export class Outbox implements Peer, Paced {
     if (this.#queue.length === 0 || this.#closed) return this.#idle();
     const batch = this.#queue;
     this.#queue = [];
+    this.#urgent = false;
     let written: Promise<void>;
     try {
       written = this.#connection.send(batch);
@@ -119,6 +123,13 @@ export class Outbox implements Peer, Paced {
     written.then(() => {
       if (this.#closed) return this.#idle();
       for (const item of batch) this.#queuedBytes -= item.frame.byteLength;
+      // Room events posted during the write wait for the next round like any others: written
+      // at once, they would make a second write per round.
+      if (this.#queue.length > 0 && !this.#urgent && !this.#closing && this.#pacer?.busy) {
+        this.#writing = false;
+        this.#paced = true;
+        return this.#pacer.wait(this);
+      }
       this.#flush();
     }, () => {
       this.#queue = [];

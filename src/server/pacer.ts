@@ -73,7 +73,16 @@ export class Pacer {
       this.#lastEvent = event;
       this.#count(now);
     }
-    if (this.#scheduled) return;
+    if (!this.#scheduled) this.#schedule(now);
+  }
+
+  /** Has `paced` flush in the next round, counting no new event: it has more of the same. */
+  wait(paced: Paced): void {
+    this.#waiting.push(paced);
+    if (!this.#scheduled) this.#schedule(this.#now());
+  }
+
+  #schedule(now: number): void {
     this.#scheduled = true;
     const wait = this.#rate(now) > this.#busyPerWindow ? this.#lastRound + this.#roundMs - now : 0;
     if (wait <= 0) queueMicrotask(() => this.#round());

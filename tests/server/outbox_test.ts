@@ -67,3 +67,43 @@ Deno.test("Outbox: close() writes what was posted before closing", async () => {
   await outbox.done;
   assertEquals(connection.writes, [["ping"]]);
 });
+
+Deno.test("Outbox: while busy, events posted during a write wait for the next round", async () => {
+  const writes: string[][] = [];
+  const pending: (() => void)[] = [];
+  const connection: Connection = {
+    remote: "192.0.2.1:1",
+    maxFrameBytes: 1 << 20,
+    frames: () => (async function* () {})(),
+    send(items) {
+      writes.push(items.map((item) => (item as OutboundMessage).message.type));
+      return new Promise<void>((resolve) => pending.push(resolve));
+    },
+    close() {},
+  };
+  let now = 0;
+  const pacer = new Pacer({ now: () => now });
+  const rounds: number[] = [];
+  const outbox = new Outbox(connection, { maxBytes: 1 << 20, pacer });
+  // Calm: the first post is written in its own turn.
+  outbox.post(message("ping"));
+  await new Promise<void>((resolve) => queueMicrotask(resolve));
+  assertEquals(writes, [["ping"]]);
+  // Busy now: 30 distinct events in 10 ms, one round just run.
+  for (let i = 0; i < 30; i++) {
+    pacer.request({ flushNow: () => rounds.push(now) }, { i });
+    await new Promise<void>((resolve) => queueMicrotask(resolve));
+    now += 0.3;
+  }
+  outbox.post(message("pong"));
+  pending.shift()!();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assertEquals(writes.length, 1, "the event posted during the write waits for the round");
+  // The round comes about 25 ms after the last one (real time: the pacer's timer).
+  for (let tries = 0; writes.length < 2 && tries < 1000; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  assertEquals(writes, [["ping"], ["pong"]]);
+  pending.shift()!();
+  await outbox.drained();
+});
