@@ -65,9 +65,11 @@ export class Outbox implements Peer, Paced {
   post(message: Outbound): void {
     if (this.#pacer === undefined) return this.send(message);
     if (!this.#enqueue(message)) return;
+    // Every post counts (once per event), so the rate stays true while connections are busy.
+    this.#pacer.note(message);
     if (!this.#writing && !this.#paced) {
       this.#paced = true;
-      this.#pacer.request(this, message);
+      this.#pacer.wait(this);
     }
   }
 

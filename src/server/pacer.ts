@@ -60,23 +60,20 @@ export class Pacer {
     return this.#rate(this.#now()) > this.#busyPerWindow;
   }
 
-  /**
-   * Counts `event` (once, however many connections it is posted to) and has `paced` flush in
-   * this turn or in the next round.
-   */
-  request(paced: Paced, event: unknown): void {
-    this.#waiting.push(paced);
-    // The clock only for a new event or a new round: not a thousand times for one event.
-    if (event === this.#lastEvent && this.#scheduled) return;
-    const now = this.#now();
-    if (event !== this.#lastEvent) {
-      this.#lastEvent = event;
-      this.#count(now);
-    }
-    if (!this.#scheduled) this.#schedule(now);
+  /** Counts `event` towards the rate, once however many connections it is posted to. */
+  note(event: unknown): void {
+    if (event === this.#lastEvent) return;
+    this.#lastEvent = event;
+    this.#count(this.#now());
   }
 
-  /** Has `paced` flush in the next round, counting no new event: it has more of the same. */
+  /** Counts `event` and has `paced` flush in this turn or in the next round. */
+  request(paced: Paced, event: unknown): void {
+    this.note(event);
+    this.wait(paced);
+  }
+
+  /** Has `paced` flush in this turn or in the next round, counting no event. */
   wait(paced: Paced): void {
     this.#waiting.push(paced);
     if (!this.#scheduled) this.#schedule(this.#now());
