@@ -25,13 +25,23 @@ export async function writeRandomFile(path: string, bytes: number): Promise<void
   await file.sync();
 }
 
+/** Warm memory held for a leg; see {@linkcode holdWarmMemory}. */
+export interface WarmMemory {
+  /** Deletes the scratch file, handing its warm pages to whatever needs memory next. */
+  release(): Promise<void>;
+}
+
 /**
- * Writes `bytes` bytes to a scratch file in `dir` and deletes it. A virtual machine may hand
- * memory freed a while ago back to its host (free page reporting), and the first write into
- * it then costs a fault per page; without this, whichever leg runs first after a pause pays
- * for that, up to 1.5 s per GiB here. Every leg starts after this, on equal terms.
+ * Writes `bytes` bytes to a scratch file in `dir` and keeps it until `release()`, to be called
+ * the moment a leg starts moving bytes. This virtual machine reports memory that stays free
+ * for about two seconds back to its host (free page reporting), and the first write into such
+ * memory then costs a fault per page: writing 1 GiB into the page cache takes 0.2 s in memory
+ * freed just before, 1.7–2.7 s in memory freed three or more seconds before. Without this, a
+ * leg that starts later after its preparation (send-file hashes the file first) or runs longer
+ * pays for it, and socat, which runs at once and briefly, does not. Every leg gets the same:
+ * memory freed as it starts.
  */
-export async function warmPageCache(dir: string, bytes: number): Promise<void> {
+export async function holdWarmMemory(dir: string, bytes: number): Promise<WarmMemory> {
   const path = `${dir}/warm-up.bin`;
   try {
     using file = await Deno.open(path, { write: true, create: true, truncate: true });
@@ -42,9 +52,14 @@ export async function warmPageCache(dir: string, bytes: number): Promise<void> {
         offset += await file.write(view.subarray(offset));
       }
     }
-  } finally {
+  } catch (error) {
     await Deno.remove(path).catch(() => {});
+    throw error;
   }
+  let released: Promise<void> | undefined;
+  return {
+    release: () => released ??= Deno.remove(path).catch(() => {}),
+  };
 }
 
 /** `64M`, `1G`, `1048576`: K, M, G are powers of 1024. */

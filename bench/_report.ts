@@ -72,8 +72,10 @@ export function renderReport(report: RunReport): string {
     `Machine: ${machine.cpus} CPUs (${machine.model}), ${machine.memory} RAM, Linux ` +
     `${machine.kernel}, Deno ${machine.deno}, socat ${machine.socat}; all files on ` +
     `${machine.filesystem} in a temporary directory (\`$TMP\`), the source file in the page cache. ` +
-    "Before each leg a scratch file of the same size is written and deleted, so that no leg " +
-    "pays for the VM faulting in memory it handed back to the host (up to 1.5 s per GiB).",
+    "Before each leg a scratch file of the same size is written, and deleted the moment the " +
+    "leg starts moving bytes, so that every leg writes into memory freed just before: this VM " +
+    "hands memory free for about 2 s back to its host, and faulting it in again costs up to " +
+    "2.5 s per GiB written.",
     "",
     "Commands, run from the project folder (`PORT`, `PASSKEY` and `ID` are filled in by the " +
     "benchmark):",

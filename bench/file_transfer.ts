@@ -18,12 +18,12 @@ import { ensureDebianPackages } from "./_install.ts";
 import { parseArgs } from "@std/cli/parse-args";
 import { join } from "@std/path";
 import { hashFile } from "../src/client/mod.ts";
-import { median, parseSize, warmPageCache, writeRandomFile } from "./_files.ts";
+import { holdWarmMemory, median, parseSize, writeRandomFile } from "./_files.ts";
 import { LatencyProbe } from "./_latency.ts";
 import { describeCode, describeMachine, hasSocat, log } from "./_machine.ts";
 import { ProcSampler } from "./_proc.ts";
 import { disturbance, QUIET_BUSY, waitForQuiet } from "./_quiet.ts";
-import { CLI_PERMISSIONS, cliArgv, MAIN, run, startServer } from "./_processes.ts";
+import { CLI_PERMISSIONS, cliArgv, MAIN, run, startServer, whenExists } from "./_processes.ts";
 import { type Leg, renderReport, type RunReport, writeResults } from "./_report.ts";
 import { type SocatCopy, socatCopy } from "./_socat.ts";
 import { type TimedCli, timedCli } from "./_timed_cli.ts";
@@ -125,7 +125,7 @@ async function benchmark(settings: Settings): Promise<RunReport> {
   const copies: SocatCopy[] = [];
   for (let i = 0; i < settings.socatRuns; i++) {
     await waitForQuiet(settings.waitQuietMs);
-    await warmPageCache(tmp, bytes);
+    await (await holdWarmMemory(tmp, bytes)).release();
     const copy = await socatCopy(source, join(tmp, "socat-copy.bin"), bytes);
     copies.push(copy);
     log(
@@ -153,15 +153,31 @@ async function benchmark(settings: Settings): Promise<RunReport> {
     const baselineTo = performance.now();
     const serverIdle = serverProc.phase();
 
-    /** Runs a leg again while other processes disturbed it; keeps the least disturbed try. */
-    const leastDisturbed = async (label: string, attempt: () => Promise<TimedCli>) => {
+    /**
+     * Runs a leg again while other processes disturbed it; keeps the least disturbed try. Warm
+     * memory is held from before the command starts until `marker` shows that its transfer
+     * began, as socat gets it right before its copy.
+     */
+    const leastDisturbed = async (
+      label: string,
+      marker: string,
+      attempt: () => Promise<TimedCli>,
+    ) => {
       let best: TimedCli | undefined;
       let attempts = 0;
       while (attempts <= settings.retries) {
         await waitForQuiet(settings.waitQuietMs, [server.pid]);
-        await warmPageCache(tmp, bytes);
+        const warm = await holdWarmMemory(tmp, bytes);
+        const watch = new AbortController();
+        whenExists(marker, { signal: watch.signal, intervalMs: 2 }).then(() => warm.release());
         log(`${label}${attempts > 0 ? ", again" : ""}`);
-        const result = await attempt();
+        let result: TimedCli;
+        try {
+          result = await attempt();
+        } finally {
+          watch.abort();
+          await warm.release();
+        }
         attempts++;
         if (best === undefined || disturbance(result) < disturbance(best)) best = result;
         if (disturbance(result) <= QUIET_BUSY) break;
@@ -171,10 +187,11 @@ async function benchmark(settings: Settings): Promise<RunReport> {
     };
 
     const env = { CHAT_PASSKEY: passkey };
-    const upload = await leastDisturbed("upload: chat send-file", () =>
+    const uploadMarker = join(dataDir, "files", "partial", `${sha256}-${bytes}.part`);
+    const upload = await leastDisturbed("upload: chat send-file", uploadMarker, () =>
       timedCli(
         ["send-file", address, source, "--nick", "bench"],
-        join(dataDir, "files", "partial", `${sha256}-${bytes}.part`),
+        uploadMarker,
         { env, cwd: tmp, serverPid: server.pid },
       ));
     const serverUpload = serverProc.phase();
@@ -184,11 +201,12 @@ async function benchmark(settings: Settings): Promise<RunReport> {
     }
 
     const target = join(tmp, "download.bin");
-    const download = await leastDisturbed(`download: chat get ${id}`, async () => {
+    const downloadMarker = join(tmp, `.chat-${id}.part`);
+    const download = await leastDisturbed(`download: chat get ${id}`, downloadMarker, async () => {
       await Deno.remove(target).catch(() => {});
       return await timedCli(
         ["get", address, String(id), "-o", target, "--nick", "bench"],
-        join(tmp, `.chat-${id}.part`),
+        downloadMarker,
         { env, cwd: tmp, serverPid: server.pid },
       );
     });
