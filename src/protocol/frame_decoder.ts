@@ -99,6 +99,56 @@ export class FrameDecoder {
     return results;
   }
 
+  /**
+   * Prepares to receive the rest of the frame in progress without copying: moves the bytes it
+   * has so far into `into` when that is large enough (a buffer of an earlier frame, to reuse),
+   * else into a new buffer of the frame's size, and returns the view of the `missingBytes`
+   * still to come. Write bytes into its start and call {@linkcode FrameDecoder.commit} with
+   * their count. Only while a frame's header has arrived and some of the frame is missing.
+   *
+   * @example Read a large frame straight into its own buffer
+   * ```ts
+   * import { FrameDecoder } from "./frame_decoder.ts";
+   * const decoder = new FrameDecoder();
+   * decoder.push(new Uint8Array([0, 0, 0, 4, 2, 7])); // [] (header and 1 of 3 payload bytes)
+   * const target = decoder.reserve(); // 2 bytes to fill
+   * target.set([8, 9]);
+   * decoder.commit(2); // [{ type: 2, payload: Uint8Array [7, 8, 9] }]
+   * ```
+   */
+  reserve(into?: Uint8Array): Uint8Array {
+    const needed = this.#neededBytes;
+    if (this.#failed || this.#pendingBytes < 4 || this.#pendingBytes >= needed) {
+      throw new RangeError("No frame is in progress to reserve its missing bytes for");
+    }
+    if (this.#buffer.byteLength < needed) {
+      const target = into !== undefined && into.byteLength >= needed
+        ? into
+        : new Uint8Array(needed);
+      target.set(this.#buffer.subarray(0, this.#pendingBytes));
+      this.#buffer = target;
+    }
+    return this.#buffer.subarray(this.#pendingBytes, needed);
+  }
+
+  /**
+   * Counts `bytes` written into the view {@linkcode FrameDecoder.reserve} returned, and returns
+   * the frame once it is complete (its payload shares memory with that view).
+   */
+  commit(bytes: number): DecodeResult[] {
+    const pending = this.#pendingBytes + bytes;
+    if (!Number.isInteger(bytes) || bytes < 0 || pending > this.#neededBytes) {
+      throw new RangeError(`Cannot commit ${bytes} bytes: ${this.missingBytes} are missing`);
+    }
+    this.#pendingBytes = pending;
+    if (pending < this.#neededBytes) return [];
+    const frame = this.#buffer.subarray(0, pending);
+    this.#buffer = new Uint8Array(0);
+    this.#pendingBytes = 0;
+    this.#neededBytes = 4;
+    return [{ type: frame[4], payload: frame.subarray(HEADER_BYTES) }];
+  }
+
   #append(chunk: Uint8Array): void {
     const required = this.#pendingBytes + chunk.byteLength;
     if (required > this.#buffer.byteLength) {

@@ -8,8 +8,6 @@ import type { Connection } from "./connection.ts";
 const IDLE_READ_BYTES = 1024;
 /** What a connection reads into after a read filled the idle buffer: it has more to say. */
 const BUSY_READ_BYTES = 16 * 1024;
-/** What a connection reads into while a large frame (a file chunk) is arriving. */
-const LARGE_READ_BYTES = 512 * 1024;
 
 /**
  * A {@linkcode Connection} over a TCP (or TLS) stream using the length-prefixed framing of
@@ -53,16 +51,30 @@ export class TcpConnection implements Connection {
     const decoder = this.#decoder;
     let buffer = new Uint8Array(IDLE_READ_BYTES);
     let filled = false;
+    // The buffer of the last large frame, reused for the next one while they keep coming.
+    let large: Uint8Array | undefined;
     while (!this.#closed) {
-      // Big reads only while big frames arrive or the last read filled the buffer; back to the
-      // idle buffer as soon as the peer goes quiet again.
-      const size = decoder.missingBytes > BUSY_READ_BYTES
-        ? LARGE_READ_BYTES
-        : filled
-        ? BUSY_READ_BYTES
-        : IDLE_READ_BYTES;
-      if (buffer.byteLength !== size) buffer = new Uint8Array(size);
       let read: number | null;
+      if (decoder.missingBytes > BUSY_READ_BYTES) {
+        // The rest of a large frame (a file chunk) goes straight into a buffer of its size:
+        // no reassembly, no copy.
+        const target = decoder.reserve(large);
+        large = new Uint8Array(target.buffer);
+        try {
+          read = await this.#conn.read(target);
+        } catch {
+          return;
+        }
+        if (read === null) return;
+        filled = true;
+        for (const result of decoder.commit(read)) yield result;
+        continue;
+      }
+      // Bigger reads only while the last read filled the buffer; back to the idle buffer as soon
+      // as the peer goes quiet again.
+      const size = filled ? BUSY_READ_BYTES : IDLE_READ_BYTES;
+      if (size === IDLE_READ_BYTES) large = undefined;
+      if (buffer.byteLength !== size) buffer = new Uint8Array(size);
       try {
         read = await this.#conn.read(buffer);
       } catch {

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertFalse, assertInstanceOf } from "@std/assert";
+import { assert, assertEquals, assertFalse, assertInstanceOf, assertThrows } from "@std/assert";
 import { ProtocolError } from "../../src/protocol/errors.ts";
 import { encodeFrame, type Frame, MAX_FRAME_BYTES } from "../../src/protocol/frame.ts";
 import {
@@ -300,4 +300,54 @@ Deno.test("FrameDecoderStream passes maxFrameBytes to its decoder", async () => 
     ReadableStream.from([pingFrame]).pipeThrough(new FrameDecoderStream({ maxFrameBytes: 8 })),
   );
   assertEquals(plain(results), [{ error: "frame_too_large", fatal: true }]);
+});
+
+Deno.test("FrameDecoder.reserve() and commit() take the rest of a frame read straight into its buffer", () => {
+  const random = seededRandom(7);
+  const payload = randomBytes(random, 5000);
+  const frame = encodeFrame(0x02, payload);
+  const decoder = new FrameDecoder();
+  assertEquals(decoder.push(frame.subarray(0, 100)), []);
+  const results: DecodeResult[] = [];
+  for (let at = 100; at < frame.byteLength;) {
+    const target = decoder.reserve();
+    assertEquals(target.byteLength, frame.byteLength - at);
+    // A socket may return fewer bytes than asked for.
+    const length = Math.min(target.byteLength, 1 + Math.floor(random() * 1500));
+    target.set(frame.subarray(at, at + length));
+    results.push(...decoder.commit(length));
+    at += length;
+  }
+  assertEquals(plain(results), [{ type: 0x02, payload }]);
+  assertEquals(decoder.bufferedBytes, 0);
+  assertEquals(decoder.missingBytes, 4);
+  // Framing goes on as before after it.
+  assertEquals(plain(decoder.push(pingFrame)), [{ type: 0x01, payload: pingFrame.slice(5) }]);
+});
+
+Deno.test("FrameDecoder.reserve() moves the frame into a buffer it is given when that is large enough", () => {
+  const frame = encodeFrame(0x02, new Uint8Array(300).fill(9));
+  const decoder = new FrameDecoder();
+  decoder.push(frame.subarray(0, 50));
+  const spare = new Uint8Array(1000);
+  const target = decoder.reserve(spare);
+  assertEquals(target.buffer, spare.buffer);
+  assertEquals(spare.subarray(0, 50), frame.subarray(0, 50));
+  target.set(frame.subarray(50));
+  const [result] = decoder.commit(target.byteLength) as Frame[];
+  assertEquals(result.payload.buffer, spare.buffer);
+  assertEquals(result.payload, frame.subarray(5));
+
+  decoder.push(frame.subarray(0, 50));
+  assertEquals(decoder.reserve(new Uint8Array(100)).byteLength, frame.byteLength - 50);
+});
+
+Deno.test("FrameDecoder.reserve() refuses when no frame is in progress, commit() more than is missing", () => {
+  const decoder = new FrameDecoder();
+  assertThrows(() => decoder.reserve(), RangeError, "No frame is in progress");
+  decoder.push(header(10));
+  decoder.push(new Uint8Array([2, 1]));
+  assertEquals(decoder.reserve().byteLength, 8);
+  assertThrows(() => decoder.commit(9), RangeError, "Cannot commit 9 bytes: 8 are missing");
+  assertEquals(decoder.missingBytes, 8);
 });
