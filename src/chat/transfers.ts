@@ -1,5 +1,6 @@
 import { format as formatBytes } from "@std/fmt/bytes";
 import {
+  allocateChunkData,
   CHUNK_BYTES,
   type ClientMessage,
   MAX_HISTORY_PAGE,
@@ -20,8 +21,6 @@ import {
 import type { Hub, Member } from "./hub.ts";
 import type { Peer } from "./peer.ts";
 
-/** A download's sender stops filling the queue past this, and waits for it to drain. */
-const HIGH_WATER_BYTES = 1024 * 1024;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 interface Upload {
@@ -75,7 +74,9 @@ export class Transfers {
     const resumable = sha256 !== undefined && size !== undefined;
     let sink: UploadSink;
     try {
-      sink = await this.#hub.blobs.openUpload(resumable ? `${sha256}-${size}` : undefined);
+      sink = await this.#hub.blobs.openUpload(resumable ? `${sha256}-${size}` : undefined, {
+        expectedBytes: size,
+      });
     } catch (error) {
       if (error instanceof BlobBusyError) {
         throw new ProtocolError(
@@ -274,17 +275,34 @@ export class Transfers {
     return event;
   }
 
+  /**
+   * Sends the blob a chunk at a time, each read straight into its frame's buffer. The next chunk
+   * is read while the last is written, and queued only once it is: the connection never has to
+   * gather chunks into one write, and at most two chunks are in memory.
+   */
   async #pump(transfer: number, blob: string, offset: number, signal: AbortSignal): Promise<void> {
+    const chunks = this.#hub.blobs.read(blob, {
+      offset,
+      chunkBytes: CHUNK_BYTES,
+      allocate: allocateChunkData,
+    })[Symbol.asyncIterator]();
+    let next = chunks.next();
     try {
-      for await (const data of this.#hub.blobs.read(blob, { offset, chunkBytes: CHUNK_BYTES })) {
-        if (signal.aborted) return;
-        this.#peer.send(new OutboundChunk(transfer, data));
-        if (this.#peer.queuedBytes > HIGH_WATER_BYTES) await this.#peer.drained();
+      for (;;) {
+        const { done, value } = await next;
+        if (done || signal.aborted) break;
+        next = chunks.next();
+        this.#peer.send(new OutboundChunk(transfer, value));
+        if (this.#peer.queuedBytes > 0) await this.#peer.drained();
       }
       if (!signal.aborted) this.#reply({ type: "download_end", transfer });
     } catch (error) {
       this.#hub.options.log(`download of transfer ${transfer} failed: ${error}`);
       this.#reply({ type: "download_end", transfer, error: storageFailed(error).message });
+    } finally {
+      // Closes the blob when the download stops early, once a read ahead in flight has ended.
+      next.catch(() => {});
+      chunks.return?.().catch(() => {});
     }
   }
 

@@ -101,7 +101,15 @@ async function openSource(
   showProgress: boolean,
 ): Promise<UploadSource> {
   if (path === "-") {
-    return { name: name ?? "stdin", open: () => Promise.resolve(Deno.stdin.readable) };
+    return {
+      name: name ?? "stdin",
+      open: () =>
+        Promise.resolve({
+          read: (buffer: Uint8Array) => Deno.stdin.read(buffer),
+          // Standard input stays open: it is not ours to close.
+          close() {},
+        }),
+    };
   }
   const hashing = new ProgressBar("checking", { enabled: showProgress });
   const source = await fileSource(path, { name, onHashProgress: (bytes) => hashing.update(bytes) });

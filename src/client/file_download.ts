@@ -1,8 +1,9 @@
-import { createHash, type Hash } from "node:crypto";
+import { createHash } from "node:crypto";
 import { dirname, join } from "@std/path";
 import { type FileInfo, sanitizeFileName } from "../protocol/mod.ts";
 import type { ChatClient, DownloadReady } from "./chat_client.ts";
 import { ChatError } from "./chat_error.ts";
+import { type IncrementalSha256, incrementalSha256 } from "../store/incremental_sha256.ts";
 
 /** A download is synced to disk every this many bytes. */
 const SYNC_EVERY_BYTES = 64 * 1024 * 1024;
@@ -41,19 +42,17 @@ export async function downloadFile(
   const dir = target.kind === "directory" ? target.path : dirname(target.path);
   const partial = join(dir, `.chat-${id}.part`);
   let offset = await sizeOf(partial);
-  const hash = createHash("sha256");
-  if (offset > 0) await hashInto(hash, partial);
-  const file = await Deno.open(partial, { create: true, append: true, mode: 0o644 });
+  const file = await Deno.open(partial, { create: true, read: true, append: true, mode: 0o644 });
   let result: { ready: DownloadReady; received: number; hash: string };
   try {
     try {
-      result = await receive(client, id, offset, hash, file, options);
+      result = await receive(client, id, offset, file, options);
     } catch (error) {
       // A partial longer than the file (it changed on the server): start over.
       if (!(error instanceof ChatError && error.code === "bad_request" && offset > 0)) throw error;
       await file.truncate(0);
       offset = 0;
-      result = await receive(client, id, 0, createHash("sha256"), file, options);
+      result = await receive(client, id, 0, file, options);
     }
   } catch (error) {
     // Nothing received is worth keeping for a retry.
@@ -77,40 +76,65 @@ export async function downloadFile(
   return { path: saved, file: result.ready.file };
 }
 
+/**
+ * Receives file `id` from `offset` on into `file`, which holds the bytes before `offset`.
+ * Each chunk is written at once (a synchronous write into the page cache, well under a
+ * millisecond) and hashed on another thread for a large file, so the next chunk is read while
+ * the last is hashed; the periodic syncs run in the background.
+ */
 async function receive(
   client: ChatClient,
   id: number,
   offset: number,
-  hash: Hash,
   file: Deno.FsFile,
   options: DownloadOptions,
 ): Promise<{ ready: DownloadReady; received: number; hash: string }> {
   let received = offset;
   let unsynced = 0;
+  let syncing: Promise<void> = Promise.resolve();
+  // Chosen once the file's size is known (from download_ready), which the chunks wait for.
+  const hashing = Promise.withResolvers<IncrementalSha256>();
+  // Rejected when the download fails before it starts: no chunk may wait for it then.
+  hashing.promise.catch(() => {});
   const finished = Promise.withResolvers<void>();
-  const ready = await client.download(id, offset, {
-    async chunk(data) {
-      hash.update(data);
-      let written = 0;
-      while (written < data.byteLength) written += await file.write(data.subarray(written));
-      received += data.byteLength;
-      unsynced += data.byteLength;
-      // Bounded dirty data: the kernel never throttles our writes, and the last sync is short.
-      if (unsynced >= SYNC_EVERY_BYTES) {
-        unsynced = 0;
-        await file.sync();
-      }
-      options.onProgress?.(received);
-    },
-    end(error) {
-      if (error === undefined) finished.resolve();
-      else finished.reject(error);
-    },
-  });
-  options.onStart?.(ready.file, offset);
-  await finished.promise;
-  await file.sync();
-  return { ready, received, hash: hash.digest("hex") };
+  let hash: IncrementalSha256 | undefined;
+  try {
+    const ready = await client.download(id, offset, {
+      async chunk(data) {
+        const hash = await hashing.promise;
+        writeAllSync(file, data);
+        received += data.byteLength;
+        unsynced += data.byteLength;
+        // Bounded dirty data: the kernel never throttles our writes, and the last sync is short.
+        if (unsynced >= SYNC_EVERY_BYTES) {
+          await syncing;
+          unsynced = 0;
+          syncing = file.sync();
+          // Its failure is seen by the next sync or the last.
+          syncing.catch(() => {});
+        }
+        await hash.update(data);
+        options.onProgress?.(received);
+      },
+      end(error) {
+        if (error === undefined) finished.resolve();
+        else finished.reject(error);
+      },
+    });
+    hash = incrementalSha256({ expectedBytes: ready.file.size });
+    if (offset > 0) await hashPrefix(hash, file, offset);
+    hashing.resolve(hash);
+    options.onStart?.(ready.file, offset);
+    await finished.promise;
+    // The last sync runs while the hashing thread finishes.
+    const [digest] = await Promise.all([hash.digest(), syncing.then(() => file.sync())]);
+    return { ready, received, hash: digest };
+  } catch (error) {
+    hashing.reject(error);
+    throw error;
+  } finally {
+    hash?.close();
+  }
 }
 
 async function toStream(
@@ -160,9 +184,25 @@ async function sizeOf(path: string): Promise<number> {
   }
 }
 
-async function hashInto(hash: Hash, path: string): Promise<void> {
-  using file = await Deno.open(path);
-  for await (const piece of file.readable) hash.update(piece);
+/** Adds the first `bytes` of `file` to `hash`, reading from its start. */
+async function hashPrefix(
+  hash: IncrementalSha256,
+  file: Deno.FsFile,
+  bytes: number,
+): Promise<void> {
+  const buffer = new Uint8Array(1024 * 1024);
+  await file.seek(0, Deno.SeekMode.Start);
+  for (let done = 0; done < bytes;) {
+    const length = await file.read(buffer.subarray(0, Math.min(buffer.length, bytes - done)));
+    if (length === null) throw new Deno.errors.UnexpectedEof(`The partial file ended early`);
+    await hash.update(buffer.subarray(0, length));
+    done += length;
+  }
+}
+
+function writeAllSync(file: Deno.FsFile, data: Uint8Array): void {
+  let written = 0;
+  while (written < data.byteLength) written += file.writeSync(data.subarray(written));
 }
 
 /**

@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
-import { CHUNK_BYTES, type FileInfo } from "../protocol/mod.ts";
+import { allocateChunkData, CHUNK_BYTES, type FileInfo } from "../protocol/mod.ts";
+import { incrementalSha256 } from "../store/incremental_sha256.ts";
 import type { ChatClient } from "./chat_client.ts";
 
 /** Where an upload's bytes come from. */
@@ -10,7 +10,14 @@ export interface UploadSource {
   /** SHA-256 of the whole file, when known before sending: it makes the upload resumable. */
   sha256?: string;
   /** The bytes from `offset` on. A source without `sha256` is only ever opened at 0. */
-  open(offset: number): Promise<ReadableStream<Uint8Array>>;
+  open(offset: number): Promise<SourceReader>;
+}
+
+/** Reads an upload's bytes into buffers it is given, as `Deno.FsFile` does. */
+export interface SourceReader {
+  /** Reads into `buffer`; resolves with the count, or null at the end. */
+  read(buffer: Uint8Array): Promise<number | null>;
+  close(): void;
 }
 
 /** Callbacks of {@linkcode uploadFile}. */
@@ -22,8 +29,10 @@ export interface UploadOptions {
 }
 
 /**
- * Uploads a file over a connected client in `CHUNK` frames, never holding more than a chunk in
- * memory, and resolves with the shared file's id once the server has verified its SHA-256.
+ * Uploads a file over a connected client in `CHUNK` frames and resolves with the shared file's
+ * id once the server has verified its SHA-256. Two chunk buffers take turns: the next chunk is
+ * read while the last is being sent, and each is read straight into its frame, so its bytes
+ * are never copied and never more than two chunks are in memory.
  */
 export async function uploadFile(
   client: ChatClient,
@@ -39,38 +48,56 @@ export async function uploadFile(
   }, "upload_ready");
   const { transfer, offset } = ready;
   if (offset > 0) options.onResume?.(offset);
-  const hash = source.sha256 === undefined ? createHash("sha256") : undefined;
-  let sent = offset;
-  options.onProgress?.(sent);
-  // Reads come in pieces of whatever size the source likes (64 KiB for files); they are
-  // gathered into full chunks, so a transfer takes as few frames and writes as it can.
-  const chunk = new Uint8Array(CHUNK_BYTES);
-  let filled = 0;
-  const flush = async () => {
-    const data = chunk.subarray(0, filled);
-    hash?.update(data);
-    await client.sendChunk(transfer, data);
-    sent += filled;
-    filled = 0;
+  // A pipe is hashed as it goes, on another thread when it is large.
+  const hash = source.sha256 === undefined
+    ? incrementalSha256({ expectedBytes: source.size })
+    : undefined;
+  try {
+    let sent = offset;
     options.onProgress?.(sent);
-  };
-  const stream = await source.open(offset);
-  for await (const piece of stream) {
-    for (let start = 0; start < piece.byteLength;) {
-      const taken = Math.min(CHUNK_BYTES - filled, piece.byteLength - start);
-      chunk.set(piece.subarray(start, start + taken), filled);
-      filled += taken;
-      start += taken;
-      if (filled === CHUNK_BYTES) await flush();
+    const reader = await source.open(offset);
+    try {
+      const buffers = [allocateChunkData(CHUNK_BYTES), allocateChunkData(CHUNK_BYTES)];
+      let sending: Promise<void> = Promise.resolve();
+      for (let turn = 0;; turn++) {
+        // The buffer of two turns ago: its send has finished, since the last one began after.
+        const filled = await readFull(reader, buffers[turn % 2]);
+        await sending;
+        if (filled === 0) break;
+        const data = buffers[turn % 2].subarray(0, filled);
+        await hash?.update(data);
+        sending = client.sendChunk(transfer, data).then(() => {
+          sent += filled;
+          options.onProgress?.(sent);
+        });
+        // Seen by the `await` above, after the next read: not an unhandled rejection meanwhile.
+        sending.catch(() => {});
+        if (filled < CHUNK_BYTES) break;
+      }
+      await sending;
+    } finally {
+      reader.close();
     }
+    const sha256 = source.sha256 ?? await hash!.digest();
+    const done = await client.call(
+      { type: "upload_end", rid: client.rid(), transfer, sha256 },
+      "upload_done",
+    );
+    return { id: done.id, file: done.file };
+  } finally {
+    hash?.close();
   }
-  if (filled > 0) await flush();
-  const sha256 = source.sha256 ?? hash!.digest("hex");
-  const done = await client.call(
-    { type: "upload_end", rid: client.rid(), transfer, sha256 },
-    "upload_done",
-  );
-  return { id: done.id, file: done.file };
+}
+
+/** Fills `buffer` unless the source ends first; resolves with the bytes read. */
+async function readFull(reader: SourceReader, buffer: Uint8Array): Promise<number> {
+  let filled = 0;
+  while (filled < buffer.length) {
+    const length = await reader.read(buffer.subarray(filled));
+    if (length === null) break;
+    filled += length;
+  }
+  return filled;
 }
 
 /** SHA-256 (hex) of a file, read a piece at a time. */
@@ -78,19 +105,25 @@ export async function hashFile(
   path: string,
   onProgress?: (bytes: number) => void,
 ): Promise<string> {
-  const hash = createHash("sha256");
   using file = await Deno.open(path);
-  // Large reads into one buffer: twice as fast as the 64 KiB pieces of file.readable.
-  const buffer = new Uint8Array(1024 * 1024);
-  let bytes = 0;
-  for (;;) {
-    const read = await file.read(buffer);
-    if (read === null) break;
-    hash.update(buffer.subarray(0, read));
-    bytes += read;
-    onProgress?.(bytes);
+  const { size } = await file.stat();
+  const hash = incrementalSha256({ expectedBytes: size });
+  try {
+    // Large reads into one buffer: twice as fast as the 64 KiB pieces of file.readable. The
+    // next piece is read while the hashing thread works on the last.
+    const buffer = new Uint8Array(1024 * 1024);
+    let bytes = 0;
+    for (;;) {
+      const read = await file.read(buffer);
+      if (read === null) break;
+      await hash.update(buffer.subarray(0, read));
+      bytes += read;
+      onProgress?.(bytes);
+    }
+    return await hash.digest();
+  } finally {
+    hash.close();
   }
-  return hash.digest("hex");
 }
 
 /** An {@linkcode UploadSource} for a file on disk: hashed first so it can resume. */
@@ -108,7 +141,7 @@ export async function fileSource(
     async open(offset) {
       const file = await Deno.open(path);
       await file.seek(offset, Deno.SeekMode.Start);
-      return file.readable;
+      return file;
     },
   };
 }

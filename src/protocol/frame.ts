@@ -43,8 +43,36 @@ export function encodeFrame(type: number, payload: Uint8Array): Uint8Array {
 /** Bytes before the data in a `CHUNK` payload: the u32 transfer id. */
 export const CHUNK_HEADER_BYTES = 4;
 
+/** Bytes of a `CHUNK` frame before its data: frame header and transfer id. */
+const CHUNK_FRAME_PREFIX_BYTES = HEADER_BYTES + CHUNK_HEADER_BYTES;
+
+/** Buffers made by {@linkcode allocateChunkData}, whose frame prefix is free to write. */
+const roomForPrefix = new WeakSet<ArrayBufferLike>();
+
 /**
- * Encodes a `CHUNK` frame: header, u32 transfer id, data.
+ * A new buffer for up to `bytes` bytes of file data, with room before it for the rest of a
+ * `CHUNK` frame: data read into it (or into a view from its start) becomes a frame without
+ * being copied, since {@linkcode encodeChunkFrame} writes the frame's first 9 bytes in place.
+ *
+ * @example
+ * ```ts
+ * import { allocateChunkData, encodeChunkFrame } from "./frame.ts";
+ * const data = allocateChunkData(3);
+ * data.set([1, 2, 3]);
+ * const frame = encodeChunkFrame(7, data); // Uint8Array [0, 0, 0, 8, 2, 0, 0, 0, 7, 1, 2, 3]
+ * frame.buffer === data.buffer; // true
+ * ```
+ */
+export function allocateChunkData(bytes: number): Uint8Array {
+  const buffer = new ArrayBuffer(CHUNK_FRAME_PREFIX_BYTES + bytes);
+  roomForPrefix.add(buffer);
+  return new Uint8Array(buffer, CHUNK_FRAME_PREFIX_BYTES, bytes);
+}
+
+/**
+ * Encodes a `CHUNK` frame: header, u32 transfer id, data. When `data` starts a buffer made by
+ * {@linkcode allocateChunkData}, the frame is built around it in that buffer, without a copy:
+ * the data must then not be sent as another frame before this one is written.
  *
  * @example
  * ```ts
@@ -57,12 +85,13 @@ export function encodeChunkFrame(transfer: number, data: Uint8Array): Uint8Array
   if (length > MAX_FRAME_BYTES) {
     throw new RangeError(`Frame length ${length} exceeds the limit of ${MAX_FRAME_BYTES}`);
   }
-  const bytes = new Uint8Array(4 + length);
-  const view = new DataView(bytes.buffer);
+  const inPlace = data.byteOffset === CHUNK_FRAME_PREFIX_BYTES && roomForPrefix.has(data.buffer);
+  const bytes = inPlace ? new Uint8Array(data.buffer, 0, 4 + length) : new Uint8Array(4 + length);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, CHUNK_FRAME_PREFIX_BYTES);
   view.setUint32(0, length);
   bytes[4] = FrameType.CHUNK;
   view.setUint32(HEADER_BYTES, transfer);
-  bytes.set(data, HEADER_BYTES + CHUNK_HEADER_BYTES);
+  if (!inPlace) bytes.set(data, CHUNK_FRAME_PREFIX_BYTES);
   return bytes;
 }
 

@@ -55,8 +55,12 @@ export const SERVER_MESSAGE_TYPES = [
 export const MAX_RID_CHARS = 64;
 /** Largest page a `history` or `files` request may ask for. */
 export const MAX_HISTORY_PAGE = 500;
-/** Bytes of file data in one `CHUNK` frame sent by this code (receivers accept up to the frame limit). */
-export const CHUNK_BYTES = 256 * 1024;
+/**
+ * Bytes of file data in one `CHUNK` frame sent by this code (receivers accept up to the frame
+ * limit): nearly the limit, since every chunk costs a read, a write and a frame on each side,
+ * and a whole number of pages, for the disk.
+ */
+export const CHUNK_BYTES = 1024 * 1024 - 4096;
 
 /** Client → server messages. */
 export type ClientMessage =

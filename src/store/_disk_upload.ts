@@ -3,32 +3,40 @@
  *
  * @module
  */
-import { createHash, type Hash } from "node:crypto";
 import { join } from "@std/path";
 import type { UploadSink } from "./blob_store.ts";
+import type { IncrementalSha256 } from "./incremental_sha256.ts";
 import { checksumError, endedError, storageError } from "./_blob_rules.ts";
 
 /** Bytes read at a time when an interrupted upload is hashed again. */
-const REHASH_BYTES = 64 * 1024;
+const REHASH_BYTES = 1024 * 1024;
 
-/** What a {@linkcode DiskUpload} works on. */
-export interface DiskUploadOptions {
-  file: Deno.FsFile;
-  path: string;
-  hash: Hash;
-  offset: number;
-  blobsDir: string;
-  resumable: boolean;
-  release(): void;
-}
-
-/** An open upload of the disk blob store; its calls run one at a time, in call order. */
 /**
  * A large upload is synced to disk every this many bytes: unflushed data then never reaches the
  * kernel's dirty limit, past which it pauses every write, and with it the server's event loop.
  */
 const SYNC_EVERY_BYTES = 64 * 1024 * 1024;
 
+/** What a {@linkcode DiskUpload} works on. */
+export interface DiskUploadOptions {
+  file: Deno.FsFile;
+  path: string;
+  /** The hash of the bytes already in `file`, to be continued. */
+  hash: IncrementalSha256;
+  offset: number;
+  blobsDir: string;
+  resumable: boolean;
+  release(): void;
+}
+
+/**
+ * An open upload of the disk blob store; its calls run one at a time, in call order.
+ *
+ * A write goes to the file at once (a synchronous write of one chunk into the page cache takes
+ * well under a millisecond), and its bytes are hashed on another thread for large uploads, so
+ * the next chunk is read while the last is hashed. The periodic syncs run in the background.
+ * Nothing is held after `write()` resolves except the hash's bounded backlog.
+ */
 export class DiskUpload implements UploadSink {
   readonly offset: number;
   #size: number;
@@ -36,6 +44,11 @@ export class DiskUpload implements UploadSink {
   #ended = false;
   #fileOpen = true;
   #queue: Promise<unknown> = Promise.resolve();
+  /** Bytes written since the last sync began. */
+  #unsynced = 0;
+  /** The background sync in progress, if any; it never rejects (see `#syncFailure`). */
+  #syncing: Promise<void> | undefined;
+  #syncFailure: unknown;
 
   constructor(options: DiskUploadOptions) {
     this.#options = options;
@@ -47,24 +60,18 @@ export class DiskUpload implements UploadSink {
     return this.#size;
   }
 
-  /** Bytes written since the last sync. */
-  #unsynced = 0;
-
   write(data: Uint8Array): Promise<void> {
     return this.#serial(async () => {
       if (this.#ended) throw endedError();
       try {
-        await writeAll(this.#options.file, data);
+        writeAllSync(this.#options.file, data);
+        this.#size += data.byteLength;
+        this.#unsynced += data.byteLength;
+        if (this.#unsynced >= SYNC_EVERY_BYTES) await this.#syncInBackground();
+        await this.#options.hash.update(data);
       } catch (error) {
         await this.#remove().catch(() => {});
         throw storageError("store", error);
-      }
-      this.#options.hash.update(data);
-      this.#size += data.byteLength;
-      this.#unsynced += data.byteLength;
-      if (this.#unsynced >= SYNC_EVERY_BYTES) {
-        this.#unsynced = 0;
-        await this.#options.file.sync();
       }
     });
   }
@@ -72,14 +79,20 @@ export class DiskUpload implements UploadSink {
   commit(sha256: string): Promise<string> {
     return this.#serial(async () => {
       if (this.#ended) throw endedError();
-      const received = this.#options.hash.digest("hex");
+      const { file, path, blobsDir, hash } = this.#options;
+      // The last sync runs while the hashing thread finishes.
+      const [digest, synced] = await Promise.allSettled([hash.digest(), this.#sync(file)]);
+      if (digest.status === "rejected" || synced.status === "rejected") {
+        await this.#remove().catch(() => {});
+        const failed = digest.status === "rejected" ? digest : synced as PromiseRejectedResult;
+        throw storageError("store", failed.reason);
+      }
+      const received = digest.value;
       if (received !== sha256) {
         await this.#remove().catch(() => {});
         throw checksumError(sha256, received);
       }
-      const { file, path, blobsDir } = this.#options;
       try {
-        await file.sync();
         this.#close();
         const blobPath = join(blobsDir, received);
         if (await exists(blobPath)) await Deno.remove(path);
@@ -98,6 +111,7 @@ export class DiskUpload implements UploadSink {
       if (this.#ended) return;
       if (!this.#options.resumable) return await this.#remove();
       try {
+        await this.#syncing;
         this.#close();
         // Writes set the time already; a resumed upload that received nothing did not.
         const now = new Date();
@@ -114,6 +128,26 @@ export class DiskUpload implements UploadSink {
     });
   }
 
+  /**
+   * Starts syncing what was written so far, after the sync before it has ended: at most two
+   * syncs' worth of data is ever unflushed, and the writes go on meanwhile.
+   */
+  async #syncInBackground(): Promise<void> {
+    await this.#syncing;
+    if (this.#syncFailure !== undefined) throw this.#syncFailure;
+    this.#unsynced = 0;
+    this.#syncing = this.#options.file.sync().catch((error) => {
+      this.#syncFailure = error;
+    });
+  }
+
+  /** Syncs everything written; rejects if this or an earlier background sync failed. */
+  async #sync(file: Deno.FsFile): Promise<void> {
+    await this.#syncing;
+    if (this.#syncFailure !== undefined) throw this.#syncFailure;
+    await file.sync();
+  }
+
   /** Runs `step` after every call made before it has settled. */
   #serial<T>(step: () => Promise<T>): Promise<T> {
     const result = this.#queue.then(step);
@@ -123,6 +157,7 @@ export class DiskUpload implements UploadSink {
 
   async #remove(): Promise<void> {
     try {
+      await this.#syncing;
       this.#close();
       await Deno.remove(this.#options.path).catch((error) => {
         if (!(error instanceof Deno.errors.NotFound)) throw error;
@@ -141,13 +176,16 @@ export class DiskUpload implements UploadSink {
   #end(): void {
     this.#ended = true;
     this.#close();
+    this.#options.hash.close();
     this.#options.release();
   }
 }
 
-/** Hashes what `file` holds, reading it piece by piece; leaves it positioned at its end. */
-export async function hashFile(file: Deno.FsFile): Promise<{ hash: Hash; size: number }> {
-  const hash = createHash("sha256");
+/**
+ * Adds what `file` holds to `hash`, reading it piece by piece; leaves it positioned at its end
+ * and resolves with its size.
+ */
+export async function hashFileInto(file: Deno.FsFile, hash: IncrementalSha256): Promise<number> {
   // Stops at the size found now, so a file that never ends (a device) cannot hang the open.
   const { size: expected } = await file.stat();
   const buffer = new Uint8Array(REHASH_BYTES);
@@ -155,15 +193,15 @@ export async function hashFile(file: Deno.FsFile): Promise<{ hash: Hash; size: n
   while (size < expected) {
     const length = await file.read(buffer.subarray(0, Math.min(buffer.length, expected - size)));
     if (length === null) break;
-    hash.update(buffer.subarray(0, length));
+    await hash.update(buffer.subarray(0, length));
     size += length;
   }
-  return { hash, size };
+  return size;
 }
 
-async function writeAll(file: Deno.FsFile, data: Uint8Array): Promise<void> {
+function writeAllSync(file: Deno.FsFile, data: Uint8Array): void {
   let written = 0;
-  while (written < data.byteLength) written += await file.write(data.subarray(written));
+  while (written < data.byteLength) written += file.writeSync(data.subarray(written));
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -7,7 +7,12 @@ export interface UploadSink {
   readonly offset: number;
   /** Bytes held now. */
   readonly size: number;
-  /** Appends bytes. Rejects with {@linkcode StorageError} when they cannot be stored. */
+  /**
+   * Appends bytes. The sink does not keep `data` once the returned promise resolves, so the
+   * caller may reuse it then; the promise may resolve before the bytes are durable (that is
+   * `commit`'s job) and waits when the sink has too much in hand. Rejects with
+   * {@linkcode StorageError} when the bytes cannot be stored.
+   */
   write(data: Uint8Array): Promise<void>;
   /**
    * Checks the SHA-256 (lowercase hex) of everything held, then makes it permanent and returns
@@ -21,16 +26,28 @@ export interface UploadSink {
   discard(): Promise<void>;
 }
 
+/** Options of {@linkcode BlobStore.read}. */
+export interface BlobReadOptions {
+  offset: number;
+  chunkBytes: number;
+  /** Makes the buffer for a piece of `bytes` bytes; default `new Uint8Array(bytes)`. */
+  allocate?: (bytes: number) => Uint8Array;
+}
+
 /** Where the bytes of shared files live. */
 export interface BlobStore {
   /**
    * Opens an upload. With a `resumeKey` (lowercase letters, digits and `-` only), bytes kept
    * by a suspended upload with the same key are resumed: `offset` says how many. Rejects with
-   * {@linkcode BlobBusyError} while another open upload holds the same key.
+   * {@linkcode BlobBusyError} while another open upload holds the same key. `expectedBytes`, the
+   * size announced by the sender if it did, is only a hint for how to hash.
    */
-  openUpload(resumeKey?: string): Promise<UploadSink>;
-  /** Reads a committed blob from `offset` on, in pieces of at most `chunkBytes`. */
-  read(blob: string, options: { offset: number; chunkBytes: number }): AsyncIterable<Uint8Array>;
+  openUpload(resumeKey?: string, options?: { expectedBytes?: number }): Promise<UploadSink>;
+  /**
+   * Reads a committed blob from `offset` on, in pieces of at most `chunkBytes`, each a new
+   * buffer (from `allocate` when given, such as one with room for a frame header before it).
+   */
+  read(blob: string, options: BlobReadOptions): AsyncIterable<Uint8Array>;
   /** Deletes suspended uploads not touched for `maxAgeMs`; resolves with how many. */
   sweep(maxAgeMs: number): Promise<number>;
 }

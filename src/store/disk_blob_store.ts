@@ -1,5 +1,5 @@
 import { join } from "@std/path";
-import type { BlobStore, UploadSink } from "./blob_store.ts";
+import type { BlobReadOptions, BlobStore, UploadSink } from "./blob_store.ts";
 import {
   assertBlobKey,
   assertMaxAge,
@@ -9,7 +9,8 @@ import {
   missingBlobError,
   storageError,
 } from "./_blob_rules.ts";
-import { DiskUpload, hashFile } from "./_disk_upload.ts";
+import { DiskUpload, hashFileInto } from "./_disk_upload.ts";
+import { incrementalSha256 } from "./incremental_sha256.ts";
 
 /**
  * A {@linkcode BlobStore} in a folder: committed blobs are files named after their SHA-256 in
@@ -65,13 +66,17 @@ export class DiskBlobStore implements BlobStore {
 
   /**
    * Opens an upload. With `resumeKey`, an upload suspended with the same key is continued:
-   * its bytes are hashed again and `offset` is their count.
+   * its bytes are hashed again and `offset` is their count. `expectedBytes`, the size announced,
+   * lets a small upload be hashed on this thread rather than on a worker thread.
    *
    * @throws {TypeError} when `resumeKey` is not 1 to 128 lowercase letters, digits or `-`.
    * @throws {BlobBusyError} while another open upload holds `resumeKey`.
    * @throws {StorageError} when the partial file cannot be opened or read.
    */
-  async openUpload(resumeKey?: string): Promise<UploadSink> {
+  async openUpload(
+    resumeKey?: string,
+    options: { expectedBytes?: number } = {},
+  ): Promise<UploadSink> {
     if (resumeKey !== undefined) assertResumeKey(resumeKey);
     // "_" is not allowed in resume keys, so a random name never meets a resumed one.
     const name = resumeKey ?? `_${crypto.randomUUID()}`;
@@ -87,8 +92,9 @@ export class DiskBlobStore implements BlobStore {
       release();
       throw storageError("store", error);
     }
+    const hash = incrementalSha256(options);
     try {
-      const { hash, size } = await hashFile(file);
+      const size = await hashFileInto(file, hash);
       return new DiskUpload({
         file,
         path,
@@ -99,6 +105,7 @@ export class DiskBlobStore implements BlobStore {
         release,
       });
     } catch (error) {
+      hash.close();
       file.close();
       release();
       throw storageError("store", error);
@@ -113,12 +120,10 @@ export class DiskBlobStore implements BlobStore {
    * @throws {RangeError} when `offset` or `chunkBytes` is not a whole number in range.
    * @throws {StorageError} when the blob is not stored or cannot be read.
    */
-  async *read(
-    blob: string,
-    options: { offset: number; chunkBytes: number },
-  ): AsyncGenerator<Uint8Array> {
+  async *read(blob: string, options: BlobReadOptions): AsyncGenerator<Uint8Array> {
     assertBlobKey(blob);
     assertReadOptions(options);
+    const allocate = options.allocate ?? ((bytes: number) => new Uint8Array(bytes));
     let file: Deno.FsFile;
     try {
       file = await Deno.open(join(this.#blobsDir, blob), { read: true });
@@ -137,7 +142,7 @@ export class DiskBlobStore implements BlobStore {
         throw storageError("read", error);
       }
       while (position < size) {
-        const chunk = new Uint8Array(Math.min(options.chunkBytes, size - position));
+        const chunk = allocate(Math.min(options.chunkBytes, size - position));
         let length: number;
         try {
           length = await readFull(file, chunk);
@@ -146,7 +151,7 @@ export class DiskBlobStore implements BlobStore {
         }
         if (length === 0) return;
         position += length;
-        yield length === chunk.length ? chunk : chunk.slice(0, length);
+        yield length === chunk.length ? chunk : chunk.subarray(0, length);
       }
     } finally {
       file.close();

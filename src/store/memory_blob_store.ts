@@ -1,4 +1,4 @@
-import type { BlobStore, UploadSink } from "./blob_store.ts";
+import type { BlobReadOptions, BlobStore, UploadSink } from "./blob_store.ts";
 import {
   assertBlobKey,
   assertMaxAge,
@@ -93,16 +93,20 @@ export class MemoryBlobStore implements BlobStore {
    * @throws {RangeError} when `offset` or `chunkBytes` is not a whole number in range.
    * @throws {StorageError} when the blob is not stored.
    */
-  async *read(
-    blob: string,
-    options: { offset: number; chunkBytes: number },
-  ): AsyncGenerator<Uint8Array> {
+  async *read(blob: string, options: BlobReadOptions): AsyncGenerator<Uint8Array> {
     assertBlobKey(blob);
     assertReadOptions(options);
     const bytes = this.#blobs.get(blob);
     if (bytes === undefined) throw missingBlobError(blob);
     for (let start = options.offset; start < bytes.length; start += options.chunkBytes) {
-      yield bytes.slice(start, start + options.chunkBytes);
+      const piece = bytes.subarray(start, start + options.chunkBytes);
+      if (options.allocate === undefined) {
+        yield piece.slice();
+      } else {
+        const chunk = options.allocate(piece.byteLength);
+        chunk.set(piece);
+        yield chunk;
+      }
     }
   }
 

@@ -62,7 +62,8 @@ export async function startChat(options: TestChatOptions = {}): Promise<TestChat
   const hub = new Hub({
     history,
     blobs: options.blobs ?? new MemoryBlobStore(),
-    maxFileBytes: options.maxFileBytes ?? 1024 * 1024,
+    // Room for a few chunks of CHUNK_BYTES (about 1 MiB each).
+    maxFileBytes: options.maxFileBytes ?? 8 * 1024 * 1024,
     passkey: await PasskeyChecker.create(PASSKEY),
     historyLimit: options.historyLimit ?? 50,
     maxMessageBytes: options.maxMessageBytes ?? 4096,

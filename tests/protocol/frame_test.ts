@@ -1,5 +1,12 @@
 import { assertEquals, assertNotStrictEquals, assertThrows } from "@std/assert";
-import { encodeFrame, FrameType, HEADER_BYTES, MAX_FRAME_BYTES } from "../../src/protocol/frame.ts";
+import {
+  allocateChunkData,
+  encodeChunkFrame,
+  encodeFrame,
+  FrameType,
+  HEADER_BYTES,
+  MAX_FRAME_BYTES,
+} from "../../src/protocol/frame.ts";
 
 Deno.test("Frame constants keep their wire values", () => {
   assertEquals(FrameType, { JSON: 0x01, CHUNK: 0x02 });
@@ -66,4 +73,25 @@ Deno.test("encodeFrame() reads only the viewed part of a payload that is a subar
   const backing = new Uint8Array([9, 9, 1, 2, 9]);
   const frame = encodeFrame(FrameType.CHUNK, backing.subarray(2, 4));
   assertEquals(frame, new Uint8Array([0, 0, 0, 3, 2, 1, 2]));
+});
+
+Deno.test("encodeChunkFrame() builds the frame in place around data from allocateChunkData()", () => {
+  const data = allocateChunkData(8);
+  data.set([1, 2, 3]);
+  const frame = encodeChunkFrame(0x01020304, data.subarray(0, 3));
+  assertEquals(frame.buffer, data.buffer);
+  assertEquals([...frame], [0, 0, 0, 8, 2, 1, 2, 3, 4, 1, 2, 3]);
+});
+
+Deno.test("encodeChunkFrame() copies other data, whatever its offset, and never writes before it", () => {
+  const buffer = new Uint8Array(12).fill(0xee);
+  const data = buffer.subarray(9);
+  data.set([1, 2, 3]);
+  const frame = encodeChunkFrame(7, data);
+  assertNotStrictEquals(frame.buffer, buffer.buffer);
+  assertEquals([...frame], [0, 0, 0, 8, 2, 0, 0, 0, 7, 1, 2, 3]);
+  assertEquals([...buffer.subarray(0, 9)], new Array(9).fill(0xee));
+  // A view into an allocated buffer that does not start its data is copied as well.
+  const inner = allocateChunkData(4).subarray(1);
+  assertNotStrictEquals(encodeChunkFrame(7, inner).buffer, inner.buffer);
 });

@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import { join } from "@std/path";
 import { createHash } from "node:crypto";
-import { DiskBlobStore, StorageError } from "../../src/store/mod.ts";
+import { ChecksumError, DiskBlobStore, StorageError } from "../../src/store/mod.ts";
 import { randomBytes, sha256Hex } from "./_bytes.ts";
 import { blobStoreContract } from "./blob_store_contract.ts";
 
@@ -121,3 +121,26 @@ Deno.test("DiskBlobStore: a 256 MiB upload and download keep memory flat", () =>
     assertEquals(read, piece.length * pieces);
     assert(grown < 64 * 1024 * 1024, `the resident set grew by ${grown} bytes`);
   }));
+
+for (const expectedBytes of [undefined, 100, 5_000_000]) {
+  Deno.test(`DiskBlobStore: an upload announced as ${expectedBytes ?? "unknown"} bytes resumes and verifies its SHA-256`, () =>
+    withStore(async (store, dir) => {
+      const bytes = randomBytes(5_000_000);
+      const sha256 = await sha256Hex(bytes);
+      const first = await store.openUpload("big", { expectedBytes });
+      for (let at = 0; at < 3_000_000; at += 1_000_000) {
+        await first.write(bytes.subarray(at, at + 1_000_000));
+      }
+      await first.suspend();
+      const again = await store.openUpload("big", { expectedBytes });
+      assertEquals(again.offset, 3_000_000);
+      await again.write(bytes.subarray(3_000_000));
+      assertEquals(await again.commit(sha256), sha256);
+      assertEquals(await Deno.readFile(join(dir, "blobs", sha256)), bytes);
+
+      const wrong = await store.openUpload(undefined, { expectedBytes });
+      await wrong.write(bytes);
+      await assertRejects(() => wrong.commit("0".repeat(64)), ChecksumError);
+      assertEquals(await names(join(dir, "partial")), []);
+    }));
+}

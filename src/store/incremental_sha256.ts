@@ -1,0 +1,191 @@
+/**
+ * A SHA-256 fed piece by piece, computed on another thread when there is much to hash, so that
+ * the thread that moves a file's bytes never waits for it.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+
+/** Bytes handed to the hashing thread in one message. */
+const PIECE_BYTES = 1024 * 1024;
+/** Pieces in flight at most: what the hashing thread may lag behind, in memory held. */
+const MAX_PIECES = 8;
+/** Below this many bytes, a thread costs more (about 30 ms to start) than it saves. */
+const THREADED_FROM_BYTES = 4 * 1024 * 1024;
+
+/** An incremental SHA-256. */
+export interface IncrementalSha256 {
+  /**
+   * Adds `data`, which must not change until the returned promise resolves; it resolves once
+   * more may be added. While the hashing thread lags too far behind, it waits for it.
+   */
+  update(data: Uint8Array): Promise<void>;
+  /** The SHA-256 (lowercase hex) of everything added; the hash ends. */
+  digest(): Promise<string>;
+  /** Abandons the hash and frees its thread; safe to call at any time, and twice. */
+  close(): void;
+}
+
+/**
+ * Starts an incremental SHA-256. For `expectedBytes` of 4 MiB or more (or unknown), it is
+ * computed by a worker thread that is sent copies of the data (at most 8 MiB in flight), so the
+ * caller's thread only copies; a smaller hash is computed on the caller's thread.
+ *
+ * @example
+ * ```ts
+ * import { incrementalSha256 } from "./incremental_sha256.ts";
+ * const hash = incrementalSha256();
+ * await hash.update(new TextEncoder().encode("hello"));
+ * console.log(await hash.digest()); // 2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824
+ * ```
+ */
+export function incrementalSha256(
+  options: { expectedBytes?: number } = {},
+): IncrementalSha256 {
+  const { expectedBytes } = options;
+  if (expectedBytes !== undefined && expectedBytes < THREADED_FROM_BYTES) return new LocalSha256();
+  return new ThreadedSha256();
+}
+
+class LocalSha256 implements IncrementalSha256 {
+  readonly #hash = createHash("sha256");
+
+  update(data: Uint8Array): Promise<void> {
+    this.#hash.update(data);
+    return Promise.resolve();
+  }
+
+  digest(): Promise<string> {
+    return Promise.resolve(this.#hash.digest("hex"));
+  }
+
+  close(): void {}
+}
+
+/** What the main thread sends the worker: a piece to hash, or the request for the digest. */
+type ToWorker = { piece: ArrayBuffer; length: number } | { digest: true };
+/** What the worker answers: a piece it is done with, or the digest. */
+type FromWorker = { piece: ArrayBuffer } | { hex: string };
+
+/**
+ * The worker's program. It runs from its source text (a blob URL), not from a file, so that a
+ * server allowed to read only its data dir, or a compiled binary, can start it: it must use
+ * nothing from this module's scope.
+ */
+function sha256Worker(start: () => { update(data: Uint8Array): void; digest(e: "hex"): string }) {
+  const scope = self as unknown as {
+    onmessage: (event: MessageEvent<ToWorker>) => void;
+    postMessage(message: FromWorker, transfer?: Transferable[]): void;
+  };
+  const hash = start();
+  scope.onmessage = ({ data }) => {
+    if ("piece" in data) {
+      hash.update(new Uint8Array(data.piece, 0, data.length));
+      scope.postMessage({ piece: data.piece }, [data.piece]);
+    } else {
+      scope.postMessage({ hex: hash.digest("hex") });
+    }
+  };
+}
+
+const WORKER_SOURCE = `import { createHash } from "node:crypto";
+(${sha256Worker.toString()})(() => createHash("sha256"));
+`;
+
+class ThreadedSha256 implements IncrementalSha256 {
+  readonly #worker: Worker;
+  readonly #url: string;
+  /** Pieces back from the worker, ready to be filled again. */
+  readonly #free: ArrayBuffer[] = [];
+  #allocated = 0;
+  /** The piece being filled, and how much of it is. */
+  #piece: Uint8Array | undefined;
+  #filled = 0;
+  #pieceReturned: PromiseWithResolvers<void> | undefined;
+  #digest: PromiseWithResolvers<string> | undefined;
+  #failure: Error | undefined;
+  #closed = false;
+
+  constructor() {
+    this.#url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "text/javascript" }));
+    this.#worker = new Worker(this.#url, { type: "module" });
+    this.#worker.onmessage = ({ data }: MessageEvent<FromWorker>) => {
+      if ("piece" in data) {
+        this.#free.push(data.piece);
+        this.#pieceReturned?.resolve();
+        this.#pieceReturned = undefined;
+      } else {
+        this.#digest?.resolve(data.hex);
+      }
+    };
+    this.#worker.onerror = (event) => {
+      event.preventDefault();
+      this.#fail(new Error(`The hashing thread failed: ${event.message}`));
+    };
+  }
+
+  async update(data: Uint8Array): Promise<void> {
+    this.#check();
+    let offset = 0;
+    while (offset < data.byteLength) {
+      this.#piece ??= new Uint8Array(await this.#freePiece());
+      const length = Math.min(PIECE_BYTES - this.#filled, data.byteLength - offset);
+      this.#piece.set(data.subarray(offset, offset + length), this.#filled);
+      this.#filled += length;
+      offset += length;
+      if (this.#filled === PIECE_BYTES) this.#post();
+    }
+  }
+
+  async digest(): Promise<string> {
+    this.#check();
+    if (this.#filled > 0) this.#post();
+    this.#digest = Promise.withResolvers();
+    this.#worker.postMessage({ digest: true } satisfies ToWorker);
+    try {
+      return await this.#digest.promise;
+    } finally {
+      this.close();
+    }
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#worker.terminate();
+    URL.revokeObjectURL(this.#url);
+    this.#fail(new Error("The hash was closed."));
+  }
+
+  async #freePiece(): Promise<ArrayBuffer> {
+    for (;;) {
+      this.#check();
+      const piece = this.#free.pop();
+      if (piece !== undefined) return piece;
+      if (this.#allocated < MAX_PIECES) {
+        this.#allocated++;
+        return new ArrayBuffer(PIECE_BYTES);
+      }
+      this.#pieceReturned ??= Promise.withResolvers();
+      await this.#pieceReturned.promise;
+    }
+  }
+
+  #post(): void {
+    const piece = this.#piece!.buffer as ArrayBuffer;
+    this.#worker.postMessage({ piece, length: this.#filled } satisfies ToWorker, [piece]);
+    this.#piece = undefined;
+    this.#filled = 0;
+  }
+
+  #check(): void {
+    if (this.#failure !== undefined) throw this.#failure;
+  }
+
+  #fail(error: Error): void {
+    this.#failure ??= error;
+    this.#pieceReturned?.reject(this.#failure);
+    this.#pieceReturned = undefined;
+    this.#digest?.reject(this.#failure);
+  }
+}
