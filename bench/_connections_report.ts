@@ -102,7 +102,8 @@ function renderTable(report: ConnectionsReport): string {
       '(20,480 bytes). "connect N" ' +
       "runs from the first connect until every client " +
       "has its own end of the room's member list (`history_end`; IRC `366`); each join is " +
-      "announced to everyone already in the room, so this is O(N²) traffic for every server. " +
+      "announced to everyone already in the room by the IRC servers, O(N²) traffic; chat " +
+      "announces no joins in a room of more than 200 (docs/PROTOCOL.md, section 3). " +
       "Peak RSS is the highest `VmRSS` sampled every 50 ms in that phase. The benchmark " +
       `process itself held ${
         report.runs.map((run) => `${mib(run.clientRssKiB)} MiB (${run.name})`).join(", ")
@@ -154,10 +155,10 @@ function renderSplit(chat: ServerRun, n: number): string {
     "| what | RSS (MiB) | bytes / connection |",
     "| --- | ---: | ---: |",
     `| fresh server, idle → N connections without \`hello\` (socket, \`TcpConnection\` with ` +
-    `its pending read, \`serveConnection\`, \`Session\`, \`Outbox\`, watchdog timer) | ` +
+    `its pending read, \`serveConnection\`, \`Session\`, \`Outbox\`) | ` +
     `${mib(before.idleKiB)} → ${mib(before.rssKiB)} | ${round(socket)} |`,
     `| the rest: logged in and in the room (nick, resume token, membership, and what the ` +
-    `O(N²) join traffic left behind) | | ${round(total - socket)} |`,
+    `joins left behind) | | ${round(total - socket)} |`,
     `| total, the table above | ${mib(chat.idleKiB)} → ${mib(chat.loadedKiB)} | ${round(total)} |`,
   ].join("\n");
 }
