@@ -79,8 +79,10 @@ export async function downloadFile(
 /**
  * Receives file `id` from `offset` on into `file`, which holds the bytes before `offset`.
  * Each chunk is written at once (a synchronous write into the page cache, well under a
- * millisecond) and hashed on another thread for a large file, so the next chunk is read while
- * the last is hashed; the periodic syncs run in the background.
+ * millisecond, and faster here than an asynchronous one; this connection serves nothing else)
+ * and hashed on another thread for a large file, so the next chunk is read while the last is
+ * hashed; the periodic syncs run in the background. (The server writes asynchronously: a run of
+ * synchronous writes would keep its event loop from every other connection.)
  */
 async function receive(
   client: ChatClient,

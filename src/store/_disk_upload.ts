@@ -32,8 +32,8 @@ export interface DiskUploadOptions {
 /**
  * An open upload of the disk blob store; its calls run one at a time, in call order.
  *
- * A write goes to the file at once (a synchronous write of one chunk into the page cache takes
- * well under a millisecond), and its bytes are hashed on another thread for large uploads, so
+ * A write goes to the file (on a thread of the runtime's pool, so this thread turns to other
+ * connections meanwhile), and its bytes are then hashed on another thread for large uploads, so
  * the next chunk is read while the last is hashed. The periodic syncs run in the background.
  * Nothing is held after `write()` resolves except the hash's bounded backlog.
  */
@@ -64,7 +64,7 @@ export class DiskUpload implements UploadSink {
     return this.#serial(async () => {
       if (this.#ended) throw endedError();
       try {
-        writeAllSync(this.#options.file, data);
+        await writeAll(this.#options.file, data);
         this.#size += data.byteLength;
         this.#unsynced += data.byteLength;
         if (this.#unsynced >= SYNC_EVERY_BYTES) await this.#syncInBackground();
@@ -199,9 +199,9 @@ export async function hashFileInto(file: Deno.FsFile, hash: IncrementalSha256): 
   return size;
 }
 
-function writeAllSync(file: Deno.FsFile, data: Uint8Array): void {
+async function writeAll(file: Deno.FsFile, data: Uint8Array): Promise<void> {
   let written = 0;
-  while (written < data.byteLength) written += file.writeSync(data.subarray(written));
+  while (written < data.byteLength) written += await file.write(data.subarray(written));
 }
 
 async function exists(path: string): Promise<boolean> {
