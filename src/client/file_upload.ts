@@ -1,6 +1,7 @@
 import { allocateChunkData, CHUNK_BYTES, type FileInfo } from "../protocol/mod.ts";
 import { incrementalSha256 } from "../store/incremental_sha256.ts";
 import type { ChatClient } from "./chat_client.ts";
+import { readFull } from "../store/read_full.ts";
 
 /** Where an upload's bytes come from. */
 export interface UploadSource {
@@ -87,17 +88,6 @@ export async function uploadFile(
   } finally {
     hash?.close();
   }
-}
-
-/** Fills `buffer` unless the source ends first; resolves with the bytes read. */
-async function readFull(reader: SourceReader, buffer: Uint8Array): Promise<number> {
-  let filled = 0;
-  while (filled < buffer.length) {
-    const length = await reader.read(buffer.subarray(filled));
-    if (length === null) break;
-    filled += length;
-  }
-  return filled;
 }
 
 /** SHA-256 (hex) of a file, read a piece at a time. */

@@ -11,6 +11,7 @@ import {
 } from "./_blob_rules.ts";
 import { DiskUpload, hashFileInto } from "./_disk_upload.ts";
 import { incrementalSha256 } from "./incremental_sha256.ts";
+import { readFull } from "./read_full.ts";
 
 /**
  * A {@linkcode BlobStore} in a folder: committed blobs are files named after their SHA-256 in
@@ -190,15 +191,4 @@ export class DiskBlobStore implements BlobStore {
     }
     return removed;
   }
-}
-
-/** Fills `buffer` unless the file ends first; resolves with the bytes read. */
-async function readFull(file: Deno.FsFile, buffer: Uint8Array): Promise<number> {
-  let filled = 0;
-  while (filled < buffer.length) {
-    const length = await file.read(buffer.subarray(filled));
-    if (length === null) break;
-    filled += length;
-  }
-  return filled;
 }
