@@ -1,16 +1,6 @@
 /** Byte helpers shared by the blob store tests. */
 
-/** A seeded pseudo-random generator (mulberry32), so a failing case can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+export { seededRandom } from "../_seeded_random.ts";
 
 /** `length` random bytes. */
 export function randomBytes(length: number): Uint8Array<ArrayBuffer> {

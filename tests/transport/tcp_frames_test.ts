@@ -1,18 +1,7 @@
 import { assertEquals } from "@std/assert";
 import { encodeFrame, ProtocolError } from "../../src/protocol/mod.ts";
 import { TcpConnection } from "../../src/transport/tcp.ts";
-
-/** A seeded pseudo-random generator (mulberry32), so a failing case can be replayed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+import { seededRandom } from "../_seeded_random.ts";
 
 function filled(length: number, seed: number): Uint8Array {
   const bytes = new Uint8Array(length);
