@@ -32,7 +32,9 @@ const WINDOW_MS = 100;
  * ```ts
  * import { Pacer } from "./pacer.ts";
  * const pacer = new Pacer();
- * pacer.request({ flushNow: () => console.log("written") }, {}); // this turn: the server is calm
+ * const event = {};
+ * pacer.note(event); // counted once, however many connections it is posted to
+ * pacer.wait({ flushNow: () => console.log("written") }); // this turn: the server is calm
  * ```
  */
 export class Pacer {
@@ -65,12 +67,6 @@ export class Pacer {
     if (event === this.#lastEvent) return;
     this.#lastEvent = event;
     this.#count(this.#now());
-  }
-
-  /** Counts `event` and has `paced` flush in this turn or in the next round. */
-  request(paced: Paced, event: unknown): void {
-    this.note(event);
-    this.wait(paced);
   }
 
   /** Has `paced` flush in this turn or in the next round, counting no event. */

@@ -22,6 +22,29 @@ function recordingConnection(): Connection & { writes: string[][] } {
 
 const message = (type: "ping" | "pong") => new OutboundMessage({ type });
 
+/** Lets queued microtasks run. */
+function microtasks(): Promise<void> {
+  return new Promise<void>((resolve) => queueMicrotask(resolve));
+}
+
+/** Makes `pacer` busy: 30 distinct events in 10 ms of its clock, their rounds run. */
+async function makeBusy(pacer: Pacer, clock: { now: number }): Promise<void> {
+  for (let i = 0; i < 30; i++) {
+    pacer.note({ i });
+    pacer.wait({ flushNow() {} });
+    await microtasks();
+    clock.now += 0.3;
+  }
+}
+
+/** A pacer on a clock the test moves, made busy. */
+async function busyPacer(): Promise<{ pacer: Pacer; clock: { now: number } }> {
+  const clock = { now: 0 };
+  const pacer = new Pacer({ now: () => clock.now });
+  await makeBusy(pacer, clock);
+  return { pacer, clock };
+}
+
 Deno.test("Outbox: messages queued in one turn go out in one write, posted or sent", async () => {
   const connection = recordingConnection();
   const outbox = new Outbox(connection, { maxBytes: 1 << 20, pacer: new Pacer() });
@@ -35,17 +58,10 @@ Deno.test("Outbox: messages queued in one turn go out in one write, posted or se
 
 Deno.test("Outbox: while the server is busy, posts wait for the round and a send does not", async () => {
   const connection = recordingConnection();
-  let now = 0;
-  const pacer = new Pacer({ now: () => now });
+  const { pacer } = await busyPacer();
   const outbox = new Outbox(connection, { maxBytes: 1 << 20, pacer });
-  // Make the pacer busy: 30 distinct events in 10 ms.
-  for (let i = 0; i < 30; i++) {
-    pacer.request({ flushNow() {} }, { i });
-    await new Promise<void>((resolve) => queueMicrotask(resolve));
-    now += 0.3;
-  }
   outbox.post(message("ping"));
-  await new Promise<void>((resolve) => queueMicrotask(resolve));
+  await microtasks();
   assertEquals(connection.writes, [], "the post waits for the next round");
   outbox.send(message("pong"));
   await outbox.drained();
@@ -55,12 +71,7 @@ Deno.test("Outbox: while the server is busy, posts wait for the round and a send
 
 Deno.test("Outbox: close() writes what was posted before closing", async () => {
   const connection = recordingConnection();
-  let now = 0;
-  const pacer = new Pacer({ now: () => now });
-  for (let i = 0; i < 30; i++) {
-    pacer.request({ flushNow() {} }, { i });
-    now += 0.3;
-  }
+  const { pacer } = await busyPacer();
   const outbox = new Outbox(connection, { maxBytes: 1 << 20, pacer });
   outbox.post(message("ping"));
   outbox.close();
@@ -81,20 +92,15 @@ Deno.test("Outbox: while busy, events posted during a write wait for the next ro
     },
     close() {},
   };
-  let now = 0;
-  const pacer = new Pacer({ now: () => now });
-  const rounds: number[] = [];
+  const clock = { now: 0 };
+  const pacer = new Pacer({ now: () => clock.now });
   const outbox = new Outbox(connection, { maxBytes: 1 << 20, pacer });
   // Calm: the first post is written in its own turn.
   outbox.post(message("ping"));
-  await new Promise<void>((resolve) => queueMicrotask(resolve));
+  await microtasks();
   assertEquals(writes, [["ping"]]);
-  // Busy now: 30 distinct events in 10 ms, one round just run.
-  for (let i = 0; i < 30; i++) {
-    pacer.request({ flushNow: () => rounds.push(now) }, { i });
-    await new Promise<void>((resolve) => queueMicrotask(resolve));
-    now += 0.3;
-  }
+  // Busy now, with the write of "ping" still in flight.
+  await makeBusy(pacer, clock);
   outbox.post(message("pong"));
   pending.shift()!();
   await new Promise((resolve) => setTimeout(resolve, 0));

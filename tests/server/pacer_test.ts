@@ -18,7 +18,10 @@ function microtasks(): Promise<void> {
 Deno.test("Pacer: while calm, every connection waiting is flushed in this turn, once", async () => {
   const { pacer, flushed, paced } = pacerAt();
   const event = {};
-  for (const name of ["a", "b", "c"]) pacer.request(paced(name), event);
+  for (const name of ["a", "b", "c"]) {
+    pacer.note(event);
+    pacer.wait(paced(name));
+  }
   assertEquals(flushed, [], "not synchronously: the turn's other events may still join");
   await microtasks();
   assertEquals(flushed, ["a", "b", "c"]);
@@ -28,7 +31,10 @@ Deno.test("Pacer: while calm, every connection waiting is flushed in this turn, 
 Deno.test("Pacer: one event posted to many connections counts once towards busy", async () => {
   const { pacer, paced } = pacerAt();
   const event = {};
-  for (let i = 0; i < 1000; i++) pacer.request(paced(`c${i}`), event);
+  for (let i = 0; i < 1000; i++) {
+    pacer.note(event);
+    pacer.wait(paced(`c${i}`));
+  }
   await microtasks();
   assertEquals(pacer.busy, false);
 });
@@ -37,7 +43,8 @@ Deno.test("Pacer: over 100 events a second, rounds are 25 ms apart; calm again, 
   const { clock, pacer, flushed, paced } = pacerAt();
   // 20 events within 10 ms: 2,000 a second.
   for (let i = 0; i < 20; i++) {
-    pacer.request(paced(`e${i}`), { i });
+    pacer.note({ i });
+    pacer.wait(paced(`e${i}`));
     await microtasks();
     clock.now += 0.5;
   }
@@ -45,7 +52,8 @@ Deno.test("Pacer: over 100 events a second, rounds are 25 ms apart; calm again, 
   const before = flushed.length;
   const round = Promise.withResolvers<void>();
   const startedAt = performance.now();
-  pacer.request({ flushNow: () => round.resolve() }, { late: true });
+  pacer.note({ late: true });
+  pacer.wait({ flushNow: () => round.resolve() });
   await microtasks();
   assertEquals(flushed.length, before, "busy: the request waits for the next round");
   await round.promise;
@@ -54,7 +62,8 @@ Deno.test("Pacer: over 100 events a second, rounds are 25 ms apart; calm again, 
   // After 200 ms without events the rate is zero, and a request is flushed in its own turn.
   clock.now += 200;
   assertEquals(pacer.busy, false);
-  pacer.request(paced("calm"), { calm: true });
+  pacer.note({ calm: true });
+  pacer.wait(paced("calm"));
   await microtasks();
   assertEquals(flushed.at(-1), "calm");
 });
