@@ -100,8 +100,9 @@ function renderWorkload(rows: WorkloadResult[]): string[] {
     "---: | ---: | ---: |",
   ];
   for (const row of rows) {
+    const name = row.run === undefined ? row.server : `${row.server} #${row.run}`;
     lines.push(
-      `| ${row.server} | ${row.connectSeconds.toFixed(2)} | ${row.sent} | ${
+      `| ${name} | ${row.connectSeconds.toFixed(2)} | ${row.sent} | ${
         row.expected.toLocaleString("en")
       } | ${row.received.toLocaleString("en")} | ${
         Math.round(row.deliveriesPerSecond).toLocaleString("en")
@@ -114,8 +115,32 @@ function renderWorkload(rows: WorkloadResult[]): string[] {
       } | ${row.othersSeconds.toFixed(2)} |`,
     );
   }
-  const chat = rows.find((row) => row.server === "chat");
-  const references = rows.filter((row) => (REFERENCES as readonly string[]).includes(row.server));
+  const medians = mediansByServer(rows);
+  if (medians.length < rows.length) {
+    const runs = Math.max(...rows.map((row) => row.run ?? 1));
+    lines.push(
+      "",
+      `Median of the ${runs} runs of each server (received: the fewest of any run; errors: the ` +
+        "most), which the ratios and the verdict below use:",
+      "",
+      "| server | received | deliveries/s | p50 (ms) | p99 (ms) | max (ms) | errors | server " +
+        "µs/delivery | server peak RSS (MiB) |",
+      "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+      ...medians.map((row) =>
+        `| ${row.server} | ${row.received.toLocaleString("en")} | ${
+          Math.round(row.deliveriesPerSecond).toLocaleString("en")
+        } | ${ms(row.latency.p50Ms)} | ${ms(row.latency.p99Ms)} | ${
+          ms(row.latency.maxMs)
+        } | ${row.errorCount} | ${row.serverMicrosPerDelivery.toFixed(3)} | ${
+          (row.serverHwmKiB / 1024).toFixed(0)
+        } |`
+      ),
+    );
+  }
+  const chat = medians.find((row) => row.server === "chat");
+  const references = medians.filter((row) =>
+    (REFERENCES as readonly string[]).includes(row.server)
+  );
   if (chat !== undefined && references.length > 0) {
     lines.push(
       "",
@@ -154,7 +179,7 @@ export function renderVerdict(report: FanoutReport): string {
   const sentences: string[] = [];
   const byWorkload = (index: number) => {
     const label = uniqueWorkloads(report.results)[index];
-    return report.results.filter((result) => result.workload.label === label);
+    return mediansByServer(report.results.filter((result) => result.workload.label === label));
   };
   const prefix = report.mode === "full" ? "" : `${report.mode}-mode analogue of `;
   const low = byWorkload(0);
@@ -166,7 +191,7 @@ export function renderVerdict(report: FanoutReport): string {
     sentences.push(
       `**${prefix}target 1 ${met ? "met" : "not met"}**: at ${lowChat.workload.rate} messages/s ` +
         `chat's p99 is ${ms(lowChat.latency.p99Ms)} ms against ${ms(best)} ms for the better ` +
-        `reference (${ratio(lowChat.latency.p99Ms, best)}).`,
+        `reference (${ratio(lowChat.latency.p99Ms, best)})${ofRuns(low)}.`,
     );
   }
   const high = byWorkload(1);
@@ -182,10 +207,50 @@ export function renderVerdict(report: FanoutReport): string {
         `${highChat.expected.toLocaleString("en")} (${complete ? "all" : "not all"}), at ` +
         `${highChat.serverMicrosPerDelivery.toFixed(3)} µs of server CPU per delivery against ` +
         `${best.toFixed(3)} µs for the better reference ` +
-        `(${ratio(highChat.serverMicrosPerDelivery, best)}).`,
+        `(${ratio(highChat.serverMicrosPerDelivery, best)})${ofRuns(high)}.`,
     );
   }
   return sentences.join(" ");
+}
+
+/** " (medians of N runs)" when the rows are medians of several runs; empty otherwise. */
+function ofRuns(rows: WorkloadResult[]): string {
+  const runs = Math.max(...rows.map((row) => row.run ?? 1));
+  return runs > 1 ? `, medians of ${runs} runs` : "";
+}
+
+/**
+ * One row per server: the row itself when it ran once, else the medians of its runs (deliveries
+ * received: the fewest; errors: the most), with `run` set to the number of runs.
+ */
+export function mediansByServer(rows: WorkloadResult[]): WorkloadResult[] {
+  const servers = [...new Set(rows.map((row) => row.server))];
+  return servers.map((server) => {
+    const runs = rows.filter((row) => row.server === server);
+    if (runs.length === 1) return runs[0];
+    const median = (figure: (row: WorkloadResult) => number) => {
+      const sorted = runs.map(figure).sort((a, b) => a - b);
+      const middle = Math.floor(sorted.length / 2);
+      return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    };
+    return {
+      ...runs[0],
+      run: runs.length,
+      connectSeconds: median((row) => row.connectSeconds),
+      received: Math.min(...runs.map((row) => row.received)),
+      duplicates: Math.max(...runs.map((row) => row.duplicates)),
+      deliveriesPerSecond: median((row) => row.deliveriesPerSecond),
+      latency: {
+        p50Ms: median((row) => row.latency.p50Ms),
+        p99Ms: median((row) => row.latency.p99Ms),
+        maxMs: median((row) => row.latency.maxMs),
+      },
+      errorCount: Math.max(...runs.map((row) => row.errorCount)),
+      serverCpuSeconds: median((row) => row.serverCpuSeconds),
+      serverMicrosPerDelivery: median((row) => row.serverMicrosPerDelivery),
+      serverHwmKiB: median((row) => row.serverHwmKiB),
+    };
+  });
 }
 
 function ratio(value: number, reference: number): string {
@@ -195,7 +260,13 @@ function ratio(value: number, reference: number): string {
 }
 
 function ms(value: number): string {
-  return Number.isNaN(value) ? "–" : value < 10 ? value.toFixed(2) : value.toFixed(0);
+  return Number.isNaN(value)
+    ? "–"
+    : value < 10
+    ? value.toFixed(2)
+    : value < 100
+    ? value.toFixed(1)
+    : value.toFixed(0);
 }
 
 function percent(fraction: number): string {

@@ -41,6 +41,8 @@ export function sendersOf(workload: Workload): number {
 export interface WorkloadResult {
   server: string;
   workload: Workload;
+  /** Which run of the workload against this server, when it was run more than once. */
+  run?: number;
   senders: number;
   connected: number;
   connectSeconds: number;

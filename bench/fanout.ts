@@ -5,7 +5,8 @@
  * are read from /proc from outside.
  *
  * ```sh
- * deno task bench                 # full: 1,000 clients, 50 and 800 messages/s, 10 s each
+ * deno task bench                 # full: 1,000 clients, 50 and 800 messages/s, 10 s each,
+ *                                 # every server three times, interleaved
  * deno task bench --short         # 200 clients, 20 and 200 messages/s, 5 s each
  * deno task bench --write         # and replace the mode's section of bench/RESULTS.md
  * ```
@@ -46,6 +47,8 @@ const USAGE = `Usage: deno task bench [--short] [options]
   --rates R,R        total messages per second of each workload (one sender per message/s)
   --seconds S        length of each measured window
   --warmup S         length of the warm-up before each window
+  --repeat N         run each workload N times against every server, interleaved, and judge
+                     the targets on each server's medians (default 3; 1 with --short)
   --servers LIST     which of chat,ngircd,inspircd to run (default all three)
   --cpu-prof DIR     run the chat server under V8's CPU profiler, keep the profiles in DIR and
                      print its top functions over the measured windows (slows it down)
@@ -57,7 +60,16 @@ type ServerName = typeof SERVERS[number];
 
 async function main(): Promise<number> {
   const args = parseArgs(Deno.args, {
-    string: ["clients", "rates", "seconds", "warmup", "servers", "cpu-prof", "wait-quiet"],
+    string: [
+      "clients",
+      "rates",
+      "seconds",
+      "warmup",
+      "repeat",
+      "servers",
+      "cpu-prof",
+      "wait-quiet",
+    ],
     boolean: ["short", "write", "help"],
     default: { "wait-quiet": "60", servers: SERVERS.join(",") },
   });
@@ -70,11 +82,13 @@ async function main(): Promise<number> {
   const rates = String(args.rates ?? (short ? "20,200" : "50,800")).split(",").map(Number);
   const seconds = Number(args.seconds ?? (short ? 5 : 10));
   const warmupSeconds = Number(args.warmup ?? (short ? 2 : 3));
+  const repeat = Number(args.repeat ?? defaultRepeat(short));
   const waitQuietMs = Number(args["wait-quiet"]) * 1000;
   const servers = String(args.servers).split(",") as ServerName[];
   if (
     !Number.isInteger(clients) || clients < 2 || rates.some((rate) => !(rate > 0)) ||
     !(seconds > 0) || !(warmupSeconds >= 0) || !(waitQuietMs >= 0) ||
+    !Number.isInteger(repeat) || repeat < 1 ||
     servers.some((server) => !SERVERS.includes(server))
   ) {
     console.error(USAGE);
@@ -110,28 +124,34 @@ async function main(): Promise<number> {
     const results: WorkloadResult[] = [];
     const profileWindows: { label: string; pid: number; fromMs: number; toMs: number }[] = [];
     for (const workload of workloads) {
-      for (const name of servers) {
-        await waitForQuiet(waitQuietMs);
-        log(`${name}, ${workload.label}: starting`);
-        const spawnedAt = performance.now();
-        await using server = await start(name, { tmp, passkey, workload, cpuProfileDir });
-        const adapter: Adapter = name === "chat" ? new ChatAdapter(passkey) : new IrcAdapter();
-        const result = await runWorkload(adapter, {
-          server: name,
-          serverPid: server.pid,
-          port: server.port,
-          workload,
-        });
-        results.push(result);
-        if (name === "chat") {
-          profileWindows.push({
-            label: workload.label,
-            pid: server.pid,
-            fromMs: result.windowFromMs - spawnedAt,
-            toMs: result.windowToMs - spawnedAt,
+      // Runs interleaved (chat, ngircd, InspIRCd, chat, …), so that a drift in the machine's
+      // speed touches every server alike.
+      for (let run = 1; run <= repeat; run++) {
+        for (const name of servers) {
+          await waitForQuiet(waitQuietMs);
+          const label = repeat > 1 ? `${workload.label} (run ${run})` : workload.label;
+          log(`${name}, ${label}: starting`);
+          const spawnedAt = performance.now();
+          await using server = await start(name, { tmp, passkey, workload, run, cpuProfileDir });
+          const adapter: Adapter = name === "chat" ? new ChatAdapter(passkey) : new IrcAdapter();
+          const measured = await runWorkload(adapter, {
+            server: name,
+            serverPid: server.pid,
+            port: server.port,
+            workload,
           });
+          const result = repeat > 1 ? { ...measured, run } : measured;
+          results.push(result);
+          if (name === "chat") {
+            profileWindows.push({
+              label,
+              pid: server.pid,
+              fromMs: result.windowFromMs - spawnedAt,
+              toMs: result.windowToMs - spawnedAt,
+            });
+          }
+          log(summary(result));
         }
-        log(summary(result));
       }
     }
     let profile: string | undefined;
@@ -175,14 +195,30 @@ async function main(): Promise<number> {
 function isCustom(args: Record<string, unknown>): boolean {
   return ["clients", "rates", "seconds", "warmup", "cpu-prof"].some((name) =>
     args[name] !== undefined
-  ) || args.servers !== SERVERS.join(",");
+  ) || args.servers !== SERVERS.join(",") ||
+    (args.repeat !== undefined && Number(args.repeat) !== defaultRepeat(Boolean(args.short)));
+}
+
+/**
+ * Runs of each workload against each server: latency at 50 messages/s varies by a millisecond
+ * or two from run to run, as much as the servers differ, so the full mode takes the median of
+ * three.
+ */
+function defaultRepeat(short: boolean): number {
+  return short ? 1 : 3;
 }
 
 function start(
   name: ServerName,
-  options: { tmp: string; passkey: string; workload: Workload; cpuProfileDir?: string },
+  options: {
+    tmp: string;
+    passkey: string;
+    workload: Workload;
+    run: number;
+    cpuProfileDir?: string;
+  },
 ): Promise<RunningServer> {
-  const dir = join(options.tmp, `${name}-${options.workload.rate}`);
+  const dir = join(options.tmp, `${name}-${options.workload.rate}-${options.run}`);
   Deno.mkdirSync(dir);
   switch (name) {
     case "chat":
@@ -201,7 +237,7 @@ function start(
 function commands(servers: readonly ServerName[], profiled: boolean): string[] {
   const lines = [
     `deno task bench ${Deno.args.join(" ")}`.trimEnd(),
-    "# which starts, for each workload in turn:",
+    "# which starts, for each workload and run in turn:",
   ];
   const relative = MAIN.slice(MAIN.lastIndexOf("/") + 1);
   if (servers.includes("chat")) {
@@ -211,7 +247,7 @@ function commands(servers: readonly ServerName[], profiled: boolean): string[] {
         ...(profiled ? ["--cpu-prof", "--cpu-prof-dir=DIR"] : []),
         ...CLI_PERMISSIONS,
         relative,
-        "serve --host 127.0.0.1 --port 0 --data-dir $TMP/chat-RATE --passkey PASSKEY --quiet",
+        "serve --host 127.0.0.1 --port 0 --data-dir $TMP/chat-RATE-RUN --passkey PASSKEY --quiet",
         ...CHAT_ARGS,
       ].join(" "),
     );
@@ -225,7 +261,8 @@ function commands(servers: readonly ServerName[], profiled: boolean): string[] {
 
 function summary(result: WorkloadResult): string {
   const { latency } = result;
-  return `${result.server}, ${result.workload.label}: ${result.received}/${result.expected} ` +
+  const run = result.run === undefined ? "" : ` (run ${result.run})`;
+  return `${result.server}, ${result.workload.label}${run}: ${result.received}/${result.expected} ` +
     `deliveries, p50 ${latency.p50Ms.toFixed(2)} ms, p99 ${latency.p99Ms.toFixed(2)} ms, max ` +
     `${latency.maxMs.toFixed(1)} ms, server ${result.serverMicrosPerDelivery.toFixed(3)} ` +
     `µs/delivery, generator CPU ${(result.generatorCpuShare * 100).toFixed(0)} %, errors ` +
