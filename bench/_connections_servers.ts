@@ -6,82 +6,13 @@
  * @module
  */
 import { join } from "@std/path";
-import { cliArgv, freePort, waitForListener, withTimeout } from "./_processes.ts";
+import { cliArgv, freePort, joinLinePort, launch, type Launched } from "./_processes.ts";
 
 /** A running server; disposing stops it (SIGTERM, then SIGKILL after 5 s). */
-export interface Daemon extends AsyncDisposable {
-  name: string;
-  pid: number;
-  port: number;
-  argv: readonly string[];
+export interface Daemon extends Launched {
   /** The generated configuration file's text, if it has one. */
   config?: string;
-  /** The end of what it printed, for error messages. */
-  output(): string;
 }
-
-const OUTPUT_KEPT = 4096;
-
-/** Starts `argv`, keeping the end of its output; `ready` says when it listens, and on what port. */
-async function launch(
-  name: string,
-  argv: readonly string[],
-  ready: (output: () => string) => Promise<number>,
-  config?: string,
-): Promise<Daemon> {
-  const child = new Deno.Command(argv[0], {
-    args: argv.slice(1),
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let text = "";
-  const keep = async (stream: ReadableStream<Uint8Array>) => {
-    for await (const piece of stream.pipeThrough(new TextDecoderStream())) {
-      text = (text + piece).slice(-OUTPUT_KEPT);
-    }
-  };
-  const drained = Promise.all([keep(child.stdout), keep(child.stderr)]).catch(() => {});
-  let exited = false;
-  child.status.then(() => exited = true);
-  const stop = async () => {
-    try {
-      child.kill("SIGTERM");
-    } catch {
-      // Already exited.
-    }
-    const timer = setTimeout(() => {
-      try {
-        child.kill("SIGKILL");
-      } catch {
-        // Exited in the meantime.
-      }
-    }, 5_000);
-    await child.status;
-    clearTimeout(timer);
-    await drained;
-  };
-  const output = () => text;
-  try {
-    const port = await withTimeout(
-      Promise.race([
-        ready(output),
-        child.status.then(() => {
-          throw new Error(`${name} exited at start:\n${text}`);
-        }),
-      ]),
-      30_000,
-      `${name} to listen`,
-    );
-    if (exited) throw new Error(`${name} exited at start:\n${text}`);
-    return { name, pid: child.pid, port, argv, config, output, [Symbol.asyncDispose]: stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-}
-
-const JOIN_LINE = /chat join 127\.0\.0\.1:(\d+)/;
 
 /** `chat serve` from source, as the issue's benchmark runs it (no limits that would interfere). */
 export function startChat(
@@ -97,13 +28,7 @@ export function startChat(
     // from that of a session; it changes nothing once they have logged in.
     ...["--handshake-timeout", String(options.handshakeTimeoutS)],
   ]);
-  return launch("chat serve", argv, async (output) => {
-    for (;;) {
-      const match = JOIN_LINE.exec(output());
-      if (match !== null) return Number(match[1]);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  });
+  return launch("chat serve", argv, joinLinePort);
 }
 
 /** ngircd in the foreground (`-n`), with the configuration the issue describes. */
@@ -133,7 +58,7 @@ PAM = no
 `;
   await Deno.writeTextFile(file, config);
   const argv = ["ngircd", "--nodaemon", "--config", file];
-  return launch("ngircd", argv, () => waitForListener(port, 30_000).then(() => port), config);
+  return Object.assign(await launch("ngircd", argv, port), { config });
 }
 
 /** InspIRCd 3 in the foreground, as root, with every per-class limit raised out of the way. */
@@ -158,5 +83,5 @@ export async function startInspircd(tmp: string): Promise<Daemon> {
 `;
   await Deno.writeTextFile(file, config);
   const argv = ["inspircd", "--runasroot", "--nofork", "--config", file];
-  return launch("InspIRCd", argv, () => waitForListener(port, 30_000).then(() => port), config);
+  return Object.assign(await launch("InspIRCd", argv, port), { config });
 }

@@ -6,14 +6,10 @@
  * @module
  */
 import { join } from "@std/path";
-import { freePort, startServer, waitForListener, withTimeout } from "./_processes.ts";
+import { freePort, launch, type Server, startServer } from "./_processes.ts";
 
 /** A running server; disposing stops it (SIGTERM, then SIGKILL after 5 s). */
-export interface RunningServer extends AsyncDisposable {
-  pid: number;
-  port: number;
-  argv: readonly string[];
-}
+export type RunningServer = Server;
 
 /** The `chat serve` options that take its limits out of the measurement. */
 export const CHAT_ARGS: readonly string[] = [
@@ -83,7 +79,7 @@ export async function startNgircd(tmp: string): Promise<RunningServer> {
   const port = freePort();
   const file = join(tmp, "ngircd.conf");
   await Deno.writeTextFile(file, ngircdConfig(port));
-  return await launch(["ngircd", "--nodaemon", "--config", file], port);
+  return await launch("ngircd", ["ngircd", "--nodaemon", "--config", file], port);
 }
 
 /** InspIRCd 3 in the foreground, as root, with {@linkcode inspircdConfig}. */
@@ -91,10 +87,8 @@ export async function startInspircd(tmp: string): Promise<RunningServer> {
   const port = freePort();
   const file = join(tmp, "inspircd.conf");
   await Deno.writeTextFile(file, inspircdConfig(port));
-  return await launch(
-    ["inspircd", "--runasroot", "--nofork", "--nopid", "--nolog", "--config", file],
-    port,
-  );
+  const argv = ["inspircd", "--runasroot", "--nofork", "--nopid", "--nolog", "--config", file];
+  return await launch("inspircd", argv, port);
 }
 
 /** The version line of an installed server, or undefined when it is missing. */
@@ -108,55 +102,5 @@ export async function serverVersion(command: "ngircd" | "inspircd"): Promise<str
     return new TextDecoder().decode(stdout).split("\n")[0].trim();
   } catch {
     return undefined;
-  }
-}
-
-/** Starts `argv`, its output kept (the end of it) for an error message, and waits for `port`. */
-async function launch(argv: readonly string[], port: number): Promise<RunningServer> {
-  const child = new Deno.Command(argv[0], {
-    args: argv.slice(1),
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let output = "";
-  const keep = async (stream: ReadableStream<Uint8Array>) => {
-    for await (const piece of stream.pipeThrough(new TextDecoderStream())) {
-      output = (output + piece).slice(-4096);
-    }
-  };
-  const drained = Promise.all([keep(child.stdout), keep(child.stderr)]).catch(() => {});
-  const stop = async () => {
-    try {
-      child.kill("SIGTERM");
-    } catch {
-      // Already exited.
-    }
-    const timer = setTimeout(() => {
-      try {
-        child.kill("SIGKILL");
-      } catch {
-        // Exited in the meantime.
-      }
-    }, 5_000);
-    await child.status;
-    clearTimeout(timer);
-    await drained;
-  };
-  try {
-    await withTimeout(
-      Promise.race([
-        waitForListener(port, 30_000),
-        child.status.then(() => {
-          throw new Error(`${argv[0]} exited at start:\n${output}`);
-        }),
-      ]),
-      30_000,
-      `${argv[0]} to listen`,
-    );
-    return { pid: child.pid, port, argv, [Symbol.asyncDispose]: stop };
-  } catch (error) {
-    await stop();
-    throw error;
   }
 }

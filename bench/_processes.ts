@@ -1,6 +1,7 @@
 /**
- * The processes the benchmark runs: `chat serve`, one-shot CLI commands and socat. Everything
- * binds to 127.0.0.1; every child is killed by its owner in `finally`.
+ * The processes the benchmarks run: `chat serve`, the IRC servers they compare it with, one-shot
+ * CLI commands and socat. Everything binds to 127.0.0.1; every child is killed by its owner in
+ * `finally`.
  *
  * @module
  */
@@ -122,22 +123,7 @@ export async function startServer(
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
-  const stop = async () => {
-    try {
-      child.kill("SIGTERM");
-    } catch {
-      // Already exited.
-    }
-    const timer = setTimeout(() => {
-      try {
-        child.kill("SIGKILL");
-      } catch {
-        // Exited in the meantime.
-      }
-    }, 5_000);
-    await child.status;
-    clearTimeout(timer);
-  };
+  const stop = () => terminate(child);
   try {
     const port = await withTimeout(readJoinPort(child.stdout), 30_000, "the server's join line");
     return { pid: child.pid, port, argv, [Symbol.asyncDispose]: stop };
@@ -162,6 +148,95 @@ async function readJoinPort(stdout: ReadableStream<Uint8Array>): Promise<number>
       })().catch(() => {});
       return Number(match[1]);
     }
+  }
+}
+
+/** Polls `output` (every 20 ms) until it holds the join line; resolves with its port. */
+export async function joinLinePort(output: () => string): Promise<number> {
+  for (;;) {
+    const match = JOIN_LINE.exec(output());
+    if (match !== null) return Number(match[1]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Stops `child`: SIGTERM, then SIGKILL if it is still there after 5 s; resolves once it exited. */
+async function terminate(child: Deno.ChildProcess): Promise<void> {
+  try {
+    child.kill("SIGTERM");
+  } catch {
+    // Already exited.
+  }
+  const timer = setTimeout(() => {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // Exited in the meantime.
+    }
+  }, 5_000);
+  await child.status;
+  clearTimeout(timer);
+}
+
+/** A server started by {@linkcode launch}; disposing stops it (SIGTERM, then SIGKILL after 5 s). */
+export interface Launched extends Server {
+  /** What messages call it. */
+  name: string;
+  /** The end of what it printed, for error messages. */
+  output(): string;
+}
+
+const OUTPUT_KEPT = 4096;
+
+/**
+ * Starts a server, `argv`, keeping the end of its stdout and stderr, and waits (30 s at most)
+ * until it listens: on `ready` when that is a port, or else on the port `ready` reads from its
+ * output (such as {@linkcode joinLinePort}). Throws with that output if it exits first.
+ */
+export async function launch(
+  name: string,
+  argv: readonly string[],
+  ready: number | ((output: () => string) => Promise<number>),
+): Promise<Launched> {
+  const child = new Deno.Command(argv[0], {
+    args: argv.slice(1),
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let text = "";
+  const keep = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const piece of stream.pipeThrough(new TextDecoderStream())) {
+      text = (text + piece).slice(-OUTPUT_KEPT);
+    }
+  };
+  const drained = Promise.all([keep(child.stdout), keep(child.stderr)]).catch(() => {});
+  let exited = false;
+  child.status.then(() => exited = true);
+  const stop = async () => {
+    await terminate(child);
+    await drained;
+  };
+  const output = () => text;
+  const listening = typeof ready === "number"
+    ? () => waitForListener(ready, 30_000).then(() => ready)
+    : () => ready(output);
+  try {
+    const port = await withTimeout(
+      Promise.race([
+        listening(),
+        child.status.then(() => {
+          throw new Error(`${name} exited at start:\n${text}`);
+        }),
+      ]),
+      30_000,
+      `${name} to listen`,
+    );
+    if (exited) throw new Error(`${name} exited at start:\n${text}`);
+    return { name, pid: child.pid, port, argv, output, [Symbol.asyncDispose]: stop };
+  } catch (error) {
+    await stop();
+    throw error;
   }
 }
 
