@@ -1,3 +1,4 @@
+import net from "node:net";
 import {
   type ClientMessage,
   encodeMessage,
@@ -29,21 +30,90 @@ export interface HelloOptions {
   v?: number;
 }
 
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
-  let written = 0;
-  while (written < bytes.byteLength) written += await conn.write(bytes.subarray(written));
+/** The part of `Deno.Conn` a {@linkcode TestClient} uses; a Deno connection is one. */
+export interface ByteLink {
+  read(buffer: Uint8Array): Promise<number | null>;
+  write(bytes: Uint8Array): Promise<number>;
+  closeWrite(): Promise<void>;
+  close(): void;
 }
 
 /**
+ * Connects to 127.0.0.1:`port` from the loopback address `localAddress` (such as 127.0.0.2).
+ * `Deno.connect` cannot choose its source address, and every connection it makes to loopback
+ * comes from 127.0.0.1; `node:net` can, so tests can play clients on different machines.
+ */
+export function connectFrom(port: number, localAddress: string): Promise<ByteLink> {
+  const socket = net.connect({ host: "127.0.0.1", port, localAddress });
+  const chunks: Uint8Array[] = [];
+  const waiting: (() => void)[] = [];
+  let ended = false;
+  const wake = () => {
+    for (const resolve of waiting.splice(0)) resolve();
+  };
+  socket.on("data", (data: Uint8Array) => {
+    chunks.push(new Uint8Array(data));
+    wake();
+  });
+  socket.on("close", () => {
+    ended = true;
+    wake();
+  });
+  // A reset ends the stream like a close; the "close" event follows.
+  socket.on("error", () => {});
+  const link: ByteLink = {
+    async read(buffer) {
+      while (chunks.length === 0 && !ended) {
+        await new Promise<void>((resolve) => waiting.push(resolve));
+      }
+      const chunk = chunks.shift();
+      if (chunk === undefined) return null;
+      const n = Math.min(buffer.byteLength, chunk.byteLength);
+      buffer.set(chunk.subarray(0, n));
+      if (n < chunk.byteLength) chunks.unshift(chunk.subarray(n));
+      return n;
+    },
+    write(bytes) {
+      return new Promise((resolve, reject) => {
+        if (ended || socket.destroyed) return reject(new Error("The connection is closed."));
+        socket.write(bytes, (error) => error ? reject(error) : resolve(bytes.byteLength));
+      });
+    },
+    closeWrite() {
+      return new Promise((resolve) => socket.end(resolve));
+    },
+    close() {
+      socket.destroy();
+    },
+  };
+  return new Promise((resolve, reject) => {
+    socket.once("connect", () => resolve(link));
+    socket.once("error", reject);
+  });
+}
+
+async function writeAll(link: ByteLink, bytes: Uint8Array): Promise<void> {
+  let written = 0;
+  while (written < bytes.byteLength) written += await link.write(bytes.subarray(written));
+}
+
+const decoder = new TextDecoder();
+
+/**
  * A client that speaks docs/PROTOCOL.md directly over TCP, for checks the CLI cannot make:
- * raw frames, error codes, many connections. Every received message is kept in `messages`.
+ * raw frames, error codes, many connections, connections from other loopback addresses. Every
+ * received message is kept in `messages`, with the text of frames that are not JSON too, so a
+ * test can search everything the server sent for a secret.
  */
 export class TestClient implements AsyncDisposable {
-  /** Every message received so far, in order. Frames that are not JSON appear as `#frame`. */
+  /**
+   * Every message received so far, in order. A frame that is not JSON appears as `#frame`, with
+   * its payload as `text`.
+   */
   readonly messages: Received[] = [];
   /** A label for failure messages (the nick once `hello` is sent). */
   label: string;
-  #conn: Deno.Conn;
+  #link: ByteLink;
   #decoder = new FrameDecoder();
   #watch = new Watch();
   #closed = false;
@@ -51,16 +121,25 @@ export class TestClient implements AsyncDisposable {
   #writing: Promise<void> = Promise.resolve();
   #nextRid = 0;
 
-  private constructor(conn: Deno.Conn, label: string) {
-    this.#conn = conn;
+  private constructor(link: ByteLink, label: string) {
+    this.#link = link;
     this.label = label;
     this.#reading = this.#read();
   }
 
-  /** Opens a TCP connection to 127.0.0.1:`port` without saying anything. */
-  static async connect(port: number, label = "raw client"): Promise<TestClient> {
-    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-    return new TestClient(conn, label);
+  /**
+   * Opens a TCP connection to 127.0.0.1:`port` without saying anything: from 127.0.0.1 through
+   * `Deno.connect`, or from `localAddress` (such as 127.0.0.2) through {@linkcode connectFrom}.
+   */
+  static async connect(
+    port: number,
+    label = "raw client",
+    options: { localAddress?: string } = {},
+  ): Promise<TestClient> {
+    const link = options.localAddress === undefined
+      ? await Deno.connect({ hostname: "127.0.0.1", port })
+      : await connectFrom(port, options.localAddress);
+    return new TestClient(link, label);
   }
 
   /**
@@ -122,7 +201,7 @@ export class TestClient implements AsyncDisposable {
 
   /** Writes raw bytes, after any write in progress. */
   sendBytes(bytes: Uint8Array): Promise<void> {
-    const write = this.#writing.then(() => writeAll(this.#conn, bytes));
+    const write = this.#writing.then(() => writeAll(this.#link, bytes));
     this.#writing = write.catch(() => {});
     return write;
   }
@@ -198,7 +277,7 @@ export class TestClient implements AsyncDisposable {
   async closeWrite(): Promise<void> {
     await this.#writing;
     try {
-      await this.#conn.closeWrite();
+      await this.#link.closeWrite();
     } catch {
       // Already closed or reset by the server.
     }
@@ -207,7 +286,7 @@ export class TestClient implements AsyncDisposable {
   /** Closes the connection and waits until the reader has stopped. */
   async close(): Promise<void> {
     try {
-      this.#conn.close();
+      this.#link.close();
     } catch {
       // Already closed.
     }
@@ -222,7 +301,7 @@ export class TestClient implements AsyncDisposable {
     const buffer = new Uint8Array(64 * 1024);
     try {
       while (true) {
-        const n = await this.#conn.read(buffer);
+        const n = await this.#link.read(buffer);
         if (n === null) break;
         for (const result of this.#decoder.push(buffer.subarray(0, n))) {
           this.messages.push(this.#toReceived(result));
@@ -241,11 +320,13 @@ export class TestClient implements AsyncDisposable {
     if (result instanceof ProtocolError) {
       return { type: "#decode_error", code: result.code, message: result.message };
     }
-    if (result.type !== FrameType.JSON) return { type: "#frame", frameType: result.type };
+    if (result.type !== FrameType.JSON) {
+      return { type: "#frame", frameType: result.type, text: decoder.decode(result.payload) };
+    }
     try {
       return parseJsonPayload(result.payload);
     } catch (error) {
-      return { type: "#bad_json", message: String(error) };
+      return { type: "#bad_json", message: String(error), text: decoder.decode(result.payload) };
     }
   }
 }

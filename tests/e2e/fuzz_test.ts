@@ -3,7 +3,6 @@ import { encodeMessage } from "../../src/protocol/mod.ts";
 import { concat, corpusMessages, FrameMutator, fuzzSeed, Prng } from "../protocol/_fuzz_frames.ts";
 import { hasStackTrace, TestClient } from "./_helpers.ts";
 import { startLimitedServer } from "./_limited_server.ts";
-import { WireClient } from "./_wire_client.ts";
 
 /** Frames the server must have read and answered on authenticated connections. */
 const FRAMES_AFTER_HELLO = 100_000;
@@ -31,7 +30,7 @@ interface FuzzTally {
 }
 
 /** Checks everything a finished fuzz connection received. */
-function inspect(client: WireClient, tally: FuzzTally, passkey: string): void {
+function inspect(client: TestClient, tally: FuzzTally, passkey: string): void {
   tally.connections++;
   for (const message of client.messages) {
     if (message.type === "error") {
@@ -61,7 +60,7 @@ async function fuzzAfterHello(
   const { passkey, tally } = options;
   const mutator = new FrameMutator(rng, corpusMessages({ quit: false }));
   for (let generation = 0; !options.done(); generation++) {
-    const client = await WireClient.connect(port, { label: `fuzz ${worker}.${generation}` });
+    const client = await TestClient.connect(port, `fuzz ${worker}.${generation}`);
     try {
       const welcome = await client.hello({ nick: `fz${worker}x${generation}`, passkey });
       if (welcome.type !== "welcome") {
@@ -106,8 +105,9 @@ async function fuzzBeforeHello(
 ): Promise<void> {
   const mutator = new FrameMutator(rng, corpusMessages());
   while (options.budget()) {
-    const client = await WireClient.connect(port, { localAddress });
-    client.label = `pre-hello fuzz from ${localAddress}`;
+    const client = await TestClient.connect(port, `pre-hello fuzz from ${localAddress}`, {
+      localAddress,
+    });
     try {
       const count = 1 + rng.int(6);
       options.tally.beforeHello += count;

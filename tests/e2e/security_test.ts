@@ -9,7 +9,6 @@ import {
   withTimeout,
 } from "./_helpers.ts";
 import { startLimitedServer } from "./_limited_server.ts";
-import { WireClient } from "./_wire_client.ts";
 
 /** Connects from 127.0.0.1, says `hello`, and returns the reply once the server has closed. */
 async function refusedHello(port: number, passkey: string, nick: string): Promise<Received> {
@@ -98,7 +97,7 @@ Deno.test("wrong passkeys lock 127.0.0.1 out while its clients already in, and 1
   assertEquals((await alice.send("after the lockout")).type, "ack");
 
   // Another machine (here 127.0.0.2) with the right passkey gets in at once.
-  await using carol = await WireClient.connect(server.port, { localAddress: "127.0.0.2" });
+  await using carol = await TestClient.connect(server.port, "carol", { localAddress: "127.0.0.2" });
   const welcome = await carol.hello({ nick: "carol", passkey });
   assertEquals(welcome.type, "welcome", carol.describe());
   await server.stderr.match(/carol connected from 127\.0\.0\.2:\d+/);
@@ -236,7 +235,7 @@ Deno.test("--max-connections-per-address 3 refuses a 4th connection until one cl
   await server.stderr.match(/refused 127\.0\.0\.1:\d+: Too many connections/);
 
   // The limit is per address: 127.0.0.2 is let in.
-  await using other = await WireClient.connect(server.port, { localAddress: "127.0.0.2" });
+  await using other = await TestClient.connect(server.port, "other", { localAddress: "127.0.0.2" });
   assertEquals((await other.hello({ nick: "other", passkey })).type, "welcome");
 
   await first.close();
@@ -260,7 +259,7 @@ Deno.test("--max-connections 2 refuses a third connection from any address", asy
   const passkey = server.passkey;
   await using _one = await TestClient.join(server.port, { nick: "one", passkey });
   await using _two = await TestClient.join(server.port, { nick: "two", passkey });
-  await using third = await WireClient.connect(server.port, { localAddress: "127.0.0.3" });
+  await using third = await TestClient.connect(server.port, "third", { localAddress: "127.0.0.3" });
   const refusal = await third.waitFor((m) => m.type === "error");
   assertEquals([refusal.code, refusal.fatal], ["too_many_connections", true]);
   assertMatch(String(refusal.message), /server is full/);
