@@ -10,6 +10,8 @@ import type { Adapter, FanoutClient, RunContext } from "./_fanout_client.ts";
 import { Socket } from "./_fanout_client.ts";
 import { withTimeout } from "./_processes.ts";
 
+/** A frame's length (4 bytes) and type (1 byte), before its payload. */
+const HEADER_BYTES = 5;
 /** Bytes of `{"type":"` that start every server message (it writes `type` first). */
 const TYPE_AT = 9;
 const TYPE_PREFIX = new TextEncoder().encode('{"type":"');
@@ -28,22 +30,25 @@ export class ChatAdapter implements Adapter {
     const joined = Promise.withResolvers<void>();
     let isJoined = false;
     const frames = new FrameDecoder();
-    const onFrame = (payload: Uint8Array, atMicros: number) => {
+    /** Handles the JSON payload `bytes[start, end)`. */
+    const onFrame = (bytes: Uint8Array, start: number, end: number, atMicros: number) => {
       // Room messages and join notices are nearly all that arrives: told apart by one byte.
-      const fast = payload[1] === TYPE_PREFIX[1] && payload[2] === TYPE_PREFIX[2] &&
-        payload[TYPE_AT - 1] === TYPE_PREFIX[TYPE_AT - 1];
-      if (fast && payload[TYPE_AT] === 0x6d /* m: message */) {
-        const delivered = context.sink.deliver(index, payload, {
-          from: TYPE_AT,
-          to: payload.byteLength,
-          atMicros,
-        });
-        if (!delivered) context.errors.add("message without a marker", decoder.decode(payload));
+      const type = start + TYPE_AT;
+      const fast = bytes[start + 1] === TYPE_PREFIX[1] && bytes[start + 2] === TYPE_PREFIX[2] &&
+        bytes[type - 1] === TYPE_PREFIX[TYPE_AT - 1];
+      if (fast && bytes[type] === 0x6d /* m: message */) {
+        const delivered = context.sink.deliver(index, bytes, { from: type, to: end, atMicros });
+        if (!delivered) {
+          context.errors.add(
+            "message without a marker",
+            decoder.decode(bytes.subarray(start, end)),
+          );
+        }
         return;
       }
-      if (fast && payload[TYPE_AT] === 0x6e /* n: notice */) return;
-      if (fast && payload[TYPE_AT] === 0x61 && payload[TYPE_AT + 1] === 0x63 /* ack */) return;
-      const message = JSON.parse(decoder.decode(payload));
+      if (fast && bytes[type] === 0x6e /* n: notice */) return;
+      if (fast && bytes[type] === 0x61 && bytes[type + 1] === 0x63 /* ack */) return;
+      const message = JSON.parse(decoder.decode(bytes.subarray(start, end)));
       switch (message.type) {
         case "history_end":
           isJoined = true;
@@ -62,10 +67,26 @@ export class ChatAdapter implements Adapter {
       }
     };
     const reading = socket.read((bytes, atMicros) => {
-      for (const frame of frames.push(bytes)) {
+      // Whole frames are handled where they lie, as the IRC adapter handles whole lines: the
+      // decoder (which allocates for every frame) only sees reads that end or start mid-frame.
+      let at = 0;
+      if (frames.bufferedBytes === 0) {
+        while (bytes.byteLength - at >= HEADER_BYTES) {
+          const length = (bytes[at] << 24 | bytes[at + 1] << 16 | bytes[at + 2] << 8 |
+            bytes[at + 3]) >>> 0;
+          const end = at + 4 + length;
+          if (length === 0 || end > bytes.byteLength) break;
+          if (bytes[at + 4] === FrameType.JSON) onFrame(bytes, at + HEADER_BYTES, end, atMicros);
+          at = end;
+        }
+        if (at === bytes.byteLength) return;
+      }
+      for (const frame of frames.push(at === 0 ? bytes : bytes.subarray(at))) {
         if (frame instanceof Error) {
           context.errors.add("bad frame", frame.message);
-        } else if (frame.type === FrameType.JSON) onFrame(frame.payload, atMicros);
+        } else if (frame.type === FrameType.JSON) {
+          onFrame(frame.payload, 0, frame.payload.byteLength, atMicros);
+        }
       }
     }).then(() => {
       if (!context.closing) context.errors.add("closed by the server", `client ${index}`);
