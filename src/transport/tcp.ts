@@ -1,4 +1,9 @@
-import { type DecodeResult, FrameDecoder, type Outbound } from "../protocol/mod.ts";
+import {
+  type DecodeResult,
+  FrameBufferPool,
+  FrameDecoder,
+  type Outbound,
+} from "../protocol/mod.ts";
 import type { Connection } from "./connection.ts";
 
 /**
@@ -51,15 +56,17 @@ export class TcpConnection implements Connection {
     const decoder = this.#decoder;
     let buffer = new Uint8Array(IDLE_READ_BYTES);
     let filled = false;
-    // The buffer of the last large frame, reused for the next one while they keep coming.
-    let large: Uint8Array | undefined;
+    // Large frames (file chunks) are read into pooled buffers, which a consumer may retain to
+    // keep a frame's bytes past the next one (see FrameBufferPool).
+    const pool = new FrameBufferPool();
+    let large: Uint8Array<SharedArrayBuffer> | undefined;
     while (!this.#closed) {
       let read: number | null;
-      if (decoder.missingBytes > BUSY_READ_BYTES) {
-        // The rest of a large frame (a file chunk) goes straight into a buffer of its size:
-        // no reassembly, no copy.
+      if (large !== undefined || decoder.missingBytes > BUSY_READ_BYTES) {
+        // The rest of a large frame goes straight into its buffer, to its end: no reassembly,
+        // no copy.
+        large ??= pool.acquire(decoder.bufferedBytes + decoder.missingBytes);
         const target = decoder.reserve(large);
-        large = new Uint8Array(target.buffer);
         try {
           read = await this.#conn.read(target);
         } catch {
@@ -67,13 +74,18 @@ export class TcpConnection implements Connection {
         }
         if (read === null) return;
         filled = true;
-        for (const result of decoder.commit(read)) yield result;
+        const results = decoder.commit(read);
+        if (results.length === 0) continue;
+        const frameBuffer = large;
+        large = undefined;
+        for (const result of results) yield result;
+        pool.release(frameBuffer);
         continue;
       }
       // Bigger reads only while the last read filled the buffer; back to the idle buffer as soon
       // as the peer goes quiet again.
       const size = filled ? BUSY_READ_BYTES : IDLE_READ_BYTES;
-      if (size === IDLE_READ_BYTES) large = undefined;
+      if (size === IDLE_READ_BYTES) pool.clear();
       if (buffer.byteLength !== size) buffer = new Uint8Array(size);
       try {
         read = await this.#conn.read(buffer);

@@ -1,5 +1,5 @@
-import { assertEquals } from "@std/assert";
-import { encodeFrame, ProtocolError } from "../../src/protocol/mod.ts";
+import { assert, assertEquals } from "@std/assert";
+import { encodeFrame, FrameBufferPool, ProtocolError } from "../../src/protocol/mod.ts";
 import { TcpConnection } from "../../src/transport/tcp.ts";
 import { seededRandom } from "../_seeded_random.ts";
 
@@ -58,4 +58,46 @@ Deno.test("TcpConnection.frames() delivers large and small frames intact, howeve
     assertEquals(received[i].type, frames[i].type, `type of frame ${i}`);
     assertEquals(received[i].payload, frames[i].payload, `payload of frame ${i}`);
   }
+});
+
+Deno.test("TcpConnection.frames() never reuses the buffer of a large frame whose bytes were retained", async () => {
+  const lengths = Array.from({ length: 60 }, (_, index) => 100_000 + (index % 5) * 20_000);
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  const client = await Deno.connect({ hostname: "127.0.0.1", port });
+  const server = new TcpConnection(await listener.accept());
+  const sending = (async () => {
+    for (const [index, length] of lengths.entries()) {
+      const frame = encodeFrame(0x02, filled(length, index));
+      for (let written = 0; written < frame.length;) {
+        written += await client.write(frame.subarray(written));
+      }
+    }
+    client.close();
+  })();
+  // Every other payload is kept (and released ten frames later), the rest are not.
+  const kept: { index: number; payload: Uint8Array; release: () => void }[] = [];
+  const buffers = new Set<ArrayBufferLike>();
+  let index = 0;
+  for await (const frame of server.frames()) {
+    if (frame instanceof ProtocolError) throw frame;
+    buffers.add(frame.payload.buffer);
+    if (index % 2 === 0) {
+      const release = FrameBufferPool.retain(frame.payload);
+      assert(release !== undefined, `frame ${index} is not in a pooled buffer`);
+      kept.push({ index, payload: frame.payload, release: release! });
+    }
+    while (kept.length > 0 && kept[0].index <= index - 10) {
+      const { index: keptIndex, payload, release } = kept.shift()!;
+      assertEquals(payload, filled(lengths[keptIndex], keptIndex), `payload of frame ${keptIndex}`);
+      release();
+    }
+    index++;
+  }
+  await sending;
+  server.close();
+  assertEquals(index, lengths.length);
+  for (const { index, payload } of kept) assertEquals(payload, filled(lengths[index], index));
+  // Released buffers were read into again: far fewer buffers than frames.
+  assert(buffers.size <= 20, `${buffers.size} buffers for ${lengths.length} frames`);
 });
