@@ -5,11 +5,16 @@
  * @module
  */
 import { createHash } from "node:crypto";
+import { FrameBufferPool } from "../protocol/frame_buffer_pool.ts";
 
 /** Bytes handed to the hashing thread in one message. */
 const PIECE_BYTES = 1024 * 1024;
 /** Pieces in flight at most: what the hashing thread may lag behind, in memory held. */
 const MAX_PIECES = 8;
+/** Bytes the hashing thread may lag behind, in pieces and in pooled frame buffers it reads. */
+const MAX_BEHIND_BYTES = MAX_PIECES * PIECE_BYTES;
+/** Pooled data at least this large is hashed where it is; smaller data is copied into a piece. */
+const IN_PLACE_FROM_BYTES = 64 * 1024;
 /** Below this many bytes, a thread costs more (about 30 ms to start) than it saves. */
 const THREADED_FROM_BYTES = 4 * 1024 * 1024;
 
@@ -17,7 +22,9 @@ const THREADED_FROM_BYTES = 4 * 1024 * 1024;
 export interface IncrementalSha256 {
   /**
    * Adds `data`, which must not change until the returned promise resolves; it resolves once
-   * more may be added. While the hashing thread lags too far behind, it waits for it.
+   * more may be added. While the hashing thread lags too far behind, it waits for it. Data in a
+   * {@linkcode FrameBufferPool} buffer is retained and read there by the hashing thread, not
+   * copied.
    */
   update(data: Uint8Array): Promise<void>;
   /** The SHA-256 (lowercase hex) of everything added; the hash ends. */
@@ -28,8 +35,9 @@ export interface IncrementalSha256 {
 
 /**
  * Starts an incremental SHA-256. For `expectedBytes` of 4 MiB or more (or unknown), it is
- * computed by a worker thread that is sent copies of the data (at most 8 MiB in flight), so the
- * caller's thread only copies; a smaller hash is computed on the caller's thread.
+ * computed by a worker thread, so the caller's thread at most copies: data in a pooled frame
+ * buffer is retained and read in place, other data is copied into pieces sent to the worker
+ * (at most 8 MiB in flight either way). A smaller hash is computed on the caller's thread.
  *
  * @example
  * ```ts
@@ -62,10 +70,15 @@ class LocalSha256 implements IncrementalSha256 {
   close(): void {}
 }
 
-/** What the main thread sends the worker: a piece to hash, or the request for the digest. */
-type ToWorker = { piece: ArrayBuffer; length: number } | { digest: true };
-/** What the worker answers: a piece it is done with, or the digest. */
-type FromWorker = { piece: ArrayBuffer } | { hex: string };
+/**
+ * What the main thread sends the worker: a piece to hash (transferred), shared bytes to hash in
+ * place, or the request for the digest.
+ */
+type ToWorker = { piece: ArrayBuffer; length: number } | { shared: Uint8Array } | {
+  digest: true;
+};
+/** What the worker answers: a piece it is done with, shared bytes it is done with, the digest. */
+type FromWorker = { piece: ArrayBuffer } | { shared: true } | { hex: string };
 
 /**
  * The worker's program. It runs from its source text (a blob URL), not from a file, so that a
@@ -82,6 +95,9 @@ function sha256Worker(start: () => { update(data: Uint8Array): void; digest(e: "
     if ("piece" in data) {
       hash.update(new Uint8Array(data.piece, 0, data.length));
       scope.postMessage({ piece: data.piece }, [data.piece]);
+    } else if ("shared" in data) {
+      hash.update(data.shared);
+      scope.postMessage({ shared: true });
     } else {
       scope.postMessage({ hex: hash.digest("hex") });
     }
@@ -98,10 +114,15 @@ class ThreadedSha256 implements IncrementalSha256 {
   /** Pieces back from the worker, ready to be filled again. */
   readonly #free: ArrayBuffer[] = [];
   #allocated = 0;
+  /** Shared bytes the worker reads in place, oldest first: their size and their release. */
+  readonly #shared: { bytes: number; release: () => void }[] = [];
+  /** Bytes posted to the worker and not yet hashed. */
+  #behind = 0;
   /** The piece being filled, and how much of it is. */
   #piece: Uint8Array | undefined;
   #filled = 0;
-  #pieceReturned: PromiseWithResolvers<void> | undefined;
+  /** Resolved when the worker hands back a piece or shared bytes. */
+  #returned: PromiseWithResolvers<void> | undefined;
   #digest: PromiseWithResolvers<string> | undefined;
   #failure: Error | undefined;
   #closed = false;
@@ -112,8 +133,13 @@ class ThreadedSha256 implements IncrementalSha256 {
     this.#worker.onmessage = ({ data }: MessageEvent<FromWorker>) => {
       if ("piece" in data) {
         this.#free.push(data.piece);
-        this.#pieceReturned?.resolve();
-        this.#pieceReturned = undefined;
+        this.#behind -= PIECE_BYTES;
+        this.#wake();
+      } else if ("shared" in data) {
+        const shared = this.#shared.shift()!;
+        shared.release();
+        this.#behind -= shared.bytes;
+        this.#wake();
       } else {
         this.#digest?.resolve(data.hex);
       }
@@ -126,6 +152,18 @@ class ThreadedSha256 implements IncrementalSha256 {
 
   async update(data: Uint8Array): Promise<void> {
     this.#check();
+    const release = data.byteLength >= IN_PLACE_FROM_BYTES
+      ? FrameBufferPool.retain(data)
+      : undefined;
+    if (release !== undefined) {
+      // In order: what was copied before goes first.
+      if (this.#filled > 0) this.#post();
+      this.#shared.push({ bytes: data.byteLength, release });
+      this.#behind += data.byteLength;
+      this.#worker.postMessage({ shared: data } satisfies ToWorker);
+      while (this.#behind > MAX_BEHIND_BYTES) await this.#returnedPromise();
+      return;
+    }
     let offset = 0;
     while (offset < data.byteLength) {
       this.#piece ??= new Uint8Array(await this.#freePiece());
@@ -154,6 +192,8 @@ class ThreadedSha256 implements IncrementalSha256 {
     this.#closed = true;
     this.#worker.terminate();
     URL.revokeObjectURL(this.#url);
+    // The worker no longer reads them.
+    for (const shared of this.#shared.splice(0)) shared.release();
     this.#fail(new Error("The hash was closed."));
   }
 
@@ -162,16 +202,27 @@ class ThreadedSha256 implements IncrementalSha256 {
       this.#check();
       const piece = this.#free.pop();
       if (piece !== undefined) return piece;
-      if (this.#allocated < MAX_PIECES) {
+      if (this.#allocated < MAX_PIECES && this.#behind < MAX_BEHIND_BYTES) {
         this.#allocated++;
         return new ArrayBuffer(PIECE_BYTES);
       }
-      this.#pieceReturned ??= Promise.withResolvers();
-      await this.#pieceReturned.promise;
+      await this.#returnedPromise();
     }
   }
 
+  #returnedPromise(): Promise<void> {
+    this.#check();
+    this.#returned ??= Promise.withResolvers();
+    return this.#returned.promise;
+  }
+
+  #wake(): void {
+    this.#returned?.resolve();
+    this.#returned = undefined;
+  }
+
   #post(): void {
+    this.#behind += PIECE_BYTES;
     const piece = this.#piece!.buffer as ArrayBuffer;
     this.#worker.postMessage({ piece, length: this.#filled } satisfies ToWorker, [piece]);
     this.#piece = undefined;
@@ -184,8 +235,8 @@ class ThreadedSha256 implements IncrementalSha256 {
 
   #fail(error: Error): void {
     this.#failure ??= error;
-    this.#pieceReturned?.reject(this.#failure);
-    this.#pieceReturned = undefined;
+    this.#returned?.reject(this.#failure);
+    this.#returned = undefined;
     this.#digest?.reject(this.#failure);
   }
 }

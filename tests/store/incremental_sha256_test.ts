@@ -1,5 +1,6 @@
-import { assertEquals, assertRejects } from "@std/assert";
+import { assert, assertEquals, assertRejects, assertStrictEquals } from "@std/assert";
 import { createHash } from "node:crypto";
+import { FrameBufferPool } from "../../src/protocol/mod.ts";
 import { incrementalSha256 } from "../../src/store/incremental_sha256.ts";
 import { randomBytes, randomPieces, seededRandom } from "./_bytes.ts";
 
@@ -55,4 +56,40 @@ Deno.test("incrementalSha256() on a worker stays right over many times its 8 MiB
     reference.update(piece);
   }
   assertEquals(await hash.digest(), reference.digest("hex"));
+});
+
+Deno.test("incrementalSha256() on a worker reads pooled bytes in place and holds them until hashed", async () => {
+  const pool = new FrameBufferPool();
+  const bytes = randomBytes(40 * 1024 * 1024 + 12_345);
+  const hash = incrementalSha256();
+  const seen = new Set<ArrayBufferLike>();
+  const random = seededRandom(7);
+  for (let at = 0; at < bytes.byteLength;) {
+    // Pooled pieces as a connection reads them, and now and then a small piece (copied).
+    const length = Math.min(
+      bytes.byteLength - at,
+      random() < 0.2 ? 1 + Math.floor(random() * 1000) : 64 * 1024 + Math.floor(random() * 2e6),
+    );
+    const buffer = pool.acquire(length);
+    buffer.set(bytes.subarray(at, at + length));
+    // The reader lets go at once, as a connection does when the next frame is asked for: the
+    // hash must keep the buffer from being read into again until it has hashed it.
+    await hash.update(buffer.subarray(0, length));
+    pool.release(buffer);
+    seen.add(buffer.buffer);
+    at += length;
+  }
+  assertEquals(await hash.digest(), expected(bytes));
+  // Buffers came back to the pool once hashed, and were used again.
+  assert(seen.size < 30, `${seen.size} buffers`);
+});
+
+Deno.test("incrementalSha256() lets go of pooled bytes when closed", async () => {
+  const pool = new FrameBufferPool();
+  const hash = incrementalSha256();
+  const buffer = pool.acquire(1024 * 1024);
+  await hash.update(buffer);
+  pool.release(buffer);
+  hash.close();
+  assertStrictEquals(pool.acquire(1024 * 1024).buffer, buffer.buffer);
 });
