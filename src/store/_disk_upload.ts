@@ -4,6 +4,7 @@
  * @module
  */
 import { join } from "@std/path";
+import { FrameBufferPool } from "../protocol/frame_buffer_pool.ts";
 import type { UploadSink } from "./blob_store.ts";
 import type { IncrementalSha256 } from "./incremental_sha256.ts";
 import { checksumError, endedError, storageError } from "./_blob_rules.ts";
@@ -16,6 +17,12 @@ const REHASH_BYTES = 1024 * 1024;
  * kernel's dirty limit, past which it pauses every write, and with it the server's event loop.
  */
 const SYNC_EVERY_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Pooled chunks whose disk write may still be running when `write()` resolves: the socket is
+ * read again while the last chunk goes to disk.
+ */
+const MAX_WRITES_BEHIND = 2;
 
 /** What a {@linkcode DiskUpload} works on. */
 export interface DiskUploadOptions {
@@ -33,9 +40,12 @@ export interface DiskUploadOptions {
  * An open upload of the disk blob store; its calls run one at a time, in call order.
  *
  * A write goes to the file (on a thread of the runtime's pool, so this thread turns to other
- * connections meanwhile), and its bytes are then hashed on another thread for large uploads, so
- * the next chunk is read while the last is hashed. The periodic syncs run in the background.
- * Nothing is held after `write()` resolves except the hash's bounded backlog.
+ * connections meanwhile) and to the hash, on another thread for large uploads, so the next chunk
+ * is read while the last is hashed. Data in a pooled frame buffer ({@linkcode FrameBufferPool})
+ * is retained rather than waited for: `write()` resolves while its disk write runs (at most two
+ * behind) and the hashing thread reads it in place. Other data is written and copied for the
+ * hash before `write()` resolves. The periodic syncs run in the background. A failed write is
+ * reported by the next call.
  */
 export class DiskUpload implements UploadSink {
   readonly offset: number;
@@ -49,6 +59,11 @@ export class DiskUpload implements UploadSink {
   /** The background sync in progress, if any; it never rejects (see `#syncFailure`). */
   #syncing: Promise<void> | undefined;
   #syncFailure: unknown;
+  /** Disk writes not yet finished, oldest first; each settles once its bytes are written. */
+  readonly #writesBehind: Promise<void>[] = [];
+  /** The last disk write in order (writes run one after the other); it never rejects. */
+  #lastWrite: Promise<void> = Promise.resolve();
+  #writeFailure: unknown;
 
   constructor(options: DiskUploadOptions) {
     this.#options = options;
@@ -64,11 +79,20 @@ export class DiskUpload implements UploadSink {
     return this.#serial(async () => {
       if (this.#ended) throw endedError();
       try {
-        await writeAll(this.#options.file, data);
+        if (this.#writeFailure !== undefined) throw this.#writeFailure;
+        const release = FrameBufferPool.retain(data);
+        // Posted to the hash first, so that it runs while the bytes go to disk.
+        const hashed = this.#options.hash.update(data);
+        const written = this.#writeInOrder(data);
         this.#size += data.byteLength;
-        this.#unsynced += data.byteLength;
-        if (this.#unsynced >= SYNC_EVERY_BYTES) await this.#syncInBackground();
-        await this.#options.hash.update(data);
+        if (release === undefined) {
+          await Promise.all([written, hashed]);
+        } else {
+          written.finally(release).catch(() => {});
+          this.#writesBehind.push(written);
+          await hashed;
+          while (this.#writesBehind.length > MAX_WRITES_BEHIND) await this.#writesBehind.shift();
+        }
       } catch (error) {
         await this.#remove().catch(() => {});
         throw storageError("store", error);
@@ -76,12 +100,42 @@ export class DiskUpload implements UploadSink {
     });
   }
 
+  /**
+   * Writes `data` after the writes before it, then starts a background sync when enough is
+   * unsynced. Rejects if this write failed; a failure is also kept for the calls that follow.
+   */
+  #writeInOrder(data: Uint8Array): Promise<void> {
+    const written = this.#lastWrite.then(async () => {
+      if (this.#writeFailure !== undefined) throw this.#writeFailure;
+      try {
+        await writeAll(this.#options.file, data);
+        this.#unsynced += data.byteLength;
+        if (this.#unsynced >= SYNC_EVERY_BYTES) await this.#syncInBackground();
+      } catch (error) {
+        this.#writeFailure ??= error;
+        throw error;
+      }
+    });
+    this.#lastWrite = written.catch(() => {});
+    return written;
+  }
+
+  /** Waits for every disk write; rejects if one failed. */
+  async #writesDone(): Promise<void> {
+    this.#writesBehind.length = 0;
+    await this.#lastWrite;
+    if (this.#writeFailure !== undefined) throw this.#writeFailure;
+  }
+
   commit(sha256: string): Promise<string> {
     return this.#serial(async () => {
       if (this.#ended) throw endedError();
       const { file, path, blobsDir, hash } = this.#options;
-      // The last sync runs while the hashing thread finishes.
-      const [digest, synced] = await Promise.allSettled([hash.digest(), this.#sync(file)]);
+      // The last writes and sync run while the hashing thread finishes.
+      const [digest, synced] = await Promise.allSettled([
+        hash.digest(),
+        this.#writesDone().then(() => this.#sync(file)),
+      ]);
       if (digest.status === "rejected" || synced.status === "rejected") {
         await this.#remove().catch(() => {});
         const failed = digest.status === "rejected" ? digest : synced as PromiseRejectedResult;
@@ -110,6 +164,12 @@ export class DiskUpload implements UploadSink {
     return this.#serial(async () => {
       if (this.#ended) return;
       if (!this.#options.resumable) return await this.#remove();
+      try {
+        await this.#writesDone();
+      } catch {
+        // What a failed write left behind is not worth resuming.
+        return await this.#remove();
+      }
       try {
         await this.#syncing;
         this.#close();
@@ -157,6 +217,7 @@ export class DiskUpload implements UploadSink {
 
   async #remove(): Promise<void> {
     try {
+      await this.#lastWrite;
       await this.#syncing;
       this.#close();
       await Deno.remove(this.#options.path).catch((error) => {

@@ -1,6 +1,7 @@
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import { join } from "@std/path";
 import { createHash } from "node:crypto";
+import { FrameBufferPool } from "../../src/protocol/mod.ts";
 import { ChecksumError, DiskBlobStore, StorageError } from "../../src/store/mod.ts";
 import { randomBytes, sha256Hex } from "./_bytes.ts";
 import { blobStoreContract } from "./blob_store_contract.ts";
@@ -144,3 +145,53 @@ for (const expectedBytes of [undefined, 100, 5_000_000]) {
       assertEquals(await names(join(dir, "partial")), []);
     }));
 }
+
+// Announced small, the upload is hashed on this thread: only the disk writes hold the chunks.
+for (const expectedBytes of [undefined, 1000]) {
+  Deno.test(`DiskBlobStore: an upload announced as ${expectedBytes ?? "unknown"} bytes keeps pooled chunks until written and hashed, then frees them`, () =>
+    withStore(async (store, dir) => {
+      const pool = new FrameBufferPool();
+      const bytes = randomBytes(30 * 1024 * 1024 + 777);
+      const sha256 = await sha256Hex(bytes);
+      const upload = await store.openUpload("pooled", { expectedBytes });
+      const seen = new Set<ArrayBufferLike>();
+      const chunk = 1024 * 1024 - 4096;
+      for (let at = 0; at < bytes.byteLength; at += chunk) {
+        const piece = bytes.subarray(at, at + chunk);
+        const buffer = pool.acquire(piece.byteLength);
+        buffer.set(piece);
+        await upload.write(buffer.subarray(0, piece.byteLength));
+        // As a connection does when it reads the next frame: the upload must hold the buffer
+        // until its bytes are on disk and hashed.
+        pool.release(buffer);
+        seen.add(buffer.buffer);
+      }
+      assertEquals(upload.size, bytes.byteLength);
+      assertEquals(await upload.commit(sha256), sha256);
+      assertEquals(await Deno.readFile(join(dir, "blobs", sha256)), bytes);
+      assert(seen.size < 20, `${seen.size} buffers for 31 chunks`);
+      // Every buffer is free again.
+      const held = [...seen].filter((buffer) =>
+        FrameBufferPool.retain(new Uint8Array(buffer as SharedArrayBuffer)) !== undefined
+      );
+      assertEquals(held, []);
+    }));
+}
+
+Deno.test("DiskBlobStore: a suspended upload of pooled chunks resumes after every byte written", () =>
+  withStore(async (store) => {
+    const pool = new FrameBufferPool();
+    const bytes = randomBytes(6 * 1024 * 1024);
+    const first = await store.openUpload("resumed", { expectedBytes: bytes.byteLength });
+    for (let at = 0; at < 4 * 1024 * 1024; at += 1024 * 1024) {
+      const buffer = pool.acquire(1024 * 1024);
+      buffer.set(bytes.subarray(at, at + 1024 * 1024));
+      await first.write(buffer);
+      pool.release(buffer);
+    }
+    await first.suspend();
+    const again = await store.openUpload("resumed", { expectedBytes: bytes.byteLength });
+    assertEquals(again.offset, 4 * 1024 * 1024);
+    await again.write(bytes.subarray(4 * 1024 * 1024));
+    assertEquals(await again.commit(await sha256Hex(bytes)), await sha256Hex(bytes));
+  }));
