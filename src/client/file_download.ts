@@ -80,8 +80,9 @@ export async function downloadFile(
  * Receives file `id` from `offset` on into `file`, which holds the bytes before `offset`.
  * Each chunk is written at once (a synchronous write into the page cache, well under a
  * millisecond, and faster here than an asynchronous one; this connection serves nothing else)
- * and hashed on another thread for a large file, so the next chunk is read while the last is
- * hashed; the periodic syncs run in the background. (The server writes asynchronously: a run of
+ * while another thread hashes it for a large file, reading the connection's frame buffer in
+ * place, so the next chunk is read while the last is hashed; the periodic syncs run in the
+ * background. (The server writes asynchronously: a run of
  * synchronous writes would keep its event loop from every other connection.)
  */
 async function receive(
@@ -104,6 +105,9 @@ async function receive(
     const ready = await client.download(id, offset, {
       async chunk(data) {
         const hash = await hashing.promise;
+        // Hashed while it is written: on the hashing thread, in place when the connection's
+        // buffer can be retained, else from a copy.
+        const hashed = hash.update(data);
         writeAllSync(file, data);
         received += data.byteLength;
         unsynced += data.byteLength;
@@ -115,7 +119,7 @@ async function receive(
           // Its failure is seen by the next sync or the last.
           syncing.catch(() => {});
         }
-        await hash.update(data);
+        await hashed;
         options.onProgress?.(received);
       },
       end(error) {
