@@ -278,13 +278,19 @@ export class Transfers {
   /**
    * Sends the blob a chunk at a time, each read straight into its frame's buffer. The next chunk
    * is read while the last is written, and queued only once it is: the connection never has to
-   * gather chunks into one write, and at most two chunks are in memory.
+   * gather chunks into one write, and at most two chunks are in memory. Their two buffers take
+   * turns: a chunk's buffer is read into again only once the peer has written it out (a peer
+   * that never waits to drain, as in tests, may keep what it was sent: it gets new buffers).
    */
   async #pump(transfer: number, blob: string, offset: number, signal: AbortSignal): Promise<void> {
+    const written: Uint8Array[] = [];
     const chunks = this.#hub.blobs.read(blob, {
       offset,
       chunkBytes: CHUNK_BYTES,
-      allocate: allocateChunkData,
+      allocate: (bytes) => {
+        const spare = written.pop();
+        return spare === undefined ? allocateChunkData(bytes) : spare.subarray(0, bytes);
+      },
     })[Symbol.asyncIterator]();
     let next = chunks.next();
     try {
@@ -293,7 +299,11 @@ export class Transfers {
         if (done || signal.aborted) break;
         next = chunks.next();
         this.#peer.send(new OutboundChunk(transfer, value));
-        if (this.#peer.queuedBytes > 0) await this.#peer.drained();
+        if (this.#peer.queuedBytes > 0) {
+          await this.#peer.drained();
+          // A full chunk's buffer, which every later chunk fits in.
+          if (value.byteLength === CHUNK_BYTES) written.push(value);
+        }
       }
       if (!signal.aborted) this.#reply({ type: "download_end", transfer });
     } catch (error) {

@@ -8,6 +8,7 @@ import {
   errorMessage,
   type FileInfo,
   type Outbound,
+  OutboundChunk,
   ProtocolError,
   type ServerMessage,
 } from "../../src/protocol/mod.ts";
@@ -161,6 +162,11 @@ async function connectFilesOnly(chat: TestChat, nick: string, room?: string): Pr
   };
 }
 
+/** What a connection keeps of a chunk once written: a copy, since the chunk's buffer is reused. */
+function written(item: Outbound): Outbound {
+  return item instanceof OutboundChunk ? new OutboundChunk(item.transfer, item.data.slice()) : item;
+}
+
 /**
  * A peer whose queue stays over a download's high-water mark until {@linkcode drain} is
  * called; what it is sent is recorded by {@linkcode recorder}.
@@ -171,7 +177,7 @@ class BackloggedPeer implements Peer {
   readonly #drained = Promise.withResolvers<void>();
 
   send(item: Outbound): void {
-    this.recorder.send(item);
+    this.recorder.send(written(item));
   }
 
   post(item: Outbound): void {
@@ -727,6 +733,72 @@ Deno.test("Session.handle() sends a download only as fast as the peer drains", a
   await until(() => hasDownloadEnd(peer.recorder), "download_end");
 
   assertEquals(received(peer.recorder, 1), bytes);
+});
+
+/**
+ * A peer that writes what it is sent one turn of the event loop later, as a connection does,
+ * and checks meanwhile that the bytes queued did not change before they were written.
+ */
+class WritingPeer implements Peer {
+  readonly recorder = new FakePeer();
+  /** The chunks sent: what the peer holds, and a copy of what it held when it was sent. */
+  readonly buffers: Uint8Array[] = [];
+  #queue: { item: Outbound; copy?: Uint8Array }[] = [];
+  #waiters: (() => void)[] = [];
+  changedWhileQueued = 0;
+
+  get queuedBytes(): number {
+    return this.#queue.reduce((total, { item }) => total + item.frame.byteLength, 0);
+  }
+
+  send(item: Outbound): void {
+    if (item instanceof OutboundChunk) this.buffers.push(item.data);
+    this.#queue.push({ item, copy: item instanceof OutboundChunk ? item.data.slice() : undefined });
+    if (this.#queue.length === 1) setTimeout(() => this.#write());
+  }
+
+  post(item: Outbound): void {
+    this.send(item);
+  }
+
+  drained(): Promise<void> {
+    if (this.#queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  close(): void {}
+
+  #write(): void {
+    for (const { item, copy } of this.#queue.splice(0)) {
+      if (item instanceof OutboundChunk) {
+        if (!equalBytes(item.data, copy!)) this.changedWhileQueued++;
+        this.recorder.send(new OutboundChunk(item.transfer, copy!));
+      } else {
+        this.recorder.send(item);
+      }
+    }
+    for (const wake of this.#waiters.splice(0)) wake();
+  }
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && a.every((byte, i) => byte === b[i]);
+}
+
+Deno.test("Session.handle() reads a download into the buffer of a chunk only once it was written", async () => {
+  const { chat, alice } = await threeUsers();
+  const bytes = fileBytes(5 * CHUNK_BYTES + 10);
+  const { id } = await share(alice, "big.bin", bytes);
+  const peer = new WritingPeer();
+  const session = new Session(chat.hub, peer, "192.0.2.9:1");
+  await session.handle({ type: "hello", v: 1, nick: "erin", passkey: PASSKEY, presence: false });
+  await session.handle({ type: "download", rid: "d1", id });
+  await until(() => hasDownloadEnd(peer.recorder), "download_end");
+
+  assertEquals(received(peer.recorder, 1), bytes);
+  assertEquals(peer.changedWhileQueued, 0);
+  // Two buffers take turns, the last (short) chunk in one of them.
+  assertEquals(new Set(peer.buffers.map((data) => data.buffer)).size, 2);
 });
 
 Deno.test("Session.handle() of a presence: false hello tells nobody and claims no nick", async () => {
