@@ -39,6 +39,8 @@ const leases = new WeakMap<SharedArrayBuffer, Lease>();
  */
 export class FrameBufferPool {
   readonly #free: Uint8Array<SharedArrayBuffer>[] = [];
+  /** Whether buffers let go of are kept: from `acquire()` until `clear()`. */
+  #keeping = false;
 
   /**
    * Keeps the bytes of `view` from being reused until the returned function is called (once;
@@ -59,6 +61,7 @@ export class FrameBufferPool {
 
   /** A buffer of at least `bytes` bytes, held by the caller until {@linkcode release}. */
   acquire(bytes: number): Uint8Array<SharedArrayBuffer> {
+    this.#keeping = true;
     const index = this.#free.findIndex((buffer) => buffer.byteLength >= bytes);
     const buffer = index === -1
       ? new Uint8Array(new SharedArrayBuffer(bytes))
@@ -77,13 +80,19 @@ export class FrameBufferPool {
     this.#drop(lease);
   }
 
-  /** Forgets the free buffers, for when no large frames are expected for a while. */
+  /**
+   * Forgets the free buffers, and those let go of until the next `acquire()`, for when no large
+   * frames are expected for a while: an idle connection holds none.
+   */
   clear(): void {
+    this.#keeping = false;
     this.#free.length = 0;
   }
 
   #drop(lease: Lease): void {
     lease.holders--;
-    if (lease.holders === 0 && this.#free.length < KEPT_FREE) this.#free.push(lease.buffer);
+    if (lease.holders === 0 && this.#keeping && this.#free.length < KEPT_FREE) {
+      this.#free.push(lease.buffer);
+    }
   }
 }

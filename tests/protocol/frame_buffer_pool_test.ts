@@ -51,10 +51,18 @@ Deno.test("FrameBufferPool.release() refuses a buffer not held from this pool", 
   assertThrows(() => pool.release(buffer), RangeError, "not held");
 });
 
-Deno.test("FrameBufferPool.clear() forgets the free buffers", () => {
+Deno.test("FrameBufferPool.clear() forgets the free buffers, and those released until the next acquire()", () => {
   const pool = new FrameBufferPool();
   const buffer = pool.acquire(10);
   pool.release(buffer);
   pool.clear();
   assertNotStrictEquals(pool.acquire(10).buffer, buffer.buffer);
+
+  // A buffer still retained when the connection went idle is not kept when let go.
+  const retained = pool.acquire(10);
+  const release = FrameBufferPool.retain(retained)!;
+  pool.release(retained);
+  pool.clear();
+  release();
+  assertNotStrictEquals(pool.acquire(10).buffer, retained.buffer);
 });
