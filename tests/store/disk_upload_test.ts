@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertNotStrictEquals, assertRejects } from "@std/assert";
+import { assertEquals, assertRejects, assertStrictEquals } from "@std/assert";
 import { FrameBufferPool } from "../../src/protocol/mod.ts";
 import { DiskUpload } from "../../src/store/_disk_upload.ts";
 import { incrementalSha256 } from "../../src/store/incremental_sha256.ts";
@@ -50,55 +50,41 @@ async function settle(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-Deno.test("DiskUpload.write() of a pooled chunk resolves before its disk write, which keeps the buffer", async () => {
+Deno.test("DiskUpload.write() of a pooled chunk resolves once its disk write ended, in order", async () => {
   const pool = new FrameBufferPool();
   const file = new SlowFile();
   const upload = slowUpload(file);
   const first = pool.acquire(1000);
   first.fill(1);
-  await upload.write(first);
-  pool.release(first);
-  // Its disk write has not finished: the pool must not hand the buffer out again.
-  const second = pool.acquire(1000);
-  assertNotStrictEquals(second.buffer, first.buffer);
-  second.fill(2);
-  await upload.write(second);
-  pool.release(second);
+  let resolved = false;
+  const writing = upload.write(first).then(() => resolved = true);
   await settle();
+  assertEquals(resolved, false);
   assertEquals(file.finish(0), new Uint8Array(1000).fill(1));
+  await writing;
+  pool.release(first);
+  // Written (and hashed): free again.
+  const second = pool.acquire(1000);
+  assertStrictEquals(second.buffer, first.buffer);
+  second.fill(2);
+  const again = upload.write(second);
   await settle();
-  assertEquals(file.writes.length, 2, "the second write starts after the first");
+  assertEquals(file.writes.length, 2);
   assertEquals(file.finish(1), new Uint8Array(1000).fill(2));
-  await settle();
-  // Both written: both free.
-  const again = [pool.acquire(1000).buffer, pool.acquire(1000).buffer];
-  assert(again.includes(first.buffer) && again.includes(second.buffer));
+  await again;
   assertEquals(upload.size, 2000);
 });
 
-Deno.test("DiskUpload.write() waits when two pooled chunks are still being written", async () => {
-  const pool = new FrameBufferPool();
-  const file = new SlowFile();
-  const upload = slowUpload(file);
-  for (let i = 0; i < 2; i++) await upload.write(pool.acquire(100));
-  let resolved = false;
-  const third = upload.write(pool.acquire(100)).then(() => resolved = true);
-  await settle();
-  assertEquals(resolved, false);
-  file.finish(0);
-  await third;
-});
-
-Deno.test("DiskUpload reports a failed disk write of a pooled chunk on the next call", async () => {
+Deno.test("DiskUpload.write() of a pooled chunk rejects when its disk write fails, and lets the buffer go", async () => {
   const pool = new FrameBufferPool();
   const file = new SlowFile();
   const upload = slowUpload(file);
   const buffer = pool.acquire(100);
-  await upload.write(buffer);
-  pool.release(buffer);
-  file.fail(0);
+  const writing = upload.write(buffer);
   await settle();
-  await assertRejects(() => upload.write(pool.acquire(100)), StorageError, "No space left");
-  // Its buffer was let go.
-  assertEquals(pool.acquire(100).buffer, buffer.buffer);
+  file.fail(0);
+  await assertRejects(() => writing, StorageError, "No space left");
+  pool.release(buffer);
+  assertStrictEquals(pool.acquire(100).buffer, buffer.buffer);
+  await assertRejects(() => upload.write(pool.acquire(100)), Error);
 });
