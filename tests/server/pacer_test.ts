@@ -1,4 +1,5 @@
 import { assert, assertEquals } from "@std/assert";
+import { setImmediate } from "node:timers";
 import { Pacer } from "../../src/server/pacer.ts";
 
 /** A pacer on a clock the test moves, and a way to see which round flushed what. */
@@ -26,6 +27,26 @@ Deno.test("Pacer: while calm, every connection waiting is flushed in this turn, 
   await microtasks();
   assertEquals(flushed, ["a", "b", "c"]);
   assertEquals(pacer.busy, false);
+});
+
+Deno.test("Pacer: a round flushes one slice of connections per turn, rounds in order", async () => {
+  const flushed: number[] = [];
+  const pacer = new Pacer({ slice: 100 });
+  for (let i = 0; i < 250; i++) pacer.wait({ flushNow: () => flushed.push(i) });
+  await microtasks();
+  assertEquals(flushed.length, 100, "the first slice in this turn");
+  await new Promise((resolve) => setImmediate(resolve));
+  assertEquals(flushed.length, 200, "the next one in the next turn");
+  // A connection that asks meanwhile (a later event) waits behind the rest of the round.
+  pacer.wait({ flushNow: () => flushed.push(-1) });
+  await microtasks();
+  assertEquals(flushed.length, 200);
+  await new Promise((resolve) => setImmediate(resolve));
+  assertEquals(flushed, [...Array.from({ length: 250 }, (_, i) => i), -1]);
+  // Then the next round starts at once again.
+  pacer.wait({ flushNow: () => flushed.push(-2) });
+  await microtasks();
+  assertEquals(flushed.at(-1), -2);
 });
 
 Deno.test("Pacer: one event posted to many connections counts once towards busy", async () => {
