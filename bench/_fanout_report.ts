@@ -18,6 +18,8 @@ export interface FanoutReport {
   commands: string[];
   configs: { name: string; text: string }[];
   results: WorkloadResult[];
+  /** Runs measured again because other processes used over 5 % of the CPUs during them. */
+  retried?: number;
   /** Top self-time functions of the chat server, when it ran with `--cpu-prof`. */
   profile?: string;
 }
@@ -61,6 +63,15 @@ export function renderFanout(report: FanoutReport): string {
     lines.push(...renderWorkload(rows), "");
   }
   lines.push(renderVerdict(report), "");
+  if (report.retried) {
+    lines.push(
+      `${report.retried} run${report.retried === 1 ? " was" : "s were"} measured again because ` +
+        `other processes used more than 5 % of the CPUs during ${
+          report.retried === 1 ? "it" : "them"
+        } (up to 3 tries; the least disturbed one is shown).`,
+      "",
+    );
+  }
   const errors = report.results.flatMap((result) =>
     result.errors.map((error) =>
       `- ${result.server}, ${result.workload.label}: ${error.count} × ` +

@@ -56,6 +56,17 @@ const USAGE = `Usage: deno task bench [--short] [options]
   --write            replace this mode's section of bench/RESULTS.md`;
 
 const SERVERS = ["chat", "ngircd", "inspircd"] as const;
+/** Tries of a run at most, when other processes disturb it. */
+const MAX_TRIES = 3;
+/** Above this share of all CPUs used by other processes during a run, it is run again. */
+const DISTURBED = 0.05;
+
+type ProfileWindow = { label: string; pid: number; fromMs: number; toMs: number };
+
+/** The share of all CPUs that other processes used during a run's window. */
+function disturbance(result: WorkloadResult): number {
+  return result.othersSeconds / result.windowSeconds / navigator.hardwareConcurrency;
+}
 type ServerName = typeof SERVERS[number];
 
 async function main(): Promise<number> {
@@ -122,35 +133,55 @@ async function main(): Promise<number> {
   try {
     const passkey = `bench-${crypto.randomUUID()}`;
     const results: WorkloadResult[] = [];
-    const profileWindows: { label: string; pid: number; fromMs: number; toMs: number }[] = [];
+    const profileWindows: ProfileWindow[] = [];
+    let retried = 0;
     for (const workload of workloads) {
       // Runs interleaved (chat, ngircd, InspIRCd, chat, …), so that a drift in the machine's
       // speed touches every server alike.
       for (let run = 1; run <= repeat; run++) {
         for (const name of servers) {
-          await waitForQuiet(waitQuietMs);
           const label = repeat > 1 ? `${workload.label} (run ${run})` : workload.label;
-          log(`${name}, ${label}: starting`);
-          const spawnedAt = performance.now();
-          await using server = await start(name, { tmp, passkey, workload, run, cpuProfileDir });
-          const adapter: Adapter = name === "chat" ? new ChatAdapter(passkey) : new IrcAdapter();
-          const measured = await runWorkload(adapter, {
-            server: name,
-            serverPid: server.pid,
-            port: server.port,
-            workload,
-          });
-          const result = repeat > 1 ? { ...measured, run } : measured;
-          results.push(result);
-          if (name === "chat") {
-            profileWindows.push({
+          // A run that other processes disturbed is run again; the least disturbed try counts.
+          let best: { result: WorkloadResult; window: ProfileWindow } | undefined;
+          for (let attempt = 1; attempt <= MAX_TRIES; attempt++) {
+            await waitForQuiet(waitQuietMs);
+            log(`${name}, ${label}: starting${attempt > 1 ? ` (try ${attempt})` : ""}`);
+            const spawnedAt = performance.now();
+            await using server = await start(name, {
+              tmp,
+              passkey,
+              workload,
+              run: (run - 1) * MAX_TRIES + attempt,
+              cpuProfileDir,
+            });
+            const adapter: Adapter = name === "chat" ? new ChatAdapter(passkey) : new IrcAdapter();
+            const measured = await runWorkload(adapter, {
+              server: name,
+              serverPid: server.pid,
+              port: server.port,
+              workload,
+            });
+            const result = repeat > 1 ? { ...measured, run } : measured;
+            log(summary(result));
+            const window = {
               label,
               pid: server.pid,
               fromMs: result.windowFromMs - spawnedAt,
               toMs: result.windowToMs - spawnedAt,
-            });
+            };
+            if (best === undefined || disturbance(result) < disturbance(best.result)) {
+              best = { result, window };
+            }
+            if (disturbance(result) <= DISTURBED) break;
+            log(
+              `${name}, ${label}: other processes used ${
+                (disturbance(result) * 100).toFixed(0)
+              } % of the CPUs during the run`,
+            );
+            retried++;
           }
-          log(summary(result));
+          results.push(best!.result);
+          if (name === "chat") profileWindows.push(best!.window);
         }
       }
     }
@@ -178,6 +209,7 @@ async function main(): Promise<number> {
         { name: "$TMP/inspircd.conf", text: inspircdConfig("PORT") },
       ].filter((config) => servers.some((server) => config.name.includes(server))),
       results,
+      retried,
       profile,
     };
     const markdown = renderFanout(report);
