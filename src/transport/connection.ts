@@ -9,7 +9,8 @@ export interface Connection {
   readonly remote: string;
   /**
    * Incoming frames until the peer closes. A fatal decode error is yielded last. A frame's
-   * payload is only valid until the next frame is requested.
+   * payload is only valid until the next frame is requested, unless the consumer keeps it with
+   * `FrameBufferPool.retain` (src/protocol/frame_buffer_pool.ts) and releases it when done.
    */
   frames(): AsyncIterable<DecodeResult>;
   /**
