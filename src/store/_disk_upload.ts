@@ -40,13 +40,21 @@ export interface DiskUploadOptions {
 /**
  * An open upload of the disk blob store; its calls run one at a time, in call order.
  *
- * A write goes to the file (on a thread of the runtime's pool, so this thread turns to other
- * connections meanwhile) and to the hash, on another thread for large uploads, so the next chunk
- * is read while the last is hashed. Data in a pooled frame buffer ({@linkcode FrameBufferPool})
- * is retained: the hashing thread reads it in place, and `write()` may resolve while its disk
- * write runs (see `MAX_WRITES_BEHIND`). Other data is written and copied for the
- * hash before `write()` resolves. The periodic syncs run in the background. A failed write is
- * reported by the next call.
+ * A large upload is hashed on another thread, which also writes it to the file (blocking writes,
+ * one right after the other, on that thread): this thread only hands it the bytes, and reads
+ * the next chunk while the last is hashed and written. Data in a pooled frame buffer
+ * ({@linkcode FrameBufferPool}) is retained and read there in place, other data is copied;
+ * `write()` resolves while that thread is at most 8 MiB behind. (Written from this thread with
+ * async writes, each a hop to the runtime's pool and back, a 1 GiB upload took 1.23–1.26 s;
+ * see bench/RESULTS.md.)
+ *
+ * A small upload is hashed on this thread and written from it (on a thread of the runtime's
+ * pool, so this thread turns to other connections meanwhile); a pooled chunk is retained
+ * until written, and `write()` resolves once it is (see `MAX_WRITES_BEHIND`).
+ *
+ * Either way the periodic syncs run in the background (an fsync of this thread's handle covers
+ * the hashing thread's writes: it syncs the file, not the handle), `commit()` syncs after every
+ * write ended, and a failed write is reported by the next call.
  */
 export class DiskUpload implements UploadSink {
   readonly offset: number;
@@ -65,11 +73,17 @@ export class DiskUpload implements UploadSink {
   /** The last disk write in order (writes run one after the other); it never rejects. */
   #lastWrite: Promise<void> = Promise.resolve();
   #writeFailure: unknown;
+  /** Whether the hashing thread writes the file (see `IncrementalSha256.writeTo()`). */
+  readonly #threaded: boolean;
+  /** The hash's `doneBytes` when the last background sync began (threaded writes). */
+  #syncedBytes: number;
 
   constructor(options: DiskUploadOptions) {
     this.#options = options;
     this.offset = options.offset;
     this.#size = options.offset;
+    this.#threaded = options.hash.writeTo(options.path);
+    this.#syncedBytes = options.hash.doneBytes;
   }
 
   get size(): number {
@@ -81,6 +95,17 @@ export class DiskUpload implements UploadSink {
       if (this.#ended) throw endedError();
       try {
         if (this.#writeFailure !== undefined) throw this.#writeFailure;
+        if (this.#threaded) {
+          // Hashed and written on the hashing thread; resolves while it is at most 8 MiB behind.
+          await this.#options.hash.update(data);
+          this.#size += data.byteLength;
+          const done = this.#options.hash.doneBytes;
+          if (done - this.#syncedBytes >= SYNC_EVERY_BYTES) {
+            this.#syncedBytes = done;
+            await this.#syncInBackground();
+          }
+          return;
+        }
         const release = FrameBufferPool.retain(data);
         // Posted to the hash first, so that it runs while the bytes go to disk.
         const hashed = this.#options.hash.update(data);
@@ -123,6 +148,7 @@ export class DiskUpload implements UploadSink {
 
   /** Waits for every disk write; rejects if one failed. */
   async #writesDone(): Promise<void> {
+    if (this.#threaded) return await this.#options.hash.flushWrites();
     this.#writesBehind.length = 0;
     await this.#lastWrite;
     if (this.#writeFailure !== undefined) throw this.#writeFailure;
@@ -133,9 +159,12 @@ export class DiskUpload implements UploadSink {
       if (this.#ended) throw endedError();
       const { file, path, blobsDir, hash } = this.#options;
       // The last writes and sync run while the hashing thread finishes.
+      const digesting = hash.digest();
+      // The hashing thread answers the digest once it wrote everything and closed the file.
+      const written = this.#threaded ? digesting : this.#writesDone();
       const [digest, synced] = await Promise.allSettled([
-        hash.digest(),
-        this.#writesDone().then(() => this.#sync(file)),
+        digesting,
+        written.then(() => this.#sync(file)),
       ]);
       if (digest.status === "rejected" || synced.status === "rejected") {
         await this.#remove().catch(() => {});
@@ -219,6 +248,8 @@ export class DiskUpload implements UploadSink {
   async #remove(): Promise<void> {
     try {
       await this.#lastWrite;
+      // Nothing is written once the file is gone; fails at once if the hash already ended.
+      if (this.#threaded) await this.#options.hash.flushWrites().catch(() => {});
       await this.#syncing;
       this.#close();
       await Deno.remove(this.#options.path).catch((error) => {

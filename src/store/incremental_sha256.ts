@@ -1,6 +1,7 @@
 /**
  * A SHA-256 fed piece by piece, computed on another thread when there is much to hash, so that
- * the thread that moves a file's bytes never waits for it.
+ * the thread that moves a file's bytes never waits for it. That thread can also write the bytes
+ * to a file (`writeTo()`), so that the caller's thread never waits for the disk either.
  *
  * @module
  */
@@ -31,6 +32,22 @@ export interface IncrementalSha256 {
   digest(): Promise<string>;
   /** Abandons the hash and frees its thread; safe to call at any time, and twice. */
   close(): void;
+  /**
+   * When the hash runs on another thread: that thread also appends everything added from now on
+   * to the existing file at `path`, with blocking writes after hashing it, so that the caller's
+   * thread never waits for the disk. Returns false (and writes nothing) for a hash on this thread.
+   * The pooled data it reads in place is held until written too. A failed open or write fails
+   * the hash: the next `update()` or `digest()` rejects with it. `digest()` answers only after
+   * every write ended and the thread closed the file (not synced: the caller syncs it).
+   */
+  writeTo(path: string): boolean;
+  /**
+   * Resolves once everything added has been written and the hashing thread closed the file
+   * given to `writeTo()`; nothing is written after. Rejects if a write failed.
+   */
+  flushWrites(): Promise<void>;
+  /** Bytes added that the hashing thread has hashed (and written, see `writeTo()`). */
+  readonly doneBytes: number;
 }
 
 /**
@@ -57,9 +74,19 @@ export function incrementalSha256(
 
 class LocalSha256 implements IncrementalSha256 {
   readonly #hash = createHash("sha256");
+  doneBytes = 0;
 
   update(data: Uint8Array): Promise<void> {
     this.#hash.update(data);
+    this.doneBytes += data.byteLength;
+    return Promise.resolve();
+  }
+
+  writeTo(): boolean {
+    return false;
+  }
+
+  flushWrites(): Promise<void> {
     return Promise.resolve();
   }
 
@@ -72,18 +99,31 @@ class LocalSha256 implements IncrementalSha256 {
 
 /**
  * What the main thread sends the worker: a piece to hash (transferred), shared bytes to hash in
- * place, or the request for the digest.
+ * place, the file to append what follows to, the request to close it, or the request for the
+ * digest.
  */
-type ToWorker = { piece: ArrayBuffer; length: number } | { shared: Uint8Array } | {
-  digest: true;
-};
-/** What the worker answers: a piece it is done with, shared bytes it is done with, the digest. */
-type FromWorker = { piece: ArrayBuffer } | { shared: true } | { hex: string };
+type ToWorker =
+  | { piece: ArrayBuffer; length: number }
+  | { shared: Uint8Array }
+  | { open: string }
+  | { flush: true }
+  | { digest: true };
+/**
+ * What the worker answers: a piece it is done with, shared bytes it is done with, the file
+ * closed, the digest, or the failure of a file operation (it then does nothing more).
+ */
+type FromWorker =
+  | { piece: ArrayBuffer; length: number }
+  | { shared: true }
+  | { flushed: true }
+  | { hex: string }
+  | { failed: { name: string; message: string } };
 
 /**
  * The worker's program. It runs from its source text (a blob URL), not from a file, so that a
  * server allowed to read only its data dir, or a compiled binary, can start it: it must use
- * nothing from this module's scope.
+ * nothing from this module's scope. It has the permissions of the program, so it may open
+ * what the caller could (a server's data dir).
  */
 function sha256Worker(start: () => { update(data: Uint8Array): void; digest(e: "hex"): string }) {
   const scope = self as unknown as {
@@ -91,15 +131,46 @@ function sha256Worker(start: () => { update(data: Uint8Array): void; digest(e: "
     postMessage(message: FromWorker, transfer?: Transferable[]): void;
   };
   const hash = start();
+  let file: Deno.FsFile | undefined;
+  let failed = false;
+  const add = (bytes: Uint8Array) => {
+    hash.update(bytes);
+    if (file === undefined) return;
+    let written = 0;
+    while (written < bytes.byteLength) written += file.writeSync(bytes.subarray(written));
+  };
+  const closeFile = () => {
+    const open = file;
+    file = undefined;
+    open?.close();
+  };
   scope.onmessage = ({ data }) => {
-    if ("piece" in data) {
-      hash.update(new Uint8Array(data.piece, 0, data.length));
-      scope.postMessage({ piece: data.piece }, [data.piece]);
-    } else if ("shared" in data) {
-      hash.update(data.shared);
-      scope.postMessage({ shared: true });
-    } else {
-      scope.postMessage({ hex: hash.digest("hex") });
+    if (failed) return;
+    try {
+      if ("piece" in data) {
+        add(new Uint8Array(data.piece, 0, data.length));
+        scope.postMessage({ piece: data.piece, length: data.length }, [data.piece]);
+      } else if ("shared" in data) {
+        add(data.shared);
+        scope.postMessage({ shared: true });
+      } else if ("open" in data) {
+        file = Deno.openSync(data.open, { append: true });
+      } else if ("flush" in data) {
+        closeFile();
+        scope.postMessage({ flushed: true });
+      } else {
+        closeFile();
+        scope.postMessage({ hex: hash.digest("hex") });
+      }
+    } catch (error) {
+      failed = true;
+      try {
+        closeFile();
+      } catch {
+        // The failure reported is the first one.
+      }
+      const { name, message } = error instanceof Error ? error : new Error(String(error));
+      scope.postMessage({ failed: { name, message } });
     }
   };
 }
@@ -124,7 +195,9 @@ class ThreadedSha256 implements IncrementalSha256 {
   /** Resolved when the worker hands back a piece or shared bytes. */
   #returned: PromiseWithResolvers<void> | undefined;
   #digest: PromiseWithResolvers<string> | undefined;
+  #flushed: PromiseWithResolvers<void> | undefined;
   #failure: Error | undefined;
+  doneBytes = 0;
   #closed = false;
 
   constructor() {
@@ -134,12 +207,21 @@ class ThreadedSha256 implements IncrementalSha256 {
       if ("piece" in data) {
         this.#free.push(data.piece);
         this.#behind -= PIECE_BYTES;
+        this.doneBytes += data.length;
         this.#wake();
       } else if ("shared" in data) {
         const shared = this.#shared.shift()!;
         shared.release();
         this.#behind -= shared.bytes;
+        this.doneBytes += shared.bytes;
         this.#wake();
+      } else if ("flushed" in data) {
+        this.#flushed?.resolve();
+        this.#flushed = undefined;
+      } else if ("failed" in data) {
+        const { name, message } = data.failed;
+        const Class = (Deno.errors as Record<string, new (message: string) => Error>)[name];
+        this.#fail(typeof Class === "function" ? new Class(message) : new Error(message));
       } else {
         this.#digest?.resolve(data.hex);
       }
@@ -173,6 +255,22 @@ class ThreadedSha256 implements IncrementalSha256 {
       offset += length;
       if (this.#filled === PIECE_BYTES) this.#post();
     }
+  }
+
+  writeTo(path: string): boolean {
+    this.#check();
+    // What was copied before is not written.
+    if (this.#filled > 0) this.#post();
+    this.#worker.postMessage({ open: path } satisfies ToWorker);
+    return true;
+  }
+
+  async flushWrites(): Promise<void> {
+    this.#check();
+    if (this.#filled > 0) this.#post();
+    this.#flushed ??= Promise.withResolvers();
+    this.#worker.postMessage({ flush: true } satisfies ToWorker);
+    await this.#flushed.promise;
   }
 
   async digest(): Promise<string> {
@@ -238,5 +336,7 @@ class ThreadedSha256 implements IncrementalSha256 {
     this.#returned?.reject(this.#failure);
     this.#returned = undefined;
     this.#digest?.reject(this.#failure);
+    this.#flushed?.reject(this.#failure);
+    this.#flushed = undefined;
   }
 }

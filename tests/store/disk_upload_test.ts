@@ -1,4 +1,5 @@
 import { assertEquals, assertRejects, assertStrictEquals } from "@std/assert";
+import { join } from "@std/path";
 import { FrameBufferPool } from "../../src/protocol/mod.ts";
 import { DiskUpload } from "../../src/store/_disk_upload.ts";
 import { incrementalSha256 } from "../../src/store/incremental_sha256.ts";
@@ -88,3 +89,79 @@ Deno.test("DiskUpload.write() of a pooled chunk rejects when its disk write fail
   assertStrictEquals(pool.acquire(100).buffer, buffer.buffer);
   await assertRejects(() => upload.write(pool.acquire(100)), Error);
 });
+
+/**
+ * Ways the hashing thread's file can fail: every write to `/dev/full` fails with ENOSPC (through
+ * a link in the temporary folder, which is what gets removed; opening a device takes
+ * `--allow-all`), and a folder cannot be opened for writing.
+ */
+const FAILURES = [
+  {
+    name: "a write",
+    message: "No space left on device",
+    ignore: Deno.build.os !== "linux" || Deno.permissions.querySync({ name: "ffi" }).state !==
+        "granted",
+    make: (path: string) => Deno.symlink("/dev/full", path),
+  },
+  {
+    name: "the open",
+    message: "directory",
+    ignore: false,
+    make: (path: string) => Deno.mkdir(path),
+  },
+];
+
+for (const { name, message, ignore, make } of FAILURES) {
+  for (const failsIn of ["write", "commit"]) {
+    Deno.test({
+      name:
+        `DiskUpload: ${name} failed on the hashing thread fails ${failsIn}() with StorageError, removes the file and lets the buffers go`,
+      ignore,
+      fn: async () => {
+        const dir = await Deno.makeTempDir();
+        try {
+          const path = join(dir, "failing.part");
+          await make(path);
+          const upload = new DiskUpload({
+            // Only synced: the hashing thread opens `path` itself to write.
+            file: await Deno.open(join(dir, "other"), { read: true, append: true, create: true }),
+            path,
+            hash: incrementalSha256(),
+            offset: 0,
+            blobsDir: dir,
+            resumable: true,
+            release() {},
+          });
+          const pool = new FrameBufferPool();
+          const seen = new Set<SharedArrayBuffer>();
+          const chunks = failsIn === "write" ? 64 : 1;
+          await assertRejects(
+            async () => {
+              for (let index = 0; index < chunks; index++) {
+                const buffer = pool.acquire(1024 * 1024);
+                seen.add(buffer.buffer);
+                try {
+                  await upload.write(buffer);
+                } finally {
+                  pool.release(buffer);
+                }
+              }
+              if (failsIn === "write") throw new Error("No write failed");
+              await upload.commit("0".repeat(64));
+            },
+            StorageError,
+            message,
+          );
+          assertEquals(await Array.fromAsync(Deno.readDir(dir), (entry) => entry.name), ["other"]);
+          const held = [...seen].filter((buffer) =>
+            FrameBufferPool.retain(new Uint8Array(buffer)) !== undefined
+          );
+          assertEquals(held, []);
+          await assertRejects(() => upload.write(new Uint8Array(1)), Error, "already ended");
+        } finally {
+          await Deno.remove(dir, { recursive: true });
+        }
+      },
+    });
+  }
+}

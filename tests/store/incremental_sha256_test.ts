@@ -93,3 +93,61 @@ Deno.test("incrementalSha256() lets go of pooled bytes when closed", async () =>
   hash.close();
   assertStrictEquals(pool.acquire(1024 * 1024).buffer, buffer.buffer);
 });
+
+Deno.test("incrementalSha256() on a worker writes what is added after writeTo(), in order, pooled or not", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/out.part`;
+    const before = randomBytes(3 * 1024 * 1024 + 5);
+    await Deno.writeFile(path, before);
+    const pool = new FrameBufferPool();
+    const bytes = randomBytes(20 * 1024 * 1024 + 999);
+    const hash = incrementalSha256();
+    // Already in the file: hashed, not written again.
+    await hash.update(before.subarray(0, 1000));
+    await hash.update(before.subarray(1000));
+    assertEquals(hash.writeTo(path), true);
+    const random = seededRandom(3);
+    for (let at = 0; at < bytes.byteLength;) {
+      const length = Math.min(
+        bytes.byteLength - at,
+        random() < 0.3 ? 1 + Math.floor(random() * 1000) : 64 * 1024 + Math.floor(random() * 2e6),
+      );
+      const buffer = pool.acquire(length);
+      buffer.set(bytes.subarray(at, at + length));
+      await hash.update(buffer.subarray(0, length));
+      pool.release(buffer);
+      at += length;
+    }
+    const all = new Uint8Array([...before, ...bytes]);
+    assertEquals(await hash.digest(), expected(all));
+    // The digest is answered once every write ended.
+    assertEquals(await Deno.readFile(path), all);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("incrementalSha256() flushWrites() resolves once every byte added is written", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/out.part`;
+    await Deno.writeFile(path, new Uint8Array());
+    const bytes = randomBytes(9 * 1024 * 1024 + 1);
+    const hash = incrementalSha256();
+    hash.writeTo(path);
+    await hash.update(bytes);
+    await hash.flushWrites();
+    assertEquals(await Deno.readFile(path), bytes);
+    hash.close();
+    assertEquals(incrementalSha256({ expectedBytes: 10 }).writeTo(path), false);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("incrementalSha256() on a worker fails when the file to write cannot be opened", async () => {
+  const hash = incrementalSha256();
+  hash.writeTo("/nonexistent/folder/out.part");
+  await assertRejects(() => hash.digest(), Deno.errors.NotFound);
+});
