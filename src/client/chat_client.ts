@@ -383,7 +383,15 @@ export class ChatClient {
     if (pending !== undefined) {
       this.#pending.delete(rid!);
       if (message.type === "ack" && pending.event !== undefined) {
-        const event = { ...pending.event, id: message.id, ts: message.ts } as ChatEvent;
+        // The nick as of now, not as of sending: the server handles a connection's requests in
+        // order and answers them in order, so a `/nick` sent just before this message has had its
+        // `nick_ok` read by now, and the server stored the message under the new nick.
+        const event = {
+          ...pending.event,
+          from: this.nick,
+          id: message.id,
+          ts: message.ts,
+        } as ChatEvent;
         this.#options.onMessage(event);
         pending.resolve(event);
         return undefined;
