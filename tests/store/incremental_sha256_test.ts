@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertRejects, assertStrictEquals } from "@std/assert";
 import { createHash } from "node:crypto";
 import { FrameBufferPool } from "../../src/protocol/mod.ts";
-import { incrementalSha256 } from "../../src/store/incremental_sha256.ts";
+import { type IncrementalSha256, incrementalSha256 } from "../../src/store/incremental_sha256.ts";
 import { randomBytes, randomPieces, seededRandom } from "./_bytes.ts";
 
 function expected(bytes: Uint8Array): string {
@@ -62,23 +62,7 @@ Deno.test("incrementalSha256() on a worker reads pooled bytes in place and holds
   const pool = new FrameBufferPool();
   const bytes = randomBytes(40 * 1024 * 1024 + 12_345);
   const hash = incrementalSha256();
-  const seen = new Set<ArrayBufferLike>();
-  const random = seededRandom(7);
-  for (let at = 0; at < bytes.byteLength;) {
-    // Pooled pieces as a connection reads them, and now and then a small piece (copied).
-    const length = Math.min(
-      bytes.byteLength - at,
-      random() < 0.2 ? 1 + Math.floor(random() * 1000) : 64 * 1024 + Math.floor(random() * 2e6),
-    );
-    const buffer = pool.acquire(length);
-    buffer.set(bytes.subarray(at, at + length));
-    // The reader lets go at once, as a connection does when the next frame is asked for: the
-    // hash must keep the buffer from being read into again until it has hashed it.
-    await hash.update(buffer.subarray(0, length));
-    pool.release(buffer);
-    seen.add(buffer.buffer);
-    at += length;
-  }
+  const seen = await addPooled(hash, pool, bytes, { seed: 7, smallShare: 0.2 });
   assertEquals(await hash.digest(), expected(bytes));
   // Buffers came back to the pool once hashed, and were used again.
   assert(seen.size < 30, `${seen.size} buffers`);
@@ -107,18 +91,7 @@ Deno.test("incrementalSha256() on a worker writes what is added after writeTo(),
     await hash.update(before.subarray(0, 1000));
     await hash.update(before.subarray(1000));
     assertEquals(hash.writeTo(path), true);
-    const random = seededRandom(3);
-    for (let at = 0; at < bytes.byteLength;) {
-      const length = Math.min(
-        bytes.byteLength - at,
-        random() < 0.3 ? 1 + Math.floor(random() * 1000) : 64 * 1024 + Math.floor(random() * 2e6),
-      );
-      const buffer = pool.acquire(length);
-      buffer.set(bytes.subarray(at, at + length));
-      await hash.update(buffer.subarray(0, length));
-      pool.release(buffer);
-      at += length;
-    }
+    await addPooled(hash, pool, bytes, { seed: 3, smallShare: 0.3 });
     const all = new Uint8Array([...before, ...bytes]);
     assertEquals(await hash.digest(), expected(all));
     // The digest is answered once every write ended.
@@ -151,3 +124,34 @@ Deno.test("incrementalSha256() on a worker fails when the file to write cannot b
   hash.writeTo("/nonexistent/folder/out.part");
   await assertRejects(() => hash.digest(), Deno.errors.NotFound);
 });
+
+/**
+ * Adds `bytes` to `hash` in pooled pieces of random length, as a connection reads them, and now
+ * and then a small piece (which the hash copies); returns the pool's buffers that were used.
+ */
+async function addPooled(
+  hash: IncrementalSha256,
+  pool: FrameBufferPool,
+  bytes: Uint8Array,
+  options: { seed: number; smallShare: number },
+): Promise<Set<ArrayBufferLike>> {
+  const seen = new Set<ArrayBufferLike>();
+  const random = seededRandom(options.seed);
+  for (let at = 0; at < bytes.byteLength;) {
+    const length = Math.min(
+      bytes.byteLength - at,
+      random() < options.smallShare
+        ? 1 + Math.floor(random() * 1000)
+        : 64 * 1024 + Math.floor(random() * 2e6),
+    );
+    const buffer = pool.acquire(length);
+    buffer.set(bytes.subarray(at, at + length));
+    // The reader lets go at once, as a connection does when the next frame is asked for: the
+    // hash must keep the buffer from being read into again until it has hashed it.
+    await hash.update(buffer.subarray(0, length));
+    pool.release(buffer);
+    seen.add(buffer.buffer);
+    at += length;
+  }
+  return seen;
+}
