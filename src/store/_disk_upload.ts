@@ -18,13 +18,6 @@ const REHASH_BYTES = 1024 * 1024;
  */
 const SYNC_EVERY_BYTES = 64 * 1024 * 1024;
 
-/**
- * Pooled chunks whose disk write may still be running when `write()` resolves. None: with two
- * behind, the upload was no faster (the writes still run one after the other) and chat during it
- * slower (1 GiB: p99 7–11 ms against 5 ms).
- */
-const MAX_WRITES_BEHIND = 0;
-
 /** What a {@linkcode DiskUpload} works on. */
 export interface DiskUploadOptions {
   file: Deno.FsFile;
@@ -50,7 +43,9 @@ export interface DiskUploadOptions {
  *
  * A small upload is hashed on this thread and written from it (on a thread of the runtime's
  * pool, so this thread turns to other connections meanwhile); a pooled chunk is retained
- * until written, and `write()` resolves once it is (see `MAX_WRITES_BEHIND`).
+ * until written, and `write()` resolves once it is. (Letting two writes run behind `write()`
+ * was no faster, the writes still running one after the other, and made chat during a 1 GiB
+ * upload slower: p99 7–11 ms against 5 ms.)
  *
  * Either way the periodic syncs run in the background (an fsync of this thread's handle covers
  * the hashing thread's writes: it syncs the file, not the handle), `commit()` syncs after every
@@ -68,8 +63,6 @@ export class DiskUpload implements UploadSink {
   /** The background sync in progress, if any; it never rejects (see `#syncFailure`). */
   #syncing: Promise<void> | undefined;
   #syncFailure: unknown;
-  /** Disk writes not yet finished, oldest first; each settles once its bytes are written. */
-  readonly #writesBehind: Promise<void>[] = [];
   /** The last disk write in order (writes run one after the other); it never rejects. */
   #lastWrite: Promise<void> = Promise.resolve();
   #writeFailure: unknown;
@@ -110,15 +103,9 @@ export class DiskUpload implements UploadSink {
         // Posted to the hash first, so that it runs while the bytes go to disk.
         const hashed = this.#options.hash.update(data);
         const written = this.#writeInOrder(data);
+        written.finally(() => release?.()).catch(() => {});
         this.#size += data.byteLength;
-        if (release === undefined) {
-          await Promise.all([written, hashed]);
-        } else {
-          written.finally(release).catch(() => {});
-          this.#writesBehind.push(written);
-          await hashed;
-          while (this.#writesBehind.length > MAX_WRITES_BEHIND) await this.#writesBehind.shift();
-        }
+        await Promise.all([written, hashed]);
       } catch (error) {
         await this.#remove().catch(() => {});
         throw storageError("store", error);
@@ -149,7 +136,6 @@ export class DiskUpload implements UploadSink {
   /** Waits for every disk write; rejects if one failed. */
   async #writesDone(): Promise<void> {
     if (this.#threaded) return await this.#options.hash.flushWrites();
-    this.#writesBehind.length = 0;
     await this.#lastWrite;
     if (this.#writeFailure !== undefined) throw this.#writeFailure;
   }
