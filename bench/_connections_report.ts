@@ -3,7 +3,6 @@
  *
  * @module
  */
-import { fromFileUrl } from "@std/path";
 import type { Machine } from "./_machine.ts";
 import type { ServerRun } from "./_connections_measure.ts";
 
@@ -161,29 +160,4 @@ function renderSplit(chat: ServerRun, n: number): string {
     `joins left behind) | | ${round(total - socket)} |`,
     `| total, the table above | ${mib(chat.idleKiB)} → ${mib(chat.loadedKiB)} | ${round(total)} |`,
   ].join("\n");
-}
-
-const RESULTS = fromFileUrl(new URL("./RESULTS.md", import.meta.url));
-
-/** Replaces (or appends) the connection section of bench/RESULTS.md; keeps every other. */
-export async function writeConnectionsResults(report: ConnectionsReport): Promise<string> {
-  const start = "<!-- bench:connections -->";
-  const end = "<!-- /bench:connections -->";
-  const section = `${start}\n\n${renderConnections(report)}\n\n${end}`;
-  let text = "# Benchmark results\n";
-  try {
-    text = await Deno.readTextFile(RESULTS);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
-  const from = text.indexOf(start);
-  const to = text.indexOf(end);
-  text = from >= 0 && to > from
-    ? text.slice(0, from) + section + text.slice(to + end.length)
-    : `${text.trimEnd()}\n\n${section}\n`;
-  await Deno.writeTextFile(RESULTS, text);
-  const { success } = await new Deno.Command(Deno.execPath(), { args: ["fmt", "-q", RESULTS] })
-    .output();
-  if (!success) throw new Error(`deno fmt ${RESULTS} failed.`);
-  return RESULTS;
 }

@@ -19,6 +19,7 @@ import { parseArgs } from "@std/cli/parse-args";
 import { join } from "@std/path";
 import { describeCode, describeMachine, log } from "./_machine.ts";
 import { CLI_PERMISSIONS, MAIN } from "./_processes.ts";
+import { writeSection } from "./_report.ts";
 import { ChatSwarmClient } from "./_connections_chat.ts";
 import { IrcSwarmClient } from "./_connections_irc.ts";
 import {
@@ -29,11 +30,7 @@ import {
   type MeasureOptions,
   type ServerRun,
 } from "./_connections_measure.ts";
-import {
-  type ConnectionsReport,
-  renderConnections,
-  writeConnectionsResults,
-} from "./_connections_report.ts";
+import { type ConnectionsReport, renderConnections } from "./_connections_report.ts";
 import { type Daemon, startChat, startInspircd, startNgircd } from "./_connections_servers.ts";
 
 const USAGE = `Usage: deno task bench:connections [--connections N | --short] [options]
@@ -124,8 +121,12 @@ async function main(): Promise<number> {
       runs,
       skipped,
     };
-    console.log(`\n${renderConnections(report)}\n`);
-    if (args.write) console.log(`Wrote ${await writeConnectionsResults(report)}.`);
+    const markdown = renderConnections(report);
+    console.log(`\n${markdown}\n`);
+    if (args.write) {
+      const written = await writeSection("bench:connections", markdown);
+      console.log(`Wrote ${written}.`);
+    }
     return runs.some((run) => run.name === "chat serve") ? 0 : 1;
   } finally {
     await Deno.remove(tmp, { recursive: true }).catch(() => {});
