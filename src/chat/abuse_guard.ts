@@ -3,6 +3,13 @@
  * locks the address out for twice as long as the last (2 s, 4 s, 8 s… up to `maxDelayMs`).
  * Addresses that guess nothing for a while are forgotten. Other addresses are never affected.
  *
+ * Comparing a passkey is asynchronous, so counting failures after the comparison would let every
+ * guess already in flight past the check: a hundred parallel `hello`s would all be compared.
+ * {@linkcode PasskeyGuard.turn} therefore admits only as many comparisons at once as failures
+ * remain before the next lockout (one at a time once lockouts have begun); the others wait for
+ * those to settle. An address behind which a whole class logs in with the right passkey at once
+ * is slowed by a few comparisons, never refused.
+ *
  * @example
  * ```ts
  * import { PasskeyGuard } from "./abuse_guard.ts";
@@ -17,17 +24,18 @@ export class PasskeyGuard {
   readonly #baseDelayMs: number;
   readonly #maxDelayMs: number;
   readonly #now: () => number;
-  readonly #addresses = new Map<string, { failures: number; until: number; last: number }>();
+  readonly #addresses = new Map<string, GuardEntry>();
 
   constructor(
     options: {
+      /** Wrong passkeys that lock nothing; the next one starts the first lockout. Default 4. */
       freeFailures?: number;
       baseDelayMs?: number;
       maxDelayMs?: number;
       now?: () => number;
     } = {},
   ) {
-    this.#freeFailures = options.freeFailures ?? 5;
+    this.#freeFailures = options.freeFailures ?? 4;
     this.#baseDelayMs = options.baseDelayMs ?? 2000;
     this.#maxDelayMs = options.maxDelayMs ?? 10 * 60 * 1000;
     this.#now = options.now ?? Date.now;
@@ -39,32 +47,107 @@ export class PasskeyGuard {
     return entry === undefined ? 0 : Math.max(0, entry.until - this.#now());
   }
 
+  /**
+   * Waits until a passkey from `address` may be compared. Resolves with a turn, whose `settle`
+   * must be called with the comparison's result, or with the milliseconds the address is locked
+   * out for (then nothing may be compared).
+   *
+   * @example
+   * ```ts
+   * import { PasskeyGuard } from "./abuse_guard.ts";
+   * const guard = new PasskeyGuard();
+   * const turn = await guard.turn("192.0.2.7");
+   * if (typeof turn !== "number") turn.settle(false); // 0: not locked out yet
+   * ```
+   */
+  async turn(address: string): Promise<PasskeyTurn | number> {
+    for (;;) {
+      const blocked = this.blockedFor(address);
+      if (blocked > 0) return blocked;
+      const entry = this.#entry(address, this.#now());
+      if (entry.comparing < this.#allowance(entry)) {
+        entry.comparing++;
+        let settled = false;
+        return {
+          settle: (matched: boolean) => {
+            if (settled) return 0;
+            settled = true;
+            entry.comparing--;
+            const lockout = matched ? (this.succeeded(address), 0) : this.failed(address);
+            for (const wake of entry.waiting.splice(0)) wake();
+            return lockout;
+          },
+        };
+      }
+      await new Promise<void>((resolve) => entry.waiting.push(resolve));
+    }
+  }
+
   /** Records a wrong passkey; returns how long the address is now locked out (0: not). */
   failed(address: string): number {
     const now = this.#now();
     this.#forgetIdle(now);
-    const entry = this.#addresses.get(address) ?? { failures: 0, until: 0, last: now };
+    const entry = this.#entry(address, now);
     entry.failures++;
     entry.last = now;
     const over = entry.failures - this.#freeFailures;
     const delay = over <= 0 ? 0 : Math.min(this.#maxDelayMs, this.#baseDelayMs * 2 ** (over - 1));
     entry.until = now + delay;
-    this.#addresses.set(address, entry);
     return delay;
   }
 
   /** Records the right passkey: the address starts afresh. */
   succeeded(address: string): void {
-    this.#addresses.delete(address);
+    const entry = this.#addresses.get(address);
+    if (entry === undefined) return;
+    if (entry.comparing > 0 || entry.waiting.length > 0) {
+      entry.failures = 0;
+      entry.until = 0;
+    } else {
+      this.#addresses.delete(address);
+    }
+  }
+
+  /** Comparisons that may run at once: the failures left before a lockout, or one after. */
+  #allowance(entry: GuardEntry): number {
+    return Math.max(1, this.#freeFailures + 1 - entry.failures);
+  }
+
+  #entry(address: string, now: number): GuardEntry {
+    let entry = this.#addresses.get(address);
+    if (entry === undefined) {
+      entry = { failures: 0, until: 0, last: now, comparing: 0, waiting: [] };
+      this.#addresses.set(address, entry);
+    }
+    return entry;
   }
 
   #forgetIdle(now: number): void {
     for (const [address, entry] of this.#addresses) {
-      if (now - entry.last > 2 * this.#maxDelayMs && entry.until <= now) {
+      if (
+        now - entry.last > 2 * this.#maxDelayMs && entry.until <= now && entry.comparing === 0 &&
+        entry.waiting.length === 0
+      ) {
         this.#addresses.delete(address);
       }
     }
   }
+}
+
+/** Permission to compare one passkey, from {@linkcode PasskeyGuard.turn}. */
+export interface PasskeyTurn {
+  /** Reports whether the passkey matched; returns the lockout a failure started (0: none). */
+  settle(matched: boolean): number;
+}
+
+interface GuardEntry {
+  failures: number;
+  until: number;
+  last: number;
+  /** Comparisons admitted and not yet settled. */
+  comparing: number;
+  /** Turns waiting for a comparison to settle. */
+  waiting: (() => void)[];
 }
 
 /**
@@ -95,13 +178,23 @@ export class TokenBucket {
 
   /** Takes a token if one is left. */
   take(): boolean {
+    this.#refill();
+    if (this.#tokens < 1) return false;
+    this.#tokens--;
+    return true;
+  }
+
+  /** Milliseconds until the next token is there (0: one is there now). */
+  nextTokenInMs(): number {
+    this.#refill();
+    return this.#tokens >= 1 ? 0 : Math.ceil((1 - this.#tokens) / this.#perMs);
+  }
+
+  #refill(): void {
     const now = this.#now();
     // Date.now() may step back (NTP, a changed clock); that must not take tokens away.
     const elapsed = Math.max(0, now - this.#updated);
     this.#tokens = Math.min(this.#burst, this.#tokens + elapsed * this.#perMs);
     this.#updated = now;
-    if (this.#tokens < 1) return false;
-    this.#tokens--;
-    return true;
   }
 }

@@ -39,7 +39,7 @@ export interface HubOptions {
   serverName: string;
   /** Requests per second each connection may make, and how many at once. */
   rate?: { perSecond: number; burst: number };
-  /** Wrong passkeys per address before lockouts start. */
+  /** Wrong passkeys per address that lock nothing (default 4): the next one starts the lockouts. */
   freePasskeyFailures?: number;
   /**
    * Members above which a room is big (default {@linkcode BIG_ROOM}): its joins and leaves are
@@ -100,7 +100,7 @@ export class Hub {
       now: options.now ?? Date.now,
       log: options.log ?? (() => {}),
       rate: options.rate ?? { perSecond: 50, burst: 200 },
-      freePasskeyFailures: options.freePasskeyFailures ?? 5,
+      freePasskeyFailures: options.freePasskeyFailures ?? 4,
       bigRoom: options.bigRoom ?? BIG_ROOM,
     };
     this.startedAt = this.options.now();

@@ -105,6 +105,7 @@ export class Session implements Member {
       throw new ProtocolError(
         "rate_limited",
         `You are sending faster than ${this.#hub.options.rate.perSecond} requests a second; slow down.`,
+        { retryAfterMs: this.#bucket.nextTokenInMs() },
       );
     }
     if (!this.#present && PRESENCE_ONLY.has(message.type)) {
@@ -206,28 +207,33 @@ export class Session implements Member {
       );
     }
     const address = hostOf(this.remote);
-    const guard = this.#hub.passkeyGuard;
-    const blocked = guard.blockedFor(address);
-    if (blocked > 0) {
+    const turn = await this.#hub.passkeyGuard.turn(address);
+    if (typeof turn === "number") {
       throw new ProtocolError(
         "locked_out",
-        `Too many wrong passkeys from your address; try again in ${Math.ceil(blocked / 1000)} s.`,
-        { fatal: true },
+        `Too many wrong passkeys from your address; try again in ${Math.ceil(turn / 1000)} s.`,
+        { fatal: true, retryAfterMs: turn },
       );
     }
-    if (!await this.#hub.options.passkey.matches(hello.passkey)) {
-      const lockout = guard.failed(address);
-      this.#hub.options.log(
-        `auth failure from ${this.remote}: wrong passkey` +
-          (lockout > 0 ? `; address locked out for ${Math.ceil(lockout / 1000)} s` : ""),
-      );
+    let matched = false;
+    try {
+      matched = await this.#hub.options.passkey.matches(hello.passkey);
+    } finally {
+      const lockout = turn.settle(matched);
+      if (!matched) {
+        this.#hub.options.log(
+          `auth failure from ${this.remote}: wrong passkey` +
+            (lockout > 0 ? `; address locked out for ${Math.ceil(lockout / 1000)} s` : ""),
+        );
+      }
+    }
+    if (!matched) {
       throw new ProtocolError(
         "bad_passkey",
         "The passkey is wrong; ask the person running the server for the current one.",
         { fatal: true },
       );
     }
-    guard.succeeded(address);
     const problem = nickProblem(hello.nick);
     if (problem !== undefined) throw new ProtocolError("nick_invalid", problem, { fatal: true });
     const { room, problem: roomProblem } = normalizeRoom(hello.room ?? "lobby");

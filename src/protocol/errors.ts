@@ -48,12 +48,19 @@ export class ProtocolError extends Error {
   readonly code: ErrorCode;
   /** Whether the connection must be closed after reporting it. */
   readonly fatal: boolean;
+  /** For `rate_limited` and `locked_out`: milliseconds before trying again makes sense. */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { fatal?: boolean } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { fatal?: boolean; retryAfterMs?: number } = {},
+  ) {
     super(message);
     this.name = "ProtocolError";
     this.code = code;
     this.fatal = options.fatal ?? false;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 
@@ -76,6 +83,7 @@ export function errorMessage(
   fatal: boolean;
   rid?: string;
   transfer?: number;
+  retry_after_ms?: number;
 } {
   return {
     type: "error",
@@ -84,5 +92,6 @@ export function errorMessage(
     fatal: options.fatal ?? error.fatal,
     rid: options.rid,
     transfer: options.transfer,
+    retry_after_ms: error.retryAfterMs,
   };
 }

@@ -1,10 +1,17 @@
 import { assert, assertEquals, assertMatch, assertRejects } from "@std/assert";
-import { Hub, PasskeyChecker, PasskeyGuard, Session, TokenBucket } from "../../src/chat/mod.ts";
+import {
+  Hub,
+  PasskeyChecker,
+  PasskeyGuard,
+  type PasskeyTurn,
+  Session,
+  TokenBucket,
+} from "../../src/chat/mod.ts";
 import { type ClientMessage, ProtocolError } from "../../src/protocol/mod.ts";
 import { MemoryBlobStore, MemoryHistoryStore } from "../../src/store/mod.ts";
 import { PASSKEY, SERVER } from "./_chat.ts";
 import { FakePeer } from "./_fake_peer.ts";
-import { ManualClock, startGuardedChat, type Visitor } from "./_guarded_chat.ts";
+import { type GuardedChat, ManualClock, startGuardedChat, type Visitor } from "./_guarded_chat.ts";
 
 const A = "192.0.2.7";
 const B = "192.0.2.8";
@@ -16,10 +23,10 @@ function fail(guard: PasskeyGuard, address: string, count: number): number[] {
 
 // PasskeyGuard
 
-Deno.test("PasskeyGuard lets five wrong passkeys through, then locks the address out for 2 s", () => {
+Deno.test("PasskeyGuard lets four wrong passkeys through, then the fifth locks the address out for 2 s", () => {
   const clock = new ManualClock();
   const guard = new PasskeyGuard({ now: clock.now });
-  assertEquals(fail(guard, A, 5), [0, 0, 0, 0, 0]);
+  assertEquals(fail(guard, A, 4), [0, 0, 0, 0]);
   assertEquals(guard.blockedFor(A), 0, "free failures lock nothing");
   assertEquals(guard.failed(A), 2000);
   assertEquals(guard.blockedFor(A), 2000);
@@ -32,7 +39,7 @@ Deno.test("PasskeyGuard lets five wrong passkeys through, then locks the address
 Deno.test("PasskeyGuard doubles each further lockout: 2 s, 4 s, 8 s, 16 s", () => {
   const clock = new ManualClock();
   const guard = new PasskeyGuard({ now: clock.now });
-  fail(guard, A, 5);
+  fail(guard, A, 4);
   const lockouts: number[] = [];
   for (let i = 0; i < 4; i++) {
     lockouts.push(guard.failed(A));
@@ -45,9 +52,9 @@ Deno.test("PasskeyGuard never locks out longer than 10 minutes, however many fai
   const clock = new ManualClock();
   const guard = new PasskeyGuard({ now: clock.now });
   const lockouts = fail(guard, A, 2000);
-  assertEquals(lockouts.slice(5, 14), [2, 4, 8, 16, 32, 64, 128, 256, 512].map((s) => s * 1000));
-  assertEquals(lockouts.at(14), 600_000, "capped at the 10th lockout");
-  assert(lockouts.slice(5).every((ms) => ms > 0 && ms <= 600_000), "all within the cap");
+  assertEquals(lockouts.slice(4, 13), [2, 4, 8, 16, 32, 64, 128, 256, 512].map((s) => s * 1000));
+  assertEquals(lockouts.at(13), 600_000, "capped at the 10th lockout");
+  assert(lockouts.slice(4).every((ms) => ms > 0 && ms <= 600_000), "all within the cap");
   assertEquals(lockouts.at(-1), 600_000, "2 ** 1994 does not overflow into something odd");
   assertEquals(guard.blockedFor(A), 600_000);
 });
@@ -68,7 +75,7 @@ Deno.test("PasskeyGuard counts each address on its own", () => {
   fail(guard, A, 7);
   assert(guard.blockedFor(A) > 0);
   assertEquals(guard.blockedFor(B), 0, "another address is not locked out");
-  assertEquals(fail(guard, B, 5), [0, 0, 0, 0, 0], "and has its own free failures");
+  assertEquals(fail(guard, B, 4), [0, 0, 0, 0], "and has its own free failures");
   assertEquals(guard.failed(B), 2000, "and its own first lockout");
   assertEquals(guard.blockedFor("2001:db8::7"), 0);
 });
@@ -80,20 +87,67 @@ Deno.test("PasskeyGuard forgets an address's failures once it gets the passkey r
   clock.advance(guard.blockedFor(A));
   guard.succeeded(A);
   assertEquals(guard.blockedFor(A), 0);
-  assertEquals(fail(guard, A, 6), [0, 0, 0, 0, 0, 2000], "free failures again, then 2 s again");
+  assertEquals(fail(guard, A, 5), [0, 0, 0, 0, 2000], "free failures again, then 2 s again");
 });
 
 Deno.test("PasskeyGuard forgets an address idle for twice the longest lockout", () => {
   const clock = new ManualClock();
   const guard = new PasskeyGuard({ maxDelayMs: 10_000, now: clock.now });
-  fail(guard, A, 7); // locked out for 4 s
+  fail(guard, A, 6); // locked out for 4 s
   clock.advance(20_000);
   guard.failed(B); // any failure sweeps idle addresses
   assertEquals(guard.failed(A), 4000 * 2, "not yet idle for more than 20 s: doubling goes on");
 
   clock.advance(20_001);
   guard.failed(B);
-  assertEquals(fail(guard, A, 6), [0, 0, 0, 0, 0, 2000], "forgotten: A starts afresh");
+  assertEquals(fail(guard, A, 5), [0, 0, 0, 0, 2000], "forgotten: A starts afresh");
+});
+
+/** Lets every promise chain that is already resolvable run to its end. */
+async function flushMicrotasks(): Promise<void> {
+  for (let i = 0; i < 20; i++) await null;
+}
+
+Deno.test("PasskeyGuard.turn() admits five comparisons at once from one address and holds the rest", async () => {
+  const guard = new PasskeyGuard({ now: new ManualClock().now });
+  const turns = Array.from({ length: 100 }, () => guard.turn(A));
+  const ready: PasskeyTurn[] = [];
+  for (const turn of turns) turn.then((t) => typeof t !== "number" && ready.push(t));
+  await flushMicrotasks();
+  assertEquals(ready.length, 5, "four free failures and the one that locks");
+  const other = await guard.turn(B);
+  assert(typeof other !== "number", "another address is not held back");
+  assertEquals(ready.splice(0).map((turn) => turn.settle(false)), [0, 0, 0, 0, 2000]);
+  const outcomes = await Promise.all(turns.slice(5));
+  assert(outcomes.every((outcome) => outcome === 2000), "the rest are told of the lockout");
+});
+
+Deno.test("PasskeyGuard.turn() admits one comparison at a time once lockouts have begun", async () => {
+  const clock = new ManualClock();
+  const guard = new PasskeyGuard({ now: clock.now });
+  fail(guard, A, 5);
+  clock.advance(guard.blockedFor(A));
+  const turns = Array.from({ length: 50 }, () => guard.turn(A));
+  const ready: PasskeyTurn[] = [];
+  for (const turn of turns) turn.then((t) => typeof t !== "number" && ready.push(t));
+  await flushMicrotasks();
+  assertEquals(ready.length, 1);
+  assertEquals(ready[0].settle(false), 4000);
+  assertEquals(new Set(await Promise.all(turns.slice(1))), new Set([4000]));
+});
+
+Deno.test("PasskeyGuard.turn() lets every waiting turn through while passkeys match", async () => {
+  const guard = new PasskeyGuard({ now: new ManualClock().now });
+  const granted = await Promise.all(Array.from({ length: 30 }, async () => {
+    const turn = await guard.turn(A);
+    if (typeof turn === "number") return turn;
+    await null;
+    turn.settle(true);
+    return turn;
+  }));
+  assert(granted.every((turn) => typeof turn !== "number"), "nobody is refused");
+  assertEquals(guard.blockedFor(A), 0);
+  assertEquals((granted[0] as PasskeyTurn).settle(false), 0, "a turn settles once");
 });
 
 // TokenBucket
@@ -172,9 +226,9 @@ async function refusal(visitor: Visitor, message: Hello): Promise<ProtocolError>
   return await assertRejects(() => visitor.handle(message), ProtocolError);
 }
 
-Deno.test("Session: six wrong passkeys from one address lock out even the right one", async () => {
+Deno.test("Session: five wrong passkeys from one address lock out even the right one", async () => {
   const chat = await startGuardedChat();
-  for (let i = 1; i <= 6; i++) {
+  for (let i = 1; i <= 5; i++) {
     const error = await refusal(chat.open(`${A}:${50_000 + i}`), hello({ passkey: `guess${i}` }));
     assertEquals([error.code, error.fatal], ["bad_passkey", true], `guess ${i}`);
   }
@@ -182,7 +236,7 @@ Deno.test("Session: six wrong passkeys from one address lock out even the right 
   assertEquals([error.code, error.fatal], ["locked_out", true]);
   assertMatch(error.message, /try again in 2 s/);
   assertEquals(chat.log.filter((line) => line.includes("locked out")), [
-    `auth failure from ${A}:50006: wrong passkey; address locked out for 2 s`,
+    `auth failure from ${A}:50005: wrong passkey; address locked out for 2 s`,
   ]);
 });
 
@@ -211,7 +265,7 @@ Deno.test("Session: sessions already logged in from a locked-out address keep wo
 
 Deno.test("Session: hellos during a lockout are refused without lengthening it", async () => {
   const chat = await startGuardedChat();
-  for (let i = 0; i < 6; i++) await refusal(chat.open(`${A}:${i}`), hello({ passkey: "x" }));
+  for (let i = 0; i < 5; i++) await refusal(chat.open(`${A}:${i}`), hello({ passkey: "x" }));
   for (let i = 0; i < 20; i++) {
     const error = await refusal(chat.open(`${A}:${100 + i}`), hello({ passkey: "x" }));
     assertEquals(error.code, "locked_out");
@@ -219,19 +273,73 @@ Deno.test("Session: hellos during a lockout are refused without lengthening it",
   chat.clock.advance(2000);
   await refusal(chat.open(`${A}:200`), hello({ passkey: "x" }));
   const error = await refusal(chat.open(`${A}:201`), hello());
-  assertMatch(error.message, /try again in 4 s/, "the 7th counted failure: 4 s, not more");
+  assertMatch(error.message, /try again in 4 s/, "the 6th counted failure: 4 s, not more");
+});
+
+/** Says `hello` from each of `count` new connections of `address` at once; their outcomes. */
+async function helloStorm(
+  chat: GuardedChat,
+  address: string,
+  messages: Hello[],
+): Promise<string[]> {
+  const visitors = messages.map((_, i) => chat.open(`${address}:${40_000 + i}`));
+  return await Promise.all(visitors.map(async (visitor, i) => {
+    try {
+      await visitor.handle(messages[i]);
+      return visitor.take()[0].type;
+    } catch (error) {
+      return (error as ProtocolError).code;
+    }
+  }));
+}
+
+/** How many times each outcome occurs. */
+function tally(outcomes: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const outcome of outcomes) counts[outcome] = (counts[outcome] ?? 0) + 1;
+  return counts;
+}
+
+Deno.test("Session: 100 wrong passkeys at once from one address get 5 comparisons, then locked_out", async () => {
+  const chat = await startGuardedChat();
+  const guesses = Array.from({ length: 100 }, (_, i) => hello({ passkey: `guess${i}` }));
+  assertEquals(tally(await helloStorm(chat, A, guesses)), { bad_passkey: 5, locked_out: 95 });
+  assertEquals(chat.log.filter((line) => line.includes("wrong passkey")).length, 5, "compared");
+
+  chat.clock.advance(2000);
+  const more = Array.from({ length: 50 }, (_, i) => hello({ passkey: `again${i}` }));
+  assertEquals(tally(await helloStorm(chat, A, more)), { bad_passkey: 1, locked_out: 49 });
+  assertEquals(chat.log.filter((line) => line.includes("wrong passkey")).length, 6);
+});
+
+Deno.test("Session: locked_out and rate_limited say when to try again in retry_after_ms", async () => {
+  const chat = await startGuardedChat({ rate: { perSecond: 2, burst: 1 } });
+  for (let i = 0; i < 5; i++) await refusal(chat.open(`${A}:${i}`), hello({ passkey: "x" }));
+  chat.clock.advance(500);
+  const locked = await refusal(chat.open(`${A}:99`), hello());
+  assertEquals([locked.code, locked.retryAfterMs], ["locked_out", 1500]);
+  const alice = await chat.connect(`${B}:1`, "alice");
+  await alice.handle({ type: "who" });
+  const limited = await assertRejects(() => alice.handle({ type: "who" }), ProtocolError);
+  assertEquals([limited.code, limited.retryAfterMs], ["rate_limited", 500]);
+});
+
+Deno.test("Session: 30 right passkeys at once from one address (a class behind NAT) all get in", async () => {
+  const chat = await startGuardedChat();
+  const students = Array.from({ length: 30 }, (_, i) => hello({ nick: `student${i}` }));
+  assertEquals(tally(await helloStorm(chat, A, students)), { welcome: 30 });
 });
 
 Deno.test("Session: after the lockout the right passkey works and clears the count", async () => {
   const chat = await startGuardedChat();
-  for (let i = 0; i < 6; i++) await refusal(chat.open(`${A}:${i}`), hello({ passkey: "x" }));
+  for (let i = 0; i < 5; i++) await refusal(chat.open(`${A}:${i}`), hello({ passkey: "x" }));
   chat.clock.advance(2000);
   const alice = chat.open(`${A}:99`);
   await alice.handle(hello({ nick: "alice" }));
   assertEquals(alice.take()[0].type, "welcome");
   for (let i = 0; i < 5; i++) {
     const error = await refusal(chat.open(`${A}:${300 + i}`), hello({ passkey: "x" }));
-    assertEquals(error.code, "bad_passkey", "five free failures again");
+    assertEquals(error.code, "bad_passkey", "five wrong passkeys compared again");
   }
 });
 

@@ -77,18 +77,47 @@ async function upload(
   return Number(done.id);
 }
 
+Deno.test("100 wrong passkeys sent at the same instant from one address get 5 comparisons", async () => {
+  await using server = await startLimitedServer();
+  const guessers = await Promise.all(
+    Array.from(
+      { length: 100 },
+      (_, i) => TestClient.connect(server.port, `guesser${i}`, { localAddress: "127.0.0.3" }),
+    ),
+  );
+  try {
+    const replies = await Promise.all(
+      guessers.map((client, i) => client.hello({ nick: `guesser${i}`, passkey: `guess-${i}` })),
+    );
+    const codes = replies.map((reply) => String(reply.code));
+    const refused = codes.filter((code) => code === "bad_passkey").length;
+    assertEquals(refused, 5, `passkeys compared: ${refused} (${codes.join(" ")})`);
+    assertEquals(codes.filter((code) => code === "locked_out").length, 95);
+    // The right passkey from another address is unaffected.
+    await using alice = await TestClient.join(server.port, {
+      nick: "alice",
+      passkey: server.passkey,
+    });
+    assertEquals((await alice.send("still open")).type, "ack");
+  } finally {
+    await Promise.all(guessers.map((client) => client.close()));
+  }
+});
+
 Deno.test("wrong passkeys lock 127.0.0.1 out while its clients already in, and 127.0.0.2, carry on", async () => {
   await using server = await startLimitedServer();
   const passkey = server.passkey;
   await using alice = await TestClient.join(server.port, { nick: "alice", passkey });
 
-  for (let i = 1; i <= 6; i++) {
+  for (let i = 1; i <= 5; i++) {
     const reply = await refusedHello(server.port, `guess-${i}`, `mallory${i}`);
     assertEquals([reply.code, reply.fatal], ["bad_passkey", true], `wrong passkey ${i}`);
   }
   const locked = await refusedHello(server.port, passkey, "mallory");
   assertEquals([locked.code, locked.fatal], ["locked_out", true], "even the right passkey");
   assertMatch(String(locked.message), /try again in [12] s/);
+  const retryAfter = Number(locked.retry_after_ms);
+  assert(retryAfter > 0 && retryAfter <= 2000, `retry_after_ms ${locked.retry_after_ms}`);
   await server.stderr.match(
     /auth failure from 127\.0\.0\.1:\d+: wrong passkey; address locked out for 2 s/,
   );
