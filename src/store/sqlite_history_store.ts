@@ -1,4 +1,4 @@
-import { DatabaseSync, type StatementSync } from "node:sqlite";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { clearImmediate, setImmediate } from "node:timers";
 import type {
   AppendResult,
@@ -10,82 +10,8 @@ import type {
 } from "./history_store.ts";
 import type { EventType, NoticeEvent } from "../protocol/mod.ts";
 import { nickKey } from "../protocol/names.ts";
-import { StoreVersionError } from "./store_version_error.ts";
+import { openChatDatabase, readText } from "./_sqlite_schema.ts";
 import { assertAfter, assertLimit, copyEvent, fileTypeProblem } from "./_events.ts";
-
-/** The storage version this code writes. Append-only: a change of schema adds a migration. */
-const STORAGE_VERSION = 3;
-
-/**
- * The schema of storage version 1, never edited. A new file is created at version 1 and then
- * upgraded by {@linkcode MIGRATIONS} like any old file, so every file takes the same path.
- */
-const SCHEMA_V1 = `
-  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-  CREATE TABLE events (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    ts INTEGER NOT NULL,
-    room TEXT NOT NULL,
-    type TEXT NOT NULL,
-    sender TEXT NOT NULL,
-    recipient TEXT,
-    text TEXT NOT NULL,
-    event TEXT,
-    nick TEXT,
-    client_id TEXT UNIQUE
-  );
-  CREATE INDEX events_room_id ON events (room, id);
-  INSERT INTO meta (key, value) VALUES ('schema_version', '1');
-`;
-
-/** How many rows the version 3 upgrade reads at a time while it fills in the nick keys. */
-const BACKFILL_BATCH = 1000;
-
-/**
- * What upgrades storage version `n` to `n + 1`, keyed by `n`: SQL, or a function for what SQL
- * cannot compute. Append-only, never edited: a user's file may be at any older version.
- */
-const MIGRATIONS: Readonly<Record<number, string | ((db: DatabaseSync) => void)>> = {
-  // Version 2: shared files. The file columns are set on `file` events only; the indexes serve
-  // the file listing of one room and of all rooms (an index on `type` also holds the id).
-  1: `
-    ALTER TABLE events ADD COLUMN file_name TEXT;
-    ALTER TABLE events ADD COLUMN file_size INTEGER;
-    ALTER TABLE events ADD COLUMN file_sha256 TEXT;
-    ALTER TABLE events ADD COLUMN file_blob TEXT;
-    CREATE INDEX events_type_room_id ON events (type, room, id);
-    CREATE INDEX events_type_id ON events (type, id);
-  `,
-  // Version 3: catch-up of private messages. `sender_key` and `recipient_key` hold `nickKey()`
-  // of the sender and recipient, on `private` events only (NULL on every other row), so a
-  // user's private messages are found case-insensitively through an index. SQL has no NFKC,
-  // so the keys of the private events already stored are computed here, in batches by id.
-  2: (db) => {
-    db.exec(`
-      ALTER TABLE events ADD COLUMN sender_key TEXT;
-      ALTER TABLE events ADD COLUMN recipient_key TEXT;
-      CREATE INDEX events_private_sender_key_id ON events (sender_key, id)
-        WHERE type = 'private';
-      CREATE INDEX events_private_recipient_key_id ON events (recipient_key, id)
-        WHERE type = 'private';
-    `);
-    const select = db.prepare(
-      `SELECT id, CAST(sender AS BLOB) AS sender, CAST(recipient AS BLOB) AS recipient
-       FROM events WHERE type = 'private' AND id > ? ORDER BY id LIMIT ?`,
-    );
-    const update = db.prepare("UPDATE events SET sender_key = ?, recipient_key = ? WHERE id = ?");
-    let after = 0;
-    for (;;) {
-      const rows = select.all(after, BACKFILL_BATCH);
-      for (const row of rows) {
-        const recipient = row.recipient === null ? null : nickKey(readText(row.recipient));
-        update.run(nickKey(readText(row.sender)), recipient, Number(row.id));
-      }
-      if (rows.length < BACKFILL_BATCH) break;
-      after = Number(rows[rows.length - 1].id);
-    }
-  },
-};
 
 /**
  * Free-text columns are read as BLOBs and decoded here, because the `node:sqlite` binding cuts
@@ -95,11 +21,6 @@ const COLUMNS = `id, ts, type, event, CAST(room AS BLOB) AS room, CAST(sender AS
   CAST(recipient AS BLOB) AS recipient, CAST(text AS BLOB) AS text, CAST(nick AS BLOB) AS nick,
   CAST(client_id AS BLOB) AS client_id, CAST(file_name AS BLOB) AS file_name, file_size,
   file_sha256, file_blob`;
-
-/** SQLite's result code for a file that is not a database. */
-const SQLITE_NOTADB = 26;
-
-const decoder = new TextDecoder();
 
 interface PendingAppend {
   event: NewEvent;
@@ -204,20 +125,7 @@ export class SqliteHistoryStore implements HistoryStore {
    * @throws {Error} when the file is not a chat database or cannot be opened.
    */
   static open(path: string): SqliteHistoryStore {
-    let db: DatabaseSync;
-    try {
-      db = new DatabaseSync(path);
-    } catch (error) {
-      throw explainOpenError(path, error);
-    }
-    try {
-      configure(db);
-      prepareSchema(db, path);
-      return new SqliteHistoryStore(db);
-    } catch (error) {
-      db.close();
-      throw explainOpenError(path, error);
-    }
+    return new SqliteHistoryStore(openChatDatabase(path));
   }
 
   /** Queues the event for the next group commit; resolves once it is committed. */
@@ -371,89 +279,8 @@ export class SqliteHistoryStore implements HistoryStore {
   }
 }
 
-function configure(db: DatabaseSync): void {
-  // Set first, so that a second process opening the file waits instead of failing.
-  db.prepare("PRAGMA busy_timeout = 5000").get();
-  db.prepare("PRAGMA journal_mode = WAL").get();
-  // In WAL mode, NORMAL writes every commit to the WAL file before COMMIT returns, so a
-  // committed append survives a crash or SIGKILL of this process; only a power loss or OS crash
-  // can lose the last commits before a checkpoint. FULL would fsync on every commit for that.
-  db.prepare("PRAGMA synchronous = NORMAL").get();
-}
-
-/** Creates the schema of a new file, or checks and upgrades the version of an existing one. */
-function prepareSchema(db: DatabaseSync, path: string): void {
-  db.exec("BEGIN IMMEDIATE");
-  try {
-    const version = readStorageVersion(db, path);
-    if (version === undefined) {
-      db.exec(SCHEMA_V1);
-      migrate(db, 1);
-    } else if (version > STORAGE_VERSION) {
-      throw new StoreVersionError({ path, version, supportedVersion: STORAGE_VERSION });
-    } else if (version < STORAGE_VERSION) {
-      migrate(db, version);
-    }
-    db.exec("COMMIT");
-  } catch (error) {
-    if (db.isTransaction) db.exec("ROLLBACK");
-    throw error;
-  }
-}
-
-/** The file's storage version, or `undefined` for an empty database. */
-function readStorageVersion(db: DatabaseSync, path: string): number | undefined {
-  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all();
-  if (tables.length === 0) return undefined;
-  if (!tables.some((table) => table.name === "meta")) {
-    throw new Error(
-      `The file ${path} is a SQLite database of another program; move it away or use another --data-dir.`,
-    );
-  }
-  const value = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get()?.value;
-  const version = Number(value);
-  if (typeof value !== "string" || !/^\d+$/.test(value) || version < 1) {
-    throw new Error(
-      `The file ${path} has no valid storage version; move it away or use another --data-dir.`,
-    );
-  }
-  return version;
-}
-
-/**
- * Upgrades an older store to {@linkcode STORAGE_VERSION} one version at a time. It runs inside
- * the opening transaction, so a failed upgrade leaves the file as it was.
- */
-function migrate(db: DatabaseSync, from: number): void {
-  for (let version = from; version < STORAGE_VERSION; version++) {
-    const step = MIGRATIONS[version];
-    if (step === undefined) throw new Error(`No upgrade from storage version ${version} exists`);
-    if (typeof step === "string") db.exec(step);
-    else step(db);
-  }
-  db.prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'").run(
-    String(STORAGE_VERSION),
-  );
-}
-
-/** Turns an SQLite error met while opening into a sentence that names the file. */
-function explainOpenError(path: string, error: unknown): unknown {
-  if (!(error instanceof Error) || !("code" in error) || error.code !== "ERR_SQLITE_ERROR") {
-    return error;
-  }
-  const message = "errcode" in error && error.errcode === SQLITE_NOTADB
-    ? `The file ${path} is not a SQLite database; move it away or use another --data-dir.`
-    : `Could not open the database ${path} (${error.message}); check that its folder exists ` +
-      `and is writable, or use another --data-dir.`;
-  return new Error(message, { cause: error });
-}
-
 function closedError(): Error {
   return new Error("The history store is closed");
-}
-
-function readText(value: unknown): string {
-  return value instanceof Uint8Array ? decoder.decode(value) : String(value);
 }
 
 function toStoredEvent(row: Record<string, unknown>): StoredEvent {
