@@ -11,7 +11,7 @@ import { StoreVersionError } from "./store_version_error.ts";
  */
 
 /** The storage version this code writes. Append-only: a change of schema adds a migration. */
-const STORAGE_VERSION = 3;
+const STORAGE_VERSION = 4;
 
 /**
  * The schema of storage version 1, never edited. A new file is created at version 1 and then
@@ -82,6 +82,19 @@ const MIGRATIONS: Readonly<Record<number, string | ((db: DatabaseSync) => void)>
       after = Number(rows[rows.length - 1].id);
     }
   },
+  // Version 4: login sessions, so that a resume token outlives a restart of the server. A token
+  // is kept only as its SHA-256; `expires` is NULL while a connection holds the session.
+  3: `
+    CREATE TABLE sessions (
+      token_hash TEXT PRIMARY KEY,
+      id TEXT NOT NULL UNIQUE,
+      nick TEXT NOT NULL,
+      nick_key TEXT NOT NULL,
+      since INTEGER NOT NULL,
+      expires INTEGER
+    );
+    CREATE INDEX sessions_nick_key ON sessions (nick_key);
+  `,
 };
 
 /** SQLite's result code for a file that is not a database. */

@@ -22,3 +22,6 @@ export * from "./memory_blob_store.ts";
 export * from "./memory_history_store.ts";
 export * from "./sqlite_history_store.ts";
 export * from "./store_version_error.ts";
+export * from "./session_store.ts";
+export * from "./memory_session_store.ts";
+export * from "./sqlite_session_store.ts";
