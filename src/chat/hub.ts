@@ -1,6 +1,7 @@
 import { type ByeReason, type ChatEvent, nickKey, OutboundMessage } from "../protocol/mod.ts";
 import type { HistoryStore, NewEvent, StoredEvent } from "../store/history_store.ts";
 import type { BlobStore } from "../store/blob_store.ts";
+import type { LoginSession, SessionStore } from "../store/session_store.ts";
 import type { PasskeyChecker } from "./passkey.ts";
 import { PasskeyGuard } from "./abuse_guard.ts";
 
@@ -20,12 +21,17 @@ export const BIG_ROOM = 200;
 /** How long a disconnected user's resume token stays valid. */
 export const RESUME_TTL_MS = 10 * 60 * 1000;
 
+/** How often, at most, expired login sessions are swept from the store (on a login). */
+const SESSION_SWEEP_MS = 60 * 1000;
+
 /** A line for the server log; the server decides where it goes. */
 export type LogFunction = (message: string) => void;
 
 /** Settings of a {@linkcode Hub}. */
 export interface HubOptions {
   history: HistoryStore;
+  /** Login sessions: what resume tokens stand for. */
+  sessions: SessionStore;
   /** Where shared files' bytes live. */
   blobs: BlobStore;
   /** Largest file accepted, in bytes. */
@@ -90,8 +96,8 @@ export class Hub {
   readonly #rooms = new Map<string, Set<Member>>();
   readonly #nicks = new Map<string, Member>();
   readonly #connected = new Set<Member>();
-  /** Resume token → nick key and when it stops being valid (Infinity while connected). */
-  readonly #resumes = new Map<string, { key: string; expires: number }>();
+  /** When expired login sessions were last swept. */
+  #sweptAt = -Infinity;
 
   constructor(options: HubOptions) {
     // Spelled out, so an option passed as undefined still gets its default.
@@ -161,39 +167,54 @@ export class Hub {
     for (const member of this.#connected) member.end("shutdown", message);
   }
 
-  /** Issues a resume token for `nick`, valid while connected and {@linkcode RESUME_TTL_MS} after. */
-  issueResume(nick: string): string {
-    const token = [...crypto.getRandomValues(new Uint8Array(18))]
-      .map((byte) => byte.toString(16).padStart(2, "0")).join("");
-    this.#resumes.set(token, { key: nickKey(nick), expires: Infinity });
-    return token;
-  }
-
-  /** Moves a live token to the member's new nick. */
-  moveResume(token: string, nick: string): void {
-    const entry = this.#resumes.get(token);
-    if (entry !== undefined) entry.key = nickKey(nick);
-  }
-
-  /** Starts the countdown of a token whose connection ended. */
-  expireResume(token: string): void {
-    const entry = this.#resumes.get(token);
-    if (entry !== undefined) entry.expires = this.options.now() + RESUME_TTL_MS;
+  /**
+   * Starts the login session of `nick` and returns its resume token (a secret) with it. The
+   * session's private messages are those stored from now on.
+   */
+  async startSession(nick: string): Promise<{ token: string; session: LoginSession }> {
+    const now = this.options.now();
+    if (now - this.#sweptAt >= SESSION_SWEEP_MS) {
+      this.#sweptAt = now;
+      await this.options.sessions.sweep(now);
+    }
+    const token = randomHex(18);
+    const session = { id: randomHex(16), nick, since: await this.history.lastId(), expires: null };
+    await this.options.sessions.create(await sha256Hex(token), session);
+    return { token, session };
   }
 
   /**
-   * Whether `token` was issued for `nick` and is still valid. Spent tokens are forgotten;
-   * expired ones are swept on the way.
+   * The session `token` stands for, if it is still valid and is `nick`'s; it is held again
+   * (it expires no more until {@linkcode Hub.releaseSession}).
    */
-  redeemResume(token: string, nick: string): boolean {
-    const now = this.options.now();
-    for (const [key, entry] of this.#resumes) {
-      if (entry.expires < now) this.#resumes.delete(key);
-    }
-    const entry = this.#resumes.get(token);
-    if (entry === undefined || entry.key !== nickKey(nick)) return false;
-    this.#resumes.delete(token);
-    return true;
+  async resumeSession(token: string, nick: string): Promise<LoginSession | undefined> {
+    const session = await this.options.sessions.find(await sha256Hex(token), this.options.now());
+    if (session === undefined || nickKey(session.nick) !== nickKey(nick)) return undefined;
+    await this.options.sessions.update(session.id, { expires: null });
+    return { ...session, expires: null };
+  }
+
+  /** Records a session's new nick. */
+  async renameSession(id: string, nick: string): Promise<void> {
+    await this.options.sessions.update(id, { nick });
+  }
+
+  /** Starts the countdown of a session whose connection ended. */
+  async releaseSession(id: string): Promise<void> {
+    await this.options.sessions.update(id, { expires: this.options.now() + RESUME_TTL_MS });
+  }
+
+  /**
+   * Gives every session held before a restart the usual time to be resumed; called once when the
+   * server starts, since no connection holds any of them any more.
+   */
+  async releaseAllSessions(): Promise<void> {
+    await this.options.sessions.releaseAll(this.options.now() + RESUME_TTL_MS);
+  }
+
+  /** The session of someone called `nick` whose connection ended a moment ago, if any. */
+  async droppedSession(nick: string): Promise<LoginSession | undefined> {
+    return await this.options.sessions.findDropped(nick, this.options.now());
   }
 
   /**
@@ -286,4 +307,14 @@ export class Hub {
     }
     return result;
   }
+}
+
+function randomHex(bytes: number): string {
+  return [...crypto.getRandomValues(new Uint8Array(bytes))]
+    .map((byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }

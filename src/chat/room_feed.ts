@@ -1,11 +1,13 @@
 import {
   MAX_HISTORY_PAGE,
+  nickKey,
   OutboundMessage,
   ProtocolError,
   type ServerMessage,
 } from "../protocol/mod.ts";
 import { type Hub, toWireEvent } from "./hub.ts";
 import type { Peer } from "./peer.ts";
+import type { StoredEvent } from "../store/history_store.ts";
 
 /** Most missed events a reconnecting client is sent; past that it gets the usual history. */
 export const CATCH_UP_LIMIT = 5000;
@@ -67,7 +69,7 @@ export class RoomFeed {
    */
   async replay(
     room: string,
-    options: { limit?: number; before?: number; rid?: string } = {},
+    options: { limit?: number; before?: number; rid?: string; gap?: boolean } = {},
   ): Promise<void> {
     const before = options.before ?? this.#pagedBefore;
     const limit = options.limit ?? this.#hub.options.historyLimit;
@@ -80,7 +82,11 @@ export class RoomFeed {
     const page = await this.#hub.history.page(room, { before, limit: limit + 1 });
     const more = page.length > limit;
     const events = more ? page.slice(1) : page;
-    for (const event of events) this.#peer.send(new OutboundMessage(toWireEvent(event, true)));
+    for (const event of events) {
+      const wire = toWireEvent(event, true);
+      if (options.rid !== undefined) wire.rid = options.rid;
+      this.#peer.send(new OutboundMessage(wire));
+    }
     if (events.length > 0) {
       if (before === undefined) {
         this.#replayedUpTo = Math.max(this.#replayedUpTo, events[events.length - 1].id);
@@ -94,31 +100,52 @@ export class RoomFeed {
       before: events[0]?.id ?? null,
       more,
       rid: options.rid,
+      ...(options.gap ? { gap: true as const } : {}),
     });
   }
 
   /**
-   * Sends the events of `room` after `since` as live ones, with `nick`'s private messages too
-   * when given (the user proved who it is), then `history_end`. False when there are too many,
-   * so ordinary history should be sent instead.
+   * Sends the events of `room` after `since` as live ones, with the private messages of
+   * `privates.nick` after both `since` and `privates.after` when given (a resumed login's own),
+   * then `history_end`. The user's own join and leave notices are left out, as a live connection
+   * never receives them. False when more than {@linkcode CATCH_UP_LIMIT} events were missed: then
+   * nothing was sent, and the usual history should follow, flagged as a gap.
    */
-  async catchUp(room: string, since: number, privatesOf?: string): Promise<boolean> {
+  async catchUp(
+    room: string,
+    since: number,
+    options: { self: string; privates?: { nick: string; after: number } },
+  ): Promise<boolean> {
     const history = this.#hub.history;
     const missed = await history.page(room, { after: since, limit: CATCH_UP_LIMIT + 1 });
     if (missed.length > CATCH_UP_LIMIT) return false;
-    const privates = privatesOf === undefined
-      ? []
-      : await history.privates(privatesOf, { after: since, limit: CATCH_UP_LIMIT });
+    const privates = options.privates === undefined ? [] : await history.privates(
+      options.privates.nick,
+      { after: Math.max(since, options.privates.after), limit: CATCH_UP_LIMIT },
+    );
+    const self = nickKey(options.self);
     const events = [...missed, ...privates].sort((a, b) => a.id - b.id);
-    for (const event of events) this.#peer.send(new OutboundMessage(toWireEvent(event)));
+    for (const event of events) {
+      if (isOwnPresence(event, self)) continue;
+      this.#peer.send(new OutboundMessage(toWireEvent(event)));
+    }
     const last = events.at(-1)?.id ?? since;
     this.#replayedUpTo = Math.max(this.#replayedUpTo, last, since);
-    if (privatesOf !== undefined) this.#privatesUpTo = Math.max(this.#privatesUpTo, last, since);
-    this.#send({ type: "history_end", room, count: events.length, before: null, more: false });
+    if (options.privates !== undefined) {
+      this.#privatesUpTo = Math.max(this.#privatesUpTo, last, since);
+    }
+    const count = events.filter((event) => !isOwnPresence(event, self)).length;
+    this.#send({ type: "history_end", room, count, before: null, more: false });
     return true;
   }
 
   #send(message: ServerMessage): void {
     this.#peer.send(new OutboundMessage(message));
   }
+}
+
+/** Whether `event` is the join or leave notice of the user whose nick key is `self`. */
+function isOwnPresence(event: StoredEvent, self: string): boolean {
+  return event.type === "notice" && (event.event === "join" || event.event === "leave") &&
+    nickKey(event.from) === self;
 }

@@ -1,7 +1,6 @@
 import {
   type ByeReason,
   type ClientMessage,
-  nickKey,
   nickProblem,
   normalizeRoom,
   OutboundMessage,
@@ -10,6 +9,8 @@ import {
   type ServerMessage,
 } from "../protocol/mod.ts";
 import type { Hub, Member } from "./hub.ts";
+import type { LoginSession } from "../store/session_store.ts";
+import type { StoredEvent } from "../store/history_store.ts";
 import type { Peer } from "./peer.ts";
 import { Transfers } from "./transfers.ts";
 import { RoomFeed } from "./room_feed.ts";
@@ -48,8 +49,8 @@ export class Session implements Member {
   #authenticated = false;
   /** False for a connection that only transfers files: it is in no room's member list. */
   #present = true;
-  /** This connection's resume token, if it has one. */
-  #resume: string | undefined;
+  /** The login this connection belongs to, and its resume token; none for files only. */
+  #login: { token: string; session: LoginSession } | undefined;
   /** Replaced by a reconnect of the same user: it leaves without a notice. */
   #replaced = false;
   readonly #feed: RoomFeed;
@@ -187,7 +188,7 @@ export class Session implements Member {
     this.#authenticated = false;
     await this.#transfersMade?.close();
     if (!this.#present) return;
-    if (this.#resume !== undefined) this.#hub.expireResume(this.#resume);
+    if (this.#login !== undefined) await this.#hub.releaseSession(this.#login.session.id);
     this.#hub.releaseNick(this);
     if (this.#replaced) this.#hub.removeFromRoom(this, this.room);
     else await this.#leaveRoom();
@@ -241,15 +242,26 @@ export class Session implements Member {
       throw new ProtocolError("room_invalid", roomProblem, { fatal: true });
     }
     this.#present = hello.presence !== false;
-    const resumed = this.#present && hello.resume !== undefined &&
-      this.#hub.redeemResume(hello.resume, hello.nick);
-    const takeover = resumed && this.#hub.findNick(hello.nick) !== undefined;
-    if (resumed) this.#hub.takeOverNick(this, hello.nick);
-    else if (this.#present && !this.#hub.claimNick(this, hello.nick)) {
-      throw new ProtocolError("nick_taken", takenMessage(hello.nick), { fatal: true });
+    const resumed = this.#present && hello.resume !== undefined
+      ? await this.#hub.resumeSession(hello.resume, hello.nick)
+      : undefined;
+    const takeover = resumed !== undefined && this.#hub.findNick(hello.nick) !== undefined;
+    if (resumed !== undefined) {
+      this.#hub.takeOverNick(this, hello.nick);
+      this.#login = { token: hello.resume!, session: resumed };
+    } else if (this.#present) {
+      this.nick = hello.nick;
+      if (!this.#hub.claimNick(this, hello.nick)) {
+        throw new ProtocolError("nick_taken", takenMessage(hello.nick), { fatal: true });
+      }
+      try {
+        this.#login = await this.#hub.startSession(hello.nick);
+      } catch (error) {
+        this.#hub.releaseNick(this);
+        throw error;
+      }
     }
     this.nick = hello.nick;
-    if (this.#present) this.#resume = this.#hub.issueResume(this.nick);
     this.#authenticated = true;
     this.#hub.options.log(
       `${this.nick} connected from ${this.remote}${this.#present ? "" : " (files only)"}`,
@@ -263,13 +275,13 @@ export class Session implements Member {
       max_message_bytes: maxMessageBytes,
       max_frame_bytes: 1_048_576,
       history: historyLimit,
-      resume: this.#resume,
+      resume: this.#login?.token,
       rate: { per_second: this.#hub.options.rate.perSecond, burst: this.#hub.options.rate.burst },
     });
     if (!this.#present) {
       this.room = room;
       this.#joinedRooms.add(room);
-    } else await this.#enterRoom(room, { since: hello.since, resumed, quiet: takeover });
+    } else await this.#enterRoom(room, { since: hello.since, login: resumed, quiet: takeover });
   }
 
   #checkText(text: string): void {
@@ -291,29 +303,69 @@ export class Session implements Member {
 
   async #send(rid: string, text: string, action: boolean): Promise<void> {
     this.#checkText(text);
-    const { event } = await this.#hub.publish({
-      type: action ? "action" : "message",
+    const type = action ? "action" : "message";
+    const { event, created } = await this.#hub.publish({
+      type,
       room: this.room,
       from: this.nick,
       text,
-      clientId: idempotencyKey(this.nick, rid),
+      clientId: this.#clientId(rid),
     }, this);
-    this.#reply({ type: "ack", rid, id: event.id, ts: new Date(event.ts).toISOString() });
+    this.#acknowledge(rid, { type, text }, event, created);
   }
 
   async #private(rid: string, to: string, text: string): Promise<void> {
     this.#checkText(text);
+    const clientId = this.#clientId(rid);
     const recipient = this.#hub.findNick(to);
-    if (recipient === undefined) {
-      throw new ProtocolError("no_such_user", `No user named ${to} is connected.`);
+    // Someone who dropped a moment ago gets it when they resume, in their catch-up.
+    const dropped = recipient === undefined ? await this.#hub.droppedSession(to) : undefined;
+    if (recipient === undefined && dropped === undefined) {
+      // A resend whose first try was stored, to someone who has gone since, is still acknowledged.
+      const stored = await this.#hub.history.byClientId(clientId);
+      if (stored === undefined) {
+        throw new ProtocolError("no_such_user", `No user named ${to} is connected.`);
+      }
+      return this.#acknowledge(rid, { type: "private", text }, stored, false);
     }
-    const { event } = await this.#hub.publishPrivate({
+    const { event, created } = await this.#hub.publishPrivate({
       room: this.room,
       from: this.nick,
-      to: recipient.nick,
+      to: recipient?.nick ?? dropped!.nick,
       text,
-      clientId: idempotencyKey(this.nick, rid),
+      clientId,
     }, recipient === this ? undefined : recipient);
+    this.#acknowledge(rid, { type: "private", text }, event, created);
+  }
+
+  /**
+   * The store's idempotency key of a `send` or `private`: a `rid` is unique only among the
+   * requests of one login and its resumes, so it is scoped to that session, never to the nick,
+   * which someone else may use later.
+   */
+  #clientId(rid: string): string {
+    return `${this.#login!.session.id} ${rid}`;
+  }
+
+  /**
+   * Acknowledges a message, once stored; a resend (`created` false) of a different message under
+   * the same `rid` is an error instead of a silent drop.
+   */
+  #acknowledge(
+    rid: string,
+    sent: { type: string; text: string },
+    event: StoredEvent,
+    created: boolean,
+  ): void {
+    if (!created && (event.type !== sent.type || event.text !== sent.text)) {
+      throw new ProtocolError(
+        "rid_reused",
+        `The request id ${
+          JSON.stringify(rid)
+        } was already used for another message (id ${event.id}) ` +
+          "in this session; send it again with a new rid.",
+      );
+    }
     this.#reply({ type: "ack", rid, id: event.id, ts: new Date(event.ts).toISOString() });
   }
 
@@ -333,7 +385,7 @@ export class Session implements Member {
       throw new ProtocolError("nick_taken", takenMessage(nick));
     }
     this.nick = nick;
-    if (this.#resume !== undefined) this.#hub.moveResume(this.#resume, nick);
+    if (this.#login !== undefined) await this.#hub.renameSession(this.#login.session.id, nick);
     this.#hub.options.log(`${previous} is now known as ${nick}`);
     this.#reply({ type: "nick_ok", nick, rid });
     await this.#hub.publish({
@@ -353,7 +405,7 @@ export class Session implements Member {
    */
   async #enterRoom(
     room: string,
-    options: { rid?: string; since?: number; resumed?: boolean; quiet?: boolean } = {},
+    options: { rid?: string; since?: number; login?: LoginSession; quiet?: boolean } = {},
   ): Promise<void> {
     const { rid, since } = options;
     this.room = room;
@@ -361,9 +413,13 @@ export class Session implements Member {
     this.#feed.hold();
     this.#hub.addToRoom(this, room);
     this.#reply(this.#joined(room, rid));
-    const privatesOf = options.resumed ? this.nick : undefined;
-    if (since === undefined || !await this.#feed.catchUp(room, since, privatesOf)) {
-      await this.#feed.replay(room, { rid });
+    // Only a resumed login's own private messages: never those of an earlier holder of the nick.
+    const privates = options.login === undefined
+      ? undefined
+      : { nick: this.nick, after: options.login.since };
+    if (since === undefined) await this.#feed.replay(room, { rid });
+    else if (!await this.#feed.catchUp(room, since, { self: this.nick, privates })) {
+      await this.#feed.replay(room, { rid, gap: true });
     }
     this.#feed.release();
     if (options.quiet || this.#hub.isBig(room)) return;
@@ -398,14 +454,6 @@ export class Session implements Member {
       text: `${this.nick} left ${room}`,
     });
   }
-}
-
-/**
- * The store's idempotency key of a `send` or `private`: a `rid` is chosen by one client, so it
- * is unique only among that user's messages, and two users' `rid`s must never collide.
- */
-function idempotencyKey(nick: string, rid: string): string {
-  return `${nickKey(nick)} ${rid}`;
 }
 
 /** The host part of `host:port` or `[v6]:port`. */

@@ -39,6 +39,9 @@ export interface FileUser extends Member {
   readonly joinedRooms: ReadonlySet<string>;
 }
 
+/** The abort reason of a download the client cancelled (not one whose connection ended). */
+const CANCELLED = "cancelled";
+
 /**
  * One session's file transfers: uploads arrive as `CHUNK` frames and are hashed and stored
  * as they come; downloads are read from the blob store a chunk at a time and sent only as fast
@@ -211,7 +214,7 @@ export class Transfers {
 
   /** `download_cancel`: stops sending a download. */
   downloadCancel(transfer: number): void {
-    this.#downloads.get(transfer)?.abort();
+    this.#downloads.get(transfer)?.abort(CANCELLED);
   }
 
   /** `files`: the newest files shared in one room, or in every room this user has joined. */
@@ -305,7 +308,12 @@ export class Transfers {
           if (value.byteLength === CHUNK_BYTES) written.push(value);
         }
       }
+      // download_end is always a transfer's last frame: after a cancel too, so that the client
+      // knows that no stray chunk of it can follow.
       if (!signal.aborted) this.#reply({ type: "download_end", transfer });
+      else if (signal.reason === CANCELLED) {
+        this.#reply({ type: "download_end", transfer, cancelled: true });
+      }
     } catch (error) {
       this.#hub.options.log(`download of transfer ${transfer} failed: ${error}`);
       this.#reply({ type: "download_end", transfer, error: storageFailed(error).message });

@@ -28,6 +28,7 @@ export const ERROR_CODES = [
   "locked_out",
   "rate_limited",
   "too_many_connections",
+  "rid_reused",
 ] as const;
 
 /** One of {@linkcode ERROR_CODES}. */
@@ -92,6 +93,6 @@ export function errorMessage(
     fatal: options.fatal ?? error.fatal,
     rid: options.rid,
     transfer: options.transfer,
-    retry_after_ms: error.retryAfterMs,
+    ...(error.retryAfterMs === undefined ? {} : { retry_after_ms: error.retryAfterMs }),
   };
 }

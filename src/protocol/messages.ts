@@ -134,6 +134,8 @@ export interface ChatEvent {
   /** For `file` events. */
   file?: FileInfo;
   history?: true;
+  /** On events sent as history: the `rid` of the request they answer. */
+  rid?: string;
 }
 
 /** Server → client messages. */
@@ -160,6 +162,8 @@ export type ServerMessage =
     before: number | null;
     more: boolean;
     rid?: string;
+    /** A catch-up that missed too much: events between `since` and this page were skipped. */
+    gap?: true;
   }
   | { type: "ack"; rid: string; id: number; ts: string }
   | { type: "nick_ok"; nick: string; rid?: string }
@@ -184,6 +188,7 @@ export type ServerMessage =
     fatal: boolean;
     rid?: string;
     transfer?: number;
+    retry_after_ms?: number;
   }
   | { type: "bye"; reason: ByeReason; message: string }
   | { type: "upload_ready"; rid: string; transfer: number; offset: number }
@@ -196,7 +201,7 @@ export type ServerMessage =
     file: FileInfo;
     offset: number;
   }
-  | { type: "download_end"; transfer: number; error?: string }
+  | { type: "download_end"; transfer: number; error?: string; cancelled?: true }
   | { type: "file_list"; files: FileListing[]; rid?: string };
 
 type Shape = Record<string, "string" | "number" | "boolean" | "string?" | "number?" | "boolean?">;

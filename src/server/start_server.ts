@@ -1,6 +1,6 @@
 import { join } from "@std/path";
 import { Hub, PasskeyChecker } from "../chat/mod.ts";
-import { DiskBlobStore, SqliteHistoryStore } from "../store/mod.ts";
+import { DiskBlobStore, SqliteHistoryStore, SqliteSessionStore } from "../store/mod.ts";
 import { type Connection, TcpConnection } from "../transport/mod.ts";
 import { Pacer } from "./pacer.ts";
 import { startWebServer } from "./web_server.ts";
@@ -71,6 +71,7 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const log = options.log ?? (() => {});
   const history = SqliteHistoryStore.open(join(options.dataDir, "chat.db"));
+  const sessions = SqliteSessionStore.open(join(options.dataDir, "chat.db"));
   const blobs = await DiskBlobStore.open(join(options.dataDir, "files"));
   const sweep = () =>
     blobs.sweep(RESUME_KEEP_MS).then(
@@ -87,11 +88,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       : Deno.listenTls({ ...address, cert: options.tls.cert, key: options.tls.key });
   } catch (error) {
     clearInterval(sweeper);
-    await history.close();
+    await Promise.all([history.close(), sessions.close()]);
     throw error;
   }
   const hub = new Hub({
     history,
+    sessions,
     blobs,
     maxFileBytes: options.maxFileBytes,
     passkey: await PasskeyChecker.create(options.passkey),
@@ -101,6 +103,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     rate: options.rate,
     log,
   });
+  // No connection survived the restart: the sessions they held may now be resumed for a while.
+  await hub.releaseAllSessions();
   const connections = new Set<Connection>();
   const tasks = new Set<Promise<void>>();
   const limits = new ConnectionLimits({
@@ -138,7 +142,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     } catch (error) {
       listener.close();
       clearInterval(sweeper);
-      await history.close();
+      await Promise.all([history.close(), sessions.close()]);
       throw error;
     }
   }
@@ -185,7 +189,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         await settled;
         await webStopped;
         clearInterval(sweeper);
-        await history.close();
+        await Promise.all([history.close(), sessions.close()]);
       })();
       return closing;
     },

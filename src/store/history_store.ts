@@ -104,6 +104,8 @@ export interface HistoryStore {
   lastId(): Promise<number>;
   /** How many events are stored, in all rooms. */
   count(): Promise<number>;
+  /** The event stored with this `clientId`, if there is one. */
+  byClientId(clientId: string): Promise<StoredEvent | undefined>;
   /** The `file` event with this id, if there is one. */
   file(id: number): Promise<StoredEvent | undefined>;
   /** The newest `limit` `file` events, of one room or of all, oldest first. */

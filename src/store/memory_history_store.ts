@@ -99,6 +99,15 @@ export class MemoryHistoryStore implements HistoryStore {
     });
   }
 
+  /** The event stored with this `clientId`, if any. */
+  byClientId(clientId: string): Promise<StoredEvent | undefined> {
+    return settle(() => {
+      this.#assertOpen();
+      const event = this.#byClientId.get(clientId);
+      return event === undefined ? undefined : copyEvent(event, event.id);
+    });
+  }
+
   /** The `file` event with this id, or `undefined` when the id is not a stored file. */
   file(id: number): Promise<StoredEvent | undefined> {
     return settle(() => {

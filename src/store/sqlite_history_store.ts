@@ -179,6 +179,14 @@ export class SqliteHistoryStore implements HistoryStore {
     return this.#read(() => Number(this.#count.get()?.n ?? 0));
   }
 
+  /** The event stored with this `clientId`, if any. */
+  byClientId(clientId: string): Promise<StoredEvent | undefined> {
+    return this.#read(() => {
+      const row = this.#findByClientId.get(clientId);
+      return row === undefined ? undefined : toStoredEvent(row);
+    });
+  }
+
   /** The `file` event with this id, or `undefined` when the id is not a stored file. */
   file(id: number): Promise<StoredEvent | undefined> {
     return this.#read(() => {

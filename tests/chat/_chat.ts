@@ -6,9 +6,11 @@ import {
   type HistoryStore,
   MemoryBlobStore,
   MemoryHistoryStore,
+  MemorySessionStore,
   type NewEvent,
   type PageOptions,
   type PrivatesOptions,
+  type SessionStore,
   type StoredEvent,
 } from "../../src/store/mod.ts";
 import { FakePeer } from "./_fake_peer.ts";
@@ -48,6 +50,7 @@ export interface TestChat {
 /** Settings of {@linkcode startChat}; everything has a default. */
 export interface TestChatOptions {
   history?: HistoryStore;
+  sessions?: SessionStore;
   historyLimit?: number;
   maxMessageBytes?: number;
   now?: () => number;
@@ -61,6 +64,7 @@ export async function startChat(options: TestChatOptions = {}): Promise<TestChat
   const history = options.history ?? new MemoryHistoryStore();
   const hub = new Hub({
     history,
+    sessions: options.sessions ?? new MemorySessionStore(),
     blobs: options.blobs ?? new MemoryBlobStore(),
     // Room for a few chunks of CHUNK_BYTES (about 1 MiB each).
     maxFileBytes: options.maxFileBytes ?? 8 * 1024 * 1024,
@@ -148,6 +152,10 @@ export class GatedHistoryStore implements HistoryStore {
 
   count(): Promise<number> {
     return this.#inner.count();
+  }
+
+  byClientId(clientId: string): Promise<StoredEvent | undefined> {
+    return this.#inner.byClientId(clientId);
   }
 
   file(id: number): Promise<StoredEvent | undefined> {

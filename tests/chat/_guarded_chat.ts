@@ -1,6 +1,6 @@
 import { Hub, PasskeyChecker, Session } from "../../src/chat/mod.ts";
 import type { ClientMessage, ServerMessage } from "../../src/protocol/mod.ts";
-import { MemoryBlobStore, MemoryHistoryStore } from "../../src/store/mod.ts";
+import { MemoryBlobStore, MemoryHistoryStore, MemorySessionStore } from "../../src/store/mod.ts";
 import { NOW, PASSKEY, SERVER } from "./_chat.ts";
 import { FakePeer } from "./_fake_peer.ts";
 
@@ -51,6 +51,7 @@ export async function startGuardedChat(
   const history = new MemoryHistoryStore();
   const hub = new Hub({
     history,
+    sessions: new MemorySessionStore(),
     blobs: new MemoryBlobStore(),
     maxFileBytes: 1024 * 1024,
     passkey: await PasskeyChecker.create(PASSKEY),

@@ -8,7 +8,7 @@ import {
   TokenBucket,
 } from "../../src/chat/mod.ts";
 import { type ClientMessage, ProtocolError } from "../../src/protocol/mod.ts";
-import { MemoryBlobStore, MemoryHistoryStore } from "../../src/store/mod.ts";
+import { MemoryBlobStore, MemoryHistoryStore, MemorySessionStore } from "../../src/store/mod.ts";
 import { PASSKEY, SERVER } from "./_chat.ts";
 import { FakePeer } from "./_fake_peer.ts";
 import { type GuardedChat, ManualClock, startGuardedChat, type Visitor } from "./_guarded_chat.ts";
@@ -391,6 +391,7 @@ Deno.test("Session: a hub built with rate left undefined uses the default 50/s, 
   // Optional options may be passed as undefined (startServer does exactly that).
   const hub = new Hub({
     history: new MemoryHistoryStore(),
+    sessions: new MemorySessionStore(),
     blobs: new MemoryBlobStore(),
     maxFileBytes: 1024,
     passkey: await PasskeyChecker.create(PASSKEY),

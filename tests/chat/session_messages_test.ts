@@ -195,9 +195,13 @@ Deno.test("Session.handle() acks a resent rid with the same id and delivers it o
     const count = await chat.history.count();
 
     await alice.handle(request);
-    await alice.handle({ ...request, text: "a changed retry" });
+    const reused = await assertRejects(
+      () => alice.handle({ ...request, text: "a changed retry" }),
+      ProtocolError,
+    );
 
-    assertEquals(alice.take(), [ack, ack], request.type);
+    assertEquals([reused.code, reused.fatal], ["rid_reused", false], request.type);
+    assertEquals(alice.take(), [ack], request.type);
     assertEquals(delivered.length, 1, request.type);
     assertEquals(bob.take(), [], request.type);
     assertEquals(await chat.history.count(), count, request.type);

@@ -381,6 +381,7 @@ Deno.test("Session.handle() moves a user to another room on join", async () => {
       event: "join",
       text: "carol joined lab",
       history: true,
+      rid: "j1",
     },
     { type: "history_end", room: "lab", count: 1, before: 3, more: false, rid: "j1" },
   ]);

@@ -699,7 +699,7 @@ const CANCELLED_DOWNLOADS: { when: string; chunks: number }[] = [
 ];
 
 for (const { when, chunks } of CANCELLED_DOWNLOADS) {
-  Deno.test(`Session.handle() sends no more of a download cancelled ${when}, and no download_end`, async () => {
+  Deno.test(`Session.handle() sends no more of a download cancelled ${when}, then download_end cancelled`, async () => {
     const { chat, alice } = await threeUsers();
     const { id } = await share(alice, "big.bin", fileBytes(chunks * CHUNK_BYTES));
     const peer = new BackloggedPeer();
@@ -713,7 +713,12 @@ for (const { when, chunks } of CANCELLED_DOWNLOADS) {
     await settle();
 
     assertEquals(peer.recorder.chunks.length, 1);
-    assertEquals(peer.recorder.types(), ["welcome", "download_ready"]);
+    assertEquals(peer.recorder.types(), ["welcome", "download_ready", "download_end"]);
+    assertEquals(peer.recorder.messages.at(-1), {
+      type: "download_end",
+      transfer: 1,
+      cancelled: true,
+    });
   });
 }
 

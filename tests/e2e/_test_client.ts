@@ -28,6 +28,10 @@ export interface HelloOptions {
   room?: string;
   /** The protocol version to claim; 1 unless told. */
   v?: number;
+  /** A resume token of an earlier connection. */
+  resume?: string;
+  /** The last event id seen, for a catch-up. */
+  since?: number;
 }
 
 /** The part of `Deno.Conn` a {@linkcode TestClient} uses; a Deno connection is one. */
@@ -186,6 +190,8 @@ export class TestClient implements AsyncDisposable {
       nick: options.nick,
       passkey: options.passkey,
       ...(options.room === undefined ? {} : { room: options.room }),
+      ...(options.resume === undefined ? {} : { resume: options.resume }),
+      ...(options.since === undefined ? {} : { since: options.since }),
       client: "e2e-test",
     });
     return await this.waitFor((m) => m.type === "welcome" || m.type === "error", {

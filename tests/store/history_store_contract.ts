@@ -284,6 +284,21 @@ export function historyStoreContract(
     assertEquals(texts(await store.page("lobby", { limit: 10 })), ["once"]);
   });
 
+  test("byClientId() finds the event stored with a clientId, private ones too", async (store) => {
+    const { event } = await store.append({
+      type: "private",
+      room: "lobby",
+      from: "ada",
+      to: "bob",
+      text: "psst",
+      ts: 5,
+      clientId: "s1 7",
+    });
+    await store.append({ ...message("lobby", "other"), clientId: "s1 8" });
+    assertEquals(await store.byClientId("s1 7"), event);
+    assertEquals(await store.byClientId("s2 7"), undefined);
+  });
+
   test("append() stores a clientId sent twice in one batch once", async (store) => {
     const pending = [
       store.append({ ...message("lobby", "first"), clientId: "rid-1" }),
