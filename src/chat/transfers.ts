@@ -27,6 +27,8 @@ interface Upload {
   sink: UploadSink;
   name: string;
   size: number | undefined;
+  /** The SHA-256 announced by `upload`, which `upload_end` must repeat. */
+  sha256: string | undefined;
   room: string;
   resumable: boolean;
 }
@@ -94,6 +96,7 @@ export class Transfers {
       sink,
       name: sanitizeFileName(request.name),
       size,
+      sha256,
       room: this.#member.room || "lobby",
       resumable,
     });
@@ -146,6 +149,13 @@ export class Transfers {
         `The upload ended after ${sink.size} of the ${upload.size} bytes announced; it was discarded.`,
       );
     }
+    if (upload.sha256 !== undefined && request.sha256 !== upload.sha256) {
+      await sink.discard().catch(() => {});
+      throw new ProtocolError(
+        "checksum_mismatch",
+        "The upload_end names another SHA-256 than the upload announced; it was discarded.",
+      );
+    }
     let blob: string;
     try {
       blob = await sink.commit(request.sha256);
@@ -180,8 +190,12 @@ export class Transfers {
   async uploadCancel(transfer: number): Promise<void> {
     const upload = this.#uploads.get(transfer);
     if (upload === undefined) return;
-    this.#uploads.delete(transfer);
-    await upload.sink.discard().catch(() => {});
+    // Chunks already on their way are ignored, as after a failure; a late upload_end is refused.
+    await this.#abandon(
+      transfer,
+      upload,
+      new ProtocolError("bad_transfer", `The upload with transfer id ${transfer} was cancelled.`),
+    );
   }
 
   /** `download`: answers `download_ready`, then streams the file in the background. */

@@ -338,7 +338,7 @@ Deno.test("Session.handle() answers an upload_end with the wrong sha256 with che
   const bytes = fileBytes(3000);
   const sha256 = await sha256Hex(bytes);
   const wrong = await sha256Hex(fileBytes(3000, 2));
-  const { transfer } = await openUpload(alice, { name: "notes.txt", size: 3000, sha256 });
+  const { transfer } = await openUpload(alice, { name: "notes.txt", size: 3000 });
   await sendChunks(alice.session, transfer, bytes);
   const before = await chat.history.count();
 
@@ -358,6 +358,32 @@ Deno.test("Session.handle() answers an upload_end with the wrong sha256 with che
   assertEquals(await fileList(alice), []);
   // Everything was discarded: the same upload starts again from the beginning.
   assertEquals((await openUpload(alice, { name: "notes.txt", size: 3000, sha256 })).offset, 0);
+});
+
+Deno.test("Session.handle() answers an upload_end naming another sha256 than the upload announced with checksum_mismatch", async () => {
+  const { chat, alice, bob } = await threeUsers();
+  const bytes = fileBytes(3000);
+  const sha256 = await sha256Hex(bytes);
+  const other = await sha256Hex(fileBytes(3000, 2));
+  const { transfer } = await openUpload(alice, { name: "notes.txt", size: 3000, sha256: other });
+  await sendChunks(alice.session, transfer, bytes);
+  const before = await chat.history.count();
+
+  const error = await rejection(
+    () => alice.handle({ type: "upload_end", rid: "u2", transfer, sha256 }),
+    "checksum_mismatch",
+  );
+
+  assertEquals(
+    error.message,
+    "The upload_end names another SHA-256 than the upload announced; it was discarded.",
+  );
+  assertEquals(bob.take(), []);
+  assertEquals(await chat.history.count(), before);
+  assertEquals(
+    (await openUpload(alice, { name: "notes.txt", size: 3000, sha256: other })).offset,
+    0,
+  );
 });
 
 Deno.test("Session.handle() answers an upload_end after fewer bytes than announced with checksum_mismatch", async () => {
@@ -537,7 +563,7 @@ Deno.test("Session.chunk() answers a chunk for a transfer that is not open with 
   await rejection(() => alice.session.chunk(transfer + 1, fileBytes(10)), "bad_transfer");
 });
 
-Deno.test("Session.handle() answers upload_cancel by dropping the upload", async () => {
+Deno.test("Session.handle() answers upload_cancel by dropping the upload and ignoring its chunks in flight", async () => {
   const { alice } = await threeUsers();
   const bytes = fileBytes(3000);
   const sha256 = await sha256Hex(bytes);
@@ -545,9 +571,15 @@ Deno.test("Session.handle() answers upload_cancel by dropping the upload", async
   await sendChunks(alice.session, transfer, bytes.subarray(0, 2000));
 
   await alice.handle({ type: "upload_cancel", transfer });
+  await alice.session.chunk(transfer, bytes.subarray(2000));
 
   assertEquals(alice.take(), []);
-  await rejection(() => alice.session.chunk(transfer, bytes.subarray(2000)), "bad_transfer");
+  await rejection(
+    () => alice.handle({ type: "upload_end", rid: "u9", transfer, sha256 }),
+    "bad_transfer",
+  );
+  await alice.handle({ type: "upload_cancel", transfer: 999 });
+  assertEquals(alice.take(), [], "a cancel of a transfer that is not open is ignored");
   assertEquals((await openUpload(alice, { name: "notes.txt", size: 3000, sha256 })).offset, 0);
 });
 
@@ -589,9 +621,9 @@ for (const { given, kept } of FILE_NAMES) {
     const { file } = await share(alice, given, fileBytes(11));
 
     assertEquals(file.name, kept);
-    const event = bob.take()[0] as ChatEvent;
+    const event = bob.take()[0] as Extract<ChatEvent, { type: "file" }>;
     assertEquals(event.type, "file");
-    assertEquals(event.file?.name, kept);
+    assertEquals(event.file.name, kept);
     assertEquals(event.text, `alice shared ${kept} (11 B)`);
     // deno-lint-ignore no-control-regex
     assert(!/[/\\\x00-\x1f\x7f]/.test(event.text), event.text);
