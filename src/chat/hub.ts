@@ -60,7 +60,7 @@ export interface HubOptions {
 
 /** Converts a stored event to its wire form. */
 export function toWireEvent(event: StoredEvent, history?: true): ChatEvent {
-  const wire: ChatEvent = {
+  const wire: Record<string, unknown> = {
     type: event.type,
     id: event.id,
     ts: new Date(event.ts).toISOString(),
@@ -75,7 +75,8 @@ export function toWireEvent(event: StoredEvent, history?: true): ChatEvent {
     wire.file = { name: event.file.name, size: event.file.size, sha256: event.file.sha256 };
   }
   if (history) wire.history = true;
-  return wire;
+  // The stored event's type decides which of these fields it has, as SERVER_MESSAGES says.
+  return wire as ChatEvent;
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   PROTOCOL_VERSION,
   ProtocolError,
   type ServerMessage,
+  toServerMessage,
 } from "../protocol/mod.ts";
 import type { Connection } from "../transport/mod.ts";
 import { TokenBucket } from "../chat/abuse_guard.ts";
@@ -17,6 +18,11 @@ import { dial, type TlsTrust } from "./dial.ts";
 import { VERSION } from "../version.ts";
 
 /** The `welcome` message. */
+
+/** A room event or private message as it will be stored, before the server gives its id. */
+type PendingEvent = ChatEvent extends infer E ? E extends ChatEvent ? Omit<E, "id" | "ts"> : never
+  : never;
+
 export type Welcome = Extract<ServerMessage, { type: "welcome" }>;
 
 /** Settings of {@linkcode ChatClient.connect}. */
@@ -64,7 +70,7 @@ interface Pending {
   resolve: (reply: ServerMessage) => void;
   reject: (error: ChatError) => void;
   /** For `send` and `private`: the event the `ack` stands for. */
-  event?: Omit<ChatEvent, "id" | "ts">;
+  event?: PendingEvent;
   /** For `download`: where its chunks go once the transfer id is known. */
   sink?: DownloadSink;
 }
@@ -303,12 +309,15 @@ export class ChatClient {
           continue;
         }
         if (frame.type !== FrameType.JSON) continue;
-        let message: ServerMessage;
+        let message: ServerMessage | undefined;
         try {
-          message = parseJsonPayload(frame.payload) as unknown as ServerMessage;
+          // A message of a type this client does not know (a newer server's) is ignored, and
+          // so is one whose fields break the schema: nothing reads a field that is not there.
+          message = toServerMessage(parseJsonPayload(frame.payload));
         } catch {
           continue;
         }
+        if (message === undefined) continue;
         const outcome = this.#receive(message);
         if (outcome !== undefined) {
           ended = outcome === "bye";

@@ -57,7 +57,11 @@ export function toDisplayEvent(message: ServerMessage): DisplayEvent | undefined
     case "action":
     case "private":
     case "notice": {
-      const { type, id, ts, room, from, text, to, event, nick, history } = message;
+      const { type, id, ts, room, from, text, history } = message;
+      const to = message.type === "private" ? message.to : undefined;
+      const { event, nick } = message.type === "notice"
+        ? message
+        : { event: undefined, nick: undefined };
       return { type, room, from, text, id, ts, to, event, nick, history };
     }
     case "file": {

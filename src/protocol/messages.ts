@@ -1,55 +1,24 @@
 import { ProtocolError } from "./errors.ts";
+import {
+  array,
+  boolean,
+  checkShape,
+  flag,
+  type Infer,
+  integer,
+  nullable,
+  number,
+  object,
+  oneOf,
+  optional,
+  type Shape,
+  type Simplify,
+  string,
+  type TypeOf,
+} from "./schema.ts";
 
 /** The protocol version this code speaks. */
 export const PROTOCOL_VERSION = 1;
-
-/** Message types a client may send. Append-only. */
-export const CLIENT_MESSAGE_TYPES = [
-  "hello",
-  "send",
-  "private",
-  "join",
-  "nick",
-  "who",
-  "rooms",
-  "info",
-  "history",
-  "ping",
-  "pong",
-  "quit",
-  "upload",
-  "upload_end",
-  "upload_cancel",
-  "download",
-  "download_cancel",
-  "files",
-] as const;
-
-/** Message types a server may send. Append-only. */
-export const SERVER_MESSAGE_TYPES = [
-  "welcome",
-  "joined",
-  "message",
-  "action",
-  "private",
-  "notice",
-  "history_end",
-  "ack",
-  "nick_ok",
-  "users",
-  "room_list",
-  "server_info",
-  "pong",
-  "ping",
-  "error",
-  "bye",
-  "file",
-  "upload_ready",
-  "upload_done",
-  "download_ready",
-  "download_end",
-  "file_list",
-] as const;
 
 /** Longest accepted `rid`. */
 export const MAX_RID_CHARS = 64;
@@ -62,179 +31,179 @@ export const MAX_HISTORY_PAGE = 500;
  */
 export const CHUNK_BYTES = 1024 * 1024 - 4096;
 
-/** Client → server messages. */
-export type ClientMessage =
-  | {
-    type: "hello";
-    v: number;
-    nick: string;
-    passkey: string;
-    room?: string;
-    client?: string;
-    presence?: boolean;
-    /** The `resume` token of an earlier connection, to take over its nick at once. */
-    resume?: string;
-    /** The last event id seen in `room`: the server sends what came after instead of history. */
-    since?: number;
-  }
-  | { type: "send"; rid: string; text: string; action?: boolean }
-  | { type: "private"; rid: string; to: string; text: string }
-  | { type: "join"; room: string; rid?: string }
-  | { type: "nick"; nick: string; rid?: string }
-  | { type: "who"; rid?: string }
-  | { type: "rooms"; rid?: string }
-  | { type: "info"; rid?: string }
-  | { type: "history"; before?: number; limit?: number; rid?: string }
-  | { type: "ping"; rid?: string }
-  | { type: "pong"; rid?: string }
-  | { type: "quit" }
-  | { type: "upload"; rid: string; name: string; size?: number; sha256?: string }
-  | { type: "upload_end"; rid: string; transfer: number; sha256: string }
-  | { type: "upload_cancel"; transfer: number }
-  | { type: "download"; rid: string; id: number; offset?: number }
-  | { type: "download_cancel"; transfer: number }
-  | { type: "files"; rid?: string; room?: string; limit?: number };
-
 /** Why a server closes a connection in order. Append-only. */
-export type ByeReason = "quit" | "shutdown" | "replaced" | "too_slow";
+export const BYE_REASONS = ["quit", "shutdown", "replaced", "too_slow"] as const;
+/** Kinds of `notice` events. */
+export const NOTICE_EVENTS = ["join", "leave", "nick"] as const;
 
+const rid = string({ min: 1, max: MAX_RID_CHARS });
+/** A request's `rid`, when the request may leave it out. */
+const optionalRid = optional(rid);
+const eventId = integer({ min: 1 });
+const transferId = integer({ min: 0, max: 0xffff_ffff });
+const fileInfo = object({ name: string(), size: integer({ min: 0 }), sha256: string() });
+
+/**
+ * Every message a client may send, with its fields: the one statement of them. Keys are the
+ * `type`s, append-only: a type is never renamed or reused.
+ */
+export const CLIENT_MESSAGES = {
+  hello: {
+    v: integer(),
+    nick: string(),
+    passkey: string(),
+    room: optional(string()),
+    client: optional(string()),
+    presence: optional(boolean()),
+    resume: optional(string()),
+    since: optional(integer({ min: 0 })),
+  },
+  send: { rid, text: string(), action: optional(boolean()) },
+  private: { rid, to: string(), text: string() },
+  join: { room: string(), rid: optionalRid },
+  nick: { nick: string(), rid: optionalRid },
+  who: { rid: optionalRid },
+  rooms: { rid: optionalRid },
+  info: { rid: optionalRid },
+  history: { before: optional(integer()), limit: optional(integer()), rid: optionalRid },
+  ping: { rid: optionalRid },
+  pong: { rid: optionalRid },
+  quit: {},
+  upload: { rid, name: string(), size: optional(integer()), sha256: optional(string()) },
+  upload_end: { rid, transfer: transferId, sha256: string() },
+  upload_cancel: { transfer: transferId },
+  download: { rid, id: integer(), offset: optional(integer()) },
+  download_cancel: { transfer: transferId },
+  files: { rid: optionalRid, room: optional(string()), limit: optional(integer()) },
+} as const satisfies Record<string, Shape>;
+
+/** The fields of every room event and private message, whatever its type. */
+const EVENT = {
+  id: eventId,
+  ts: string(),
+  room: string(),
+  from: string(),
+  text: string(),
+  /** On an event replayed as history. */
+  history: optional(flag()),
+  /** On events sent as history: the `rid` of the request they answer. */
+  rid: optionalRid,
+} as const;
+
+/**
+ * Every message a server may send, with its fields: the one statement of them. Keys are the
+ * `type`s, append-only.
+ */
+export const SERVER_MESSAGES = {
+  welcome: {
+    v: integer(),
+    server: string(),
+    nick: string(),
+    max_message_bytes: integer(),
+    max_frame_bytes: integer(),
+    history: integer(),
+    /** A secret that lets a reconnect of this user take over its nick and missed privates. */
+    resume: optional(string()),
+    /** The request rate this server accepts per connection; clients pace themselves to it. */
+    rate: optional(object({ per_second: number(), burst: integer() })),
+  },
+  joined: { room: string(), users: array(string()), count: integer(), rid: optionalRid },
+  message: EVENT,
+  action: EVENT,
+  private: { ...EVENT, to: string() },
+  notice: { ...EVENT, event: oneOf(NOTICE_EVENTS), nick: optional(string()) },
+  history_end: {
+    room: string(),
+    count: integer(),
+    before: nullable(eventId),
+    more: boolean(),
+    rid: optionalRid,
+    /** A catch-up that missed too much: events between `since` and this page were skipped. */
+    gap: optional(flag()),
+  },
+  ack: { rid, id: eventId, ts: string() },
+  nick_ok: { nick: string(), rid: optionalRid },
+  users: { room: string(), users: array(string()), rid: optionalRid },
+  room_list: {
+    rooms: array(object({ name: string(), users: integer() })),
+    rid: optionalRid,
+  },
+  server_info: {
+    room: string(),
+    users: array(string()),
+    online: integer(),
+    uptime_s: integer(),
+    messages: integer(),
+    server: string(),
+    rid: optionalRid,
+  },
+  pong: { rid: optionalRid },
+  ping: { rid: optionalRid },
+  error: {
+    code: string(),
+    message: string(),
+    fatal: boolean(),
+    rid: optionalRid,
+    transfer: optional(transferId),
+    retry_after_ms: optional(integer({ min: 0 })),
+  },
+  bye: { reason: oneOf(BYE_REASONS), message: string() },
+  file: { ...EVENT, file: fileInfo },
+  upload_ready: { rid, transfer: transferId, offset: integer({ min: 0 }) },
+  upload_done: { rid, transfer: transferId, id: eventId, file: fileInfo },
+  download_ready: {
+    rid,
+    transfer: transferId,
+    id: eventId,
+    file: fileInfo,
+    offset: integer({ min: 0 }),
+  },
+  download_end: { transfer: transferId, error: optional(string()), cancelled: optional(flag()) },
+  file_list: {
+    files: array(object({
+      id: eventId,
+      ts: string(),
+      room: string(),
+      from: string(),
+      name: string(),
+      size: integer({ min: 0 }),
+      sha256: string(),
+    })),
+    rid: optionalRid,
+  },
+} as const satisfies Record<string, Shape>;
+
+/** Message types a client may send. Append-only. */
+export const CLIENT_MESSAGE_TYPES = Object.keys(
+  CLIENT_MESSAGES,
+) as (keyof typeof CLIENT_MESSAGES)[];
+/** Message types a server may send. Append-only. */
+export const SERVER_MESSAGE_TYPES = Object.keys(
+  SERVER_MESSAGES,
+) as (keyof typeof SERVER_MESSAGES)[];
+
+/** The message of each `type` in `Schema`, with its `type` field. */
+type MessagesOf<Schema> = {
+  [T in keyof Schema]: Simplify<{ type: T } & Infer<Schema[T]>>;
+};
+
+/** Client → server messages. */
+export type ClientMessage = MessagesOf<typeof CLIENT_MESSAGES>[keyof typeof CLIENT_MESSAGES];
+/** Server → client messages. */
+export type ServerMessage = MessagesOf<typeof SERVER_MESSAGES>[keyof typeof SERVER_MESSAGES];
+
+/** Why a server closes a connection in order. */
+export type ByeReason = typeof BYE_REASONS[number];
+/** Kinds of `notice` events. */
+export type NoticeEvent = typeof NOTICE_EVENTS[number];
 /** Kinds of stored room events. */
 export type EventType = "message" | "action" | "private" | "notice" | "file";
-
-/** A shared file as it travels in `file` events and listings; its id is the event's id. */
-export interface FileInfo {
-  name: string;
-  size: number;
-  /** Lowercase hex SHA-256 of the whole file. */
-  sha256: string;
-}
-
-/** A row of a `file_list`. */
-export interface FileListing extends FileInfo {
-  id: number;
-  ts: string;
-  room: string;
-  from: string;
-}
-
-/** Kinds of `notice` events. */
-export type NoticeEvent = "join" | "leave" | "nick";
-
 /** A room event as it travels to clients. */
-export interface ChatEvent {
-  type: EventType;
-  id: number;
-  ts: string;
-  room: string;
-  from: string;
-  text: string;
-  to?: string;
-  event?: NoticeEvent;
-  nick?: string;
-  /** For `file` events. */
-  file?: FileInfo;
-  history?: true;
-  /** On events sent as history: the `rid` of the request they answer. */
-  rid?: string;
-}
-
-/** Server → client messages. */
-export type ServerMessage =
-  | {
-    type: "welcome";
-    v: number;
-    server: string;
-    nick: string;
-    max_message_bytes: number;
-    max_frame_bytes: number;
-    history: number;
-    /** A secret that lets a reconnect of this user take over its nick and missed privates. */
-    resume?: string;
-    /** The request rate this server accepts per connection; clients pace themselves to it. */
-    rate?: { per_second: number; burst: number };
-  }
-  | { type: "joined"; room: string; users: string[]; count?: number; rid?: string }
-  | ChatEvent
-  | {
-    type: "history_end";
-    room: string;
-    count: number;
-    before: number | null;
-    more: boolean;
-    rid?: string;
-    /** A catch-up that missed too much: events between `since` and this page were skipped. */
-    gap?: true;
-  }
-  | { type: "ack"; rid: string; id: number; ts: string }
-  | { type: "nick_ok"; nick: string; rid?: string }
-  | { type: "users"; room: string; users: string[]; rid?: string }
-  | { type: "room_list"; rooms: { name: string; users: number }[]; rid?: string }
-  | {
-    type: "server_info";
-    room: string;
-    users: string[];
-    online: number;
-    uptime_s: number;
-    messages: number;
-    server: string;
-    rid?: string;
-  }
-  | { type: "ping"; rid?: string }
-  | { type: "pong"; rid?: string }
-  | {
-    type: "error";
-    code: string;
-    message: string;
-    fatal: boolean;
-    rid?: string;
-    transfer?: number;
-    retry_after_ms?: number;
-  }
-  | { type: "bye"; reason: ByeReason; message: string }
-  | { type: "upload_ready"; rid: string; transfer: number; offset: number }
-  | { type: "upload_done"; rid: string; transfer: number; id: number; file: FileInfo }
-  | {
-    type: "download_ready";
-    rid: string;
-    transfer: number;
-    id: number;
-    file: FileInfo;
-    offset: number;
-  }
-  | { type: "download_end"; transfer: number; error?: string; cancelled?: true }
-  | { type: "file_list"; files: FileListing[]; rid?: string };
-
-type Shape = Record<string, "string" | "number" | "boolean" | "string?" | "number?" | "boolean?">;
-
-const CLIENT_SHAPES: Record<ClientMessage["type"], Shape> = {
-  hello: {
-    v: "number",
-    nick: "string",
-    passkey: "string",
-    room: "string?",
-    client: "string?",
-    presence: "boolean?",
-    resume: "string?",
-    since: "number?",
-  },
-  send: { rid: "string", text: "string", action: "boolean?" },
-  private: { rid: "string", to: "string", text: "string" },
-  join: { room: "string", rid: "string?" },
-  nick: { nick: "string", rid: "string?" },
-  who: { rid: "string?" },
-  rooms: { rid: "string?" },
-  info: { rid: "string?" },
-  history: { before: "number?", limit: "number?", rid: "string?" },
-  ping: { rid: "string?" },
-  pong: { rid: "string?" },
-  quit: {},
-  upload: { rid: "string", name: "string", size: "number?", sha256: "string?" },
-  upload_end: { rid: "string", transfer: "number", sha256: "string" },
-  upload_cancel: { transfer: "number" },
-  download: { rid: "string", id: "number", offset: "number?" },
-  download_cancel: { transfer: "number" },
-  files: { rid: "string?", room: "string?", limit: "number?" },
-};
+export type ChatEvent = Extract<ServerMessage, { type: EventType }>;
+/** A shared file as it travels in `file` events and listings; its id is the event's id. */
+export type FileInfo = TypeOf<typeof fileInfo>;
+/** A row of a `file_list`. */
+export type FileListing = Extract<ServerMessage, { type: "file_list" }>["files"][number];
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
@@ -277,28 +246,43 @@ export function parseJsonPayload(payload: Uint8Array): Record<string, unknown> &
  * ```
  */
 export function toClientMessage(object: Record<string, unknown> & { type: string }): ClientMessage {
-  const shape = (CLIENT_SHAPES as Record<string, Shape | undefined>)[object.type];
-  if (shape === undefined || !Object.hasOwn(CLIENT_SHAPES, object.type)) {
+  if (!Object.hasOwn(CLIENT_MESSAGES, object.type)) {
     throw new ProtocolError(
       "unknown_type",
       `Unknown message type ${JSON.stringify(object.type.slice(0, 40))}.`,
     );
   }
-  for (const [field, expected] of Object.entries(shape)) {
-    const optional = expected.endsWith("?");
-    const kind = optional ? expected.slice(0, -1) : expected;
-    const value = object[field];
-    if (value === undefined && optional) continue;
-    if (typeof value !== kind || (kind === "number" && !Number.isFinite(value))) {
-      throw new ProtocolError(
-        "bad_request",
-        `Field "${field}" of "${object.type}" must be a ${kind}.`,
-      );
-    }
-  }
-  const rid = object.rid;
-  if (typeof rid === "string" && (rid.length === 0 || rid.length > MAX_RID_CHARS)) {
-    throw new ProtocolError("bad_request", `Field "rid" must be 1 to ${MAX_RID_CHARS} characters.`);
+  const shape: Shape = CLIENT_MESSAGES[object.type as ClientMessage["type"]];
+  // A rid is echoed in any reply, error replies included, so it is held to its limits on every
+  // message, even one that names no rid.
+  const problem = checkShape(shape, object) ?? checkShape({ rid: optionalRid }, object);
+  if (problem !== undefined) {
+    throw new ProtocolError("bad_request", `${problem.slice(0, -1)} in "${object.type}".`);
   }
   return object as unknown as ClientMessage;
+}
+
+/**
+ * Checks a decoded JSON object as a {@linkcode ServerMessage}, as a client does with everything
+ * it receives. Returns `undefined` for a message type this code does not know (a newer server's:
+ * receivers ignore it), and throws {@linkcode ProtocolError} `bad_request` for a known type with
+ * missing or mistyped fields.
+ *
+ * @example
+ * ```ts
+ * import { toServerMessage } from "./messages.ts";
+ * toServerMessage({ type: "pong" }); // { type: "pong" }
+ * toServerMessage({ type: "hologram" }); // undefined
+ * ```
+ */
+export function toServerMessage(
+  object: Record<string, unknown> & { type: string },
+): ServerMessage | undefined {
+  if (!Object.hasOwn(SERVER_MESSAGES, object.type)) return undefined;
+  const shape: Shape = SERVER_MESSAGES[object.type as ServerMessage["type"]];
+  const problem = checkShape(shape, object);
+  if (problem !== undefined) {
+    throw new ProtocolError("bad_request", `${problem.slice(0, -1)} in "${object.type}".`);
+  }
+  return object as unknown as ServerMessage;
 }

@@ -143,7 +143,7 @@ const MAPPINGS: { message: ServerMessage; event: object }[] = [
     },
   },
   {
-    message: { type: "joined", room: "lobby", users: ["ada", "bob"], rid: "j1" },
+    message: { type: "joined", room: "lobby", users: ["ada", "bob"], count: 2, rid: "j1" },
     event: {
       type: "system",
       event: "joined",
@@ -153,7 +153,7 @@ const MAPPINGS: { message: ServerMessage; event: object }[] = [
     },
   },
   {
-    message: { type: "joined", room: "lab", users: [] },
+    message: { type: "joined", room: "lab", users: [], count: 0 },
     event: {
       type: "system",
       event: "joined",

@@ -5,7 +5,8 @@ import type { ServerMessage } from "../../src/protocol/mod.ts";
 const TS = "2026-11-21T09:30:00.000Z";
 
 function event(type: "message" | "action" | "notice", id: number, room = "lobby"): ServerMessage {
-  return { type, id, ts: TS, room, from: "ada", text: "x", history: true };
+  const base = { id, ts: TS, room, from: "ada", text: "x", history: true } as const;
+  return type === "notice" ? { type, event: "join", ...base } : { type, ...base };
 }
 
 Deno.test("HistoryCursor.before() is undefined for a room it has seen nothing of", () => {
@@ -44,7 +45,7 @@ Deno.test("HistoryCursor.observe() ignores private messages and replies", () => 
     { type: "private", id: 3, ts: TS, room: "lobby", from: "ada", to: "bob", text: "psst" },
     { type: "ack", rid: "a1", id: 2, ts: TS },
     { type: "history_end", room: "lobby", count: 3, before: 1, more: true },
-    { type: "joined", room: "lobby", users: ["ada"] },
+    { type: "joined", room: "lobby", users: ["ada"], count: 1 },
     { type: "pong" },
   ];
   for (const message of ignored) cursor.observe(message);

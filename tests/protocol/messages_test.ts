@@ -1,16 +1,19 @@
 import { assert, assertEquals, assertStrictEquals, assertThrows } from "@std/assert";
 import { type ErrorCode, ProtocolError } from "../../src/protocol/errors.ts";
+import type { Field, Shape } from "../../src/protocol/schema.ts";
 import {
   CLIENT_MESSAGE_TYPES,
+  CLIENT_MESSAGES,
   MAX_RID_CHARS,
   parseJsonPayload,
   PROTOCOL_VERSION,
   SERVER_MESSAGE_TYPES,
+  SERVER_MESSAGES,
   toClientMessage,
+  toServerMessage,
 } from "../../src/protocol/messages.ts";
 
 type JsonObject = Record<string, unknown> & { type: string };
-type Kind = "string" | "number" | "boolean";
 
 const encoder = new TextEncoder();
 
@@ -28,74 +31,103 @@ function assertProtocolError(fn: () => unknown, code: ErrorCode, label: string):
   return error;
 }
 
-/** The fields of each client message as PROTOCOL.md section 3.1 lists them; `?` is optional. */
-const CLIENT_FIELDS: Record<string, Record<string, `${Kind}${"" | "?"}`>> = {
-  hello: {
-    v: "number",
-    nick: "string",
-    passkey: "string",
-    room: "string?",
-    client: "string?",
-    presence: "boolean?",
-  },
-  send: { rid: "string", text: "string", action: "boolean?" },
-  private: { rid: "string", to: "string", text: "string" },
-  join: { room: "string", rid: "string?" },
-  nick: { nick: "string", rid: "string?" },
-  who: { rid: "string?" },
-  rooms: { rid: "string?" },
-  info: { rid: "string?" },
-  history: { before: "number?", limit: "number?", rid: "string?" },
-  ping: { rid: "string?" },
-  pong: { rid: "string?" },
-  quit: {},
-  upload: { rid: "string", name: "string", size: "number?", sha256: "string?" },
-  upload_end: { rid: "string", transfer: "number", sha256: "string" },
-  upload_cancel: { transfer: "number" },
-  download: { rid: "string", id: "number", offset: "number?" },
-  download_cancel: { transfer: "number" },
-  files: { rid: "string?", room: "string?", limit: "number?" },
-};
-
-const SAMPLE_VALUES: Record<Kind, unknown> = { string: "x1", number: 7, boolean: true };
-
-const WRONG_VALUES: Record<Kind, unknown[]> = {
-  string: [1, true, null, [], {}],
-  number: ["1", true, null, [], {}, Number.NaN, Number.POSITIVE_INFINITY],
-  boolean: ["true", 1, 0, null, []],
-};
-
-function kindOf(spec: string): Kind {
-  return spec.replace("?", "") as Kind;
+/** A valid value of `field`, within its limits. */
+function sample(field: Field): unknown {
+  switch (field.kind) {
+    case "string":
+      return "x".repeat(Math.max(1, field.limits.min ?? 1));
+    case "integer":
+      return Math.max(field.limits.min ?? 7, 7);
+    case "number":
+      return 7.5;
+    case "boolean":
+    case "true":
+      return true;
+    case "enum":
+      return field.values[0];
+    case "nullable":
+      return sample(field.of);
+    case "array":
+      return [sample(field.of)];
+    case "object":
+      return Object.fromEntries(Object.entries(field.fields).map(([k, f]) => [k, sample(f)]));
+  }
 }
 
-/** A message of `type` with every listed field set to a valid value. */
+/** Values `field` must refuse: other JSON types, and values just past its limits. */
+function wrongValues(field: Field): unknown[] {
+  const others = ["1", 1, true, null, [], {}].filter((value) =>
+    (field.kind === "nullable" ? value !== null : true) &&
+    !(field.kind === "string" && typeof value === "string") &&
+    !((field.kind === "integer" || field.kind === "number") && typeof value === "number") &&
+    !((field.kind === "boolean" || field.kind === "true") && value === true) &&
+    !(field.kind === "array" && Array.isArray(value)) &&
+    !(field.kind === "object" && typeof value === "object" && value !== null &&
+      !Array.isArray(value))
+  );
+  switch (field.kind) {
+    case "string": {
+      const { min, max } = field.limits;
+      return [
+        ...others,
+        ...(min !== undefined && min > 0 ? ["x".repeat(min - 1)] : []),
+        ...(max !== undefined ? ["x".repeat(max + 1)] : []),
+      ];
+    }
+    case "integer":
+      return [
+        ...others,
+        1.5,
+        Number.NaN,
+        Number.POSITIVE_INFINITY,
+        2 ** 53,
+        ...(field.limits.min !== undefined ? [field.limits.min - 1] : []),
+        ...(field.limits.max !== undefined ? [field.limits.max + 1] : []),
+      ];
+    case "number":
+      return [...others, Number.NaN, Number.POSITIVE_INFINITY];
+    case "boolean":
+      return [...others, "true", 0];
+    case "true":
+      return [...others, false];
+    case "enum":
+      return [...others, `${field.values[0]}x`];
+    default:
+      return others;
+  }
+}
+
+/** A message of `type` with every field of its schema set to a valid value. */
 function fullMessage(type: string): JsonObject {
   const message: JsonObject = { type };
-  for (const [field, spec] of Object.entries(CLIENT_FIELDS[type])) {
-    message[field] = SAMPLE_VALUES[kindOf(spec)];
-  }
+  for (const [name, field] of Object.entries(shapeOf(type))) message[name] = sample(field);
   return message;
 }
 
 /** A message of `type` with only its required fields. */
 function minimalMessage(type: string): JsonObject {
   const message: JsonObject = { type };
-  for (const [field, spec] of Object.entries(CLIENT_FIELDS[type])) {
-    if (!spec.endsWith("?")) message[field] = SAMPLE_VALUES[kindOf(spec)];
+  for (const [name, field] of Object.entries(shapeOf(type))) {
+    if (!field.optional) message[name] = sample(field);
   }
   return message;
 }
 
-Deno.test("Message type lists keep their version 1 entries in order", () => {
+function shapeOf(type: string): Shape {
+  return (CLIENT_MESSAGES as Record<string, Shape>)[type];
+}
+
+Deno.test("Message type lists keep every entry in order: they are append-only", () => {
   assertEquals(PROTOCOL_VERSION, 1);
-  assertEquals(CLIENT_MESSAGE_TYPES.slice(0, 12), [
+  assertEquals(CLIENT_MESSAGE_TYPES.slice(0, 18), [
     ...["hello", "send", "private", "join", "nick", "who", "rooms", "info", "history"],
-    ...["ping", "pong", "quit"],
+    ...["ping", "pong", "quit", "upload", "upload_end", "upload_cancel", "download"],
+    ...["download_cancel", "files"],
   ]);
-  assertEquals(SERVER_MESSAGE_TYPES.slice(0, 16), [
+  assertEquals(SERVER_MESSAGE_TYPES.slice(0, 22), [
     ...["welcome", "joined", "message", "action", "private", "notice", "history_end", "ack"],
     ...["nick_ok", "users", "room_list", "server_info", "pong", "ping", "error", "bye"],
+    ...["file", "upload_ready", "upload_done", "download_ready", "download_end", "file_list"],
   ]);
 });
 
@@ -157,7 +189,6 @@ Deno.test("parseJsonPayload() rejects anything but a UTF-8 JSON object with a st
 });
 
 Deno.test("toClientMessage() accepts every client type, with and without its optional fields", () => {
-  assertEquals(Object.keys(CLIENT_FIELDS).sort(), [...CLIENT_MESSAGE_TYPES].sort());
   for (const type of CLIENT_MESSAGE_TYPES) {
     for (const message of [fullMessage(type), minimalMessage(type)]) {
       assertStrictEquals(toClientMessage(message), message, JSON.stringify(message));
@@ -185,9 +216,9 @@ Deno.test("toClientMessage() ignores fields it does not know", () => {
 });
 
 Deno.test("toClientMessage() rejects a missing required field as bad_request and names it", () => {
-  for (const [type, fields] of Object.entries(CLIENT_FIELDS)) {
-    for (const [field, spec] of Object.entries(fields)) {
-      if (spec.endsWith("?")) continue;
+  for (const type of CLIENT_MESSAGE_TYPES) {
+    for (const [field, spec] of Object.entries(shapeOf(type))) {
+      if (spec.optional) continue;
       const message = fullMessage(type);
       delete message[field];
       const error = assertProtocolError(
@@ -200,10 +231,10 @@ Deno.test("toClientMessage() rejects a missing required field as bad_request and
   }
 });
 
-Deno.test("toClientMessage() rejects a mistyped field as bad_request, whether required or optional", () => {
-  for (const [type, fields] of Object.entries(CLIENT_FIELDS)) {
-    for (const [field, spec] of Object.entries(fields)) {
-      for (const wrong of WRONG_VALUES[kindOf(spec)]) {
+Deno.test("toClientMessage() rejects a mistyped or out-of-limits field as bad_request, whether required or optional", () => {
+  for (const type of CLIENT_MESSAGE_TYPES) {
+    for (const [field, spec] of Object.entries(shapeOf(type))) {
+      for (const wrong of wrongValues(spec)) {
         const message = { ...fullMessage(type), [field]: wrong };
         const label = `${type}.${field} = ${String(wrong)}`;
         const error = assertProtocolError(() => toClientMessage(message), "bad_request", label);
@@ -291,4 +322,48 @@ Deno.test("toClientMessage() enforces the rid length of 1 to MAX_RID_CHARS chara
       else assertProtocolError(() => toClientMessage(message), "bad_request", label);
     }
   }
+});
+
+Deno.test("toServerMessage() accepts every server type with its fields, and returns undefined for an unknown type", () => {
+  for (const [type, shape] of Object.entries(SERVER_MESSAGES as Record<string, Shape>)) {
+    const message: JsonObject = { type };
+    for (const [name, field] of Object.entries(shape)) message[name] = sample(field);
+    assertStrictEquals(toServerMessage(message), message, type);
+  }
+  assertEquals(toServerMessage({ type: "hologram", id: 1 }), undefined);
+  assertEquals(toServerMessage({ type: "__proto__" }), undefined);
+});
+
+Deno.test("toServerMessage() rejects a known type with a missing or mistyped field, naming its path", () => {
+  const cases: { message: JsonObject; field: string }[] = [
+    { message: { type: "ack", rid: "1", id: 4 }, field: "ts" },
+    { message: { type: "joined", room: "lobby", users: ["a", 2], count: 2 }, field: "users[1]" },
+    {
+      message: {
+        type: "welcome",
+        v: 1,
+        server: "s",
+        nick: "n",
+        max_message_bytes: 1,
+        max_frame_bytes: 1,
+        history: 5,
+        rate: { per_second: 5 },
+      },
+      field: "rate.burst",
+    },
+    {
+      message: { type: "history_end", room: "r", count: 0, before: "none", more: false },
+      field: "before",
+    },
+    { message: { type: "bye", reason: "tired", message: "x" }, field: "reason" },
+  ];
+  for (const { message, field } of cases) {
+    const error = assertThrows(() => toServerMessage(message), ProtocolError) as ProtocolError;
+    assert(error.message.includes(`"${field}"`), `${field}: ${error.message}`);
+  }
+  assertEquals(
+    toServerMessage({ type: "history_end", room: "r", count: 0, before: null, more: false }),
+    { type: "history_end", room: "r", count: 0, before: null, more: false },
+    "before may be null",
+  );
 });

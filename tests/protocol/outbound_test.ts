@@ -20,7 +20,7 @@ const SERVER_MESSAGES: ServerMessage[] = [
     max_frame_bytes: MAX_FRAME_BYTES,
     history: 50,
   },
-  { type: "joined", room: "lobby", users: ["alice", "bob"] },
+  { type: "joined", room: "lobby", users: ["alice", "bob"], count: 2 },
   {
     type: "message",
     id: 41,

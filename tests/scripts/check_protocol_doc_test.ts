@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "@std/assert";
-import { missingFromDoc } from "../../scripts/check_protocol_doc.ts";
+import { fieldProblems, missingFromDoc } from "../../scripts/check_protocol_doc.ts";
 import {
   CLIENT_MESSAGE_TYPES,
   ERROR_CODES,
@@ -59,8 +59,65 @@ Deno.test("check_protocol_doc.ts exits 0 with a summary line when run from anoth
   assertEquals(
     out,
     `docs/PROTOCOL.md documents all ${CLIENT_MESSAGE_TYPES.length} client, ` +
-      `${SERVER_MESSAGE_TYPES.length} server message types, ${ERROR_CODES.length} error codes and ` +
+      `${SERVER_MESSAGE_TYPES.length} server message types with their fields, ` +
+      `${ERROR_CODES.length} error codes and ` +
       "2 frame types.\n",
   );
   assert(!out.includes("does not document"));
+});
+
+Deno.test("fieldProblems() finds nothing wrong with the tables of docs/PROTOCOL.md", () => {
+  assertEquals(fieldProblems(doc), []);
+});
+
+/** The document with the first occurrence of `from` after `heading` replaced by `to`. */
+function edited(heading: string, from: string, to: string): string {
+  const at = doc.indexOf(from, doc.indexOf(heading));
+  assert(at > 0, `${from} after ${heading}`);
+  return doc.slice(0, at) + to + doc.slice(at + from.length);
+}
+
+Deno.test("fieldProblems() reports a field left out, marked wrongly, or unknown, in either table", () => {
+  const cases = [
+    {
+      doc: edited("| `ack`", "`ts` (", "the time ("),
+      problems: ["server message `ack` lacks the field `ts`"],
+    },
+    {
+      doc: edited("| `upload_end`", "`sha256`", "`sha256`?"),
+      problems: ["client message `upload_end` shows the field `sha256` as optional"],
+    },
+    {
+      doc: edited("| `welcome`", "`resume`?", "`resume`"),
+      problems: ["server message `welcome` shows the field `resume` as required"],
+    },
+    {
+      doc: edited("| `pong`", "`rid`?", "`rid`?, `sent_at`"),
+      problems: ["client message `pong` lists an unknown field `sent_at`"],
+    },
+    {
+      doc: edited("### 3.2", "| `bye`", "| `farewell`"),
+      problems: [
+        "server message `bye` has no row in section 3.2",
+        "section 3.2 has a row for an unknown type `farewell`",
+      ],
+    },
+  ];
+  for (const { doc, problems } of cases) assertEquals(fieldProblems(doc), problems);
+});
+
+Deno.test("fieldProblems() reads no field names inside parentheses or a trailing remark", () => {
+  const noted = edited(
+    "| `history_end`",
+    "`gap`? (true:",
+    "`gap`? (true, with `more` and `count`,",
+  );
+  assertEquals(fieldProblems(noted), []);
+});
+
+Deno.test("fieldProblems() says so when a message table is missing", () => {
+  assertEquals(fieldProblems("# nothing here\n"), [
+    "section 3.1 has no message table",
+    "section 3.2 has no message table",
+  ]);
 });
