@@ -461,6 +461,7 @@ function joined(message) {
 function historyEnd(message) {
   const target = state.historyTarget;
   state.historyTarget = undefined;
+  if (message.gap) note(GAP_NOTE);
   if (target?.mode === "prepend") {
     if (message.count === 0) return note("No earlier messages.");
     // Older events go above the ones already shown, under one "Earlier messages" line.
@@ -520,6 +521,8 @@ function showEvent(event) {
 }
 
 const note = (text) => addEvent({ type: "system", text });
+const GAP_NOTE = "More than 5,000 events happened while you were away; " +
+  "the newest are shown (/history for earlier ones).";
 const complain = (text) => addEvent({ type: "error", text });
 
 function addEvent(event) {

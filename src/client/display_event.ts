@@ -32,6 +32,8 @@ export interface DisplayEvent {
   rooms?: { name: string; users: number }[];
   count?: number;
   more?: boolean;
+  /** On a catch-up's `history_end`: events were skipped (more than a catch-up holds). */
+  gap?: true;
   online?: number;
   file?: FileInfo;
   files?: FileListing[];
@@ -114,7 +116,11 @@ export function toDisplayEvent(message: ServerMessage): DisplayEvent | undefined
         room: message.room,
         count: message.count,
         more: message.more,
-        text: message.count === 0
+        ...(message.gap ? { gap: true } : {}),
+        text: message.gap
+          ? "More than 5,000 events happened while you were away; the newest are shown " +
+            "(/history for earlier ones)."
+          : message.count === 0
           ? "No earlier messages."
           : `End of history (${message.count} earlier events${
             message.more ? "; /history for more" : ""

@@ -184,6 +184,19 @@ const MAPPINGS: { message: ServerMessage; event: object }[] = [
     },
   },
   {
+    message: { type: "history_end", room: "lobby", count: 50, before: 9000, more: true, gap: true },
+    event: {
+      type: "system",
+      event: "history_end",
+      room: "lobby",
+      count: 50,
+      more: true,
+      gap: true,
+      text: "More than 5,000 events happened while you were away; the newest are shown " +
+        "(/history for earlier ones).",
+    },
+  },
+  {
     message: { type: "history_end", room: "lobby", count: 2, before: 41, more: false },
     event: {
       type: "system",

@@ -85,10 +85,25 @@ class CrashSender {
   readonly pending: Outgoing[] = [];
   /** Text → the id of its `ack`. */
   readonly acked = new Map<string, number>();
+  /** The session's resume token: resends are recognised only within the session (PROTOCOL 2.1). */
+  resume: string | undefined;
   #next = 0;
 
   constructor(nick: string) {
     this.nick = nick;
+  }
+
+  /** Logs in, resuming the session after the first time, as a reconnecting client does. */
+  async join(port: number, passkey: string, room: string): Promise<TestClient> {
+    const client = await TestClient.join(port, {
+      nick: this.nick,
+      passkey,
+      room,
+      resume: this.resume,
+    });
+    const welcome = client.messages.find((message) => message.type === "welcome");
+    this.resume = String(welcome?.resume);
+    return client;
   }
 
   /**
@@ -142,10 +157,7 @@ Deno.test("every acknowledged message survives three server crashes exactly once
   const delays: number[] = [];
   /** Messages without an ack at each crash, resent after it. */
   const inFlight: number[] = [];
-  const joinAll = () =>
-    Promise.all(
-      senders.map((s) => TestClient.join(options.port, { nick: s.nick, passkey, room })),
-    );
+  const joinAll = () => Promise.all(senders.map((s) => s.join(options.port, passkey, room)));
 
   for (let round = 0; round < 3; round++) {
     const clients = await joinAll();
