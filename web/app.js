@@ -327,13 +327,7 @@ function receive(conn, message) {
       if (pending === undefined) return;
       state.unacked.delete(message.rid);
       pending.line.remove();
-      const { type, text, to, action } = pending.message;
-      const event = { id: message.id, ts: message.ts, from: state.nick, text, room: state.room };
-      showEvent(
-        type === "private"
-          ? { ...event, type: "private", to }
-          : { ...event, type: action ? "action" : "message" },
-      );
+      showEvent(message.event); // the server's copy of the stored message
       return;
     }
     case "ping":

@@ -8,7 +8,7 @@ import {
   ProtocolError,
   type ServerMessage,
 } from "../protocol/mod.ts";
-import type { Hub, Member } from "./hub.ts";
+import { type Hub, type Member, toWireEvent } from "./hub.ts";
 import type { LoginSession } from "../store/session_store.ts";
 import type { StoredEvent } from "../store/history_store.ts";
 import type { Peer } from "./peer.ts";
@@ -366,7 +366,8 @@ export class Session implements Member {
           "in this session; send it again with a new rid.",
       );
     }
-    this.#reply({ type: "ack", rid, id: event.id, ts: new Date(event.ts).toISOString() });
+    const wire = toWireEvent(event) as Extract<ServerMessage, { type: "ack" }>["event"];
+    this.#reply({ type: "ack", rid, id: event.id, ts: wire.ts, event: wire });
   }
 
   async #join(name: string, rid?: string): Promise<void> {

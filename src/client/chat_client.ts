@@ -19,10 +19,6 @@ import { VERSION } from "../version.ts";
 
 /** The `welcome` message. */
 
-/** A room event or private message as it will be stored, before the server gives its id. */
-type PendingEvent = ChatEvent extends infer E ? E extends ChatEvent ? Omit<E, "id" | "ts"> : never
-  : never;
-
 export type Welcome = Extract<ServerMessage, { type: "welcome" }>;
 
 /** Settings of {@linkcode ChatClient.connect}. */
@@ -69,8 +65,8 @@ export type DownloadReady = Extract<ServerMessage, { type: "download_ready" }>;
 interface Pending {
   resolve: (reply: ServerMessage) => void;
   reject: (error: ChatError) => void;
-  /** For `send` and `private`: the event the `ack` stands for. */
-  event?: PendingEvent;
+  /** For `send` and `private`: the `ack` is resolved as the stored event it carries. */
+  stored?: boolean;
   /** For `download`: where its chunks go once the transfer id is known. */
   sink?: DownloadSink;
 }
@@ -178,20 +174,14 @@ export class ChatClient {
   send(text: string, options: { action?: boolean; rid?: string } = {}): Promise<ChatEvent> {
     const rid = options.rid ?? this.rid();
     return this.#track({ type: "send", rid, text, action: options.action || undefined }, {
-      event: {
-        type: options.action ? "action" : "message",
-        room: this.room,
-        from: this.nick,
-        text,
-      },
+      stored: true,
     }) as Promise<ChatEvent>;
   }
 
   /** Sends a private message; resolves with the stored event. */
   sendPrivate(to: string, text: string, options: { rid?: string } = {}): Promise<ChatEvent> {
-    return this.#track({ type: "private", rid: options.rid ?? this.rid(), to, text }, {
-      event: { type: "private", room: this.room, from: this.nick, to, text },
-    }) as Promise<ChatEvent>;
+    const rid = options.rid ?? this.rid();
+    return this.#track({ type: "private", rid, to, text }, { stored: true }) as Promise<ChatEvent>;
   }
 
   /**
@@ -280,7 +270,7 @@ export class ChatClient {
 
   #track(
     message: ClientMessage & { rid: string },
-    extra: Pick<Pending, "event" | "sink">,
+    extra: Pick<Pending, "stored" | "sink">,
   ): Promise<ServerMessage> {
     const { promise, resolve, reject } = Promise.withResolvers<ServerMessage>();
     this.#pending.set(message.rid, { resolve, reject, ...extra });
@@ -391,16 +381,9 @@ export class ChatClient {
     const pending = rid === undefined ? undefined : this.#pending.get(rid);
     if (pending !== undefined) {
       this.#pending.delete(rid!);
-      if (message.type === "ack" && pending.event !== undefined) {
-        // The nick as of now, not as of sending: the server handles a connection's requests in
-        // order and answers them in order, so a `/nick` sent just before this message has had its
-        // `nick_ok` read by now, and the server stored the message under the new nick.
-        const event = {
-          ...pending.event,
-          from: this.nick,
-          id: message.id,
-          ts: message.ts,
-        } as ChatEvent;
+      if (message.type === "ack" && pending.stored) {
+        // The server's own copy of the stored message: this client's line, as the others see it.
+        const event = message.event as ChatEvent;
         this.#options.onMessage(event);
         pending.resolve(event);
         return undefined;

@@ -121,7 +121,21 @@ export const SERVER_MESSAGES = {
     /** A catch-up that missed too much: events between `since` and this page were skipped. */
     gap: optional(flag()),
   },
-  ack: { rid, id: eventId, ts: string() },
+  ack: {
+    rid,
+    id: eventId,
+    ts: string(),
+    /** The message as stored and as the others receive it: the author's own line. */
+    event: object({
+      type: oneOf(["message", "action", "private"]),
+      id: eventId,
+      ts: string(),
+      room: string(),
+      from: string(),
+      text: string(),
+      to: optional(string()),
+    }),
+  },
   nick_ok: { nick: string(), rid: optionalRid },
   users: { room: string(), users: array(string()), rid: optionalRid },
   room_list: {

@@ -34,7 +34,7 @@ for (const { name, request, type } of ROOM_EVENTS) {
     await alice.handle(request);
 
     const event = { type, id: 5, ts: TS, room: "lobby", from: "alice", text: "hello 👋" };
-    assertEquals(alice.take(), [{ type: "ack", rid: "r1", id: 5, ts: TS }]);
+    assertEquals(alice.take(), [{ type: "ack", rid: "r1", id: 5, ts: TS, event }]);
     assertStrictEquals(bob.peer.outbound[0], carol.peer.outbound[0]);
     assertEquals(bob.take(), [event]);
     assertEquals(carol.take(), [event]);
@@ -51,10 +51,17 @@ Deno.test("Session.handle() delivers a private message to its recipient only", a
 
   await alice.handle({ type: "private", rid: "p1", to: "BOB", text: "psst" });
 
-  assertEquals(alice.take(), [{ type: "ack", rid: "p1", id: 5, ts: TS }]);
-  assertEquals(bob.take(), [
-    { type: "private", id: 5, ts: TS, room: "lobby", from: "alice", to: "bob", text: "psst" },
-  ]);
+  const event = {
+    type: "private",
+    id: 5,
+    ts: TS,
+    room: "lobby",
+    from: "alice",
+    to: "bob",
+    text: "psst",
+  };
+  assertEquals(alice.take(), [{ type: "ack", rid: "p1", id: 5, ts: TS, event }]);
+  assertEquals(bob.take(), [event]);
   assertEquals(carol.take(), []);
   assertEquals(dave.take(), []);
   assertEquals(await chat.history.count(), before + 1);
@@ -63,16 +70,32 @@ Deno.test("Session.handle() delivers a private message to its recipient only", a
 Deno.test("Session.handle() reaches a recipient in another room with a private message", async () => {
   const { alice, dave } = await fourUsers();
   await dave.handle({ type: "private", rid: "p1", to: "alice", text: "over here" });
-  assertEquals(alice.take(), [
-    { type: "private", id: 5, ts: TS, room: "lab", from: "dave", to: "alice", text: "over here" },
-  ]);
-  assertEquals(dave.take(), [{ type: "ack", rid: "p1", id: 5, ts: TS }]);
+  const event = {
+    type: "private",
+    id: 5,
+    ts: TS,
+    room: "lab",
+    from: "dave",
+    to: "alice",
+    text: "over here",
+  };
+  assertEquals(alice.take(), [event]);
+  assertEquals(dave.take(), [{ type: "ack", rid: "p1", id: 5, ts: TS, event }]);
 });
 
 Deno.test("Session.handle() acks a private message to oneself without delivering it twice", async () => {
   const { alice, bob } = await fourUsers();
   await alice.handle({ type: "private", rid: "p1", to: "alice", text: "note to self" });
-  assertEquals(alice.take(), [{ type: "ack", rid: "p1", id: 5, ts: TS }]);
+  const event = {
+    type: "private",
+    id: 5,
+    ts: TS,
+    room: "lobby",
+    from: "alice",
+    to: "alice",
+    text: "note to self",
+  };
+  assertEquals(alice.take(), [{ type: "ack", rid: "p1", id: 5, ts: TS, event }]);
   assertEquals(bob.take(), []);
 });
 
@@ -218,9 +241,11 @@ Deno.test("Session.handle() treats the same rid from different users as differen
   await carol.handle({ type: "private", rid: "a1", to: "alice", text: "psst from carol" });
 
   const message = { type: "message", ts: TS, room: "lobby" };
+  const fromAlice = { ...message, id: 5, from: "alice", text: "from alice" };
+  const fromBob = { ...message, id: 6, from: "bob", text: "from bob" };
   assertEquals(alice.take(), [
-    { type: "ack", rid: "a1", id: 5, ts: TS },
-    { ...message, id: 6, from: "bob", text: "from bob" },
+    { type: "ack", rid: "a1", id: 5, ts: TS, event: fromAlice },
+    fromBob,
     {
       type: "private",
       id: 7,
@@ -231,14 +256,25 @@ Deno.test("Session.handle() treats the same rid from different users as differen
       text: "psst from carol",
     },
   ]);
-  assertEquals(bob.take(), [
-    { ...message, id: 5, from: "alice", text: "from alice" },
-    { type: "ack", rid: "a1", id: 6, ts: TS },
-  ]);
+  assertEquals(bob.take(), [fromAlice, { type: "ack", rid: "a1", id: 6, ts: TS, event: fromBob }]);
   assertEquals(carol.take(), [
-    { ...message, id: 5, from: "alice", text: "from alice" },
-    { ...message, id: 6, from: "bob", text: "from bob" },
-    { type: "ack", rid: "a1", id: 7, ts: TS },
+    fromAlice,
+    fromBob,
+    {
+      type: "ack",
+      rid: "a1",
+      id: 7,
+      ts: TS,
+      event: {
+        type: "private",
+        id: 7,
+        ts: TS,
+        room: "lobby",
+        from: "carol",
+        to: "alice",
+        text: "psst from carol",
+      },
+    },
   ]);
   assertEquals(await chat.history.count(), 7);
 });

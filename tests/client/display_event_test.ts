@@ -315,7 +315,13 @@ Deno.test("toDisplayEvent() shows nothing for ping, pong, ack and transfer plumb
     { type: "ping", rid: "p1" },
     { type: "pong" },
     { type: "pong", rid: "p1" },
-    { type: "ack", rid: "a1", id: 43, ts: TS },
+    {
+      type: "ack",
+      rid: "a1",
+      id: 43,
+      ts: TS,
+      event: { type: "message", id: 43, ts: TS, room: "lobby", from: "ada", text: "hi" },
+    },
   ];
   for (const message of chatter) {
     assertEquals(toDisplayEvent(message), undefined, JSON.stringify(message));

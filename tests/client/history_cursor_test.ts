@@ -43,7 +43,13 @@ Deno.test("HistoryCursor.observe() ignores private messages and replies", () => 
   cursor.observe(event("message", 20));
   const ignored: ServerMessage[] = [
     { type: "private", id: 3, ts: TS, room: "lobby", from: "ada", to: "bob", text: "psst" },
-    { type: "ack", rid: "a1", id: 2, ts: TS },
+    {
+      type: "ack",
+      rid: "a1",
+      id: 2,
+      ts: TS,
+      event: { type: "message", id: 2, ts: TS, room: "lobby", from: "ada", text: "x" },
+    },
     { type: "history_end", room: "lobby", count: 3, before: 1, more: true },
     { type: "joined", room: "lobby", users: ["ada"], count: 1 },
     { type: "pong" },

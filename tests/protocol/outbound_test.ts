@@ -59,6 +59,14 @@ Deno.test("OutboundMessage serialises the message only once, whichever form is r
       type: "ack",
       id: 43,
       ts: "2026-11-21T09:30:00.004Z",
+      event: {
+        type: "message",
+        id: 43,
+        ts: "2026-11-21T09:30:00.004Z",
+        room: "lobby",
+        from: "ada",
+        text: "hi",
+      },
       get rid() {
         reads++;
         return "a1";
