@@ -1,7 +1,7 @@
 import { type ByeReason, type ChatEvent, nickKey, OutboundMessage } from "../protocol/mod.ts";
-import type { HistoryStore, NewEvent, StoredEvent } from "../store/history_store.ts";
-import type { BlobStore } from "../store/blob_store.ts";
-import type { LoginSession, SessionStore } from "../store/session_store.ts";
+import type { HistoryStore, NewEvent, StoredEvent } from "./history_store.ts";
+import type { BlobStore } from "./blob_store.ts";
+import type { LoginSession, SessionStore } from "./session_store.ts";
 import type { PasskeyChecker } from "./passkey.ts";
 import { PasskeyGuard } from "./abuse_guard.ts";
 

@@ -9,3 +9,6 @@ export * from "./peer.ts";
 export * from "./session.ts";
 export * from "./room_feed.ts";
 export * from "./abuse_guard.ts";
+export * from "./blob_store.ts";
+export * from "./history_store.ts";
+export * from "./session_store.ts";

@@ -7,7 +7,7 @@ import {
 } from "../protocol/mod.ts";
 import { type Hub, toWireEvent } from "./hub.ts";
 import type { Peer } from "./peer.ts";
-import type { StoredEvent } from "../store/history_store.ts";
+import type { StoredEvent } from "./history_store.ts";
 
 /** Most missed events a reconnecting client is sent; past that it gets the usual history. */
 export const CATCH_UP_LIMIT = 5000;

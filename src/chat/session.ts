@@ -9,12 +9,12 @@ import {
   type ServerMessage,
 } from "../protocol/mod.ts";
 import { type Hub, type Member, toWireEvent } from "./hub.ts";
-import type { LoginSession } from "../store/session_store.ts";
-import type { StoredEvent } from "../store/history_store.ts";
+import type { LoginSession } from "./session_store.ts";
+import type { StoredEvent } from "./history_store.ts";
 import type { Peer } from "./peer.ts";
 import { Transfers } from "./transfers.ts";
 import { RoomFeed } from "./room_feed.ts";
-import { TokenBucket } from "./abuse_guard.ts";
+import { TokenBucket } from "../util/mod.ts";
 
 const encoder = new TextEncoder();
 

@@ -11,13 +11,8 @@ import {
   sanitizeFileName,
   type ServerMessage,
 } from "../protocol/mod.ts";
-import type { StoredEvent } from "../store/history_store.ts";
-import {
-  BlobBusyError,
-  ChecksumError,
-  StorageError,
-  type UploadSink,
-} from "../store/blob_store.ts";
+import type { StoredEvent } from "./history_store.ts";
+import { BlobBusyError, ChecksumError, StorageError, type UploadSink } from "./blob_store.ts";
 import type { Hub, Member } from "./hub.ts";
 import type { Peer } from "./peer.ts";
 

@@ -12,7 +12,7 @@ import {
   toServerMessage,
 } from "../protocol/mod.ts";
 import type { Connection } from "../transport/mod.ts";
-import { TokenBucket } from "../chat/abuse_guard.ts";
+import { TokenBucket } from "../util/mod.ts";
 import { ChatError } from "./chat_error.ts";
 import { dial, type TlsTrust } from "./dial.ts";
 import { VERSION } from "../version.ts";

@@ -3,7 +3,7 @@ import { dirname, join } from "@std/path";
 import { type FileInfo, sanitizeFileName } from "../protocol/mod.ts";
 import type { ChatClient, DownloadReady } from "./chat_client.ts";
 import { ChatError } from "./chat_error.ts";
-import { type IncrementalSha256, incrementalSha256 } from "../store/incremental_sha256.ts";
+import { type IncrementalSha256, incrementalSha256 } from "../util/mod.ts";
 
 /** A download is synced to disk every this many bytes. */
 const SYNC_EVERY_BYTES = 64 * 1024 * 1024;

@@ -1,7 +1,6 @@
 import { allocateChunkData, CHUNK_BYTES, type FileInfo } from "../protocol/mod.ts";
-import { incrementalSha256 } from "../store/incremental_sha256.ts";
+import { incrementalSha256, readFull } from "../util/mod.ts";
 import type { ChatClient } from "./chat_client.ts";
-import { readFull } from "../store/read_full.ts";
 
 /** Where an upload's bytes come from. */
 export interface UploadSource {

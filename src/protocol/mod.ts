@@ -7,7 +7,6 @@
 export * from "./errors.ts";
 export * from "./frame.ts";
 export * from "./frame_decoder.ts";
-export * from "./frame_buffer_pool.ts";
 export * from "./messages.ts";
 export * from "./names.ts";
 export * from "./outbound.ts";

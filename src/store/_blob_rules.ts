@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { BlobBusyError, ChecksumError, StorageError } from "./blob_store.ts";
+import { BlobBusyError, ChecksumError, StorageError } from "../chat/blob_store.ts";
 
 const RESUME_KEY = /^[a-z0-9-]{1,128}$/;
 const BLOB_KEY = /^[0-9a-f]{64}$/;

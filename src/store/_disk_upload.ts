@@ -4,9 +4,8 @@
  * @module
  */
 import { join } from "@std/path";
-import { FrameBufferPool } from "../protocol/frame_buffer_pool.ts";
-import type { UploadSink } from "./blob_store.ts";
-import type { IncrementalSha256 } from "./incremental_sha256.ts";
+import { FrameBufferPool, type IncrementalSha256 } from "../util/mod.ts";
+import type { UploadSink } from "../chat/blob_store.ts";
 import { checksumError, endedError, storageError } from "./_blob_rules.ts";
 
 /** Bytes read at a time when an interrupted upload is hashed again. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { NewEvent, StoredEvent } from "./history_store.ts";
+import type { NewEvent, StoredEvent } from "../chat/history_store.ts";
 
 /** Why `event` cannot be stored: a file on the wrong type of event, or a file event without one. */
 export function fileTypeProblem(event: NewEvent): TypeError | undefined {

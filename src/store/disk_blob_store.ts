@@ -1,5 +1,5 @@
 import { join } from "@std/path";
-import type { BlobReadOptions, BlobStore, UploadSink } from "./blob_store.ts";
+import type { BlobReadOptions, BlobStore, UploadSink } from "../chat/blob_store.ts";
 import {
   assertBlobKey,
   assertMaxAge,
@@ -10,8 +10,7 @@ import {
   storageError,
 } from "./_blob_rules.ts";
 import { DiskUpload, hashFileInto } from "./_disk_upload.ts";
-import { incrementalSha256 } from "./incremental_sha256.ts";
-import { readFull } from "./read_full.ts";
+import { incrementalSha256, readFull } from "../util/mod.ts";
 
 /**
  * A {@linkcode BlobStore} in a folder: committed blobs are files named after their SHA-256 in

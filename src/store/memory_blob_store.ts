@@ -1,4 +1,4 @@
-import type { BlobReadOptions, BlobStore, UploadSink } from "./blob_store.ts";
+import type { BlobReadOptions, BlobStore, UploadSink } from "../chat/blob_store.ts";
 import {
   assertBlobKey,
   assertMaxAge,

@@ -5,7 +5,7 @@ import type {
   PageOptions,
   PrivatesOptions,
   StoredEvent,
-} from "./history_store.ts";
+} from "../chat/history_store.ts";
 import { nickKey } from "../protocol/names.ts";
 import { assertAfter, assertLimit, copyEvent, fileTypeProblem } from "./_events.ts";
 

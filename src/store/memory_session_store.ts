@@ -1,4 +1,4 @@
-import type { LoginSession, SessionStore } from "./session_store.ts";
+import type { LoginSession, SessionStore } from "../chat/session_store.ts";
 import { nickKey } from "../protocol/names.ts";
 
 /**

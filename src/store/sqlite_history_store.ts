@@ -7,7 +7,7 @@ import type {
   PageOptions,
   PrivatesOptions,
   StoredEvent,
-} from "./history_store.ts";
+} from "../chat/history_store.ts";
 import type { EventType, NoticeEvent } from "../protocol/mod.ts";
 import { nickKey } from "../protocol/names.ts";
 import { openChatDatabase, readText } from "./_sqlite_schema.ts";

@@ -1,5 +1,5 @@
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import type { LoginSession, SessionStore } from "./session_store.ts";
+import type { LoginSession, SessionStore } from "../chat/session_store.ts";
 import { nickKey } from "../protocol/names.ts";
 import { openChatDatabase, readText } from "./_sqlite_schema.ts";
 

@@ -10,7 +10,7 @@ export interface Connection {
   /**
    * Incoming frames until the peer closes. A fatal decode error is yielded last. A frame's
    * payload is only valid until the next frame is requested, unless the consumer keeps it with
-   * `FrameBufferPool.retain` (src/protocol/frame_buffer_pool.ts) and releases it when done.
+   * `FrameBufferPool.retain` (src/util/frame_buffer_pool.ts) and releases it when done.
    */
   frames(): AsyncIterable<DecodeResult>;
   /**

@@ -1,9 +1,5 @@
-import {
-  type DecodeResult,
-  FrameBufferPool,
-  FrameDecoder,
-  type Outbound,
-} from "../protocol/mod.ts";
+import { type DecodeResult, FrameDecoder, type Outbound } from "../protocol/mod.ts";
+import { FrameBufferPool } from "../util/mod.ts";
 import type { Connection } from "./connection.ts";
 
 /**

@@ -1,25 +1,11 @@
 import { Hub, PasskeyChecker, Session } from "../../src/chat/mod.ts";
 import type { ClientMessage, ServerMessage } from "../../src/protocol/mod.ts";
 import { MemoryBlobStore, MemoryHistoryStore, MemorySessionStore } from "../../src/store/mod.ts";
-import { NOW, PASSKEY, SERVER } from "./_chat.ts";
+import { PASSKEY, SERVER } from "./_chat.ts";
+import { ManualClock } from "../_manual_clock.ts";
 import { FakePeer } from "./_fake_peer.ts";
 
-/** A clock that moves only when told. */
-export class ManualClock {
-  #now: number;
-
-  constructor(start = NOW) {
-    this.#now = start;
-  }
-
-  /** The current time in milliseconds; pass `clock.now` as a `now` option. */
-  readonly now = (): number => this.#now;
-
-  /** Moves the clock forward (or back, with a negative `ms`). */
-  advance(ms: number): void {
-    this.#now += ms;
-  }
-}
+export { ManualClock };
 
 /** A session opened from a chosen remote address. */
 export interface Visitor {

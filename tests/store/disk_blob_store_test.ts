@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import { join } from "@std/path";
 import { createHash } from "node:crypto";
-import { FrameBufferPool } from "../../src/protocol/mod.ts";
+import { FrameBufferPool } from "../../src/util/mod.ts";
 import { ChecksumError, DiskBlobStore, StorageError } from "../../src/store/mod.ts";
 import { randomBytes, sha256Hex } from "./_bytes.ts";
 import { blobStoreContract } from "./blob_store_contract.ts";

@@ -1,8 +1,8 @@
 import { assertEquals, assertRejects, assertStrictEquals, assertStringIncludes } from "@std/assert";
 import { join } from "@std/path";
-import { FrameBufferPool } from "../../src/protocol/mod.ts";
+import { FrameBufferPool } from "../../src/util/mod.ts";
 import { DiskUpload } from "../../src/store/_disk_upload.ts";
-import { incrementalSha256 } from "../../src/store/incremental_sha256.ts";
+import { incrementalSha256 } from "../../src/util/mod.ts";
 import { StorageError } from "../../src/store/mod.ts";
 
 /** A file whose writes finish only when the test says so; it records what each one wrote. */

@@ -1,5 +1,6 @@
 import { assert, assertEquals } from "@std/assert";
-import { encodeFrame, FrameBufferPool, ProtocolError } from "../../src/protocol/mod.ts";
+import { encodeFrame, ProtocolError } from "../../src/protocol/mod.ts";
+import { FrameBufferPool } from "../../src/util/mod.ts";
 import { TcpConnection } from "../../src/transport/tcp.ts";
 import { seededRandom } from "../_seeded_random.ts";
 

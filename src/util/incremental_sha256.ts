@@ -6,7 +6,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { FrameBufferPool } from "../protocol/frame_buffer_pool.ts";
+import { FrameBufferPool } from "./frame_buffer_pool.ts";
 
 /** Bytes handed to the hashing thread in one message. */
 const PIECE_BYTES = 1024 * 1024;

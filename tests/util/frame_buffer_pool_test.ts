@@ -5,7 +5,7 @@ import {
   assertStrictEquals,
   assertThrows,
 } from "@std/assert";
-import { FrameBufferPool } from "../../src/protocol/mod.ts";
+import { FrameBufferPool } from "../../src/util/mod.ts";
 
 Deno.test("FrameBufferPool.acquire() hands out a released buffer again, never a held one", () => {
   const pool = new FrameBufferPool();

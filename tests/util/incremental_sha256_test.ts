@@ -1,8 +1,8 @@
 import { assert, assertEquals, assertRejects, assertStrictEquals } from "@std/assert";
 import { createHash } from "node:crypto";
-import { FrameBufferPool } from "../../src/protocol/mod.ts";
-import { type IncrementalSha256, incrementalSha256 } from "../../src/store/incremental_sha256.ts";
-import { randomBytes, randomPieces, seededRandom } from "./_bytes.ts";
+import { FrameBufferPool } from "../../src/util/mod.ts";
+import { type IncrementalSha256, incrementalSha256 } from "../../src/util/mod.ts";
+import { randomBytes, randomPieces, seededRandom } from "../store/_bytes.ts";
 
 function expected(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
