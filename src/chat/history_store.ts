@@ -104,6 +104,14 @@ export interface HistoryStore {
   lastId(): Promise<number>;
   /** How many events are stored, in all rooms. */
   count(): Promise<number>;
+  /**
+   * The oldest `limit` events of any room and kind, private ones included, with `id > after`,
+   * in ascending id order: the log read from a cursor.
+   *
+   * @throws {RangeError} when `limit` is not a non-negative integer or `after` is not an
+   * integer.
+   */
+  events(options: PrivatesOptions): Promise<StoredEvent[]>;
   /** The event stored with this `clientId`, if there is one. */
   byClientId(clientId: string): Promise<StoredEvent | undefined>;
   /** The `file` event with this id, if there is one. */

@@ -1,5 +1,7 @@
 import { type ByeReason, type ChatEvent, nickKey, OutboundMessage } from "../protocol/mod.ts";
-import type { HistoryStore, NewEvent, StoredEvent } from "./history_store.ts";
+import type { AppendResult, HistoryStore, NewEvent, StoredEvent } from "./history_store.ts";
+import type { EventLog, LoggedEvent } from "./event_log.ts";
+import type { Registry } from "./registry.ts";
 import type { BlobStore } from "./blob_store.ts";
 import type { LoginSession, SessionStore } from "./session_store.ts";
 import type { PasskeyChecker } from "./passkey.ts";
@@ -7,6 +9,8 @@ import { PasskeyGuard } from "./abuse_guard.ts";
 
 /** A connected, authenticated user as the hub sees one. */
 export interface Member {
+  /** Unique among the hub's members, from {@linkcode Hub.newMemberId}: its registry holder. */
+  readonly id: string;
   readonly nick: string;
   readonly room: string;
   /** Delivers a room event (or a private message) to this member. */
@@ -29,7 +33,12 @@ export type LogFunction = (message: string) => void;
 
 /** Settings of a {@linkcode Hub}. */
 export interface HubOptions {
+  /** History, for reading: pages, catch-ups, files. */
   history: HistoryStore;
+  /** The log every event is appended to and delivered from. */
+  events: EventLog;
+  /** Who is online under which nick, in which room. */
+  registry: Registry;
   /** Login sessions: what resume tokens stand for. */
   sessions: SessionStore;
   /** Where shared files' bytes live. */
@@ -94,9 +103,15 @@ export class Hub {
   /** Counts wrong passkeys per address. */
   readonly passkeyGuard: PasskeyGuard;
   readonly startedAt: number;
+  /** Room → the members of this hub in it: whom its events are delivered to. */
   readonly #rooms = new Map<string, Set<Member>>();
+  /** Nick key → the member of this hub holding it: whom its private messages go to. */
   readonly #nicks = new Map<string, Member>();
+  readonly #members = new Map<string, Member>();
   readonly #connected = new Set<Member>();
+  /** Resolves once the hub follows the log; resolves to the function that stops it. */
+  readonly #following: Promise<() => void>;
+  #nextMemberId = 0;
   /** When expired login sessions were last swept. */
   #sweptAt = -Infinity;
 
@@ -115,6 +130,10 @@ export class Hub {
       freeFailures: this.options.freePasskeyFailures,
       now: this.options.now,
     });
+    this.#following = this.history.lastId()
+      .then((last) => this.options.events.follow(last, (logged) => this.#deliver(logged)));
+    // A failure surfaces in the first publish, which awaits it.
+    this.#following.catch(() => {});
   }
 
   /** The event store behind the hub. */
@@ -127,40 +146,51 @@ export class Hub {
     return this.options.blobs;
   }
 
-  /** Connected, authenticated members. */
-  get online(): number {
-    return this.#nicks.size;
+  /** How many nicks are held, on every server that shares the rooms. */
+  async online(): Promise<number> {
+    return await this.options.registry.online();
   }
 
-  /** The member using `nick` (case-insensitively), if any. */
+  /** A new {@linkcode Member.id}. */
+  newMemberId(): string {
+    return `m${++this.#nextMemberId}`;
+  }
+
+  /** The member of this hub holding `nick` (case-insensitively), if any. */
   findNick(nick: string): Member | undefined {
     return this.#nicks.get(nickKey(nick));
   }
 
-  /** Claims `nick` for `member`; false if someone else holds it. */
-  claimNick(member: Member, nick: string, previous?: string): boolean {
-    const key = nickKey(nick);
-    const holder = this.#nicks.get(key);
-    if (holder !== undefined && holder !== member) return false;
-    if (previous !== undefined) this.#nicks.delete(nickKey(previous));
-    this.#nicks.set(key, member);
+  /** Who holds `nick` now (case-insensitively), as they spell it; undefined when nobody does. */
+  async holderOf(nick: string): Promise<string | undefined> {
+    return (await this.options.registry.holder(nick))?.nick;
+  }
+
+  /** Claims `nick` for `member` (dropping the one it held); false if someone else holds it. */
+  async claimNick(member: Member, nick: string): Promise<boolean> {
+    if (!await this.options.registry.claim(nick, member.id)) return false;
+    if (this.#nicks.get(nickKey(member.nick)) === member) this.#nicks.delete(nickKey(member.nick));
+    this.#nicks.set(nickKey(nick), member);
     return true;
   }
 
   /** Releases the nick of a member that disconnects. */
-  releaseNick(member: Member): void {
+  async releaseNick(member: Member): Promise<void> {
     const key = nickKey(member.nick);
     if (this.#nicks.get(key) === member) this.#nicks.delete(key);
+    await this.options.registry.release(member.nick, member.id);
   }
 
   /** Counts a connection in, so shutdown can say goodbye to it. */
   register(member: Member): void {
     this.#connected.add(member);
+    this.#members.set(member.id, member);
   }
 
   /** Counts a connection out. */
   unregister(member: Member): void {
     this.#connected.delete(member);
+    if (this.#members.get(member.id) === member) this.#members.delete(member.id);
   }
 
   /** Says `bye` to every connection: the server is going away. */
@@ -222,91 +252,100 @@ export class Hub {
    * Gives `nick` to `member` even if a stale connection holds it, which is told it was
    * replaced. Only for a member that proved it is the same user with a resume token.
    */
-  takeOverNick(member: Member, nick: string): void {
-    const key = nickKey(nick);
-    const holder = this.#nicks.get(key);
-    this.#nicks.set(key, member);
-    if (holder !== undefined && holder !== member) {
-      holder.end("replaced", "You connected again from elsewhere; this connection is closed.");
+  async takeOverNick(member: Member, nick: string): Promise<void> {
+    const previous = await this.options.registry.take(nick, member.id);
+    this.#nicks.set(nickKey(nick), member);
+    if (previous !== undefined) {
+      this.#members.get(previous)?.end(
+        "replaced",
+        "You connected again from elsewhere; this connection is closed.",
+      );
     }
   }
 
   /** Adds a member to a room's delivery list. */
-  addToRoom(member: Member, room: string): void {
+  async addToRoom(member: Member, room: string): Promise<void> {
     let members = this.#rooms.get(room);
     if (members === undefined) this.#rooms.set(room, members = new Set());
     members.add(member);
+    await this.options.registry.enter(room, member.id);
   }
 
   /** Removes a member from a room's delivery list; empty rooms are forgotten. */
-  removeFromRoom(member: Member, room: string): void {
+  async removeFromRoom(member: Member, room: string): Promise<void> {
     const members = this.#rooms.get(room);
-    if (members === undefined) return;
-    members.delete(member);
-    if (members.size === 0) this.#rooms.delete(room);
+    members?.delete(member);
+    if (members?.size === 0) this.#rooms.delete(room);
+    await this.options.registry.leave(room, member.id);
   }
 
   /** Nicks in a room, sorted: all of them, or the first `limit` to have joined. */
-  usersIn(room: string, limit = Infinity): string[] {
-    const nicks: string[] = [];
-    for (const member of this.#rooms.get(room) ?? []) {
-      if (nicks.length >= limit) break;
-      nicks.push(member.nick);
-    }
-    return nicks.sort();
+  async usersIn(room: string, limit = Infinity): Promise<string[]> {
+    return await this.options.registry.members(room, limit);
   }
 
   /** How many members a room has. */
-  countIn(room: string): number {
-    return this.#rooms.get(room)?.size ?? 0;
+  async countIn(room: string): Promise<number> {
+    return await this.options.registry.count(room);
   }
 
   /** Whether a room has more members than {@linkcode HubOptions.bigRoom}. */
-  isBig(room: string): boolean {
-    return this.countIn(room) > this.options.bigRoom;
+  async isBig(room: string): Promise<boolean> {
+    return await this.countIn(room) > this.options.bigRoom;
   }
 
   /** Rooms with members, and the lobby, with member counts, sorted by name. */
-  roomList(): { name: string; users: number }[] {
-    const rooms = new Map<string, number>([["lobby", 0]]);
-    for (const [name, members] of this.#rooms) rooms.set(name, members.size);
-    return [...rooms].map(([name, users]) => ({ name, users })).sort((a, b) =>
-      a.name < b.name ? -1 : a.name > b.name ? 1 : 0
+  async roomList(): Promise<{ name: string; users: number }[]> {
+    return await this.options.registry.rooms();
+  }
+
+  /**
+   * Appends a room event to the log; every member of its room but `author` receives it as the
+   * log delivers it (on one server: before this resolves, in id order). Returns the stored event
+   * and whether it was new.
+   */
+  async publish(event: Omit<NewEvent, "ts">, author?: Member): Promise<AppendResult> {
+    await this.#following;
+    return await this.options.events.append(
+      { ...event, ts: this.options.now() },
+      { origin: author?.id },
     );
   }
 
   /**
-   * Stores a room event and, once it is durable, delivers it to every member of its room but
-   * `author`. The delivery runs synchronously after the store resolves, so members receive
-   * events in id order. Returns the stored event and whether it was new.
+   * Appends a private message to the log; its recipient receives it, wherever it is connected,
+   * unless the recipient is the `sender` (a note to self).
    */
-  async publish(
-    event: Omit<NewEvent, "ts">,
-    author?: Member,
-  ): Promise<{ event: StoredEvent; created: boolean }> {
-    const result = await this.history.append({ ...event, ts: this.options.now() });
-    if (result.created) {
-      const out = new OutboundMessage(toWireEvent(result.event));
-      const members = this.#rooms.get(result.event.room);
-      if (members !== undefined) {
-        for (const member of members) {
-          if (member !== author) member.deliver(out, result.event.id);
-        }
-      }
-    }
-    return result;
-  }
-
-  /** Stores a private message and delivers it to its recipient only (none: a note to self). */
   async publishPrivate(
     event: Omit<NewEvent, "ts" | "type">,
-    recipient: Member | undefined,
-  ): Promise<{ event: StoredEvent; created: boolean }> {
-    const result = await this.history.append({ ...event, type: "private", ts: this.options.now() });
-    if (result.created && recipient !== undefined) {
-      recipient.deliver(new OutboundMessage(toWireEvent(result.event)), result.event.id);
+    sender: Member,
+  ): Promise<AppendResult> {
+    await this.#following;
+    return await this.options.events.append(
+      { ...event, type: "private", ts: this.options.now() },
+      { origin: sender.id },
+    );
+  }
+
+  /** Stops following the log. */
+  async close(): Promise<void> {
+    (await this.#following)();
+  }
+
+  /** Delivers an event of the log to the members of this hub it is for. */
+  #deliver({ event, origin }: LoggedEvent): void {
+    if (event.type === "private") {
+      const recipient = event.to === undefined ? undefined : this.#nicks.get(nickKey(event.to));
+      if (recipient !== undefined && recipient.id !== origin) {
+        recipient.deliver(new OutboundMessage(toWireEvent(event)), event.id);
+      }
+      return;
     }
-    return result;
+    const members = this.#rooms.get(event.room);
+    if (members === undefined) return;
+    // Encoded once: the same bytes go to every member.
+    const out = new OutboundMessage(toWireEvent(event));
+    for (const member of members) if (member.id !== origin) member.deliver(out, event.id);
   }
 }
 

@@ -10,5 +10,7 @@ export * from "./session.ts";
 export * from "./room_feed.ts";
 export * from "./abuse_guard.ts";
 export * from "./blob_store.ts";
+export * from "./event_log.ts";
+export * from "./registry.ts";
 export * from "./history_store.ts";
 export * from "./session_store.ts";

@@ -39,6 +39,7 @@ const PRESENCE_ONLY = new Set<ClientMessage["type"]>([
  * ```
  */
 export class Session implements Member {
+  readonly id: string;
   nick = "";
   room = "";
   readonly remote: string;
@@ -61,6 +62,7 @@ export class Session implements Member {
     this.#hub = hub;
     this.#peer = peer;
     this.remote = remote;
+    this.id = hub.newMemberId();
     this.#feed = new RoomFeed(hub, peer);
     this.#bucket = new TokenBucket({ ...hub.options.rate, now: hub.options.now });
     hub.register(this);
@@ -130,17 +132,21 @@ export class Session implements Member {
         return this.#reply({
           type: "users",
           room: this.room,
-          users: this.#hub.usersIn(this.room),
+          users: await this.#hub.usersIn(this.room),
           rid: message.rid,
         });
       case "rooms":
-        return this.#reply({ type: "room_list", rooms: this.#hub.roomList(), rid: message.rid });
+        return this.#reply({
+          type: "room_list",
+          rooms: await this.#hub.roomList(),
+          rid: message.rid,
+        });
       case "info":
         return this.#reply({
           type: "server_info",
           room: this.room,
-          users: this.#hub.usersIn(this.room),
-          online: this.#hub.online,
+          users: await this.#hub.usersIn(this.room),
+          online: await this.#hub.online(),
           uptime_s: Math.floor((this.#hub.options.now() - this.#hub.startedAt) / 1000),
           messages: await this.#hub.history.count(),
           server: this.#hub.options.serverName,
@@ -189,8 +195,8 @@ export class Session implements Member {
     await this.#transfersMade?.close();
     if (!this.#present) return;
     if (this.#login !== undefined) await this.#hub.releaseSession(this.#login.session.id);
-    this.#hub.releaseNick(this);
-    if (this.#replaced) this.#hub.removeFromRoom(this, this.room);
+    await this.#hub.releaseNick(this);
+    if (this.#replaced) await this.#hub.removeFromRoom(this, this.room);
     else await this.#leaveRoom();
   }
 
@@ -245,19 +251,20 @@ export class Session implements Member {
     const resumed = this.#present && hello.resume !== undefined
       ? await this.#hub.resumeSession(hello.resume, hello.nick)
       : undefined;
-    const takeover = resumed !== undefined && this.#hub.findNick(hello.nick) !== undefined;
+    const takeover = resumed !== undefined && await this.#hub.holderOf(hello.nick) !== undefined;
     if (resumed !== undefined) {
-      this.#hub.takeOverNick(this, hello.nick);
+      this.nick = hello.nick;
+      await this.#hub.takeOverNick(this, hello.nick);
       this.#login = { token: hello.resume!, session: resumed };
     } else if (this.#present) {
       this.nick = hello.nick;
-      if (!this.#hub.claimNick(this, hello.nick)) {
+      if (!await this.#hub.claimNick(this, hello.nick)) {
         throw new ProtocolError("nick_taken", takenMessage(hello.nick), { fatal: true });
       }
       try {
         this.#login = await this.#hub.startSession(hello.nick);
       } catch (error) {
-        this.#hub.releaseNick(this);
+        await this.#hub.releaseNick(this);
         throw error;
       }
     }
@@ -317,7 +324,7 @@ export class Session implements Member {
   async #private(rid: string, to: string, text: string): Promise<void> {
     this.#checkText(text);
     const clientId = this.#clientId(rid);
-    const recipient = this.#hub.findNick(to);
+    const recipient = await this.#hub.holderOf(to);
     // Someone who dropped a moment ago gets it when they resume, in their catch-up.
     const dropped = recipient === undefined ? await this.#hub.droppedSession(to) : undefined;
     if (recipient === undefined && dropped === undefined) {
@@ -331,10 +338,10 @@ export class Session implements Member {
     const { event, created } = await this.#hub.publishPrivate({
       room: this.room,
       from: this.nick,
-      to: recipient?.nick ?? dropped!.nick,
+      to: recipient ?? dropped!.nick,
       text,
       clientId,
-    }, recipient === this ? undefined : recipient);
+    }, this);
     this.#acknowledge(rid, { type: "private", text }, event, created);
   }
 
@@ -373,7 +380,7 @@ export class Session implements Member {
   async #join(name: string, rid?: string): Promise<void> {
     const { room, problem } = normalizeRoom(name);
     if (problem !== undefined) throw new ProtocolError("room_invalid", problem);
-    if (room === this.room) return this.#reply(this.#joined(room, rid));
+    if (room === this.room) return this.#reply(await this.#joined(room, rid));
     await this.#leaveRoom();
     await this.#enterRoom(room, { rid });
   }
@@ -382,7 +389,7 @@ export class Session implements Member {
     const problem = nickProblem(nick);
     if (problem !== undefined) throw new ProtocolError("nick_invalid", problem);
     const previous = this.nick;
-    if (!this.#hub.claimNick(this, nick, previous)) {
+    if (!await this.#hub.claimNick(this, nick)) {
       throw new ProtocolError("nick_taken", takenMessage(nick));
     }
     this.nick = nick;
@@ -412,8 +419,8 @@ export class Session implements Member {
     this.room = room;
     this.#joinedRooms.add(room);
     this.#feed.hold();
-    this.#hub.addToRoom(this, room);
-    this.#reply(this.#joined(room, rid));
+    await this.#hub.addToRoom(this, room);
+    this.#reply(await this.#joined(room, rid));
     // Only a resumed login's own private messages: never those of an earlier holder of the nick.
     const privates = options.login === undefined
       ? undefined
@@ -423,7 +430,7 @@ export class Session implements Member {
       await this.#feed.replay(room, { rid, gap: true });
     }
     this.#feed.release();
-    if (options.quiet || this.#hub.isBig(room)) return;
+    if (options.quiet || await this.#hub.isBig(room)) return;
     await this.#hub.publish({
       type: "notice",
       event: "join",
@@ -434,16 +441,16 @@ export class Session implements Member {
   }
 
   /** The `joined` reply: in a big room, only the first members' nicks, and always the count. */
-  #joined(room: string, rid?: string): ServerMessage {
-    const users = this.#hub.usersIn(room, this.#hub.options.bigRoom);
-    return { type: "joined", room, users, count: this.#hub.countIn(room), rid };
+  async #joined(room: string, rid?: string): Promise<ServerMessage> {
+    const users = await this.#hub.usersIn(room, this.#hub.options.bigRoom);
+    return { type: "joined", room, users, count: await this.#hub.countIn(room), rid };
   }
 
   async #leaveRoom(): Promise<void> {
     const room = this.room;
     if (room === "") return;
-    const big = this.#hub.isBig(room);
-    this.#hub.removeFromRoom(this, room);
+    const big = await this.#hub.isBig(room);
+    await this.#hub.removeFromRoom(this, room);
     this.room = "";
     this.#feed.reset();
     if (big) return;

@@ -1,6 +1,12 @@
 import { join } from "@std/path";
 import { Hub, PasskeyChecker } from "../chat/mod.ts";
-import { DiskBlobStore, SqliteHistoryStore, SqliteSessionStore } from "../store/mod.ts";
+import {
+  DiskBlobStore,
+  LocalEventLog,
+  MemoryRegistry,
+  SqliteHistoryStore,
+  SqliteSessionStore,
+} from "../store/mod.ts";
 import { type Connection, TcpConnection } from "../transport/mod.ts";
 import { Pacer } from "./pacer.ts";
 import { startWebServer } from "./web_server.ts";
@@ -93,6 +99,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   const hub = new Hub({
     history,
+    events: new LocalEventLog(history),
+    registry: new MemoryRegistry(),
     sessions,
     blobs,
     maxFileBytes: options.maxFileBytes,
@@ -189,6 +197,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         await settled;
         await webStopped;
         clearInterval(sweeper);
+        await hub.close();
         await Promise.all([history.close(), sessions.close()]);
       })();
       return closing;

@@ -99,6 +99,17 @@ export class MemoryHistoryStore implements HistoryStore {
     });
   }
 
+  /** The oldest `limit` events of every kind above `after`. */
+  events(options: PrivatesOptions): Promise<StoredEvent[]> {
+    return settle(() => {
+      this.#assertOpen();
+      assertLimit(options.limit);
+      assertAfter(options.after);
+      return this.#events.filter((event) => event.id > options.after).slice(0, options.limit)
+        .map((event) => copyEvent(event, event.id));
+    });
+  }
+
   /** The event stored with this `clientId`, if any. */
   byClientId(clientId: string): Promise<StoredEvent | undefined> {
     return settle(() => {

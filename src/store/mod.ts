@@ -18,11 +18,15 @@
 // The interfaces these implement belong to the domain (src/chat); they are exported here too, so
 // that a user of a store needs one import.
 export * from "../chat/blob_store.ts";
+export * from "../chat/event_log.ts";
+export * from "../chat/registry.ts";
 export * from "../chat/history_store.ts";
 export * from "../chat/session_store.ts";
 export * from "./disk_blob_store.ts";
+export * from "./local_event_log.ts";
 export * from "./memory_blob_store.ts";
 export * from "./memory_history_store.ts";
+export * from "./memory_registry.ts";
 export * from "./memory_session_store.ts";
 export * from "./sqlite_history_store.ts";
 export * from "./sqlite_session_store.ts";

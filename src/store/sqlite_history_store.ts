@@ -58,6 +58,7 @@ export class SqliteHistoryStore implements HistoryStore {
   #db: DatabaseSync;
   #insert: StatementSync;
   #findByClientId: StatementSync;
+  #events: StatementSync;
   #page: StatementSync;
   #pageAfter: StatementSync;
   #privates: StatementSync;
@@ -78,6 +79,7 @@ export class SqliteHistoryStore implements HistoryStore {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#findByClientId = db.prepare(`SELECT ${COLUMNS} FROM events WHERE client_id = ?`);
+    this.#events = db.prepare(`SELECT ${COLUMNS} FROM events WHERE id > ? ORDER BY id LIMIT ?`);
     this.#page = db.prepare(
       `SELECT ${COLUMNS} FROM (
          SELECT * FROM events WHERE room = ? AND type <> 'private' AND id < ?
@@ -177,6 +179,15 @@ export class SqliteHistoryStore implements HistoryStore {
   /** How many events are stored, private ones included. */
   count(): Promise<number> {
     return this.#read(() => Number(this.#count.get()?.n ?? 0));
+  }
+
+  /** The oldest `limit` events of every kind above `after`. */
+  events(options: PrivatesOptions): Promise<StoredEvent[]> {
+    return this.#read(() => {
+      assertLimit(options.limit);
+      assertAfter(options.after);
+      return this.#events.all(options.after, options.limit).map(toStoredEvent);
+    });
   }
 
   /** The event stored with this `clientId`, if any. */

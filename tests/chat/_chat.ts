@@ -4,8 +4,10 @@ import {
   type AppendResult,
   type BlobStore,
   type HistoryStore,
+  LocalEventLog,
   MemoryBlobStore,
   MemoryHistoryStore,
+  MemoryRegistry,
   MemorySessionStore,
   type NewEvent,
   type PageOptions,
@@ -64,6 +66,8 @@ export async function startChat(options: TestChatOptions = {}): Promise<TestChat
   const history = options.history ?? new MemoryHistoryStore();
   const hub = new Hub({
     history,
+    events: new LocalEventLog(history),
+    registry: new MemoryRegistry(),
     sessions: options.sessions ?? new MemorySessionStore(),
     blobs: options.blobs ?? new MemoryBlobStore(),
     // Room for a few chunks of CHUNK_BYTES (about 1 MiB each).
@@ -152,6 +156,10 @@ export class GatedHistoryStore implements HistoryStore {
 
   count(): Promise<number> {
     return this.#inner.count();
+  }
+
+  events(options: PrivatesOptions): Promise<StoredEvent[]> {
+    return this.#inner.events(options);
   }
 
   byClientId(clientId: string): Promise<StoredEvent | undefined> {

@@ -1,6 +1,12 @@
 import { Hub, PasskeyChecker, Session } from "../../src/chat/mod.ts";
 import type { ClientMessage, ServerMessage } from "../../src/protocol/mod.ts";
-import { MemoryBlobStore, MemoryHistoryStore, MemorySessionStore } from "../../src/store/mod.ts";
+import {
+  LocalEventLog,
+  MemoryBlobStore,
+  MemoryHistoryStore,
+  MemoryRegistry,
+  MemorySessionStore,
+} from "../../src/store/mod.ts";
 import { PASSKEY, SERVER } from "./_chat.ts";
 import { ManualClock } from "../_manual_clock.ts";
 import { FakePeer } from "./_fake_peer.ts";
@@ -37,6 +43,8 @@ export async function startGuardedChat(
   const history = new MemoryHistoryStore();
   const hub = new Hub({
     history,
+    events: new LocalEventLog(history),
+    registry: new MemoryRegistry(),
     sessions: new MemorySessionStore(),
     blobs: new MemoryBlobStore(),
     maxFileBytes: 1024 * 1024,

@@ -7,7 +7,13 @@ import {
   Session,
 } from "../../src/chat/mod.ts";
 import { type ClientMessage, ProtocolError } from "../../src/protocol/mod.ts";
-import { MemoryBlobStore, MemoryHistoryStore, MemorySessionStore } from "../../src/store/mod.ts";
+import {
+  LocalEventLog,
+  MemoryBlobStore,
+  MemoryHistoryStore,
+  MemoryRegistry,
+  MemorySessionStore,
+} from "../../src/store/mod.ts";
 import { PASSKEY, SERVER } from "./_chat.ts";
 import { FakePeer } from "./_fake_peer.ts";
 import { type GuardedChat, ManualClock, startGuardedChat, type Visitor } from "./_guarded_chat.ts";
@@ -325,8 +331,11 @@ Deno.test("Session: each connection has its own rate limit", async () => {
 
 Deno.test("Session: a hub built with rate left undefined uses the default 50/s, burst 200", async () => {
   // Optional options may be passed as undefined (startServer does exactly that).
+  const history = new MemoryHistoryStore();
   const hub = new Hub({
-    history: new MemoryHistoryStore(),
+    history,
+    events: new LocalEventLog(history),
+    registry: new MemoryRegistry(),
     sessions: new MemorySessionStore(),
     blobs: new MemoryBlobStore(),
     maxFileBytes: 1024,

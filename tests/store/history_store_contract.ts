@@ -284,6 +284,23 @@ export function historyStoreContract(
     assertEquals(texts(await store.page("lobby", { limit: 10 })), ["once"]);
   });
 
+  test("events() reads every kind of event of every room above a cursor, oldest first", async (store) => {
+    const stored: StoredEvent[] = [];
+    for (
+      const event of [
+        message("lobby", "one"),
+        { type: "private" as const, room: "lab", from: "ada", to: "bob", text: "two", ts: 2 },
+        message("lab", "three"),
+        message("lobby", "four"),
+      ]
+    ) stored.push((await store.append(event)).event);
+    assertEquals(await store.events({ after: 0, limit: 10 }), stored);
+    assertEquals(await store.events({ after: stored[0].id, limit: 2 }), stored.slice(1, 3));
+    assertEquals(await store.events({ after: stored[3].id, limit: 10 }), []);
+    await assertRejects(() => store.events({ after: 0.5, limit: 1 }), RangeError);
+    await assertRejects(() => store.events({ after: 0, limit: -1 }), RangeError);
+  });
+
   test("byClientId() finds the event stored with a clientId, private ones too", async (store) => {
     const { event } = await store.append({
       type: "private",
