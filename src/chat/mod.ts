@@ -13,4 +13,5 @@ export * from "./blob_store.ts";
 export * from "./event_log.ts";
 export * from "./registry.ts";
 export * from "./history_store.ts";
+export * from "./identity_store.ts";
 export * from "./session_store.ts";

@@ -11,7 +11,7 @@ import { StoreVersionError } from "./store_version_error.ts";
  */
 
 /** The storage version this code writes. Append-only: a change of schema adds a migration. */
-const STORAGE_VERSION = 4;
+const STORAGE_VERSION = 5;
 
 /**
  * The schema of storage version 1, never edited. A new file is created at version 1 and then
@@ -94,6 +94,38 @@ const MIGRATIONS: Readonly<Record<number, string | ((db: DatabaseSync) => void)>
       expires INTEGER
     );
     CREATE INDEX sessions_nick_key ON sessions (nick_key);
+  `,
+  // Version 5: devices that stay signed in, nicks that belong to someone, invites and link
+  // codes. Secrets and tokens are kept only as their SHA-256.
+  4: `
+    CREATE TABLE devices (
+      id TEXT PRIMARY KEY,
+      owner TEXT NOT NULL,
+      secret_hash TEXT NOT NULL,
+      passkey_tag TEXT NOT NULL,
+      name TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      last_seen INTEGER NOT NULL
+    );
+    CREATE INDEX devices_owner ON devices (owner, created_at);
+    CREATE TABLE nicks (
+      nick_key TEXT PRIMARY KEY,
+      nick TEXT NOT NULL,
+      owner TEXT NOT NULL,
+      claimed_at INTEGER NOT NULL
+    );
+    CREATE INDEX nicks_owner ON nicks (owner);
+    CREATE TABLE invites (
+      token_hash TEXT PRIMARY KEY,
+      passkey_tag TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      expires INTEGER NOT NULL
+    );
+    CREATE TABLE link_codes (
+      code_hash TEXT PRIMARY KEY,
+      owner TEXT NOT NULL,
+      expires INTEGER NOT NULL
+    );
   `,
 };
 

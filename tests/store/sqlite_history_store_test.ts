@@ -112,12 +112,12 @@ function message(text: string): NewEvent {
   return { type: "message", room: "lobby", from: "ada", text, ts: 1_700_000_000_000 };
 }
 
-Deno.test("SqliteHistoryStore: open() creates storage version 4 in WAL mode", async () => {
+Deno.test("SqliteHistoryStore: open() creates storage version 5 in WAL mode", async () => {
   await withDatabasePath(async (path) => {
     await SqliteHistoryStore.open(path).close();
     withRawDatabase(path, (db) => {
       const meta = db.prepare("SELECT key, value FROM meta").all();
-      assertEquals(meta.map((row) => ({ ...row })), [{ key: "schema_version", value: "4" }]);
+      assertEquals(meta.map((row) => ({ ...row })), [{ key: "schema_version", value: "5" }]);
       assertEquals(db.prepare("PRAGMA journal_mode").get()?.journal_mode, "wal");
     });
   });
@@ -192,9 +192,9 @@ Deno.test("SqliteHistoryStore: open() refuses a newer storage version with Store
     assertEquals(
       error.message,
       `The data in ${path} uses storage version 99 but this chat understands only up to ` +
-        `version 4; upgrade chat or use another --data-dir.`,
+        `version 5; upgrade chat or use another --data-dir.`,
     );
-    assertEquals([error.version, error.supportedVersion, error.path], [99, 4, path]);
+    assertEquals([error.version, error.supportedVersion, error.path], [99, 5, path]);
     const kept = withRawDatabase(path, (db) => db.prepare("SELECT value FROM meta").get()?.value);
     assertEquals(kept, "99");
   });
@@ -249,7 +249,7 @@ Deno.test("SqliteHistoryStore: open() upgrades a version 1 file and keeps its ev
       await store.close();
     }
     const version = withRawDatabase(path, (db) => db.prepare("SELECT value FROM meta").get());
-    assertEquals(version?.value, "4");
+    assertEquals(version?.value, "5");
     const reopened = SqliteHistoryStore.open(path);
     try {
       assertEquals(await reopened.count(), 2);
@@ -327,7 +327,7 @@ Deno.test("SqliteHistoryStore: open() upgrades a version 2 file and finds its pr
       await store.close();
     }
     withRawDatabase(path, (db) => {
-      assertEquals(db.prepare("SELECT value FROM meta").get()?.value, "4");
+      assertEquals(db.prepare("SELECT value FROM meta").get()?.value, "5");
       const keys = db.prepare(
         "SELECT sender_key, recipient_key FROM events WHERE id IN (1, 2, 5) ORDER BY id",
       ).all().map((row) => [row.sender_key, row.recipient_key]);
@@ -381,7 +381,10 @@ Deno.test("SqliteHistoryStore: open() upgrades a version 3 file with an empty se
     await first.append(message("from version 3"));
     await first.close();
     withRawDatabase(path, (db) => {
-      db.exec("DROP TABLE sessions; UPDATE meta SET value = '3' WHERE key = 'schema_version'");
+      db.exec(`
+        DROP TABLE sessions; DROP TABLE devices; DROP TABLE nicks; DROP TABLE invites;
+        DROP TABLE link_codes; UPDATE meta SET value = '3' WHERE key = 'schema_version'
+      `);
     });
     const store = SqliteHistoryStore.open(path);
     try {
@@ -392,7 +395,7 @@ Deno.test("SqliteHistoryStore: open() upgrades a version 3 file with an empty se
       await store.close();
     }
     withRawDatabase(path, (db) => {
-      assertEquals(db.prepare("SELECT value FROM meta").get()?.value, "4");
+      assertEquals(db.prepare("SELECT value FROM meta").get()?.value, "5");
       assertEquals(db.prepare("SELECT COUNT(*) AS n FROM sessions").get()?.n, 0);
     });
   });
