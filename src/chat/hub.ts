@@ -209,7 +209,9 @@ export class Hub {
       await this.options.sessions.sweep(now);
     }
     const token = randomHex(18);
-    const session = { id: randomHex(16), nick, since: await this.history.lastId(), expires: null };
+    // Until nicks have owners, the person a session is for is whoever uses its nick.
+    const since = await this.history.lastId();
+    const session = { id: randomHex(16), nick, owner: nickKey(nick), since, expires: null };
     await this.options.sessions.create(await sha256Hex(token), session);
     return { token, session };
   }

@@ -22,6 +22,12 @@ export interface Device {
   lastSeen: number;
 }
 
+/** Who owns a nick, and the highest event id when they claimed it. */
+export interface NickClaim {
+  owner: string;
+  since: number;
+}
+
 /** An invite: admits like the passkey until it expires or the passkey changes. */
 export interface Invite {
   /** Lowercase hex SHA-256 of the invite token. */
@@ -49,12 +55,14 @@ export interface IdentityStore {
   /** Forgets a device: its credential no longer lets anyone in. False when it did not exist. */
   removeDevice(id: string): Promise<boolean>;
   /**
-   * Makes `owner` the owner of `nick` (compared by `nickKey()`) unless another owner has it.
-   * Returns the owner of the nick afterwards: `owner` when the claim held or it already owned it.
+   * Makes `owner` the owner of `nick` (compared by `nickKey()`) unless another owner has it;
+   * `since` is the highest event id stored at the claim: the private messages of the nick that
+   * belong to its owner are those after it. Returns the nick's claim afterwards: `owner`'s when
+   * the claim held or it already owned the nick.
    */
-  claimNick(nick: string, owner: string, at: number): Promise<string>;
-  /** The owner of `nick`, if anyone owns it. */
-  nickOwner(nick: string): Promise<string | undefined>;
+  claimNick(nick: string, owner: string, since: number): Promise<NickClaim>;
+  /** Who owns `nick` and since which event id, if anyone owns it. */
+  nickOwner(nick: string): Promise<NickClaim | undefined>;
   /** Frees `nick` for anyone to claim. False when nobody owned it. */
   releaseNick(nick: string): Promise<boolean>;
   /** The nicks `owner` owns, as first claimed, sorted. */

@@ -9,6 +9,8 @@ export interface LoginSession {
   id: string;
   /** The nick the session has now, as the user wrote it. */
   nick: string;
+  /** The owner (a person, with their devices) the session is for: only they may resume it. */
+  owner: string;
   /** The highest event id stored when the login happened: its private messages come after it. */
   since: number;
   /**

@@ -90,6 +90,7 @@ const MIGRATIONS: Readonly<Record<number, string | ((db: DatabaseSync) => void)>
       id TEXT NOT NULL UNIQUE,
       nick TEXT NOT NULL,
       nick_key TEXT NOT NULL,
+      owner TEXT NOT NULL,
       since INTEGER NOT NULL,
       expires INTEGER
     );
@@ -112,7 +113,7 @@ const MIGRATIONS: Readonly<Record<number, string | ((db: DatabaseSync) => void)>
       nick_key TEXT PRIMARY KEY,
       nick TEXT NOT NULL,
       owner TEXT NOT NULL,
-      claimed_at INTEGER NOT NULL
+      since INTEGER NOT NULL
     );
     CREATE INDEX nicks_owner ON nicks (owner);
     CREATE TABLE invites (

@@ -1,4 +1,4 @@
-import type { Device, IdentityStore, Invite } from "../chat/identity_store.ts";
+import type { Device, IdentityStore, Invite, NickClaim } from "../chat/identity_store.ts";
 import { nickKey } from "../protocol/names.ts";
 
 /**
@@ -10,13 +10,13 @@ import { nickKey } from "../protocol/names.ts";
  * import { MemoryIdentityStore } from "./memory_identity_store.ts";
  *
  * const store = new MemoryIdentityStore();
- * assertEquals(await store.claimNick("Ada", "o1", 0), "o1");
- * assertEquals(await store.claimNick("ada", "o2", 0), "o1");
+ * assertEquals(await store.claimNick("Ada", "o1", 0), { owner: "o1", since: 0 });
+ * assertEquals((await store.claimNick("ada", "o2", 5)).owner, "o1");
  * ```
  */
 export class MemoryIdentityStore implements IdentityStore {
   readonly #devices = new Map<string, Device>();
-  readonly #nicks = new Map<string, { nick: string; owner: string; at: number }>();
+  readonly #nicks = new Map<string, { nick: string; owner: string; since: number }>();
   readonly #invites = new Map<string, Invite>();
   readonly #linkCodes = new Map<string, { owner: string; expires: number }>();
   #closed = false;
@@ -54,18 +54,21 @@ export class MemoryIdentityStore implements IdentityStore {
     return this.#run(() => this.#devices.delete(id));
   }
 
-  claimNick(nick: string, owner: string, at: number): Promise<string> {
+  claimNick(nick: string, owner: string, since: number): Promise<NickClaim> {
     return this.#run(() => {
       const key = nickKey(nick);
       const current = this.#nicks.get(key);
-      if (current !== undefined) return current.owner;
-      this.#nicks.set(key, { nick, owner, at });
-      return owner;
+      if (current !== undefined) return { owner: current.owner, since: current.since };
+      this.#nicks.set(key, { nick, owner, since });
+      return { owner, since };
     });
   }
 
-  nickOwner(nick: string): Promise<string | undefined> {
-    return this.#run(() => this.#nicks.get(nickKey(nick))?.owner);
+  nickOwner(nick: string): Promise<NickClaim | undefined> {
+    return this.#run(() => {
+      const entry = this.#nicks.get(nickKey(nick));
+      return entry === undefined ? undefined : { owner: entry.owner, since: entry.since };
+    });
   }
 
   releaseNick(nick: string): Promise<boolean> {

@@ -11,7 +11,7 @@ import { nickKey } from "../protocol/names.ts";
  * import { MemorySessionStore } from "./memory_session_store.ts";
  *
  * const store = new MemorySessionStore();
- * const session = { id: "s1", nick: "ada", since: 0, expires: null };
+ * const session = { id: "s1", nick: "ada", owner: "o1", since: 0, expires: null };
  * await store.create("hash-of-token", session);
  * assertEquals(await store.find("hash-of-token", Date.now()), session);
  * ```

@@ -1,5 +1,5 @@
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import type { Device, IdentityStore, Invite } from "../chat/identity_store.ts";
+import type { Device, IdentityStore, Invite, NickClaim } from "../chat/identity_store.ts";
 import { nickKey } from "../protocol/names.ts";
 import { openChatDatabase, readText } from "./_sqlite_schema.ts";
 
@@ -15,7 +15,7 @@ import { openChatDatabase, readText } from "./_sqlite_schema.ts";
  *
  * const dir = await Deno.makeTempDir();
  * const store = SqliteIdentityStore.open(`${dir}/chat.db`);
- * assertEquals(await store.claimNick("Ada", "o1", 0), "o1");
+ * assertEquals(await store.claimNick("Ada", "o1", 0), { owner: "o1", since: 0 });
  * await store.close();
  * await Deno.remove(dir, { recursive: true });
  * ```
@@ -41,10 +41,10 @@ export class SqliteIdentityStore implements IdentityStore {
       touchDevice: db.prepare("UPDATE devices SET last_seen = ? WHERE id = ?"),
       removeDevice: db.prepare("DELETE FROM devices WHERE id = ?"),
       claimNick: db.prepare(
-        `INSERT INTO nicks (nick_key, nick, owner, claimed_at) VALUES (?, ?, ?, ?)
+        `INSERT INTO nicks (nick_key, nick, owner, since) VALUES (?, ?, ?, ?)
          ON CONFLICT (nick_key) DO NOTHING`,
       ),
-      nickOwner: db.prepare("SELECT owner FROM nicks WHERE nick_key = ?"),
+      nickOwner: db.prepare("SELECT owner, since FROM nicks WHERE nick_key = ?"),
       releaseNick: db.prepare("DELETE FROM nicks WHERE nick_key = ?"),
       nicksOf: db.prepare("SELECT CAST(nick AS BLOB) AS nick FROM nicks WHERE owner = ?"),
       addInvite: db.prepare(
@@ -105,19 +105,16 @@ export class SqliteIdentityStore implements IdentityStore {
     return this.#run(() => Number(this.#statements.removeDevice.run(id).changes) > 0);
   }
 
-  claimNick(nick: string, owner: string, at: number): Promise<string> {
+  claimNick(nick: string, owner: string, since: number): Promise<NickClaim> {
     return this.#run(() => {
       const key = nickKey(nick);
-      this.#statements.claimNick.run(key, nick, owner, at);
-      return String(this.#statements.nickOwner.get(key)!.owner);
+      this.#statements.claimNick.run(key, nick, owner, since);
+      return toClaim(this.#statements.nickOwner.get(key))!;
     });
   }
 
-  nickOwner(nick: string): Promise<string | undefined> {
-    return this.#run(() => {
-      const row = this.#statements.nickOwner.get(nickKey(nick));
-      return row === undefined ? undefined : String(row.owner);
-    });
+  nickOwner(nick: string): Promise<NickClaim | undefined> {
+    return this.#run(() => toClaim(this.#statements.nickOwner.get(nickKey(nick))));
   }
 
   releaseNick(nick: string): Promise<boolean> {
@@ -207,4 +204,8 @@ function toDevice(row: Record<string, unknown> | undefined): Device | undefined 
     createdAt: Number(row.created_at),
     lastSeen: Number(row.last_seen),
   };
+}
+
+function toClaim(row: Record<string, unknown> | undefined): NickClaim | undefined {
+  return row === undefined ? undefined : { owner: String(row.owner), since: Number(row.since) };
 }

@@ -3,7 +3,7 @@ import type { LoginSession, SessionStore } from "../chat/session_store.ts";
 import { nickKey } from "../protocol/names.ts";
 import { openChatDatabase, readText } from "./_sqlite_schema.ts";
 
-const COLUMNS = "id, CAST(nick AS BLOB) AS nick, since, expires";
+const COLUMNS = "id, CAST(nick AS BLOB) AS nick, owner, since, expires";
 
 /**
  * A durable {@linkcode SessionStore}: the `sessions` table of the chat database (`chat.db`), on a
@@ -17,7 +17,7 @@ const COLUMNS = "id, CAST(nick AS BLOB) AS nick, since, expires";
  *
  * const dir = await Deno.makeTempDir();
  * const store = SqliteSessionStore.open(`${dir}/chat.db`);
- * const session = { id: "s1", nick: "ada", since: 0, expires: null };
+ * const session = { id: "s1", nick: "ada", owner: "o1", since: 0, expires: null };
  * await store.create("hash-of-token", session);
  * assertEquals(await store.find("hash-of-token", Date.now()), session);
  * await store.close();
@@ -38,7 +38,8 @@ export class SqliteSessionStore implements SessionStore {
   private constructor(db: DatabaseSync) {
     this.#db = db;
     this.#insert = db.prepare(
-      "INSERT INTO sessions (token_hash, id, nick, nick_key, since, expires) VALUES (?, ?, ?, ?, ?, ?)",
+      `INSERT INTO sessions (token_hash, id, nick, nick_key, owner, since, expires)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#find = db.prepare(
       `SELECT ${COLUMNS} FROM sessions WHERE token_hash = ? AND (expires IS NULL OR expires >= ?)`,
@@ -69,6 +70,7 @@ export class SqliteSessionStore implements SessionStore {
         session.id,
         session.nick,
         nickKey(session.nick),
+        session.owner,
         session.since,
         session.expires,
       );
@@ -126,6 +128,7 @@ function toSession(row: Record<string, unknown> | undefined): LoginSession | und
   return {
     id: String(row.id),
     nick: readText(row.nick),
+    owner: String(row.owner),
     since: Number(row.since),
     expires: row.expires === null ? null : Number(row.expires),
   };

@@ -68,17 +68,17 @@ export function identityStoreContract(
   });
 
   test("claimNick() gives a nick to its first owner only, case-insensitively", async (store) => {
-    assertEquals(await store.claimNick("Ada", "o1", 1), "o1");
-    assertEquals(await store.claimNick("ADA", "o2", 2), "o1");
-    assertEquals(await store.claimNick("ada", "o1", 3), "o1");
-    assertEquals(await store.nickOwner("aDa"), "o1");
+    assertEquals(await store.claimNick("Ada", "o1", 1), { owner: "o1", since: 1 });
+    assertEquals(await store.claimNick("ADA", "o2", 2), { owner: "o1", since: 1 });
+    assertEquals(await store.claimNick("ada", "o1", 3), { owner: "o1", since: 1 });
+    assertEquals(await store.nickOwner("aDa"), { owner: "o1", since: 1 });
     assertEquals(await store.nickOwner("bob"), undefined);
     assertEquals(await store.nicksOf("o1"), ["Ada"]);
   });
 
   test("claims of one nick at the same instant leave it with exactly one owner", async (store) => {
-    const owners = await Promise.all(["o1", "o2", "o3"].map((o) => store.claimNick("bo", o, 1)));
-    assertEquals(new Set(owners).size, 1);
+    const claims = await Promise.all(["o1", "o2", "o3"].map((o) => store.claimNick("bo", o, 1)));
+    assertEquals(new Set(claims.map((claim) => claim.owner)).size, 1);
   });
 
   test("releaseNick() frees a nick for the next claim", async (store) => {
@@ -86,7 +86,7 @@ export function identityStoreContract(
     await store.claimNick("zed", "o1", 1);
     assertEquals(await store.releaseNick("ADA"), true);
     assertEquals(await store.releaseNick("ada"), false);
-    assertEquals(await store.claimNick("ada", "o2", 2), "o2");
+    assertEquals(await store.claimNick("ada", "o2", 2), { owner: "o2", since: 2 });
     assertEquals(await store.nicksOf("o1"), ["zed"]);
   });
 

@@ -10,7 +10,7 @@ export interface SessionStoreFixture {
 const NOW = 1_800_000_000_000;
 
 function session(id: string, fields: Partial<LoginSession> = {}): LoginSession {
-  return { id, nick: "ada", since: 10, expires: null, ...fields };
+  return { id, nick: "ada", owner: "o1", since: 10, expires: null, ...fields };
 }
 
 /**

@@ -31,7 +31,7 @@ Deno.test("SqliteIdentityStore: devices and nicks survive reopening the file", a
     await first.close();
     const second = SqliteIdentityStore.open(`${dir}/chat.db`);
     assertEquals((await second.device("d1"))?.owner, "o1");
-    assertEquals(await second.nickOwner("ZOË"), "o1");
+    assertEquals(await second.nickOwner("ZOË"), { owner: "o1", since: 1 });
     await second.close();
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -19,10 +19,16 @@ Deno.test("SqliteSessionStore: sessions survive closing and reopening the file",
   const dir = await Deno.makeTempDir({ prefix: "chat_sessions_test_" });
   try {
     const first = SqliteSessionStore.open(`${dir}/chat.db`);
-    await first.create("h1", { id: "s1", nick: "Zoë", since: 3, expires: null });
+    await first.create("h1", { id: "s1", nick: "Zoë", owner: "o1", since: 3, expires: null });
     await first.close();
     const second = SqliteSessionStore.open(`${dir}/chat.db`);
-    assertEquals(await second.find("h1", 0), { id: "s1", nick: "Zoë", since: 3, expires: null });
+    assertEquals(await second.find("h1", 0), {
+      id: "s1",
+      nick: "Zoë",
+      owner: "o1",
+      since: 3,
+      expires: null,
+    });
     await second.close();
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -41,7 +47,13 @@ Deno.test("SqliteSessionStore: shares chat.db with the history store, each on it
       text: "hi",
       ts: 0,
     });
-    await sessions.create("h1", { id: "s1", nick: "ada", since: event.id, expires: null });
+    await sessions.create("h1", {
+      id: "s1",
+      nick: "ada",
+      owner: "o1",
+      since: event.id,
+      expires: null,
+    });
     assertEquals(await history.lastId(), event.id);
     await Promise.all([history.close(), sessions.close()]);
     const db = new DatabaseSync(`${dir}/chat.db`);
