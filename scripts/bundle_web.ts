@@ -82,4 +82,11 @@ async function main(check: boolean): Promise<number> {
   return 0;
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args.includes("--check")));
+if (import.meta.main) {
+  try {
+    Deno.exit(await main(Deno.args.includes("--check")));
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    Deno.exit(1);
+  }
+}
