@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ChatClient } from "../src/client/mod.ts";
+import { ChatClient, dialer } from "../src/client/mod.ts";
 
 /** One message: when it was sent and, if it arrived, when. */
 export interface LatencySample {
@@ -42,7 +42,12 @@ export class LatencyProbe implements AsyncDisposable {
   /** Connects both clients to the lobby of the server on 127.0.0.1:`port`. */
   static async connect(port: number, passkey: string): Promise<LatencyProbe> {
     const samples: LatencySample[] = [];
-    const common = { hostname: "127.0.0.1", port, passkey, room: "lobby" };
+    const common = {
+      open: dialer({ hostname: "127.0.0.1", port }),
+      clientName: "chat-bench",
+      passkey,
+      room: "lobby",
+    };
     const receiver = await ChatClient.connect({
       ...common,
       nick: "bench-recv",

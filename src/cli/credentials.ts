@@ -1,8 +1,12 @@
 import { promptSecret } from "@std/cli/prompt-secret";
 import * as colors from "@std/fmt/colors";
-import { ChatClient, type ChatError, parseAddress, type TlsTrust } from "../client/mod.ts";
+import { ChatClient, type ChatError, dialer, parseAddress, type TlsTrust } from "../client/mod.ts";
+import { VERSION } from "../version.ts";
 import { nickProblem, type ServerMessage } from "../protocol/mod.ts";
 import { CliError, ExitCode } from "./cli_error.ts";
+
+/** What the command-line clients call themselves in `hello`. */
+export const CLI_CLIENT_NAME = `chat-cli/${VERSION}`;
 
 /** Maps a client failure to the CLI's sentence and exit code. */
 export function toCliError(error: ChatError): CliError {
@@ -93,11 +97,11 @@ export async function connectForFiles(
 ): Promise<ChatClient> {
   const passkey = passkeyFromEnvOrPrompt();
   return await ChatClient.connect({
-    ...address,
+    open: dialer({ ...address, tls: options.tls }),
+    clientName: CLI_CLIENT_NAME,
     nick: options.nick ?? defaultNick(),
     passkey,
     room: options.room,
-    tls: options.tls,
     presence: false,
     onMessage: options.onMessage ?? (() => {}),
   });

@@ -1,9 +1,16 @@
 import * as colors from "@std/fmt/colors";
-import { ChatError, fetchFile, ReconnectingClient } from "../client/mod.ts";
+import { ChatError, dialer, fetchFile, ReconnectingClient } from "../client/mod.ts";
 import { parseFlags } from "./args.ts";
 import { CliError, ExitCode } from "./cli_error.ts";
 import { tlsTrust } from "./tls_trust.ts";
-import { addressArgument, askNick, askPasskey, defaultNick, toCliError } from "./credentials.ts";
+import {
+  addressArgument,
+  askNick,
+  askPasskey,
+  CLI_CLIENT_NAME,
+  defaultNick,
+  toCliError,
+} from "./credentials.ts";
 import { runLineMode } from "./join_lines.ts";
 import { runTerminal } from "./join_terminal.ts";
 import { EventSink, track } from "./join_context.ts";
@@ -79,12 +86,12 @@ export async function join(args: string[]): Promise<number> {
   for (;;) {
     try {
       client = await ReconnectingClient.connect({
-        ...address,
+        open: dialer({ ...address, tls }),
+        clientName: CLI_CLIENT_NAME,
         nick,
         passkey,
         room: typeof flags.room === "string" ? flags.room : undefined,
         reconnect: flags.reconnect !== false,
-        tls,
         // Giving up ends chat join, whose closing line on stderr says why; on a terminal or in
         // plain output that is enough, while --json readers also get it as an event.
         onStatus: (status) => {

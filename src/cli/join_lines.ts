@@ -1,5 +1,5 @@
 import { TextLineStream } from "@std/streams/text-line-stream";
-import { executeInput, HELP, parseInput, renderLine } from "../client/mod.ts";
+import { executeInput, HELP, parseInput, renderLine, terminalFileCommands } from "../client/mod.ts";
 import { ChatError, type ReconnectingClient } from "../client/mod.ts";
 import { CliError } from "./cli_error.ts";
 import { toCliError } from "./credentials.ts";
@@ -25,7 +25,10 @@ export async function runLineMode(context: JoinContext): Promise<number> {
       .pipeThrough(new TextDecoderStream())
       .pipeThrough(new TextLineStream());
     for await (const line of lines) {
-      const outcome = executeInput(client, parseInput(line), sink.cursor);
+      const outcome = executeInput(client, parseInput(line), {
+        cursor: sink.cursor,
+        ...terminalFileCommands(client),
+      });
       if (outcome.kind === "sent") {
         acknowledgements.push(outcome.acknowledged.catch(() => refused++));
       } else if (outcome.kind === "transfer") {

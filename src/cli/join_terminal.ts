@@ -1,7 +1,7 @@
 import * as readline from "node:readline";
 import process from "node:process";
 import * as colors from "@std/fmt/colors";
-import { executeInput, HELP, parseInput, renderLine } from "../client/mod.ts";
+import { executeInput, HELP, parseInput, renderLine, terminalFileCommands } from "../client/mod.ts";
 import { toCliError } from "./credentials.ts";
 import { type JoinContext, track } from "./join_context.ts";
 
@@ -36,7 +36,10 @@ export async function runTerminal(context: JoinContext): Promise<number> {
     // The typed line is replaced by the acknowledged one, so it shows once.
     readline.moveCursor(process.stdout, 0, -1);
     readline.clearLine(process.stdout, 0);
-    const outcome = executeInput(client, parseInput(line), sink.cursor);
+    const outcome = executeInput(client, parseInput(line), {
+      cursor: sink.cursor,
+      ...terminalFileCommands(client),
+    });
     if (outcome.kind === "sent") {
       outcome.acknowledged.catch(() => {});
     } else if (outcome.kind === "transfer") {

@@ -7,6 +7,7 @@ import {
   uploadFile,
   type UploadSource,
 } from "../client/mod.ts";
+import { incrementalSha256 } from "../util/mod.ts";
 import { parseFlags } from "./args.ts";
 import { CliError, ExitCode } from "./cli_error.ts";
 import { tlsTrust } from "./tls_trust.ts";
@@ -72,6 +73,7 @@ export async function sendFile(args: string[]): Promise<number> {
           enabled: showProgress,
         });
         const shared = await uploadFile(client, source, {
+          createHash: incrementalSha256,
           onResume: (offset) => {
             bar.clear();
             console.error(

@@ -11,11 +11,10 @@ import {
   type ServerMessage,
   toServerMessage,
 } from "../protocol/mod.ts";
-import type { Connection } from "../transport/mod.ts";
-import { TokenBucket } from "../util/mod.ts";
+import type { Connection } from "../transport/connection.ts";
+import { TokenBucket } from "../util/token_bucket.ts";
 import { ChatError } from "./chat_error.ts";
-import { dial, type TlsTrust } from "./dial.ts";
-import { VERSION } from "../version.ts";
+import { ridPrefix } from "./rid_prefix.ts";
 
 /** The `welcome` message. */
 
@@ -23,8 +22,14 @@ export type Welcome = Extract<ServerMessage, { type: "welcome" }>;
 
 /** Settings of {@linkcode ChatClient.connect}. */
 export interface ConnectOptions {
-  hostname: string;
-  port: number;
+  /**
+   * Opens a connection to the server, or rejects with a {@linkcode ChatError} that says why
+   * not: TCP or TLS in the terminal (`dialer()` in dial.ts), a WebSocket in the browser
+   * (`webSocketDialer()`).
+   */
+  open: () => Promise<Connection>;
+  /** What the client calls itself in `hello`, such as `chat-cli/0.1.0`. */
+  clientName: string;
   nick: string;
   passkey: string;
   room?: string;
@@ -38,10 +43,6 @@ export interface ConnectOptions {
   heartbeatMs?: number;
   /** Treat the connection as dead when nothing was heard for this long. Default 10 s. */
   deadAfterMs?: number;
-  /** Connect with TLS, trusting certificates as this decides. */
-  tls?: TlsTrust;
-  /** Gives up connecting after this long. Default 10 s. */
-  connectTimeoutMs?: number;
   /**
    * Receives every server message from `welcome` on, in order. The acknowledgement of this
    * client's own message arrives as the event it acknowledges (`from` is this client's nick).
@@ -72,12 +73,20 @@ interface Pending {
 }
 
 /**
- * A connected, authenticated chat client speaking docs/PROTOCOL.md over TCP.
+ * A connected, authenticated chat client speaking docs/PROTOCOL.md over any
+ * {@linkcode Connection}: the handshake, keepalive pings, pacing to the server's rate, requests
+ * waiting for their replies, and the chunks of downloads. Runtime-neutral: the terminal and the
+ * web page share it.
  *
  * @example
  * ```ts ignore
- * const client = await ChatClient.connect({ hostname: "127.0.0.1", port: 7777, nick: "ada",
- *   passkey: "7kq2m-9xd4t-r8p3c", onMessage: (message) => console.log(message) });
+ * const client = await ChatClient.connect({
+ *   open: dialer({ hostname: "127.0.0.1", port: 7777 }),
+ *   clientName: "chat-cli/0.1.0",
+ *   nick: "ada",
+ *   passkey: "7kq2m-9xd4t-r8p3c",
+ *   onMessage: (message) => console.log(message),
+ * });
  * await client.send("hello");
  * await client.quit();
  * ```
@@ -104,7 +113,7 @@ export class ChatClient {
   #bye: Extract<ServerMessage, { type: "bye" }> | undefined;
   #keepalive: ReturnType<typeof setInterval> | undefined;
   #ridCounter = 0;
-  readonly #ridPrefix = crypto.randomUUID().slice(0, 8);
+  readonly #ridPrefix = ridPrefix();
 
   private constructor(connection: Connection, options: ConnectOptions) {
     this.#connection = connection;
@@ -116,7 +125,7 @@ export class ChatClient {
 
   /** Connects, authenticates and joins the room. Throws {@linkcode ChatError}. */
   static async connect(options: ConnectOptions): Promise<ChatClient> {
-    const connection = await dial(options);
+    const connection = await options.open();
     const client = new ChatClient(connection, options);
     client.#write({
       type: "hello",
@@ -124,7 +133,7 @@ export class ChatClient {
       nick: options.nick,
       passkey: options.passkey,
       room: options.room,
-      client: `chat-cli/${VERSION}`,
+      client: options.clientName,
       presence: options.presence,
       resume: options.resume,
       since: options.since,

@@ -29,6 +29,20 @@ export interface DialOptions {
 }
 
 /**
+ * What `ChatClient.connect` and the reconnecting client call to open each connection:
+ * TCP, or TLS, to one address.
+ *
+ * @example
+ * ```ts ignore
+ * const open = dialer({ hostname: "192.168.1.20", port: 7777 });
+ * const connection = await open();
+ * ```
+ */
+export function dialer(options: DialOptions): () => Promise<Connection> {
+  return () => dial(options);
+}
+
+/**
  * Opens a connection, turning every way it can fail into a {@linkcode ChatError} with one
  * sentence that says what to check.
  */

@@ -1,5 +1,13 @@
+/**
+ * Uploading a file over a connected client, whatever the file is (a file on disk, a pipe, a
+ * browser's `File`) and whatever hashes it: runtime-neutral, so `chat send-file`, `/file` and
+ * the web page share it.
+ *
+ * @module
+ */
 import { allocateChunkData, CHUNK_BYTES, type FileInfo } from "../protocol/mod.ts";
-import { incrementalSha256, readFull } from "../util/mod.ts";
+import type { Sha256Hasher } from "../util/portable_sha256.ts";
+import { readFull } from "../util/read_full.ts";
 import type { ChatClient } from "./chat_client.ts";
 
 /** Where an upload's bytes come from. */
@@ -25,8 +33,15 @@ export interface SourceReader {
   close(): void;
 }
 
-/** Callbacks of {@linkcode uploadFile}. */
+/** Settings of {@linkcode uploadFile}. */
 export interface UploadOptions {
+  /**
+   * Starts the SHA-256 of a source that does not know its own (a pipe, a browser's file): the
+   * server checks it at the end. `expectedBytes` is the source's size, when known.
+   */
+  createHash(options: { expectedBytes?: number }): Sha256Hasher;
+  /** Bytes of file data per `CHUNK` frame. Default {@linkcode CHUNK_BYTES}. */
+  chunkBytes?: number;
   /** Called when the server already holds the first `offset` bytes from an earlier try. */
   onResume?: (offset: number) => void;
   /** Called with the bytes the server has received so far. */
@@ -42,8 +57,9 @@ export interface UploadOptions {
 export async function uploadFile(
   client: ChatClient,
   source: UploadSource,
-  options: UploadOptions = {},
+  options: UploadOptions,
 ): Promise<{ id: number; file: FileInfo }> {
+  const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
   const ready = await client.call({
     type: "upload",
     rid: client.rid(),
@@ -53,16 +69,16 @@ export async function uploadFile(
   }, "upload_ready");
   const { transfer, offset } = ready;
   if (offset > 0) options.onResume?.(offset);
-  // A pipe is hashed as it goes, on another thread when it is large.
+  // A pipe is hashed as it goes (in the terminal on another thread when it is large).
   const hash = source.sha256 === undefined
-    ? incrementalSha256({ expectedBytes: source.size })
+    ? options.createHash({ expectedBytes: source.size })
     : undefined;
   try {
     let sent = offset;
     options.onProgress?.(sent);
     const reader = await source.open(offset);
     try {
-      const buffers = [allocateChunkData(CHUNK_BYTES), allocateChunkData(CHUNK_BYTES)];
+      const buffers = [allocateChunkData(chunkBytes), allocateChunkData(chunkBytes)];
       let sending: Promise<void> = Promise.resolve();
       for (let turn = 0;; turn++) {
         // The buffer of two turns ago: its send has finished, since the last one began after.
@@ -79,7 +95,7 @@ export async function uploadFile(
         });
         // Seen by the `await` above, after the next read: not an unhandled rejection meanwhile.
         sending.catch(() => {});
-        if (filled < CHUNK_BYTES) break;
+        if (filled < chunkBytes) break;
       }
       await sending;
     } finally {
@@ -105,50 +121,4 @@ function readFullSync(read: (buffer: Uint8Array) => number | null, buffer: Uint8
     filled += length;
   }
   return filled;
-}
-
-/** SHA-256 (hex) of a file, read a piece at a time. */
-export async function hashFile(
-  path: string,
-  onProgress?: (bytes: number) => void,
-): Promise<string> {
-  using file = await Deno.open(path);
-  const { size } = await file.stat();
-  const hash = incrementalSha256({ expectedBytes: size });
-  try {
-    // Large reads into one buffer: twice as fast as the 64 KiB pieces of file.readable. The
-    // next piece is read while the hashing thread works on the last.
-    const buffer = new Uint8Array(1024 * 1024);
-    let bytes = 0;
-    for (;;) {
-      const read = await file.read(buffer);
-      if (read === null) break;
-      await hash.update(buffer.subarray(0, read));
-      bytes += read;
-      onProgress?.(bytes);
-    }
-    return await hash.digest();
-  } finally {
-    hash.close();
-  }
-}
-
-/** An {@linkcode UploadSource} for a file on disk: hashed first so it can resume. */
-export async function fileSource(
-  path: string,
-  options: { name?: string; onHashProgress?: (bytes: number) => void } = {},
-): Promise<UploadSource> {
-  const info = await Deno.stat(path);
-  if (!info.isFile) throw new Deno.errors.InvalidData(`${path} is not a regular file`);
-  const sha256 = await hashFile(path, options.onHashProgress);
-  return {
-    name: options.name ?? path,
-    size: info.size,
-    sha256,
-    async open(offset) {
-      const file = await Deno.open(path);
-      await file.seek(offset, Deno.SeekMode.Start);
-      return file;
-    },
-  };
 }

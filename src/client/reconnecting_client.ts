@@ -1,6 +1,7 @@
 import type { ChatEvent, ClientMessage, ServerMessage } from "../protocol/mod.ts";
 import { ChatClient, type ConnectOptions } from "./chat_client.ts";
 import { ChatError } from "./chat_error.ts";
+import { ridPrefix } from "./rid_prefix.ts";
 
 /** What a reconnecting client tells its user about the connection. */
 export interface ConnectionStatus {
@@ -52,7 +53,7 @@ export class ReconnectingClient {
   #stopped = false;
   #wake: (() => void) | undefined;
   #ridCounter = 0;
-  readonly #ridPrefix = crypto.randomUUID().slice(0, 8);
+  readonly #ridPrefix = ridPrefix();
 
   private constructor(options: ReconnectingOptions) {
     this.#options = options;

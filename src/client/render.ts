@@ -1,5 +1,6 @@
 import * as colors from "@std/fmt/colors";
 import { nickKey } from "../protocol/mod.ts";
+import { formatClock } from "./clock.ts";
 import type { DisplayEvent } from "./display_event.ts";
 import { sanitize } from "./sanitize.ts";
 
@@ -29,20 +30,6 @@ export function nickColor(nick: string): Paint {
   return NICK_COLORS[hash % NICK_COLORS.length];
 }
 
-function clock(ts: string | undefined, now: Date): string {
-  if (ts === undefined) return "";
-  const date = new Date(ts);
-  const time = `${pad(date.getHours())}:${pad(date.getMinutes())}`;
-  const sameDay = date.toDateString() === now.toDateString();
-  return sameDay
-    ? time
-    : `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${time}`;
-}
-
-function pad(value: number): string {
-  return String(value).padStart(2, "0");
-}
-
 /**
  * Renders an event as one terminal line. Everything that came from other users is passed
  * through {@linkcode sanitize}; colour is applied only when @std/fmt/colors is enabled.
@@ -55,7 +42,7 @@ function pad(value: number): string {
  * ```
  */
 export function renderLine(event: DisplayEvent, options: { self: string; now?: Date }): string {
-  const time = clock(event.ts, options.now ?? new Date());
+  const time = formatClock(event.ts, options.now ?? new Date());
   const stamp = time === "" ? "" : colors.gray(time) + " ";
   const text = sanitize(event.text);
   const from = event.from === undefined ? "" : sanitize(event.from);

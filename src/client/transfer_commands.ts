@@ -1,10 +1,43 @@
 import { format as formatBytes } from "@std/fmt/bytes";
 import type { FileInfo } from "../protocol/mod.ts";
+import { incrementalSha256 } from "../util/mod.ts";
 import type { ChatClient } from "./chat_client.ts";
 import { ChatError } from "./chat_error.ts";
 import { downloadFile } from "./file_download.ts";
-import { fileSource, uploadFile } from "./file_upload.ts";
+import { fileSource } from "./file_source.ts";
+import { uploadFile } from "./file_upload.ts";
+import { type InputOptions, NOT_CONNECTED } from "./execute_input.ts";
+import type { ReconnectingClient } from "./reconnecting_client.ts";
 import { sanitize } from "./sanitize.ts";
+
+/**
+ * The file commands of `chat join`: `/file PATH` shares a file from disk, `/get ID [DIR]` saves
+ * one into a directory (the current one by default); both run in the background.
+ *
+ * @example
+ * ```ts ignore
+ * executeInput(client, parseInput("/get 12"), { cursor, ...terminalFileCommands(client) });
+ * ```
+ */
+export function terminalFileCommands(
+  client: ReconnectingClient,
+): Pick<InputOptions, "upload" | "get"> {
+  return {
+    upload(path) {
+      if (path === undefined) return { kind: "invalid", message: "Usage: /file PATH" };
+      const live = client.current;
+      return live === undefined
+        ? NOT_CONNECTED
+        : { kind: "transfer", done: shareFile(live, path).then(() => undefined) };
+    },
+    get(id, dir) {
+      const live = client.current;
+      return live === undefined
+        ? NOT_CONNECTED
+        : { kind: "transfer", done: fetchFile(live, id, dir ?? ".") };
+    },
+  };
+}
 
 /**
  * `/file PATH` in `chat join`: shares a local file with the current room. The room sees the
@@ -24,7 +57,7 @@ export async function shareFile(
       `Cannot read ${path}: ${fileErrorReason(error)}; nothing was sent.`,
     );
   }
-  return await uploadFile(client, source);
+  return await uploadFile(client, source, { createHash: incrementalSha256 });
 }
 
 /**

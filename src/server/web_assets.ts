@@ -1,14 +1,14 @@
 import indexHtml from "../../web/index.html" with { type: "text" };
-import appJs from "../../web/app.js" with { type: "text" };
+import appJs from "../../web/dist/app.js" with { type: "text" };
 import appCss from "../../web/app.css" with { type: "text" };
-import sha256Js from "../../web/sha256.js" with { type: "text" };
-import commandsJs from "../client/commands.js" with { type: "text" };
 
-/** The web client, embedded in the program so it works from the single binary, offline. */
+/**
+ * The web client, embedded in the program so it works from the single binary, offline: the page,
+ * its style sheet, and its one script, the bundle `deno task bundle` builds from web/ and the
+ * client core (committed, and held to its sources by `deno task check`).
+ */
 export const WEB_ASSETS: ReadonlyMap<string, { body: string; type: string }> = new Map([
   ["/", { body: indexHtml, type: "text/html; charset=utf-8" }],
   ["/app.js", { body: appJs, type: "text/javascript; charset=utf-8" }],
-  ["/sha256.js", { body: sha256Js, type: "text/javascript; charset=utf-8" }],
-  ["/commands.js", { body: commandsJs, type: "text/javascript; charset=utf-8" }],
   ["/app.css", { body: appCss, type: "text/css; charset=utf-8" }],
 ]);

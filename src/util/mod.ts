@@ -13,5 +13,6 @@
  */
 export * from "./frame_buffer_pool.ts";
 export * from "./incremental_sha256.ts";
+export * from "./portable_sha256.ts";
 export * from "./read_full.ts";
 export * from "./token_bucket.ts";

@@ -1,7 +1,7 @@
 import { assert, assertEquals } from "@std/assert";
-import { HELP, type Input, parseInput } from "../../src/client/mod.ts";
+import { COMMANDS, HELP, helpText, type Input, parseInput } from "../../src/client/mod.ts";
 
-const COMMANDS: { line: string; input: Input }[] = [
+const CASES: { line: string; input: Input }[] = [
   { line: "/me waves", input: { kind: "me", text: "waves" } },
   { line: "/me   waves  hello ", input: { kind: "me", text: "waves  hello" } },
   { line: "/ME shouts", input: { kind: "me", text: "shouts" } },
@@ -24,10 +24,16 @@ const COMMANDS: { line: string; input: Input }[] = [
   { line: "/history ", input: { kind: "history" } },
   { line: "/history 20", input: { kind: "history", limit: 20 } },
   { line: "/history  5 ", input: { kind: "history", limit: 5 } },
+  { line: "/file", input: { kind: "upload" } },
+  { line: "/file ~/slides.pdf", input: { kind: "upload", path: "~/slides.pdf" } },
+  { line: "/send  my report.pdf ", input: { kind: "upload", path: "my report.pdf" } },
+  { line: "/files", input: { kind: "files" } },
+  { line: "/get 12", input: { kind: "get", id: 12 } },
+  { line: "/get 12 ~/Downloads", input: { kind: "get", id: 12, dir: "~/Downloads" } },
 ];
 
 Deno.test("parseInput() recognises every command and its arguments", () => {
-  for (const { line, input } of COMMANDS) {
+  for (const { line, input } of CASES) {
     assertEquals(parseInput(line), input, JSON.stringify(line));
   }
 });
@@ -47,6 +53,10 @@ const USAGE_ERRORS: { line: string; usage: string }[] = [
   { line: "/history 2.5", usage: "/history [N], where N is a positive whole number" },
   { line: "/history many", usage: "/history [N], where N is a positive whole number" },
   { line: "/history 5 10", usage: "/history [N], where N is a positive whole number" },
+  { line: "/get", usage: "/get ID [DIR], where ID is the number shown with the file" },
+  { line: "/get 0", usage: "/get ID [DIR], where ID is the number shown with the file" },
+  { line: "/get twelve", usage: "/get ID [DIR], where ID is the number shown with the file" },
+  { line: "/get 12 a b", usage: "/get ID [DIR], where ID is the number shown with the file" },
 ];
 
 Deno.test("parseInput() answers a command with missing or extra arguments with its usage", () => {
@@ -100,12 +110,40 @@ Deno.test("parseInput() ignores an empty or blank line", () => {
   }
 });
 
-Deno.test("HELP lists every command parseInput() knows", () => {
-  const commands = ["help", "who", "info", "nick", "msg", "me", "join", "rooms", "history", "quit"];
-  for (const command of commands) {
-    assert(HELP.includes(`/${command} `), command);
-    const input = parseInput(`/${command}`);
-    assert(!("message" in input) || input.message.startsWith("Usage:"), command);
+const KNOWN = [
+  "help",
+  "who",
+  "info",
+  "nick",
+  "msg",
+  "me",
+  "join",
+  "rooms",
+  "history",
+  "file",
+  "files",
+  "get",
+  "quit",
+];
+
+Deno.test("helpText() lists every command parseInput() knows, for the terminal and the browser", () => {
+  for (const audience of ["terminal", "browser"] as const) {
+    const help = helpText(audience);
+    for (const command of KNOWN) {
+      assert(new RegExp(`^/${command}\\b`, "m").test(help), `${audience}: /${command}`);
+      const input = parseInput(`/${command}`);
+      assert(!("message" in input) || input.message.startsWith("Usage:"), command);
+    }
+    assert(help.includes("//text"), audience);
+    assertEquals(help.split("\n").length, COMMANDS.length, audience);
   }
-  assert(HELP.includes("//text"));
+  assertEquals(HELP, helpText("terminal"));
+});
+
+Deno.test("helpText() gives the browser its own words where a command differs there", () => {
+  const browser = helpText("browser");
+  assert(browser.includes("/file               choose files"), browser);
+  assert(browser.includes("/get ID             download file ID, checked by SHA-256"), browser);
+  assert(!browser.includes("PATH") && !browser.includes("DIR"), browser);
+  assert(HELP.includes("/file PATH") && HELP.includes("/get ID [DIR]"), HELP);
 });

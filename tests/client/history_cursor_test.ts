@@ -4,8 +4,13 @@ import type { ServerMessage } from "../../src/protocol/mod.ts";
 
 const TS = "2026-11-21T09:30:00.000Z";
 
-function event(type: "message" | "action" | "notice", id: number, room = "lobby"): ServerMessage {
+function event(
+  type: "message" | "action" | "notice" | "file",
+  id: number,
+  room = "lobby",
+): ServerMessage {
   const base = { id, ts: TS, room, from: "ada", text: "x", history: true } as const;
+  if (type === "file") return { type, file: { name: "a.txt", size: 1, sha256: "0" }, ...base };
   return type === "notice" ? { type, event: "join", ...base } : { type, ...base };
 }
 
@@ -30,8 +35,8 @@ Deno.test("HistoryCursor.before() is the oldest room event id seen in that room"
   }
 });
 
-Deno.test("HistoryCursor.observe() counts messages, actions and notices", () => {
-  for (const type of ["message", "action", "notice"] as const) {
+Deno.test("HistoryCursor.observe() counts messages, actions, notices and files", () => {
+  for (const type of ["message", "action", "notice", "file"] as const) {
     const cursor = new HistoryCursor();
     cursor.observe(event(type, 7));
     assertEquals(cursor.before("lobby"), 7, type);

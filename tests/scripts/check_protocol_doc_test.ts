@@ -80,7 +80,7 @@ function edited(heading: string, from: string, to: string): string {
 Deno.test("fieldProblems() reports a field left out, marked wrongly, or unknown, in either table", () => {
   const cases = [
     {
-      doc: edited("| `ack`", "`ts` (", "the time ("),
+      doc: edited("### 3.2", "`rid`, `id`, `ts`, `event`", "`rid`, `id`, `event`"),
       problems: ["server message `ack` lacks the field `ts`"],
     },
     {

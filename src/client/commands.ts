@@ -1,0 +1,151 @@
+/**
+ * The slash commands of `chat join` and of the web page: one parser and one help table for both,
+ * so the two clients cannot drift apart. Where a command works differently in a browser (it
+ * cannot read a path on disk, it saves where the browser saves downloads), the table says so in
+ * the browser's own words.
+ *
+ * @module
+ */
+
+/** What a line typed (or piped) into `chat join` or the web page asks for. */
+export type Input =
+  | { kind: "say"; text: string }
+  | { kind: "me"; text: string }
+  | { kind: "msg"; to: string; text: string }
+  | { kind: "join"; room: string }
+  | { kind: "nick"; nick: string }
+  | { kind: "who" | "rooms" | "info" | "files" }
+  | { kind: "help" | "quit" }
+  | { kind: "history"; limit?: number }
+  /** `/file` alone: the web page opens its file chooser; the terminal needs a path. */
+  | { kind: "upload"; path?: string }
+  | { kind: "get"; id: number; dir?: string }
+  | { kind: "empty" }
+  | { kind: "invalid"; message: string };
+
+/** Which client shows the help. */
+export type HelpAudience = "terminal" | "browser";
+
+/** One line of `/help`: how to type the command and what it does. */
+export interface CommandHelp {
+  usage: string;
+  summary: string;
+  /** How the web page offers it, where that differs. */
+  browser?: { usage: string; summary: string };
+}
+
+/** Every command, in the order `/help` lists them. */
+export const COMMANDS: readonly CommandHelp[] = [
+  { usage: "/help", summary: "this list" },
+  { usage: "/who", summary: "who is in this room" },
+  { usage: "/info", summary: "room, users online, server uptime, stored messages" },
+  { usage: "/nick NEW", summary: "change your nick" },
+  { usage: "/msg NICK TEXT", summary: "a private message only NICK sees" },
+  { usage: "/me TEXT", summary: "an action: * you TEXT" },
+  { usage: "/join ROOM", summary: "move to another room (created on first use)" },
+  { usage: "/rooms", summary: "rooms with their member counts" },
+  { usage: "/history [N]", summary: "N more earlier messages of this room" },
+  {
+    usage: "/file PATH",
+    summary: "share a file with this room (also /send PATH)",
+    browser: {
+      usage: "/file",
+      summary: "choose files to share with this room (or the File button, or drop them here)",
+    },
+  },
+  { usage: "/files", summary: "files shared in the rooms you joined, with their ids" },
+  {
+    usage: "/get ID [DIR]",
+    summary: "download file ID (into DIR, default here)",
+    browser: { usage: "/get ID", summary: "download file ID, checked by SHA-256" },
+  },
+  { usage: "/quit", summary: "leave" },
+  { usage: "//text", summary: "send a line that starts with /" },
+];
+
+/**
+ * The text of `/help` for one client, one command a line.
+ *
+ * @example
+ * ```ts
+ * import { helpText } from "./commands.ts";
+ * helpText("browser").split("\n")[0]; // "/help               this list"
+ * ```
+ */
+export function helpText(audience: HelpAudience): string {
+  return COMMANDS.map((command) => {
+    const { usage, summary } = audience === "browser" ? command.browser ?? command : command;
+    return `${usage.padEnd(19)} ${summary}`;
+  }).join("\n");
+}
+
+/** The help text of `/help` in `chat join`. */
+export const HELP: string = helpText("terminal");
+
+/**
+ * Parses one input line. Text that does not start with `/` is a message; `//` escapes a
+ * leading slash.
+ *
+ * @example
+ * ```ts
+ * import { parseInput } from "./commands.ts";
+ * parseInput("/msg bob hi there"); // { kind: "msg", to: "bob", text: "hi there" }
+ * parseInput("hello"); // { kind: "say", text: "hello" }
+ * ```
+ */
+export function parseInput(line: string): Input {
+  if (line.trim() === "") return { kind: "empty" };
+  if (!line.startsWith("/")) return { kind: "say", text: line };
+  if (line.startsWith("//")) return { kind: "say", text: line.slice(1) };
+  const match = /^\/(\S*)\s*(.*)$/s.exec(line)!;
+  const command = match[1].toLowerCase();
+  const rest = match[2].trim();
+  const [first = "", ...others] = rest.split(/\s+/);
+  const usage = (text: string): Input => ({ kind: "invalid", message: `Usage: ${text}` });
+  switch (command) {
+    case "me":
+      return rest === "" ? usage("/me TEXT") : { kind: "me", text: rest };
+    case "msg": {
+      const text = rest.slice(first.length).trim();
+      return first === "" || text === ""
+        ? usage("/msg NICK TEXT")
+        : { kind: "msg", to: first, text };
+    }
+    case "join":
+      return first === "" || others.length > 0
+        ? usage("/join ROOM")
+        : { kind: "join", room: first };
+    case "nick":
+      return first === "" || others.length > 0 ? usage("/nick NEW") : { kind: "nick", nick: first };
+    case "history": {
+      if (rest === "") return { kind: "history" };
+      const limit = Number(rest);
+      return Number.isInteger(limit) && limit > 0
+        ? { kind: "history", limit }
+        : usage("/history [N], where N is a positive whole number");
+    }
+    case "file":
+    case "send":
+      return rest === "" ? { kind: "upload" } : { kind: "upload", path: rest };
+    case "get": {
+      const id = Number(first);
+      return !/^\d+$/.test(first) || id < 1 || others.length > 1
+        ? usage("/get ID [DIR], where ID is the number shown with the file")
+        : others.length === 0
+        ? { kind: "get", id }
+        : { kind: "get", id, dir: others[0] };
+    }
+    case "files":
+    case "who":
+    case "rooms":
+    case "info":
+    case "help":
+    case "quit":
+      return { kind: command };
+    default:
+      return {
+        kind: "invalid",
+        message: `Unknown command /${command}; type /help for the list of commands.`,
+      };
+  }
+}

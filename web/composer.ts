@@ -1,0 +1,180 @@
+/**
+ * What the user types and drops: lines go through the shared command parser and executor (the
+ * terminal's), messages wait in the outbox until the server has stored them, and files come
+ * from the File button, `/file`, or a drop on the page.
+ *
+ * @module
+ */
+import { helpText, parseInput } from "../src/client/commands.ts";
+import { executeInput, NOT_CONNECTED, type Outcome } from "../src/client/execute_input.ts";
+import { format as formatBytes } from "@std/fmt/bytes";
+import type { PageElements } from "./elements.ts";
+import { saveAs } from "./file_row.ts";
+import type { MessageList } from "./message_list.ts";
+import type { Session } from "./session.ts";
+import type { Transfers } from "./transfers.ts";
+
+/** The parts of the page the composer works with. */
+export interface ComposerParts {
+  page: PageElements;
+  session: Session;
+  list: MessageList;
+  transfers: Transfers;
+}
+
+/**
+ * Wires the message box, the File button and dropping files on the page.
+ *
+ * @example
+ * ```ts ignore
+ * const composer = new Composer({ page, session, list, transfers });
+ * composer.run("/who");
+ * ```
+ */
+export class Composer {
+  readonly #parts: ComposerParts;
+
+  constructor(parts: ComposerParts) {
+    this.#parts = parts;
+    const { page } = parts;
+    page.composer.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const text = page.input.value;
+      if (text.trim() !== "") {
+        this.run(text);
+        page.input.value = "";
+      }
+      page.input.focus();
+    });
+    page.input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        page.composer.requestSubmit();
+      }
+    });
+    page.uploadButton.addEventListener("click", () => page.fileInput.click());
+    page.fileInput.addEventListener("change", () => {
+      this.share(page.fileInput.files);
+      page.fileInput.value = "";
+    });
+    this.#acceptDrops();
+  }
+
+  /** Carries out one typed line. */
+  run(line: string): void {
+    const { session, list } = this.#parts;
+    const input = parseInput(line);
+    if (input.kind === "history" && list.pagingBack) {
+      return list.complain("Earlier messages are on their way.");
+    }
+    const client = session.client;
+    const outcome: Outcome = client === undefined ? NOT_CONNECTED : executeInput(client, input, {
+      cursor: session.cursor,
+      upload: () => {
+        // The browser cannot read a path: /file opens the file chooser instead.
+        this.#parts.page.fileInput.click();
+        return { kind: "empty" };
+      },
+      get: (id) =>
+        session.live === undefined ? NOT_CONNECTED : {
+          kind: "transfer",
+          done: this.#get(id),
+        },
+    });
+    const waiting = input.kind === "msg"
+      ? `→ ${input.to}: ${input.text}`
+      : input.kind === "say" || input.kind === "me"
+      ? input.text
+      : "";
+    this.#show(outcome, waiting);
+  }
+
+  /** Shares files with the current room, each with its own progress bar. */
+  share(files: FileList | null): void {
+    const { session, list, transfers } = this.#parts;
+    for (const file of files ?? []) {
+      transfers.share(file).then(
+        (shared) =>
+          list.showEvent({
+            type: "file",
+            id: shared.id,
+            ts: new Date().toISOString(),
+            room: session.room,
+            from: session.nick,
+            file: shared.file,
+            text: "",
+          }),
+        (error: Error) => list.complain(`Could not share ${file.name}: ${error.message}`),
+      );
+    }
+  }
+
+  /** Shows what became of a line; `waiting` is the text a sent message shows in the outbox. */
+  #show(outcome: Outcome, waiting: string): void {
+    const { page, list } = this.#parts;
+    switch (outcome.kind) {
+      case "sent": {
+        const line = document.createElement("li");
+        line.textContent = waiting;
+        page.outbox.append(line);
+        // A refusal is shown as the server's error; either way the line has left the outbox.
+        outcome.acknowledged.then(() => line.remove(), () => line.remove());
+        return;
+      }
+      case "transfer":
+        outcome.done.then((text) => text && list.note(text), (error: Error) => {
+          list.complain(error.message);
+        });
+        return;
+      case "requested":
+        if (outcome.request.type === "history") list.expectEarlierPage();
+        return;
+      case "help":
+        for (const text of helpText("browser").split("\n")) list.note(text);
+        return;
+      case "quit":
+        this.#parts.session.client?.quit();
+        return;
+      case "invalid":
+        return list.complain(outcome.message);
+      case "empty":
+        return;
+    }
+  }
+
+  /** `/get ID`: fetches file ID, checked, into the browser's downloads. */
+  async #get(id: number): Promise<string> {
+    try {
+      const { url, file } = await this.#parts.transfers.fetch(id, `file ${id}`);
+      saveAs(url, file.name);
+      return `Fetched ${file.name} (${formatBytes(file.size)}, SHA-256 verified).`;
+    } catch (error) {
+      throw new Error(`Could not download file ${id}: ${(error as Error).message}`);
+    }
+  }
+
+  #acceptDrops(): void {
+    const { page } = this.#parts;
+    let depth = 0;
+    const hasFiles = (event: DragEvent) =>
+      (event.dataTransfer?.types.includes("Files") ?? false) && !page.chatPage.hidden;
+    document.body.addEventListener("dragenter", (event) => {
+      if (!hasFiles(event)) return;
+      depth++;
+      page.dropHint.hidden = false;
+    });
+    document.body.addEventListener("dragleave", () => {
+      if (--depth <= 0) page.dropHint.hidden = true;
+    });
+    document.body.addEventListener("dragover", (event) => {
+      if (hasFiles(event)) event.preventDefault();
+    });
+    document.body.addEventListener("drop", (event) => {
+      depth = 0;
+      page.dropHint.hidden = true;
+      if (!hasFiles(event)) return;
+      event.preventDefault();
+      this.share(event.dataTransfer?.files ?? null);
+    });
+  }
+}

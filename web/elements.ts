@@ -1,0 +1,106 @@
+/**
+ * The page's elements, found once by id and typed, and the one way this client makes new ones:
+ * text is only ever added as text nodes, never parsed as HTML, so nothing people send can become
+ * markup or script.
+ *
+ * @module
+ */
+
+/** Looks up `#id`, which index.html must have, as an element of `type`. */
+function byId<T extends HTMLElement>(id: string, type: new () => T): T {
+  const element = document.getElementById(id);
+  if (!(element instanceof type)) throw new TypeError(`The page has no ${type.name} #${id}`);
+  return element;
+}
+
+/** Every element of index.html this client uses. */
+export interface PageElements {
+  loginPage: HTMLElement;
+  login: HTMLFormElement;
+  nick: HTMLInputElement;
+  passkey: HTMLInputElement;
+  loginButton: HTMLButtonElement;
+  loginError: HTMLElement;
+  chatPage: HTMLElement;
+  roomName: HTMLElement;
+  status: HTMLElement;
+  themeToggle: HTMLButtonElement;
+  sidebarToggle: HTMLButtonElement;
+  rooms: HTMLUListElement;
+  users: HTMLUListElement;
+  messages: HTMLElement;
+  outbox: HTMLUListElement;
+  transfers: HTMLElement;
+  composer: HTMLFormElement;
+  input: HTMLTextAreaElement;
+  fileInput: HTMLInputElement;
+  uploadButton: HTMLButtonElement;
+  dropHint: HTMLElement;
+}
+
+/**
+ * Finds the page's elements; throws `TypeError` naming the first one missing.
+ *
+ * @example
+ * ```ts ignore
+ * const page = findElements();
+ * page.input.focus();
+ * ```
+ */
+export function findElements(): PageElements {
+  return {
+    loginPage: byId("login-page", HTMLElement),
+    login: byId("login", HTMLFormElement),
+    nick: byId("nick", HTMLInputElement),
+    passkey: byId("passkey", HTMLInputElement),
+    loginButton: byId("login-button", HTMLButtonElement),
+    loginError: byId("login-error", HTMLElement),
+    chatPage: byId("chat-page", HTMLElement),
+    roomName: byId("room-name", HTMLElement),
+    status: byId("status", HTMLElement),
+    themeToggle: byId("theme-toggle", HTMLButtonElement),
+    sidebarToggle: byId("sidebar-toggle", HTMLButtonElement),
+    rooms: byId("rooms", HTMLUListElement),
+    users: byId("users", HTMLUListElement),
+    messages: byId("messages", HTMLElement),
+    outbox: byId("outbox", HTMLUListElement),
+    transfers: byId("transfers", HTMLElement),
+    composer: byId("composer", HTMLFormElement),
+    input: byId("input", HTMLTextAreaElement),
+    fileInput: byId("file-input", HTMLInputElement),
+    uploadButton: byId("upload-button", HTMLButtonElement),
+    dropHint: byId("drop-hint", HTMLElement),
+  };
+}
+
+/** What {@linkcode el} sets on a new element besides its children. */
+export interface ElementOptions {
+  className?: string;
+  /** Attributes, such as `aria-label` or `title`. */
+  attrs?: Record<string, string>;
+  /** `data-*` attributes, by their dataset name. */
+  data?: Record<string, string>;
+}
+
+/**
+ * Creates an element; string children become text nodes, never HTML.
+ *
+ * @example
+ * ```ts ignore
+ * el("span", { className: "from" }, "<b>not bold</b>"); // the text, shown as typed
+ * ```
+ */
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  options: ElementOptions = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  if (options.className !== undefined) element.className = options.className;
+  for (const [name, value] of Object.entries(options.attrs ?? {})) {
+    element.setAttribute(name, value);
+  }
+  Object.assign(element.dataset, options.data);
+  element.append(...children);
+  return element;
+}

@@ -1,0 +1,104 @@
+/**
+ * The controls on a shared file's line: a Download link that fetches the file over the chat
+ * connection, checks it and hands it to the browser to save, and for a picture an inline
+ * preview. Previews load two at a time, and only while connected.
+ *
+ * @module
+ */
+import type { DisplayEvent } from "../src/client/display_event.ts";
+import { sanitizeFileName } from "../src/protocol/file_name.ts";
+import type { FileInfo } from "../src/protocol/messages.ts";
+import { el } from "./elements.ts";
+import { imageType, type Transfers } from "./transfers.ts";
+
+/** Previews loading at once. */
+const PREVIEWS_AT_ONCE = 2;
+
+/** What the file controls need of the page. */
+export interface FileRowOptions {
+  transfers: Transfers;
+  /** Whether the client is connected now. */
+  connected(): boolean;
+  complain(text: string): void;
+  /** A picture grew the list by `height` pixels. */
+  grew(height: number): void;
+}
+
+/**
+ * Saves the bytes behind `url` as `name` (made safe) through the browser's downloads.
+ *
+ * @example
+ * ```ts ignore
+ * saveAs(url, "report.pdf");
+ * ```
+ */
+export function saveAs(url: string, name: string): void {
+  el("a", { attrs: { href: url, download: sanitizeFileName(name) } }).click();
+}
+
+/**
+ * Adds Download links and previews to the lines of shared files.
+ *
+ * @example
+ * ```ts ignore
+ * const files = new FileRows(options);
+ * files.decorate(div, event);
+ * ```
+ */
+export class FileRows {
+  readonly #options: FileRowOptions;
+  readonly #queue: { id: number; file: FileInfo; img: HTMLImageElement }[] = [];
+  #loading = 0;
+
+  constructor(options: FileRowOptions) {
+    this.#options = options;
+  }
+
+  /** Adds the controls of the file `event` announces to its line `div`. */
+  decorate(div: HTMLDivElement, event: DisplayEvent): void {
+    const { id, file } = event;
+    if (id === undefined || file === undefined) return;
+    const { transfers, complain } = this.#options;
+    const link = el("a", {
+      className: "download",
+      attrs: { href: `#file-${id}`, "aria-label": `Download ${file.name}` },
+    }, "Download");
+    link.addEventListener("click", (click) => {
+      if (link.href.startsWith("blob:")) return; // fetched already: the browser saves it
+      click.preventDefault();
+      if (link.dataset.busy) return;
+      link.dataset.busy = "true";
+      transfers.fetch(id, file.name).then(
+        ({ url }) => {
+          link.href = url;
+          link.download = sanitizeFileName(file.name);
+          link.click();
+        },
+        (error: Error) => complain(`Could not download ${file.name}: ${error.message}`),
+      ).finally(() => delete link.dataset.busy);
+    });
+    div.append(" ", link);
+    if (imageType(file) === undefined) return;
+    const img = el("img", { className: "preview", attrs: { alt: file.name } });
+    img.addEventListener("load", () => this.#options.grew(img.offsetHeight));
+    div.append(img);
+    this.#queue.push({ id, file, img });
+    queueMicrotask(() => this.loadPreviews());
+  }
+
+  /** Starts loading waiting previews, a few at a time; called again once connected. */
+  loadPreviews(): void {
+    while (
+      this.#loading < PREVIEWS_AT_ONCE && this.#queue.length > 0 && this.#options.connected()
+    ) {
+      const { id, file, img } = this.#queue.shift()!;
+      this.#loading++;
+      this.#options.transfers.fetch(id, file.name)
+        .then(({ url }) => img.src = url, () => img.remove())
+        .finally(() => {
+          this.#loading--;
+          this.loadPreviews();
+        });
+    }
+  }
+}
