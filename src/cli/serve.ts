@@ -1,7 +1,5 @@
 import { resolve } from "@std/path";
-import * as colors from "@std/fmt/colors";
 import {
-  lanAddresses,
   loadOrCreateCertificate,
   loadOrCreatePasskey,
   startServer,
@@ -10,7 +8,7 @@ import {
 import { StoreVersionError } from "../store/mod.ts";
 import { byteSizeFlag, integerFlag, parseFlags } from "./args.ts";
 import { CliError, ExitCode } from "./cli_error.ts";
-import { VERSION } from "../version.ts";
+import { printBanner } from "./serve_banner.ts";
 
 const USAGE = `Usage: chat serve [options]
 
@@ -213,58 +211,6 @@ async function chooseCertificate(
   } catch (error) {
     throw new CliError(`Cannot use the TLS certificate: ${describe(error)}.`);
   }
-}
-
-function printBanner(
-  info: {
-    hostname: string;
-    port: number;
-    webPort: number | undefined;
-    dataDir: string;
-    passkey: { value: string; origin: string };
-    tls: TlsCertificate | undefined;
-  },
-): void {
-  const { hostname, port } = info;
-  const wildcard = hostname === "0.0.0.0" || hostname === "::";
-  const local = wildcard ? "127.0.0.1" : hostname;
-  const lan = wildcard ? lanAddresses() : [];
-  const tlsFlags = info.tls === undefined ? "" : ` --tls --fingerprint ${info.tls.fingerprint}`;
-  const address = (host: string) => `${host.includes(":") ? `[${host}]` : host}:${port}${tlsFlags}`;
-  const lines = [
-    colors.bold(`chat ${VERSION} is running on port ${port}.`),
-    "",
-    "Join from this machine:",
-    `  chat join ${address(local)}`,
-  ];
-  if (lan.length > 0) {
-    lines.push("Join from another machine on the network:");
-    for (const host of lan) lines.push(`  chat join ${address(host)}`);
-  }
-  if (info.webPort !== undefined) {
-    const scheme = info.tls === undefined ? "http" : "https";
-    const url = (host: string) =>
-      `${scheme}://${host.includes(":") ? `[${host}]` : host}:${info.webPort}/`;
-    lines.push("Or open in a browser:", `  Web: ${url(local)}`);
-    for (const host of lan) lines.push(`  Web: ${url(host)}`);
-  }
-  lines.push(
-    "",
-    `Passkey: ${info.passkey.value}`,
-    `  (${info.passkey.origin}; share it only with the people who may join)`,
-    ...(info.tls === undefined ? ["Traffic is not encrypted; start with --tls to encrypt it."] : [
-      `TLS fingerprint: ${info.tls.fingerprint}`,
-      `  (${
-        info.tls.origin === "given"
-          ? "your certificate"
-          : "self-signed certificate kept in the data dir"
-      }; clients check it the first time they connect)`,
-    ]),
-    `Data dir: ${info.dataDir}`,
-    "",
-    "Press Ctrl+C to stop.",
-  );
-  console.log(lines.join("\n"));
 }
 
 /**
