@@ -19,7 +19,7 @@ Usage:
 Run "chat COMMAND --help" for a command's options.`;
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
-  serve,
+  serve: (args) => serve.main(args),
   join,
   "send-file": sendFile,
   get,
