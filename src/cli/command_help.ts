@@ -7,7 +7,10 @@
  */
 import { type FlagDeclarations, optionsHelp } from "./flags/mod.ts";
 
-/** The longest line of wrapped prose, the width the help has always been written to. */
+/**
+ * The longest line of wrapped prose: the width the descriptions were written to by hand. Option
+ * lines are not wrapped; they keep the line breaks of their help, as their column varies.
+ */
 const PROSE_WIDTH = 82;
 
 /** What a command's help is made of. */
