@@ -54,6 +54,17 @@ export function askPasskey(): string {
   }
 }
 
+/**
+ * Where the client commands get the passkey, as their help says it.
+ *
+ * @example
+ * ```ts
+ * import { PASSKEY_NOTE } from "./credentials.ts";
+ * const epilogue = PASSKEY_NOTE; // the last paragraph of "chat send-file --help"
+ * ```
+ */
+export const PASSKEY_NOTE = "The passkey comes from $CHAT_PASSKEY or is asked for on the terminal.";
+
 /** The passkey from CHAT_PASSKEY, else asked for when stdin is a terminal. */
 export function passkeyFromEnvOrPrompt(): string {
   const passkey = Deno.env.get("CHAT_PASSKEY") || undefined;

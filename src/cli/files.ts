@@ -1,43 +1,38 @@
 import { format as formatBytes } from "@std/fmt/bytes";
 import { ChatError, sanitize } from "../client/mod.ts";
-import { parseFlags } from "./args.ts";
 import { ExitCode } from "./cli_error.ts";
-import { tlsTrust } from "./tls_trust.ts";
+import { type Command, defineCommand } from "./command.ts";
+import { defineFlags, type Flags } from "./flags/mod.ts";
+import { CLIENT_TLS_FLAGS, tlsTrust } from "./tls_trust.ts";
 import { addressArgument, connectForFiles, toCliError } from "./credentials.ts";
 
-const USAGE = `Usage: chat files HOST[:PORT] [--room ROOM] [--json]
-
-Lists the files shared in a room (default lobby), newest last: id, name, size, who
-shared it, room and time.
-
-Options:
-  --room NAME     the room (default lobby)
-  --json          one JSON object per line: id, name, size, sha256, from, room, ts
-  --nick NAME     who asks (default: your user name)
-  --tls           connect with TLS (also implied by --fingerprint)
-  --fingerprint FP
-                  the server certificate's SHA-256 fingerprint, as chat serve printed it
-  -h, --help      this help`;
+const FILES_FLAGS = defineFlags({
+  room: { kind: "string", value: "NAME", help: "the room (default lobby)" },
+  json: {
+    kind: "boolean",
+    help: "one JSON object per line: id, name, size, sha256, from, room, ts",
+  },
+  nick: { kind: "string", value: "NAME", help: "who asks (default: your user name)" },
+  ...CLIENT_TLS_FLAGS,
+});
 
 /** `chat files`. */
-export async function files(args: string[]): Promise<number> {
-  const { flags, positional } = parseFlags("files", args, {
-    string: ["room", "nick", "fingerprint"],
-    boolean: ["json", "tls"],
-  });
-  if (flags.help) {
-    console.log(USAGE);
-    return ExitCode.OK;
-  }
+export const files: Command = defineCommand({
+  name: "files",
+  usage: "HOST[:PORT] [--room ROOM] [--json]",
+  description: "Lists the files shared in a room (default lobby), newest last: id, name, size, " +
+    "who shared it, room and time.",
+  flags: FILES_FLAGS,
+  helpColumn: 18,
+  run: ({ flags, positional }) => listFiles(flags, positional),
+});
+
+async function listFiles(flags: Flags<typeof FILES_FLAGS>, positional: string[]): Promise<number> {
   const address = addressArgument(positional[0], "files");
-  const room = typeof flags.room === "string" ? flags.room : undefined;
+  const room = flags.room;
   let client;
   try {
-    client = await connectForFiles(address, {
-      tls: tlsTrust(flags),
-      nick: typeof flags.nick === "string" ? flags.nick : undefined,
-      room,
-    });
+    client = await connectForFiles(address, { tls: tlsTrust(flags), nick: flags.nick, room });
     const list = await client.call({
       type: "files",
       rid: client.rid(),

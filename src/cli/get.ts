@@ -6,41 +6,41 @@ import {
   ProgressBar,
   sanitize,
 } from "../client/mod.ts";
-import { parseFlags } from "./args.ts";
 import { CliError, ExitCode } from "./cli_error.ts";
-import { tlsTrust } from "./tls_trust.ts";
+import { type Command, defineCommand } from "./command.ts";
+import { defineFlags, type Flags } from "./flags/mod.ts";
+import { CLIENT_TLS_FLAGS, tlsTrust } from "./tls_trust.ts";
 import { addressArgument, connectForFiles, toCliError } from "./credentials.ts";
 import { withRetries } from "./retry.ts";
 
-const USAGE = `Usage: chat get HOST[:PORT] ID [-o PATH|-] [--force] [--room ROOM]
-
-Downloads shared file ID and checks its SHA-256. Without -o it is saved in the
-current directory under its own (made safe) name; an existing file is never
-overwritten: "name (1).ext" is used instead, unless --force. An interrupted
-download continues where it stopped when run again. Prints the saved path.
-
-Options:
-  -o, --output PATH   save there (a directory, or a file name); "-" writes the
-                      bytes to stdout and nothing else
-  --force             overwrite an existing file
-  --room NAME         the room the file was shared in (default lobby)
-  --nick NAME         who asks (default: your user name)
-  --tls           connect with TLS (also implied by --fingerprint)
-  --fingerprint FP
-                  the server certificate's SHA-256 fingerprint, as chat serve printed it
-  -h, --help          this help`;
+const GET_FLAGS = defineFlags({
+  output: {
+    kind: "string",
+    alias: "o",
+    value: "PATH",
+    help: 'save there (a directory, or a file name); "-" writes the\n' +
+      "bytes to stdout and nothing else",
+  },
+  force: { kind: "boolean", help: "overwrite an existing file" },
+  room: { kind: "string", value: "NAME", help: "the room the file was shared in (default lobby)" },
+  nick: { kind: "string", value: "NAME", help: "who asks (default: your user name)" },
+  ...CLIENT_TLS_FLAGS,
+});
 
 /** `chat get`. */
-export async function get(args: string[]): Promise<number> {
-  const { flags, positional } = parseFlags("get", args, {
-    string: ["output", "nick", "room", "fingerprint"],
-    boolean: ["force", "tls"],
-    alias: { o: "output" },
-  });
-  if (flags.help) {
-    console.log(USAGE);
-    return ExitCode.OK;
-  }
+export const get: Command = defineCommand({
+  name: "get",
+  usage: "HOST[:PORT] ID [-o PATH|-] [--force] [--room ROOM]",
+  description: "Downloads shared file ID and checks its SHA-256. Without -o it is saved in the " +
+    "current directory under its own (made safe) name; an existing file is never overwritten: " +
+    '"name (1).ext" is used instead, unless --force. An interrupted download continues where ' +
+    "it stopped when run again. Prints the saved path.",
+  flags: GET_FLAGS,
+  helpColumn: 22,
+  run: ({ flags, positional }) => runGet(flags, positional),
+});
+
+async function runGet(flags: Flags<typeof GET_FLAGS>, positional: string[]): Promise<number> {
   const address = addressArgument(positional[0], "get");
   const id = Number(positional[1]);
   if (positional[1] === undefined || !Number.isSafeInteger(id) || id < 1) {
@@ -52,23 +52,18 @@ export async function get(args: string[]): Promise<number> {
   if (positional.length > 2) {
     throw new CliError(`Unexpected argument "${positional[2]}".`, ExitCode.USAGE);
   }
-  const output = typeof flags.output === "string" ? flags.output : undefined;
-  const target = await targetFor(output);
-  const room = typeof flags.room === "string" ? flags.room : undefined;
+  const target = await targetFor(flags.output);
+  const room = flags.room;
   const tls = tlsTrust(flags);
   let bar: ProgressBar | undefined;
   let connected = false;
   try {
     const { path, file } = await withRetries(async () => {
-      const client = await connectForFiles(address, {
-        tls,
-        nick: typeof flags.nick === "string" ? flags.nick : undefined,
-        room,
-      });
+      const client = await connectForFiles(address, { tls, nick: flags.nick, room });
       connected = true;
       try {
         return await downloadFile(client, id, target, {
-          force: flags.force === true,
+          force: flags.force,
           onStart: (file, offset) => {
             bar?.clear();
             if (offset > 0) console.error(`Resuming at ${offset} bytes (${formatBytes(offset)}).`);

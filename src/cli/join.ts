@@ -1,63 +1,67 @@
 import * as colors from "@std/fmt/colors";
 import { ChatError, dialer, fetchFile, ReconnectingClient } from "../client/mod.ts";
-import { parseFlags } from "./args.ts";
 import { CliError, ExitCode } from "./cli_error.ts";
-import { tlsTrust } from "./tls_trust.ts";
+import { type Command, defineCommand } from "./command.ts";
+import { defineFlags, type Flags } from "./flags/mod.ts";
+import { CLIENT_TLS_FLAGS, tlsTrust } from "./tls_trust.ts";
 import {
   addressArgument,
   askNick,
   askPasskey,
   CLI_CLIENT_NAME,
   defaultNick,
+  PASSKEY_NOTE,
   toCliError,
 } from "./credentials.ts";
 import { runLineMode } from "./join_lines.ts";
 import { runTerminal } from "./join_terminal.ts";
 import { EventSink, track } from "./join_context.ts";
 
-const USAGE = `Usage: chat join HOST[:PORT] [options]
-
-Joins the chat server at HOST (port 7777 unless given). The passkey comes from
-$CHAT_PASSKEY or is asked for on the terminal.
-
-Options:
-  --nick NAME     your nick (asked for on a terminal; else your user name)
-  --room NAME     room to start in (default lobby)
-  --json          print events as JSON Lines, one object per line
-  --auto-download DIR
-                  save every file shared in the room from now on into DIR
-  --no-reconnect  stop at a lost connection instead of reconnecting
-  --tls           connect with TLS (also implied by --fingerprint)
-  --fingerprint FP
-                  the server certificate's SHA-256 fingerprint, as chat serve printed it
-  -h, --help      this help
-
-On a terminal, type /help for commands. With standard input piped, every line is
-sent (commands work too) and chat join exits once all are acknowledged.`;
+const JOIN_FLAGS = defineFlags({
+  nick: {
+    kind: "string",
+    value: "NAME",
+    help: "your nick (asked for on a terminal; else your user name)",
+  },
+  room: { kind: "string", value: "NAME", help: "room to start in (default lobby)" },
+  json: { kind: "boolean", help: "print events as JSON Lines, one object per line" },
+  "auto-download": {
+    kind: "string",
+    value: "DIR",
+    help: "save every file shared in the room from now on into DIR",
+  },
+  reconnect: {
+    kind: "boolean",
+    default: true,
+    negatable: true,
+    help: "stop at a lost connection instead of reconnecting",
+  },
+  ...CLIENT_TLS_FLAGS,
+});
 
 /** `chat join`. */
-export async function join(args: string[]): Promise<number> {
-  const { flags, positional } = parseFlags("join", args, {
-    string: ["nick", "room", "auto-download", "fingerprint"],
-    boolean: ["json", "reconnect", "tls"],
-    default: { reconnect: true },
-    negatable: ["reconnect"],
-  });
-  if (flags.help) {
-    console.log(USAGE);
-    return ExitCode.OK;
-  }
+export const join: Command = defineCommand({
+  name: "join",
+  usage: "HOST[:PORT] [options]",
+  description: `Joins the chat server at HOST (port 7777 unless given). ${PASSKEY_NOTE}`,
+  flags: JOIN_FLAGS,
+  helpColumn: 18,
+  epilogue: "On a terminal, type /help for commands. With standard input piped, every line " +
+    "is sent (commands work too) and chat join exits once all are acknowledged.",
+  run: ({ flags, positional }) => runJoin(flags, positional),
+});
+
+async function runJoin(flags: Flags<typeof JOIN_FLAGS>, positional: string[]): Promise<number> {
   if (positional.length > 1) {
     throw new CliError(`Unexpected argument "${positional[1]}".`, ExitCode.USAGE);
   }
   const address = addressArgument(positional[0], "join");
-  const json = flags.json === true;
+  const json = flags.json;
   const interactive = Deno.stdin.isTerminal();
   const terminalUi = interactive && Deno.stdout.isTerminal() && !json;
   colors.setColorEnabled(terminalUi && !Deno.noColor);
 
-  let nick = typeof flags.nick === "string" ? flags.nick : undefined;
-  nick ??= interactive ? askNick() : defaultNick();
+  let nick = flags.nick ?? (interactive ? askNick() : defaultNick());
   let passkey = Deno.env.get("CHAT_PASSKEY") || undefined;
   if (passkey === undefined) {
     if (!interactive) {
@@ -69,9 +73,9 @@ export async function join(args: string[]): Promise<number> {
     passkey = askPasskey();
   }
 
-  const autoDownload = typeof flags["auto-download"] === "string"
-    ? await downloadDir(flags["auto-download"])
-    : undefined;
+  const autoDownload = flags["auto-download"] === undefined
+    ? undefined
+    : await downloadDir(flags["auto-download"]);
   const tls = tlsTrust(flags);
   const sink = new EventSink();
   const background = new Set<Promise<unknown>>();
@@ -90,8 +94,8 @@ export async function join(args: string[]): Promise<number> {
         clientName: CLI_CLIENT_NAME,
         nick,
         passkey,
-        room: typeof flags.room === "string" ? flags.room : undefined,
-        reconnect: flags.reconnect !== false,
+        room: flags.room,
+        reconnect: flags.reconnect,
         // Giving up ends chat join, whose closing line on stderr says why; on a terminal or in
         // plain output that is enough, while --json readers also get it as an event.
         onStatus: (status) => {

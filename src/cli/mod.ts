@@ -1,4 +1,5 @@
 import { CliError, ExitCode } from "./cli_error.ts";
+import type { Command } from "./command.ts";
 import { files } from "./files.ts";
 import { get } from "./get.ts";
 import { join } from "./join.ts";
@@ -18,13 +19,9 @@ Usage:
 
 Run "chat COMMAND --help" for a command's options.`;
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
-  serve,
-  join,
-  "send-file": sendFile,
-  get,
-  files,
-};
+const COMMANDS: ReadonlyMap<string, Command> = new Map(
+  [serve, join, sendFile, get, files].map((command) => [command.name, command]),
+);
 
 /**
  * Runs the CLI and returns its exit code. The only place errors become sentences on stderr:
@@ -40,13 +37,13 @@ export async function runCli(args: string[]): Promise<number> {
     console.log(VERSION);
     return ExitCode.OK;
   }
-  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
-  if (run === undefined) {
+  const subcommand = COMMANDS.get(command);
+  if (subcommand === undefined) {
     console.error(`Unknown command "${command}"; run "chat help" for the list.`);
     return ExitCode.USAGE;
   }
   try {
-    return await run(rest);
+    return await subcommand.main(rest);
   } catch (error) {
     if (error instanceof CliError) {
       console.error(`chat ${command}: ${error.message}`);

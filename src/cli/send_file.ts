@@ -8,39 +8,41 @@ import {
   type UploadSource,
 } from "../client/mod.ts";
 import { incrementalSha256 } from "../util/mod.ts";
-import { parseFlags } from "./args.ts";
 import { CliError, ExitCode } from "./cli_error.ts";
-import { tlsTrust } from "./tls_trust.ts";
-import { addressArgument, connectForFiles, toCliError } from "./credentials.ts";
+import { type Command, defineCommand } from "./command.ts";
+import { defineFlags, type Flags } from "./flags/mod.ts";
+import { CLIENT_TLS_FLAGS, tlsTrust } from "./tls_trust.ts";
+import { addressArgument, connectForFiles, PASSKEY_NOTE, toCliError } from "./credentials.ts";
 import { withRetries } from "./retry.ts";
 
-const USAGE = `Usage: chat send-file HOST[:PORT] [PATH|-] [options]
-
-Shares a file with a room. Reads standard input when PATH is "-" or left out with
-input piped. Prints the new file's id as the last line on stdout. A file (not a
-pipe) that was interrupted continues where it stopped when sent again.
-
-Options:
-  --name NAME     the name others see (default: the file's name; "stdin" for a pipe)
-  --room NAME     the room to share it in (default lobby)
-  --nick NAME     who shares it (default: your user name)
-  --tls           connect with TLS (also implied by --fingerprint)
-  --fingerprint FP
-                  the server certificate's SHA-256 fingerprint, as chat serve printed it
-  -h, --help      this help
-
-The passkey comes from $CHAT_PASSKEY or is asked for on the terminal.`;
+const SEND_FILE_FLAGS = defineFlags({
+  name: {
+    kind: "string",
+    value: "NAME",
+    help: `the name others see (default: the file's name; "stdin" for a pipe)`,
+  },
+  room: { kind: "string", value: "NAME", help: "the room to share it in (default lobby)" },
+  nick: { kind: "string", value: "NAME", help: "who shares it (default: your user name)" },
+  ...CLIENT_TLS_FLAGS,
+});
 
 /** `chat send-file`. */
-export async function sendFile(args: string[]): Promise<number> {
-  const { flags, positional } = parseFlags("send-file", args, {
-    string: ["name", "room", "nick", "fingerprint"],
-    boolean: ["tls"],
-  });
-  if (flags.help) {
-    console.log(USAGE);
-    return ExitCode.OK;
-  }
+export const sendFile: Command = defineCommand({
+  name: "send-file",
+  usage: "HOST[:PORT] [PATH|-] [options]",
+  description: `Shares a file with a room. Reads standard input when PATH is "-" or left out ` +
+    "with input piped. Prints the new file's id as the last line on stdout. A file (not a " +
+    "pipe) that was interrupted continues where it stopped when sent again.",
+  flags: SEND_FILE_FLAGS,
+  helpColumn: 18,
+  epilogue: PASSKEY_NOTE,
+  run: ({ flags, positional }) => runSendFile(flags, positional),
+});
+
+async function runSendFile(
+  flags: Flags<typeof SEND_FILE_FLAGS>,
+  positional: string[],
+): Promise<number> {
   if (positional.length > 2) {
     throw new CliError(`Unexpected argument "${positional[2]}".`, ExitCode.USAGE);
   }
@@ -49,17 +51,11 @@ export async function sendFile(args: string[]): Promise<number> {
   if (path === undefined) {
     throw new CliError("Give a file to send, or pipe one in with -.", ExitCode.USAGE);
   }
-  const name = typeof flags.name === "string" ? flags.name : undefined;
   const showProgress = Deno.stderr.isTerminal();
 
   if (path !== "-") await checkReadable(path);
   const tls = tlsTrust(flags);
-  const connect = () =>
-    connectForFiles(address, {
-      tls,
-      nick: typeof flags.nick === "string" ? flags.nick : undefined,
-      room: typeof flags.room === "string" ? flags.room : undefined,
-    });
+  const connect = () => connectForFiles(address, { tls, nick: flags.nick, room: flags.room });
   let source: UploadSource | undefined;
   let connected = false;
   try {
@@ -67,7 +63,7 @@ export async function sendFile(args: string[]): Promise<number> {
       const client = await connect();
       connected = true;
       try {
-        source ??= await openSource(path, name, showProgress);
+        source ??= await openSource(path, flags.name, showProgress);
         const bar = new ProgressBar(displayName(source.name), {
           total: source.size,
           enabled: showProgress,

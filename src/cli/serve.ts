@@ -1,114 +1,152 @@
 import { resolve } from "@std/path";
-import * as colors from "@std/fmt/colors";
 import {
-  lanAddresses,
   loadOrCreateCertificate,
   loadOrCreatePasskey,
   startServer,
   type TlsCertificate,
 } from "../server/mod.ts";
 import { StoreVersionError } from "../store/mod.ts";
-import { byteSizeFlag, integerFlag, parseFlags } from "./args.ts";
 import { CliError, ExitCode } from "./cli_error.ts";
-import { VERSION } from "../version.ts";
+import { type Command, defineCommand } from "./command.ts";
+import { defineFlags, type Flags } from "./flags/mod.ts";
+import { printBanner } from "./serve_banner.ts";
 
-const USAGE = `Usage: chat serve [options]
+/** The largest value the limits on sizes, rates and connections accept. */
+const MAX_LIMIT = 1_000_000;
 
-Starts a chat server and prints how to join it.
+const SERVE_FLAGS = defineFlags({
+  host: {
+    kind: "string",
+    value: "ADDRESS",
+    default: "0.0.0.0",
+    help: "interface to listen on (default 0.0.0.0: every interface)",
+  },
+  port: {
+    kind: "integer",
+    value: "PORT",
+    min: 0,
+    max: 65535,
+    default: 7777,
+    help: "TCP port (default 7777; 0 picks a free one)",
+  },
+  passkey: {
+    kind: "string",
+    value: "KEY",
+    help: "passkey clients must give (default: $CHAT_PASSKEY, else one\n" +
+      "generated at first start and kept in the data dir)",
+  },
+  "new-passkey": { kind: "boolean", help: "generate a new passkey, replacing the stored one" },
+  "data-dir": {
+    kind: "string",
+    value: "DIR",
+    default: "./chat-data",
+    help: "where history and the passkey live (default ./chat-data)",
+  },
+  history: {
+    kind: "integer",
+    value: "N",
+    min: 1,
+    max: 500,
+    default: 50,
+    help: "events replayed on joining a room (default 50)",
+  },
+  "max-message-bytes": {
+    kind: "integer",
+    value: "N",
+    min: 1,
+    max: MAX_LIMIT,
+    default: 4096,
+    help: "largest message in UTF-8 bytes (default 4096)",
+  },
+  "max-file-size": {
+    kind: "size",
+    value: "SIZE",
+    default: "4G",
+    help: "largest shared file, such as 500M or 10G (default 4G)",
+  },
+  rate: {
+    kind: "integer",
+    value: "N",
+    min: 1,
+    max: MAX_LIMIT,
+    default: 50,
+    help: "requests per second each connection may make, and at once\n" +
+      '(default 50 and 200); faster clients get "slow down" errors',
+  },
+  burst: {
+    kind: "integer",
+    value: "N",
+    min: 1,
+    max: MAX_LIMIT,
+    default: 200,
+    help: { with: "rate" },
+  },
+  "max-connections": {
+    kind: "integer",
+    value: "N",
+    min: 0,
+    max: MAX_LIMIT,
+    default: 20000,
+    help: "connections at once, 0 for no limit (default 20000)",
+  },
+  "max-connections-per-address": {
+    kind: "integer",
+    value: "N",
+    min: 0,
+    max: MAX_LIMIT,
+    default: 100,
+    help: "connections at once from one address (default 100)",
+  },
+  "handshake-timeout": {
+    kind: "integer",
+    value: "S",
+    min: 1,
+    max: 3600,
+    default: 5,
+    help: "seconds a new connection has to log in (default 5)",
+  },
+  tls: {
+    kind: "boolean",
+    help: "encrypt with TLS; without --tls-cert/--tls-key a self-signed\n" +
+      "certificate is made once, kept in the data dir, and its\n" +
+      "fingerprint printed for clients to check",
+  },
+  "web-port": {
+    kind: "integer",
+    value: "PORT",
+    min: 0,
+    max: 65535,
+    help: "port of the web client (default: the chat port + 1, 7778)",
+  },
+  web: { kind: "boolean", default: true, negatable: true, help: "do not serve the web client" },
+  "tls-cert": {
+    kind: "string",
+    value: "FILE",
+    help: "your own PEM certificate and key (implies --tls)",
+  },
+  "tls-key": { kind: "string", value: "FILE", help: { with: "tls-cert" } },
+  quiet: { kind: "boolean", help: "no log lines on stderr" },
+});
 
-Options:
-  --host ADDRESS             interface to listen on (default 0.0.0.0: every interface)
-  --port PORT                TCP port (default 7777; 0 picks a free one)
-  --passkey KEY              passkey clients must give (default: $CHAT_PASSKEY, else one
-                             generated at first start and kept in the data dir)
-  --new-passkey              generate a new passkey, replacing the stored one
-  --data-dir DIR             where history and the passkey live (default ./chat-data)
-  --history N                events replayed on joining a room (default 50)
-  --max-message-bytes N      largest message in UTF-8 bytes (default 4096)
-  --max-file-size SIZE       largest shared file, such as 500M or 10G (default 4G)
-  --rate N, --burst N        requests per second each connection may make, and at once
-                             (default 50 and 200); faster clients get "slow down" errors
-  --max-connections N        connections at once, 0 for no limit (default 20000)
-  --max-connections-per-address N
-                             connections at once from one address (default 100)
-  --handshake-timeout S      seconds a new connection has to log in (default 5)
-  --tls                      encrypt with TLS; without --tls-cert/--tls-key a self-signed
-                             certificate is made once, kept in the data dir, and its
-                             fingerprint printed for clients to check
-  --web-port PORT            port of the web client (default: the chat port + 1, 7778)
-  --no-web                   do not serve the web client
-  --tls-cert FILE, --tls-key FILE
-                             your own PEM certificate and key (implies --tls)
-  --quiet                    no log lines on stderr
-  -h, --help                 this help`;
+type ServeFlags = Flags<typeof SERVE_FLAGS>;
 
 /** `chat serve`: runs until SIGINT or SIGTERM. */
-export async function serve(args: string[]): Promise<number> {
-  const { flags } = parseFlags("serve", args, {
-    string: [
-      "host",
-      "port",
-      "passkey",
-      "data-dir",
-      "history",
-      "max-message-bytes",
-      "max-file-size",
-      "rate",
-      "burst",
-      "max-connections",
-      "max-connections-per-address",
-      "handshake-timeout",
-      "tls-cert",
-      "tls-key",
-      "web-port",
-    ],
-    boolean: ["new-passkey", "quiet", "tls", "web"],
-    negatable: ["web"],
-    default: {
-      host: "0.0.0.0",
-      port: "7777",
-      "data-dir": "./chat-data",
-      history: "50",
-      "max-message-bytes": "4096",
-      "max-file-size": "4G",
-      rate: "50",
-      burst: "200",
-      "max-connections": "20000",
-      "max-connections-per-address": "100",
-      "handshake-timeout": "5",
-      web: true,
-    },
-  });
-  if (flags.help) {
-    console.log(USAGE);
-    return ExitCode.OK;
-  }
-  const port = integerFlag(flags, "port", { min: 0, max: 65535 });
-  const historyLimit = integerFlag(flags, "history", { min: 1, max: 500 });
-  const maxMessageBytes = integerFlag(flags, "max-message-bytes", { min: 1, max: 1_000_000 });
-  const maxFileBytes = byteSizeFlag(flags, "max-file-size");
-  const rate = {
-    perSecond: integerFlag(flags, "rate", { min: 1, max: 1_000_000 }),
-    burst: integerFlag(flags, "burst", { min: 1, max: 1_000_000 }),
-  };
-  const maxConnections = integerFlag(flags, "max-connections", { min: 0, max: 1_000_000 });
-  const maxConnectionsPerAddress = integerFlag(flags, "max-connections-per-address", {
-    min: 0,
-    max: 1_000_000,
-  });
+export const serve: Command = defineCommand({
+  name: "serve",
+  usage: "[options]",
+  description: "Starts a chat server and prints how to join it.",
+  flags: SERVE_FLAGS,
+  helpColumn: 29,
+  run: ({ flags }) => runServer(flags),
+});
+
+async function runServer(flags: ServeFlags): Promise<number> {
+  const port = flags.port;
   // The web port follows the chat port (7777 → 7778), and is any free one when that is.
-  const webPort = flags.web === false
-    ? undefined
-    : typeof flags["web-port"] === "string"
-    ? integerFlag(flags, "web-port", { min: 0, max: 65535 })
-    : port === 0
-    ? 0
-    : port + 1;
-  const handshakeTimeoutMs = 1000 *
-    integerFlag(flags, "handshake-timeout", { min: 1, max: 3600 });
-  const dataDir = absolute(String(flags["data-dir"]));
-  const hostname = String(flags.host);
-  const quiet = flags.quiet === true;
+  const webPort = !flags.web ? undefined : flags["web-port"] ?? (port === 0 ? 0 : port + 1);
+  const handshakeTimeoutMs = 1000 * flags["handshake-timeout"];
+  const dataDir = absolute(flags["data-dir"]);
+  const hostname = flags.host;
 
   try {
     await Deno.mkdir(dataDir, { recursive: true, mode: 0o700 });
@@ -117,7 +155,7 @@ export async function serve(args: string[]): Promise<number> {
   }
   const passkey = await choosePasskey(flags, dataDir);
   const tls = await chooseCertificate(flags, dataDir);
-  const log = quiet
+  const log = flags.quiet
     ? () => {}
     : (line: string) => console.error(`${new Date().toISOString()} ${line}`);
 
@@ -128,12 +166,12 @@ export async function serve(args: string[]): Promise<number> {
       port,
       dataDir,
       passkey: passkey.value,
-      historyLimit,
-      maxMessageBytes,
-      maxFileBytes,
-      rate,
-      maxConnections,
-      maxConnectionsPerAddress,
+      historyLimit: flags.history,
+      maxMessageBytes: flags["max-message-bytes"],
+      maxFileBytes: flags["max-file-size"],
+      rate: { perSecond: flags.rate, burst: flags.burst },
+      maxConnections: flags["max-connections"],
+      maxConnectionsPerAddress: flags["max-connections-per-address"],
       handshakeTimeoutMs,
       tls,
       webPort,
@@ -170,10 +208,10 @@ export async function serve(args: string[]): Promise<number> {
 }
 
 async function choosePasskey(
-  flags: Record<string, string | boolean | undefined>,
+  flags: ServeFlags,
   dataDir: string,
 ): Promise<{ value: string; origin: string }> {
-  const fromFlag = typeof flags.passkey === "string" ? flags.passkey : undefined;
+  const fromFlag = flags.passkey;
   if (fromFlag !== undefined && flags["new-passkey"]) {
     throw new CliError("Use either --passkey or --new-passkey, not both.", ExitCode.USAGE);
   }
@@ -187,7 +225,7 @@ async function choosePasskey(
   }
   try {
     const { passkey, source } = await loadOrCreatePasskey(dataDir, {
-      rotate: flags["new-passkey"] === true,
+      rotate: flags["new-passkey"],
     });
     return {
       value: passkey,
@@ -199,72 +237,20 @@ async function choosePasskey(
 }
 
 async function chooseCertificate(
-  flags: Record<string, string | boolean | undefined>,
+  flags: ServeFlags,
   dataDir: string,
 ): Promise<TlsCertificate | undefined> {
-  const certFile = typeof flags["tls-cert"] === "string" ? flags["tls-cert"] : undefined;
-  const keyFile = typeof flags["tls-key"] === "string" ? flags["tls-key"] : undefined;
+  const certFile = flags["tls-cert"];
+  const keyFile = flags["tls-key"];
   if ((certFile === undefined) !== (keyFile === undefined)) {
     throw new CliError("Give both --tls-cert and --tls-key, or neither.", ExitCode.USAGE);
   }
-  if (flags.tls !== true && certFile === undefined) return undefined;
+  if (!flags.tls && certFile === undefined) return undefined;
   try {
     return await loadOrCreateCertificate(dataDir, { certFile, keyFile });
   } catch (error) {
     throw new CliError(`Cannot use the TLS certificate: ${describe(error)}.`);
   }
-}
-
-function printBanner(
-  info: {
-    hostname: string;
-    port: number;
-    webPort: number | undefined;
-    dataDir: string;
-    passkey: { value: string; origin: string };
-    tls: TlsCertificate | undefined;
-  },
-): void {
-  const { hostname, port } = info;
-  const wildcard = hostname === "0.0.0.0" || hostname === "::";
-  const local = wildcard ? "127.0.0.1" : hostname;
-  const lan = wildcard ? lanAddresses() : [];
-  const tlsFlags = info.tls === undefined ? "" : ` --tls --fingerprint ${info.tls.fingerprint}`;
-  const address = (host: string) => `${host.includes(":") ? `[${host}]` : host}:${port}${tlsFlags}`;
-  const lines = [
-    colors.bold(`chat ${VERSION} is running on port ${port}.`),
-    "",
-    "Join from this machine:",
-    `  chat join ${address(local)}`,
-  ];
-  if (lan.length > 0) {
-    lines.push("Join from another machine on the network:");
-    for (const host of lan) lines.push(`  chat join ${address(host)}`);
-  }
-  if (info.webPort !== undefined) {
-    const scheme = info.tls === undefined ? "http" : "https";
-    const url = (host: string) =>
-      `${scheme}://${host.includes(":") ? `[${host}]` : host}:${info.webPort}/`;
-    lines.push("Or open in a browser:", `  Web: ${url(local)}`);
-    for (const host of lan) lines.push(`  Web: ${url(host)}`);
-  }
-  lines.push(
-    "",
-    `Passkey: ${info.passkey.value}`,
-    `  (${info.passkey.origin}; share it only with the people who may join)`,
-    ...(info.tls === undefined ? ["Traffic is not encrypted; start with --tls to encrypt it."] : [
-      `TLS fingerprint: ${info.tls.fingerprint}`,
-      `  (${
-        info.tls.origin === "given"
-          ? "your certificate"
-          : "self-signed certificate kept in the data dir"
-      }; clients check it the first time they connect)`,
-    ]),
-    `Data dir: ${info.dataDir}`,
-    "",
-    "Press Ctrl+C to stop.",
-  );
-  console.log(lines.join("\n"));
 }
 
 /**

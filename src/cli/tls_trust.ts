@@ -2,6 +2,29 @@ import * as colors from "@std/fmt/colors";
 import { ChatError, KnownServers, type TlsTrust } from "../client/mod.ts";
 import { parseFingerprint } from "../protocol/mod.ts";
 import { CliError, ExitCode } from "./cli_error.ts";
+import { defineFlags, type Flags } from "./flags/mod.ts";
+
+/**
+ * The TLS options every client command takes, declared once for all of them.
+ *
+ * @example
+ * ```ts
+ * import { CLIENT_TLS_FLAGS } from "./tls_trust.ts";
+ * import { defineFlags } from "./flags/mod.ts";
+ * const FILES_FLAGS = defineFlags({
+ *   json: { kind: "boolean", help: "one JSON object per line" },
+ *   ...CLIENT_TLS_FLAGS,
+ * });
+ * ```
+ */
+export const CLIENT_TLS_FLAGS = defineFlags({
+  tls: { kind: "boolean", help: "connect with TLS (also implied by --fingerprint)" },
+  fingerprint: {
+    kind: "string",
+    value: "FP",
+    help: "the server certificate's SHA-256 fingerprint, as chat serve printed it",
+  },
+});
 
 /**
  * The TLS policy of the client commands: a certificate must match `--fingerprint` when one is
@@ -10,11 +33,9 @@ import { CliError, ExitCode } from "./cli_error.ts";
  * or, the first time and on a terminal, be confirmed by the user and then remembered (trust on
  * first use). A changed fingerprint is refused loudly, as SSH does.
  */
-export function tlsTrust(
-  flags: Record<string, string | boolean | undefined>,
-): TlsTrust | undefined {
-  const given = typeof flags.fingerprint === "string" ? flags.fingerprint : undefined;
-  if (flags.tls !== true && given === undefined) return undefined;
+export function tlsTrust(flags: Flags<typeof CLIENT_TLS_FLAGS>): TlsTrust | undefined {
+  const given = flags.fingerprint;
+  if (!flags.tls && given === undefined) return undefined;
   const pinned = given === undefined ? undefined : parseFingerprint(given);
   if (given !== undefined && pinned === undefined) {
     throw new CliError(

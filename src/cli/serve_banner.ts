@@ -1,0 +1,73 @@
+import * as colors from "@std/fmt/colors";
+import { lanAddresses, type TlsCertificate } from "../server/mod.ts";
+import { VERSION } from "../version.ts";
+
+/**
+ * Prints what `chat serve` says once it listens: how to join from this machine and from the
+ * others on the network (with the TLS flags to pass, when it encrypts), the web address, the
+ * passkey and where it came from, and the data dir.
+ *
+ * @example
+ * ```ts
+ * import { printBanner } from "./serve_banner.ts";
+ * printBanner({
+ *   hostname: "127.0.0.1",
+ *   port: 7777,
+ *   webPort: undefined,
+ *   dataDir: "/tmp/chat-data",
+ *   passkey: { value: "7kq2m-9xd4t-r8p3c", origin: "from --passkey" },
+ *   tls: undefined,
+ * }); // "chat 0.1.0 is running on port 7777." and the rest, on stdout
+ * ```
+ */
+export function printBanner(
+  info: {
+    hostname: string;
+    port: number;
+    webPort: number | undefined;
+    dataDir: string;
+    passkey: { value: string; origin: string };
+    tls: TlsCertificate | undefined;
+  },
+): void {
+  const { hostname, port } = info;
+  const wildcard = hostname === "0.0.0.0" || hostname === "::";
+  const local = wildcard ? "127.0.0.1" : hostname;
+  const lan = wildcard ? lanAddresses() : [];
+  const tlsFlags = info.tls === undefined ? "" : ` --tls --fingerprint ${info.tls.fingerprint}`;
+  const address = (host: string) => `${host.includes(":") ? `[${host}]` : host}:${port}${tlsFlags}`;
+  const lines = [
+    colors.bold(`chat ${VERSION} is running on port ${port}.`),
+    "",
+    "Join from this machine:",
+    `  chat join ${address(local)}`,
+  ];
+  if (lan.length > 0) {
+    lines.push("Join from another machine on the network:");
+    for (const host of lan) lines.push(`  chat join ${address(host)}`);
+  }
+  if (info.webPort !== undefined) {
+    const scheme = info.tls === undefined ? "http" : "https";
+    const url = (host: string) =>
+      `${scheme}://${host.includes(":") ? `[${host}]` : host}:${info.webPort}/`;
+    lines.push("Or open in a browser:", `  Web: ${url(local)}`);
+    for (const host of lan) lines.push(`  Web: ${url(host)}`);
+  }
+  lines.push(
+    "",
+    `Passkey: ${info.passkey.value}`,
+    `  (${info.passkey.origin}; share it only with the people who may join)`,
+    ...(info.tls === undefined ? ["Traffic is not encrypted; start with --tls to encrypt it."] : [
+      `TLS fingerprint: ${info.tls.fingerprint}`,
+      `  (${
+        info.tls.origin === "given"
+          ? "your certificate"
+          : "self-signed certificate kept in the data dir"
+      }; clients check it the first time they connect)`,
+    ]),
+    `Data dir: ${info.dataDir}`,
+    "",
+    "Press Ctrl+C to stop.",
+  );
+  console.log(lines.join("\n"));
+}
