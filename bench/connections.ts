@@ -14,14 +14,14 @@
  *
  * @module
  */
-import { ensureDebianPackages } from "./_install.ts";
+import { ensureDebianPackages } from "./shared/install.ts";
 import { parseArgs } from "@std/cli/parse-args";
 import { join } from "@std/path";
-import { describeCode, describeMachine, log } from "./_machine.ts";
-import { CLI_PERMISSIONS, MAIN } from "./_processes.ts";
-import { writeSection } from "./_report.ts";
-import { ChatSwarmClient } from "./_connections_chat.ts";
-import { IrcSwarmClient } from "./_connections_irc.ts";
+import { describeCode, describeMachine, log } from "./shared/machine.ts";
+import { CLI_PERMISSIONS, MAIN } from "./shared/processes.ts";
+import { writeSection } from "./shared/results_file.ts";
+import { ChatSwarmClient } from "./connections/chat_client.ts";
+import { IrcSwarmClient } from "./connections/irc_client.ts";
 import {
   type BeforeLogin,
   type Leg,
@@ -29,9 +29,9 @@ import {
   measureBeforeLogin,
   type MeasureOptions,
   type ServerRun,
-} from "./_connections_measure.ts";
-import { type ConnectionsReport, renderConnections } from "./_connections_report.ts";
-import { type Daemon, startChat, startInspircd, startNgircd } from "./_connections_servers.ts";
+} from "./connections/measure.ts";
+import { type ConnectionsReport, renderConnections } from "./connections/report.ts";
+import { type Daemon, startChat, startInspircd, startNgircd } from "./connections/servers.ts";
 
 const USAGE = `Usage: deno task bench:connections [--connections N | --short] [options]
 

@@ -15,15 +15,15 @@
  *
  * @module
  */
-import { ensureDebianPackages } from "./_install.ts";
+import { ensureDebianPackages } from "./shared/install.ts";
 import { parseArgs } from "@std/cli/parse-args";
 import { join } from "@std/path";
-import { ChatAdapter } from "./_fanout_chat.ts";
-import type { Adapter } from "./_fanout_client.ts";
-import { IrcAdapter } from "./_fanout_irc.ts";
-import { hotFunctions, renderHotFunctions } from "./_fanout_profile.ts";
-import { type FanoutReport, renderFanout } from "./_fanout_report.ts";
-import { runWorkload, type Workload, type WorkloadResult } from "./_fanout_run.ts";
+import { ChatAdapter } from "./fanout/chat_adapter.ts";
+import type { Adapter } from "./fanout/adapter.ts";
+import { IrcAdapter } from "./fanout/irc_adapter.ts";
+import { hotFunctions, renderHotFunctions } from "./fanout/profile.ts";
+import { type FanoutReport, renderFanout } from "./fanout/report.ts";
+import { runWorkload, type Workload, type WorkloadResult } from "./fanout/run.ts";
 import {
   CHAT_ARGS,
   inspircdConfig,
@@ -33,11 +33,11 @@ import {
   startChat,
   startInspircd,
   startNgircd,
-} from "./_fanout_servers.ts";
-import { describeCode, describeMachine, log } from "./_machine.ts";
-import { CLI_PERMISSIONS, MAIN } from "./_processes.ts";
-import { waitForQuiet } from "./_quiet.ts";
-import { writeSection } from "./_report.ts";
+} from "./fanout/servers.ts";
+import { describeCode, describeMachine, log } from "./shared/machine.ts";
+import { CLI_PERMISSIONS, MAIN } from "./shared/processes.ts";
+import { waitForQuiet } from "./shared/quiet.ts";
+import { writeSection } from "./shared/results_file.ts";
 
 const USAGE = `Usage: deno task bench [--short] [options]
 

@@ -14,19 +14,26 @@
  *
  * @module
  */
-import { ensureDebianPackages } from "./_install.ts";
+import { ensureDebianPackages } from "./shared/install.ts";
 import { parseArgs } from "@std/cli/parse-args";
 import { join } from "@std/path";
 import { hashFile } from "../src/client/mod.ts";
-import { holdWarmMemory, median, parseSize, writeRandomFile } from "./_files.ts";
-import { LatencyProbe } from "./_latency.ts";
-import { describeCode, describeMachine, hasSocat, log } from "./_machine.ts";
-import { ProcSampler } from "./_proc.ts";
-import { disturbance, QUIET_BUSY, waitForQuiet } from "./_quiet.ts";
-import { CLI_PERMISSIONS, cliArgv, MAIN, run, startServer, whenExists } from "./_processes.ts";
-import { type Leg, renderReport, type RunReport, writeResults } from "./_report.ts";
-import { type SocatCopy, socatCopy } from "./_socat.ts";
-import { type TimedCli, timedCli } from "./_timed_cli.ts";
+import { holdWarmMemory, median, parseSize, writeRandomFile } from "./files/input_file.ts";
+import { LatencyProbe } from "./files/latency_probe.ts";
+import { describeCode, describeMachine, hasSocat, log } from "./shared/machine.ts";
+import { ProcSampler } from "./shared/proc.ts";
+import { QUIET_BUSY, waitForQuiet } from "./shared/quiet.ts";
+import {
+  CLI_PERMISSIONS,
+  cliArgv,
+  MAIN,
+  run,
+  startServer,
+  whenExists,
+} from "./shared/processes.ts";
+import { type Leg, renderReport, type RunReport, writeResults } from "./files/report.ts";
+import { type SocatCopy, socatCopy } from "./files/socat.ts";
+import { disturbance, type TimedCli, timedCli } from "./files/timed_cli.ts";
 
 const USAGE = `Usage: deno task bench:files [--size 1G | --short] [options]
 

@@ -1,20 +1,14 @@
 /**
- * Other people's work on a shared machine: waiting for it to stop, and measuring how much of a
- * leg it disturbed.
+ * Other people's work on a shared machine: waiting for it to stop before a run, and the share
+ * of the CPUs above which it counts as busy.
  *
  * @module
  */
-import { log } from "./_machine.ts";
-import { machineUsage, readMachineCpu } from "./_proc.ts";
-import type { TimedCli } from "./_timed_cli.ts";
+import { log } from "./machine.ts";
+import { machineUsage, readMachineCpu } from "./proc.ts";
 
 /** Above this share of all CPUs used by other processes, the machine counts as busy. */
 export const QUIET_BUSY = 0.15;
-
-/** The share of all CPUs that processes other than the leg's used during its transfer. */
-export function disturbance(result: TimedCli): number {
-  return result.machine.othersSeconds / result.transferSeconds / navigator.hardwareConcurrency;
-}
 
 /**
  * Waits up to `timeoutMs` for a second in which processes other than `ours` use little CPU

@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { withTimeout } from "./_processes.ts";
-import { type DeliveryCounter, type SwarmClient, writeAll } from "./_connections_swarm.ts";
+import { withTimeout } from "../shared/processes.ts";
+import { type DeliveryCounter, type SwarmClient, writeAll } from "./swarm.ts";
 
 const READ_BUFFER_BYTES = 8 * 1024;
 const NEWLINE = 0x0a;

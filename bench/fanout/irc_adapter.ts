@@ -6,9 +6,9 @@
  *
  * @module
  */
-import type { Adapter, FanoutClient, RunContext } from "./_fanout_client.ts";
-import { Socket } from "./_fanout_client.ts";
-import { withTimeout } from "./_processes.ts";
+import type { Adapter, FanoutClient, RunContext } from "./adapter.ts";
+import { Socket } from "./adapter.ts";
+import { withTimeout } from "../shared/processes.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

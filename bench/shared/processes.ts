@@ -8,7 +8,7 @@
 import { fromFileUrl } from "@std/path";
 
 /** Absolute path of the CLI under test. */
-export const MAIN: string = fromFileUrl(new URL("../main.ts", import.meta.url));
+export const MAIN: string = fromFileUrl(new URL("../../main.ts", import.meta.url));
 
 /** The permissions the CLI is documented to need. */
 export const CLI_PERMISSIONS: readonly string[] = [

@@ -11,16 +11,16 @@ import {
   ErrorLog,
   type FanoutClient,
   type RunContext,
-} from "./_fanout_client.ts";
+} from "./adapter.ts";
 import {
   DeliverySink,
   type LatencySummary,
   messageText,
   PhaseTracker,
   senderClientIndex,
-} from "./_fanout_tracker.ts";
-import { log } from "./_machine.ts";
-import { machineUsage, ProcSampler, readMachineCpu, readProc } from "./_proc.ts";
+} from "./tracker.ts";
+import { log } from "../shared/machine.ts";
+import { machineUsage, ProcSampler, readMachineCpu, readProc } from "../shared/proc.ts";
 
 /** What one workload does. */
 export interface Workload {

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import type { Machine } from "./_machine.ts";
-import type { ServerRun } from "./_connections_measure.ts";
+import type { Machine } from "../shared/machine.ts";
+import type { ServerRun } from "./measure.ts";
 
 /** Target 3: the chat server's RSS above its idle baseline, per connection. */
 export const TARGET_BYTES_PER_CONNECTION = 20 * 1024;

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ChatClient } from "../src/client/mod.ts";
+import { ChatClient } from "../../src/client/mod.ts";
 
 /** One message: when it was sent and, if it arrived, when. */
 export interface LatencySample {

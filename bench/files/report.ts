@@ -1,13 +1,13 @@
 /**
- * Turns the figures of a file-transfer run into markdown, and keeps one section per file size
- * in bench/RESULTS.md.
+ * Turns the figures of a file-transfer run into markdown, one section of bench/RESULTS.md per
+ * file size.
  *
  * @module
  */
-import { fromFileUrl } from "@std/path";
-import type { LatencyStats } from "./_latency.ts";
-import type { Machine } from "./_machine.ts";
-import type { MachineUsage, PhaseUsage } from "./_proc.ts";
+import type { LatencyStats } from "./latency_probe.ts";
+import type { Machine } from "../shared/machine.ts";
+import type { MachineUsage, PhaseUsage } from "../shared/proc.ts";
+import { writeSection } from "../shared/results_file.ts";
 
 /** One timed transfer of the file (or of something that bounds one). */
 export interface Leg {
@@ -217,43 +217,7 @@ export function renderProcesses(report: RunReport): string {
   return rows.join("\n");
 }
 
-const RESULTS = fromFileUrl(new URL("./RESULTS.md", import.meta.url));
-
-const HEADER = `# Benchmark results
-
-Written by \`deno task bench:files --write\` (bench/file_transfer.ts): one section per file size,
-replaced when that size is run again.
-`;
-
 /** Replaces (or appends) the section of this run's size in bench/RESULTS.md. */
 export function writeResults(report: RunReport): Promise<string> {
   return writeSection(`bench:files ${report.sizeLabel}`, renderReport(report));
-}
-
-/**
- * Replaces the text between `<!-- NAME -->` and `<!-- /NAME -->` in bench/RESULTS.md with
- * `markdown` (or appends the section), leaving every other section as it was.
- */
-export async function writeSection(name: string, markdown: string): Promise<string> {
-  const start = `<!-- ${name} -->`;
-  const end = `<!-- /${name} -->`;
-  const section = `${start}\n\n${markdown}\n\n${end}`;
-  let text: string;
-  try {
-    text = await Deno.readTextFile(RESULTS);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-    text = HEADER;
-  }
-  const from = text.indexOf(start);
-  const to = text.indexOf(end);
-  text = from >= 0 && to > from
-    ? text.slice(0, from) + section + text.slice(to + end.length)
-    : `${text.trimEnd()}\n\n${section}\n`;
-  await Deno.writeTextFile(RESULTS, text);
-  // Tables are aligned the way `deno fmt --check` (part of `deno task check`) expects.
-  const { success } = await new Deno.Command(Deno.execPath(), { args: ["fmt", "-q", RESULTS] })
-    .output();
-  if (!success) throw new Error(`deno fmt ${RESULTS} failed.`);
-  return RESULTS;
 }

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import type { WorkloadResult } from "./_fanout_run.ts";
-import type { Machine } from "./_machine.ts";
+import type { WorkloadResult } from "./run.ts";
+import type { Machine } from "../shared/machine.ts";
 
 /** Everything one run of the benchmark measured. */
 export interface FanoutReport {

@@ -5,10 +5,10 @@
  *
  * @module
  */
-import { encodeMessage, FrameDecoder, FrameType } from "../src/protocol/mod.ts";
-import type { Adapter, FanoutClient, RunContext } from "./_fanout_client.ts";
-import { Socket } from "./_fanout_client.ts";
-import { withTimeout } from "./_processes.ts";
+import { encodeMessage, FrameDecoder, FrameType } from "../../src/protocol/mod.ts";
+import type { Adapter, FanoutClient, RunContext } from "./adapter.ts";
+import { Socket } from "./adapter.ts";
+import { withTimeout } from "../shared/processes.ts";
 
 /** A frame's length (4 bytes) and type (1 byte), before its payload. */
 const HEADER_BYTES = 5;

@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { log } from "./_machine.ts";
-import { ProcSampler, readProc } from "./_proc.ts";
-import { DeliveryCounter, runBatched, type SwarmClient } from "./_connections_swarm.ts";
-import type { Daemon } from "./_connections_servers.ts";
+import { log } from "../shared/machine.ts";
+import { ProcSampler, readProc } from "../shared/proc.ts";
+import { DeliveryCounter, runBatched, type SwarmClient } from "./swarm.ts";
+import type { Daemon } from "./servers.ts";
 
 /** What one server measured. */
 export interface ServerRun {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type DeliverySink, nowMicros } from "./_fanout_tracker.ts";
+import { type DeliverySink, nowMicros } from "./tracker.ts";
 
 /** Errors of a run, by kind, with the first detail of each. */
 export class ErrorLog {

@@ -11,8 +11,8 @@ import {
   type PhaseUsage,
   ProcSampler,
   readMachineCpu,
-} from "./_proc.ts";
-import { cliArgv, type Running, spawn, whenExists } from "./_processes.ts";
+} from "../shared/proc.ts";
+import { cliArgv, type Running, spawn, whenExists } from "../shared/processes.ts";
 
 /** What {@linkcode timedCli} measured. */
 export interface TimedCli {
@@ -74,4 +74,9 @@ export async function timedCli(
     sampler?.stop();
     child?.kill();
   }
+}
+
+/** The share of all CPUs that processes other than the leg's used during its transfer. */
+export function disturbance(result: TimedCli): number {
+  return result.machine.othersSeconds / result.transferSeconds / navigator.hardwareConcurrency;
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import { join } from "@std/path";
-import { freePort, launch, type Server, startServer } from "./_processes.ts";
+import { freePort, launch, type Server, startServer } from "../shared/processes.ts";
 
 /** A running server; disposing stops it (SIGTERM, then SIGKILL after 5 s). */
 export type RunningServer = Server;

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { type MachineUsage, machineUsage, readMachineCpu } from "./_proc.ts";
-import { freePort, spawn, waitForListener } from "./_processes.ts";
+import { type MachineUsage, machineUsage, readMachineCpu } from "../shared/proc.ts";
+import { freePort, spawn, waitForListener } from "../shared/processes.ts";
 
 /** One socat copy. */
 export interface SocatCopy {

@@ -6,7 +6,7 @@
  * @module
  */
 import { join } from "@std/path";
-import { cliArgv, freePort, joinLinePort, launch, type Launched } from "./_processes.ts";
+import { cliArgv, freePort, joinLinePort, launch, type Launched } from "../shared/processes.ts";
 
 /** A running server; disposing stops it (SIGTERM, then SIGKILL after 5 s). */
 export interface Daemon extends Launched {

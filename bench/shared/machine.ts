@@ -40,7 +40,7 @@ export async function describeMachine(tempDir: string): Promise<Machine> {
 
 /** The commit measured, and whether src/ had uncommitted changes (others edit it meanwhile). */
 export async function describeCode(): Promise<string> {
-  const root = new URL("..", import.meta.url).pathname;
+  const root = new URL("../..", import.meta.url).pathname;
   const commit = (await output(["git", "-C", root, "rev-parse", "--short", "HEAD"])).trim();
   if (commit === "") return "unknown";
   const changes =

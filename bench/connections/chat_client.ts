@@ -6,9 +6,14 @@
  *
  * @module
  */
-import { encodeMessage, FrameDecoder, FrameType, PROTOCOL_VERSION } from "../src/protocol/mod.ts";
-import { withTimeout } from "./_processes.ts";
-import { type DeliveryCounter, type SwarmClient, writeAll } from "./_connections_swarm.ts";
+import {
+  encodeMessage,
+  FrameDecoder,
+  FrameType,
+  PROTOCOL_VERSION,
+} from "../../src/protocol/mod.ts";
+import { withTimeout } from "../shared/processes.ts";
+import { type DeliveryCounter, type SwarmClient, writeAll } from "./swarm.ts";
 
 /** Small: an idle client reads little, and ten thousand of these live at once. */
 const READ_BUFFER_BYTES = 8 * 1024;
