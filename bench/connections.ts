@@ -18,7 +18,7 @@ import { ensureDebianPackages } from "./shared/install.ts";
 import { parseArgs } from "@std/cli/parse-args";
 import { join } from "@std/path";
 import { describeCode, describeMachine, log } from "./shared/machine.ts";
-import { CLI_PERMISSIONS, MAIN } from "./shared/processes.ts";
+import { CLI_PERMISSIONS, MAIN } from "../tests/support/mod.ts";
 import { writeSection } from "./shared/results_file.ts";
 import { ChatSwarmClient } from "./connections/chat_client.ts";
 import { IrcSwarmClient } from "./connections/irc_client.ts";

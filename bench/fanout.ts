@@ -35,7 +35,7 @@ import {
   startNgircd,
 } from "./fanout/servers.ts";
 import { describeCode, describeMachine, log } from "./shared/machine.ts";
-import { CLI_PERMISSIONS, MAIN } from "./shared/processes.ts";
+import { CLI_PERMISSIONS, MAIN } from "../tests/support/mod.ts";
 import { waitForQuiet } from "./shared/quiet.ts";
 import { writeSection } from "./shared/results_file.ts";
 

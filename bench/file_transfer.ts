@@ -18,19 +18,13 @@ import { ensureDebianPackages } from "./shared/install.ts";
 import { parseArgs } from "@std/cli/parse-args";
 import { join } from "@std/path";
 import { hashFile } from "../src/client/mod.ts";
-import { holdWarmMemory, median, parseSize, writeRandomFile } from "./files/input_file.ts";
+import { holdWarmMemory, median, parseSize } from "./files/input_file.ts";
 import { LatencyProbe } from "./files/latency_probe.ts";
 import { describeCode, describeMachine, hasSocat, log } from "./shared/machine.ts";
 import { ProcSampler } from "./shared/proc.ts";
 import { QUIET_BUSY, waitForQuiet } from "./shared/quiet.ts";
-import {
-  CLI_PERMISSIONS,
-  cliArgv,
-  MAIN,
-  run,
-  startServer,
-  whenExists,
-} from "./shared/processes.ts";
+import { CLI_PERMISSIONS, cliArgv, MAIN, writeRandomFile } from "../tests/support/mod.ts";
+import { run, startServer, whenExists } from "./shared/processes.ts";
 import { type Leg, renderReport, type RunReport, writeResults } from "./files/report.ts";
 import { type SocatCopy, socatCopy } from "./files/socat.ts";
 import { disturbance, type TimedCli, timedCli } from "./files/timed_cli.ts";
@@ -112,7 +106,7 @@ async function benchmark(settings: Settings): Promise<RunReport> {
   const source = join(tmp, "source.bin");
 
   log(`writing ${bytes} random bytes to ${source}`);
-  await writeRandomFile(source, bytes);
+  await writeRandomFile(source, bytes, { sync: true });
   let started = performance.now();
   const sha256 = await hashFile(source);
   const hashLeg: Leg = {

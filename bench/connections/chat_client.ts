@@ -12,8 +12,8 @@ import {
   FrameType,
   PROTOCOL_VERSION,
 } from "../../src/protocol/mod.ts";
-import { withTimeout } from "../shared/processes.ts";
-import { type DeliveryCounter, type SwarmClient, writeAll } from "./swarm.ts";
+import { withTimeout, writeAll } from "../../tests/support/mod.ts";
+import type { DeliveryCounter, SwarmClient } from "./swarm.ts";
 
 /** Small: an idle client reads little, and ten thousand of these live at once. */
 const READ_BUFFER_BYTES = 8 * 1024;
@@ -62,7 +62,10 @@ export class ChatSwarmClient implements SwarmClient {
         client: "bench/connections",
       }),
     );
-    await withTimeout(this.#loggedIn.promise, 600_000, `${options.nick}'s history_end`);
+    await withTimeout(this.#loggedIn.promise, {
+      timeoutMs: 600_000,
+      what: `${options.nick}'s history_end`,
+    });
   }
 
   async say(text: string): Promise<void> {

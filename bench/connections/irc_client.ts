@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { withTimeout } from "../shared/processes.ts";
-import { type DeliveryCounter, type SwarmClient, writeAll } from "./swarm.ts";
+import { withTimeout, writeAll } from "../../tests/support/mod.ts";
+import type { DeliveryCounter, SwarmClient } from "./swarm.ts";
 
 const READ_BUFFER_BYTES = 8 * 1024;
 const NEWLINE = 0x0a;
@@ -71,7 +71,7 @@ export class IrcSwarmClient implements SwarmClient {
     const done = Promise.withResolvers<void>();
     this.#waiting = { numeric, done };
     await writeAll(this.#conn, encoder.encode(lines));
-    await withTimeout(done.promise, 120_000, `numeric ${numeric}`);
+    await withTimeout(done.promise, { timeoutMs: 120_000, what: `numeric ${numeric}` });
   }
 
   async #read(): Promise<void> {

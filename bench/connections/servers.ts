@@ -6,7 +6,8 @@
  * @module
  */
 import { join } from "@std/path";
-import { cliArgv, freePort, joinLinePort, launch, type Launched } from "../shared/processes.ts";
+import { cliArgv, unusedPort } from "../../tests/support/mod.ts";
+import { joinLinePort, launch, type Launched } from "../shared/processes.ts";
 
 /** A running server; disposing stops it (SIGTERM, then SIGKILL after 5 s). */
 export interface Daemon extends Launched {
@@ -33,7 +34,7 @@ export function startChat(
 
 /** ngircd in the foreground (`-n`), with the configuration the issue describes. */
 export async function startNgircd(tmp: string): Promise<Daemon> {
-  const port = freePort();
+  const port = unusedPort();
   const file = join(tmp, "ngircd.conf");
   const config = `[Global]
 Name = bench.local
@@ -63,7 +64,7 @@ PAM = no
 
 /** InspIRCd 3 in the foreground, as root, with every per-class limit raised out of the way. */
 export async function startInspircd(tmp: string): Promise<Daemon> {
-  const port = freePort();
+  const port = unusedPort();
   const file = join(tmp, "inspircd.conf");
   const big = 1_000_000;
   const config = `<server name="bench.local" description="connection benchmark" network="bench">

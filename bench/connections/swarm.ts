@@ -88,9 +88,3 @@ export async function runBatched<T>(
   if (failure !== undefined) throw failure;
   return results;
 }
-
-/** Writes all of `bytes`. */
-export async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
-  let written = 0;
-  while (written < bytes.byteLength) written += await conn.write(bytes.subarray(written));
-}

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { writeAll } from "../../tests/support/mod.ts";
 import { type DeliverySink, nowMicros } from "./tracker.ts";
 
 /** Errors of a run, by kind, with the first detail of each. */
@@ -71,10 +72,7 @@ export class Socket {
 
   /** Queues `bytes` behind earlier writes. */
   write(bytes: Uint8Array): void {
-    this.#writing = this.#writing.then(async () => {
-      let offset = 0;
-      while (offset < bytes.byteLength) offset += await this.#conn.write(bytes.subarray(offset));
-    }).catch((error) => {
+    this.#writing = this.#writing.then(() => writeAll(this.#conn, bytes)).catch((error) => {
       if (!this.#closed) this.#errors.add("write failed", String(error));
     });
   }

@@ -8,7 +8,7 @@
 import { encodeMessage, FrameDecoder, FrameType } from "../../src/protocol/mod.ts";
 import type { Adapter, FanoutClient, RunContext } from "./adapter.ts";
 import { Socket } from "./adapter.ts";
-import { withTimeout } from "../shared/processes.ts";
+import { withTimeout } from "../../tests/support/mod.ts";
 
 /** A frame's length (4 bytes) and type (1 byte), before its payload. */
 const HEADER_BYTES = 5;
@@ -101,7 +101,7 @@ export class ChatAdapter implements Adapter {
       client: "bench/fanout",
     }));
     try {
-      await withTimeout(joined.promise, 30_000, `client ${index} to join`);
+      await withTimeout(joined.promise, { timeoutMs: 30_000, what: `client ${index} to join` });
     } catch (error) {
       socket.close();
       await reading;

@@ -8,7 +8,7 @@
  */
 import type { Adapter, FanoutClient, RunContext } from "./adapter.ts";
 import { Socket } from "./adapter.ts";
-import { withTimeout } from "../shared/processes.ts";
+import { withTimeout } from "../../tests/support/mod.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -67,7 +67,7 @@ export class IrcAdapter implements Adapter {
     });
     socket.write(encoder.encode(`NICK f${index}\r\nUSER u${index} 0 * :fanout bench\r\n`));
     try {
-      await withTimeout(joined.promise, 30_000, `client ${index} to join`);
+      await withTimeout(joined.promise, { timeoutMs: 30_000, what: `client ${index} to join` });
     } catch (error) {
       socket.close();
       await reading;

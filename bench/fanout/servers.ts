@@ -6,7 +6,8 @@
  * @module
  */
 import { join } from "@std/path";
-import { freePort, launch, type Server, startServer } from "../shared/processes.ts";
+import { unusedPort } from "../../tests/support/mod.ts";
+import { launch, type Server, startServer } from "../shared/processes.ts";
 
 /** A running server; disposing stops it (SIGTERM, then SIGKILL after 5 s). */
 export type RunningServer = Server;
@@ -76,7 +77,7 @@ export function inspircdConfig(port: number | string): string {
 
 /** ngircd in the foreground with {@linkcode ngircdConfig}. */
 export async function startNgircd(tmp: string): Promise<RunningServer> {
-  const port = freePort();
+  const port = unusedPort();
   const file = join(tmp, "ngircd.conf");
   await Deno.writeTextFile(file, ngircdConfig(port));
   return await launch("ngircd", ["ngircd", "--nodaemon", "--config", file], port);
@@ -84,7 +85,7 @@ export async function startNgircd(tmp: string): Promise<RunningServer> {
 
 /** InspIRCd 3 in the foreground, as root, with {@linkcode inspircdConfig}. */
 export async function startInspircd(tmp: string): Promise<RunningServer> {
-  const port = freePort();
+  const port = unusedPort();
   const file = join(tmp, "inspircd.conf");
   await Deno.writeTextFile(file, inspircdConfig(port));
   const argv = ["inspircd", "--runasroot", "--nofork", "--nopid", "--nolog", "--config", file];

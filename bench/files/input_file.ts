@@ -1,29 +1,11 @@
 /**
- * The benchmark's input file and small numeric helpers.
+ * Warm memory for each leg, the file size option, and the median of the socat runs.
  *
  * @module
  */
-import { randomFillSync } from "node:crypto";
+import { writeAll } from "../../tests/support/mod.ts";
 
 const PIECE_BYTES = 1024 * 1024;
-
-/**
- * Writes `bytes` random bytes to `path` a piece at a time, then syncs it, so that writing it
- * back to disk does not disturb the measurements that follow.
- */
-export async function writeRandomFile(path: string, bytes: number): Promise<void> {
-  using file = await Deno.open(path, { write: true, create: true, truncate: true });
-  const piece = new Uint8Array(PIECE_BYTES);
-  for (let written = 0; written < bytes;) {
-    const view = piece.subarray(0, Math.min(PIECE_BYTES, bytes - written));
-    randomFillSync(view);
-    for (let offset = 0; offset < view.byteLength;) {
-      offset += await file.write(view.subarray(offset));
-    }
-    written += view.byteLength;
-  }
-  await file.sync();
-}
 
 /** Warm memory held for a leg; see {@linkcode holdWarmMemory}. */
 export interface WarmMemory {
@@ -47,10 +29,7 @@ export async function holdWarmMemory(dir: string, bytes: number): Promise<WarmMe
     using file = await Deno.open(path, { write: true, create: true, truncate: true });
     const piece = new Uint8Array(PIECE_BYTES);
     for (let written = 0; written < bytes; written += PIECE_BYTES) {
-      const view = piece.subarray(0, Math.min(PIECE_BYTES, bytes - written));
-      for (let offset = 0; offset < view.byteLength;) {
-        offset += await file.write(view.subarray(offset));
-      }
+      await writeAll(file, piece.subarray(0, Math.min(PIECE_BYTES, bytes - written)));
     }
   } catch (error) {
     await Deno.remove(path).catch(() => {});

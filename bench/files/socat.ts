@@ -4,7 +4,8 @@
  * @module
  */
 import { type MachineUsage, machineUsage, readMachineCpu } from "../shared/proc.ts";
-import { freePort, spawn, waitForListener } from "../shared/processes.ts";
+import { unusedPort } from "../../tests/support/mod.ts";
+import { spawn, waitForListener } from "../shared/processes.ts";
 
 /** One socat copy. */
 export interface SocatCopy {
@@ -23,7 +24,7 @@ export interface SocatCopy {
  * and deletes it.
  */
 export async function socatCopy(source: string, target: string, bytes: number): Promise<SocatCopy> {
-  const port = freePort();
+  const port = unusedPort();
   const listen = [
     "socat",
     "-b",

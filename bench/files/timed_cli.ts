@@ -12,7 +12,8 @@ import {
   ProcSampler,
   readMachineCpu,
 } from "../shared/proc.ts";
-import { cliArgv, type Running, spawn, whenExists } from "../shared/processes.ts";
+import { cliArgv } from "../../tests/support/mod.ts";
+import { type Running, spawn, whenExists } from "../shared/processes.ts";
 
 /** What {@linkcode timedCli} measured. */
 export interface TimedCli {

@@ -5,24 +5,7 @@
  *
  * @module
  */
-import { fromFileUrl } from "@std/path";
-
-/** Absolute path of the CLI under test. */
-export const MAIN: string = fromFileUrl(new URL("../../main.ts", import.meta.url));
-
-/** The permissions the CLI is documented to need. */
-export const CLI_PERMISSIONS: readonly string[] = [
-  "--allow-net",
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-  "--allow-sys",
-];
-
-/** `deno run [runtime flags] <permissions> main.ts ...args`, as argv. */
-export function cliArgv(args: readonly string[], runtimeFlags: readonly string[] = []): string[] {
-  return [Deno.execPath(), "run", ...runtimeFlags, ...CLI_PERMISSIONS, MAIN, ...args];
-}
+import { cliArgv, JOIN_LINE, withTimeout } from "../../tests/support/mod.ts";
 
 /** A child whose output is collected whole; fine for commands that print a few lines. */
 export interface Running {
@@ -88,8 +71,6 @@ export interface Server extends AsyncDisposable {
   argv: readonly string[];
 }
 
-const JOIN_LINE = /chat join 127\.0\.0\.1:(\d+)/;
-
 /**
  * Starts `chat serve` on 127.0.0.1 with a free port and waits for its join line. `args` are
  * further `serve` options; `runtimeFlags` go to `deno run` (such as `--cpu-prof`).
@@ -125,7 +106,10 @@ export async function startServer(
   }).spawn();
   const stop = () => terminate(child);
   try {
-    const port = await withTimeout(readJoinPort(child.stdout), 30_000, "the server's join line");
+    const port = await withTimeout(readJoinPort(child.stdout), {
+      timeoutMs: 30_000,
+      what: "the server's join line",
+    });
     return { pid: child.pid, port, argv, [Symbol.asyncDispose]: stop };
   } catch (error) {
     await stop();
@@ -229,8 +213,7 @@ export async function launch(
           throw new Error(`${name} exited at start:\n${text}`);
         }),
       ]),
-      30_000,
-      `${name} to listen`,
+      { timeoutMs: 30_000, what: `${name} to listen` },
     );
     if (exited) throw new Error(`${name} exited at start:\n${text}`);
     return { name, pid: child.pid, port, argv, output, [Symbol.asyncDispose]: stop };
@@ -238,30 +221,6 @@ export async function launch(
     await stop();
     throw error;
   }
-}
-
-/** Rejects after `ms` unless `promise` settles first. */
-export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`Timed out after ${ms} ms waiting for ${what}.`)),
-      ms,
-    );
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-export function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
 }
 
 /**
