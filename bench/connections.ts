@@ -31,7 +31,8 @@ import {
   type ServerRun,
 } from "./connections/measure.ts";
 import { type ConnectionsReport, renderConnections } from "./connections/report.ts";
-import { type Daemon, startChat, startInspircd, startNgircd } from "./connections/servers.ts";
+import { startChat, startInspircd, startNgircd } from "./connections/servers.ts";
+import type { Daemon } from "./shared/irc_servers.ts";
 
 const USAGE = `Usage: deno task bench:connections [--connections N | --short] [options]
 

@@ -26,14 +26,15 @@ import { type FanoutReport, renderFanout } from "./fanout/report.ts";
 import { runWorkload, type Workload, type WorkloadResult } from "./fanout/run.ts";
 import {
   CHAT_ARGS,
-  inspircdConfig,
-  ngircdConfig,
+  INSPIRCD,
+  NGIRCD,
   type RunningServer,
   serverVersion,
   startChat,
   startInspircd,
   startNgircd,
 } from "./fanout/servers.ts";
+import { inspircdConfig, ngircdConfig } from "./shared/irc_servers.ts";
 import { describeCode, describeMachine, log } from "./shared/machine.ts";
 import { CLI_PERMISSIONS, MAIN } from "../tests/support/mod.ts";
 import { waitForQuiet } from "./shared/quiet.ts";
@@ -205,8 +206,8 @@ async function main(): Promise<number> {
       versions: { chat: "this repository, `deno run` from source", ...versions },
       commands: commands(servers, cpuProfileDir !== undefined),
       configs: [
-        { name: "$TMP/ngircd.conf", text: ngircdConfig("PORT") },
-        { name: "$TMP/inspircd.conf", text: inspircdConfig("PORT") },
+        { name: "$TMP/ngircd.conf", text: ngircdConfig("PORT", NGIRCD) },
+        { name: "$TMP/inspircd.conf", text: inspircdConfig("PORT", INSPIRCD) },
       ].filter((config) => servers.some((server) => config.name.includes(server))),
       results,
       retried,

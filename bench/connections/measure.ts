@@ -7,7 +7,7 @@
 import { log } from "../shared/machine.ts";
 import { ProcSampler, readProc } from "../shared/proc.ts";
 import { DeliveryCounter, runBatched, type SwarmClient } from "./swarm.ts";
-import type { Daemon } from "./servers.ts";
+import type { Daemon } from "../shared/irc_servers.ts";
 
 /** What one server measured. */
 export interface ServerRun {

@@ -6,14 +6,14 @@
  * @module
  */
 import { join } from "@std/path";
-import { cliArgv, unusedPort } from "../../tests/support/mod.ts";
-import { joinLinePort, launch, type Launched } from "../shared/processes.ts";
-
-/** A running server; disposing stops it (SIGTERM, then SIGKILL after 5 s). */
-export interface Daemon extends Launched {
-  /** The generated configuration file's text, if it has one. */
-  config?: string;
-}
+import { cliArgv } from "../../tests/support/mod.ts";
+import {
+  type Daemon,
+  inspircdConfig,
+  launchConfigured,
+  ngircdConfig,
+} from "../shared/irc_servers.ts";
+import { joinLinePort, launch } from "../shared/processes.ts";
 
 /** `chat serve` from source, as the issue's benchmark runs it (no limits that would interfere). */
 export function startChat(
@@ -33,56 +33,36 @@ export function startChat(
 }
 
 /** ngircd in the foreground (`-n`), with the configuration the issue describes. */
-export async function startNgircd(tmp: string): Promise<Daemon> {
-  const port = unusedPort();
+export function startNgircd(tmp: string): Promise<Daemon> {
   const file = join(tmp, "ngircd.conf");
-  const config = `[Global]
-Name = bench.local
-Info = connection benchmark
-Listen = 127.0.0.1
-Ports = ${port}
-MotdPhrase = bench
-PidFile = ${join(tmp, "ngircd.pid")}
-
-[Limits]
-MaxConnections = 0
-MaxConnectionsIP = 0
-MaxJoins = 0
-MaxNickLength = 16
-PingTimeout = 600
-PongTimeout = 600
-
-[Options]
-DNS = no
-Ident = no
-PAM = no
-`;
-  await Deno.writeTextFile(file, config);
-  const argv = ["ngircd", "--nodaemon", "--config", file];
-  return Object.assign(await launch("ngircd", argv, port), { config });
+  const settings = { info: "connection benchmark", pidFile: join(tmp, "ngircd.pid") };
+  return launchConfigured("ngircd", {
+    file,
+    config: (port) => ngircdConfig(port, settings),
+    argv: ["ngircd", "--nodaemon", "--config", file],
+  });
 }
 
-/** InspIRCd 3 in the foreground, as root, with every per-class limit raised out of the way. */
-export async function startInspircd(tmp: string): Promise<Daemon> {
-  const port = unusedPort();
+/**
+ * InspIRCd 3 in the foreground, as root, with every per-class limit raised out of the way but
+ * an ordinary receive queue, and its pid file and a sparse log in `tmp`.
+ */
+export function startInspircd(tmp: string): Promise<Daemon> {
   const file = join(tmp, "inspircd.conf");
-  const big = 1_000_000;
-  const config = `<server name="bench.local" description="connection benchmark" network="bench">
-<admin name="bench" nick="bench" email="bench@bench.local">
-<bind address="127.0.0.1" port="${port}" type="clients">
-<connect name="bench" allow="*" timeout="600" pingfreq="600" hardsendq="${big * 100}"
-  softsendq="${big * 100}" recvq="65536" threshold="${big}" commandrate="${big}" fakelag="no"
-  localmax="${big}" globalmax="${big}" maxconnwarn="no" limit="${big}" maxchans="20"
-  resolvehostnames="no" useident="no">
-<performance softlimit="${big}" somaxconn="4096" clonesonconnect="no" quietbursts="yes">
-<channels users="100" opers="100">
-<pid file="${join(tmp, "inspircd.pid")}">
-<log method="file" type="* -USERINPUT -USEROUTPUT" level="sparse" target="${
-    join(tmp, "inspircd.log")
-  }">
-<security hidesplits="no" maxtargets="20">
-`;
-  await Deno.writeTextFile(file, config);
-  const argv = ["inspircd", "--runasroot", "--nofork", "--config", file];
-  return Object.assign(await launch("InspIRCd", argv, port), { config });
+  const settings = {
+    description: "connection benchmark",
+    recvq: 65536,
+    tags: [
+      `<channels users="100" opers="100">`,
+      `<pid file="${join(tmp, "inspircd.pid")}">`,
+      `<log method="file" type="* -USERINPUT -USEROUTPUT" level="sparse" target="${
+        join(tmp, "inspircd.log")
+      }">`,
+    ],
+  };
+  return launchConfigured("InspIRCd", {
+    file,
+    config: (port) => inspircdConfig(port, settings),
+    argv: ["inspircd", "--runasroot", "--nofork", "--config", file],
+  });
 }

@@ -6,8 +6,14 @@
  * @module
  */
 import { join } from "@std/path";
-import { unusedPort } from "../../tests/support/mod.ts";
-import { launch, type Server, startServer } from "../shared/processes.ts";
+import {
+  inspircdConfig,
+  type InspircdSettings,
+  launchConfigured,
+  ngircdConfig,
+  type NgircdSettings,
+} from "../shared/irc_servers.ts";
+import { type Server, startServer } from "../shared/processes.ts";
 
 /** A running server; disposing stops it (SIGTERM, then SIGKILL after 5 s). */
 export type RunningServer = Server;
@@ -35,61 +41,30 @@ export async function startChat(
   return server;
 }
 
-/** ngircd's configuration; `MaxPenaltyTime = 0` turns its per-command flood penalty off. */
-export function ngircdConfig(port: number | string): string {
-  return `[Global]
-Name = bench.local
-Info = fan-out benchmark
-Listen = 127.0.0.1
-Ports = ${port}
-MotdPhrase = bench
+/** ngircd's settings; `MaxPenaltyTime = 0` turns its per-command flood penalty off. */
+export const NGIRCD: NgircdSettings = { info: "fan-out benchmark", maxPenaltyTime: 0 };
 
-[Limits]
-MaxConnections = 0
-MaxConnectionsIP = 0
-MaxJoins = 0
-MaxNickLength = 16
-MaxPenaltyTime = 0
-PingTimeout = 600
-PongTimeout = 600
+/** InspIRCd's settings: a receive queue as huge as its other limits. */
+export const INSPIRCD: InspircdSettings = { description: "fan-out benchmark", recvq: 1_000_000 };
 
-[Options]
-DNS = no
-Ident = no
-PAM = no
-`;
-}
-
-/** InspIRCd 3's configuration: no DNS or ident, fake lag off, every per-class limit huge. */
-export function inspircdConfig(port: number | string): string {
-  const big = 1_000_000;
-  return `<server name="bench.local" description="fan-out benchmark" network="bench">
-<admin name="bench" nick="bench" email="bench@bench.local">
-<bind address="127.0.0.1" port="${port}" type="clients">
-<connect name="bench" allow="*" timeout="600" pingfreq="600" hardsendq="${big * 100}"
-  softsendq="${big * 100}" recvq="${big}" threshold="${big}" commandrate="${big}" fakelag="no"
-  localmax="${big}" globalmax="${big}" maxconnwarn="no" limit="${big}" maxchans="20"
-  resolvehostnames="no" useident="no">
-<performance softlimit="${big}" somaxconn="4096" clonesonconnect="no" quietbursts="yes">
-<security hidesplits="no" maxtargets="20">
-`;
-}
-
-/** ngircd in the foreground with {@linkcode ngircdConfig}. */
-export async function startNgircd(tmp: string): Promise<RunningServer> {
-  const port = unusedPort();
+/** ngircd in the foreground with {@linkcode NGIRCD}. */
+export function startNgircd(tmp: string): Promise<RunningServer> {
   const file = join(tmp, "ngircd.conf");
-  await Deno.writeTextFile(file, ngircdConfig(port));
-  return await launch("ngircd", ["ngircd", "--nodaemon", "--config", file], port);
+  return launchConfigured("ngircd", {
+    file,
+    config: (port) => ngircdConfig(port, NGIRCD),
+    argv: ["ngircd", "--nodaemon", "--config", file],
+  });
 }
 
-/** InspIRCd 3 in the foreground, as root, with {@linkcode inspircdConfig}. */
-export async function startInspircd(tmp: string): Promise<RunningServer> {
-  const port = unusedPort();
+/** InspIRCd 3 in the foreground, as root, with {@linkcode INSPIRCD}. */
+export function startInspircd(tmp: string): Promise<RunningServer> {
   const file = join(tmp, "inspircd.conf");
-  await Deno.writeTextFile(file, inspircdConfig(port));
-  const argv = ["inspircd", "--runasroot", "--nofork", "--nopid", "--nolog", "--config", file];
-  return await launch("inspircd", argv, port);
+  return launchConfigured("inspircd", {
+    file,
+    config: (port) => inspircdConfig(port, INSPIRCD),
+    argv: ["inspircd", "--runasroot", "--nofork", "--nopid", "--nolog", "--config", file],
+  });
 }
 
 /** The version line of an installed server, or undefined when it is missing. */
