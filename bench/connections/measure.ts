@@ -6,6 +6,7 @@
  */
 import { log } from "../shared/machine.ts";
 import { ProcSampler, readProc } from "../shared/proc.ts";
+import { median } from "../shared/stats.ts";
 import { DeliveryCounter, runBatched, type SwarmClient } from "./swarm.ts";
 import type { Daemon } from "../shared/irc_servers.ts";
 
@@ -184,7 +185,7 @@ async function settledRss(pid: number, settleMs: number): Promise<number> {
     if (sample === undefined) throw new Error(`Process ${pid} has exited.`);
     samples.push(sample.rssKiB);
   }
-  return samples.sort((a, b) => a - b)[1];
+  return median(samples);
 }
 
 function sleep(ms: number): Promise<void> {

@@ -6,6 +6,7 @@
  */
 import type { WorkloadResult } from "./run.ts";
 import type { Machine } from "../shared/machine.ts";
+import { median } from "../shared/stats.ts";
 
 /** Everything one run of the benchmark measured. */
 export interface FanoutReport {
@@ -239,27 +240,23 @@ export function mediansByServer(rows: WorkloadResult[]): WorkloadResult[] {
   return servers.map((server) => {
     const runs = rows.filter((row) => row.server === server);
     if (runs.length === 1) return runs[0];
-    const median = (figure: (row: WorkloadResult) => number) => {
-      const sorted = runs.map(figure).sort((a, b) => a - b);
-      const middle = Math.floor(sorted.length / 2);
-      return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-    };
+    const medianOf = (figure: (row: WorkloadResult) => number) => median(runs.map(figure));
     return {
       ...runs[0],
       run: runs.length,
-      connectSeconds: median((row) => row.connectSeconds),
+      connectSeconds: medianOf((row) => row.connectSeconds),
       received: Math.min(...runs.map((row) => row.received)),
       duplicates: Math.max(...runs.map((row) => row.duplicates)),
-      deliveriesPerSecond: median((row) => row.deliveriesPerSecond),
+      deliveriesPerSecond: medianOf((row) => row.deliveriesPerSecond),
       latency: {
-        p50Ms: median((row) => row.latency.p50Ms),
-        p99Ms: median((row) => row.latency.p99Ms),
-        maxMs: median((row) => row.latency.maxMs),
+        p50Ms: medianOf((row) => row.latency.p50Ms),
+        p99Ms: medianOf((row) => row.latency.p99Ms),
+        maxMs: medianOf((row) => row.latency.maxMs),
       },
       errorCount: Math.max(...runs.map((row) => row.errorCount)),
-      serverCpuSeconds: median((row) => row.serverCpuSeconds),
-      serverMicrosPerDelivery: median((row) => row.serverMicrosPerDelivery),
-      serverHwmKiB: median((row) => row.serverHwmKiB),
+      serverCpuSeconds: medianOf((row) => row.serverCpuSeconds),
+      serverMicrosPerDelivery: medianOf((row) => row.serverMicrosPerDelivery),
+      serverHwmKiB: medianOf((row) => row.serverHwmKiB),
     };
   });
 }

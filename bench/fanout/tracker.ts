@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { nearestRank } from "../shared/stats.ts";
 
 /** Wall-clock microseconds from the one clock of this process. */
 export function nowMicros(): number {
@@ -110,11 +111,11 @@ export class PhaseTracker {
   /** p50, p99 and max of the recorded latencies (nearest rank). */
   latency(): LatencySummary {
     const sorted = this.#latencies.slice(0, this.received).sort();
-    const rank = (p: number) =>
-      sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
-    return sorted.length === 0
-      ? { p50Ms: NaN, p99Ms: NaN, maxMs: NaN }
-      : { p50Ms: rank(0.5), p99Ms: rank(0.99), maxMs: sorted[sorted.length - 1] };
+    return {
+      p50Ms: nearestRank(sorted, 0.5),
+      p99Ms: nearestRank(sorted, 0.99),
+      maxMs: sorted.at(-1) ?? NaN,
+    };
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * Warm memory for each leg, the file size option, and the median of the socat runs.
+ * Warm memory for each leg, and the file size option.
  *
  * @module
  */
@@ -51,11 +51,4 @@ export function parseSize(text: string): number {
     throw new RangeError(`Size "${text}" is not a number of bytes or K, M, G such as 64M or 1G`);
   }
   return value;
-}
-
-/** The median of a non-empty list. */
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }

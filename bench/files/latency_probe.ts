@@ -6,6 +6,7 @@
  * @module
  */
 import { ChatClient } from "../../src/client/mod.ts";
+import { nearestRank } from "../shared/stats.ts";
 
 /** One message: when it was sent and, if it arrived, when. */
 export interface LatencySample {
@@ -93,8 +94,8 @@ export class LatencyProbe implements AsyncDisposable {
     return {
       sent: window.length,
       received: delays.length,
-      p50Ms: percentile(delays, 0.5),
-      p99Ms: percentile(delays, 0.99),
+      p50Ms: nearestRank(delays, 0.5),
+      p99Ms: nearestRank(delays, 0.99),
       maxMs: delays.at(-1) ?? NaN,
     };
   }
@@ -105,10 +106,4 @@ export class LatencyProbe implements AsyncDisposable {
     this.#receiver.close();
     await Promise.allSettled([this.#sender.closed, this.#receiver.closed]);
   }
-}
-
-/** Nearest-rank percentile of sorted values. */
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
 }
