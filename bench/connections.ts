@@ -18,8 +18,9 @@ import { ensureDebianPackages } from "./shared/install.ts";
 import { parseArgs } from "@std/cli/parse-args";
 import { join } from "@std/path";
 import { describeCode, describeMachine, log } from "./shared/machine.ts";
-import { CLI_PERMISSIONS, MAIN } from "../tests/support/mod.ts";
 import { writeSection } from "./shared/results_file.ts";
+import { runMain } from "./shared/run_main.ts";
+import { asTyped } from "./shared/typed_command.ts";
 import { ChatSwarmClient } from "./connections/chat_client.ts";
 import { IrcSwarmClient } from "./connections/irc_client.ts";
 import {
@@ -191,11 +192,7 @@ function ircLeg(daemon: Daemon): Leg {
 
 /** The server's command line (and configuration) as one would type it in the project folder. */
 function describeCommand(daemon: Daemon, tmp: string): string[] {
-  const line = daemon.argv.join(" ")
-    .replace(
-      `${Deno.execPath()} run ${CLI_PERMISSIONS.join(" ")} ${MAIN}`,
-      () => `deno run ${CLI_PERMISSIONS.join(" ")} main.ts`,
-    )
+  const line = asTyped(daemon.argv)
     .replaceAll(PASSKEY, "KEY")
     .replaceAll(tmp, "TMP");
   const config = daemon.config === undefined ? [] : [
@@ -206,11 +203,4 @@ function describeCommand(daemon: Daemon, tmp: string): string[] {
   return [...config, line];
 }
 
-if (import.meta.main) {
-  try {
-    Deno.exit(await main());
-  } catch (error) {
-    console.error(error instanceof Error ? error.stack : error);
-    Deno.exit(1);
-  }
-}
+if (import.meta.main) await runMain(main);

@@ -36,9 +36,10 @@ import {
 } from "./fanout/servers.ts";
 import { inspircdConfig, ngircdConfig } from "./shared/irc_servers.ts";
 import { describeCode, describeMachine, log } from "./shared/machine.ts";
-import { CLI_PERMISSIONS, MAIN } from "../tests/support/mod.ts";
+import { cliArgv } from "../tests/support/mod.ts";
 import { waitForQuiet } from "./shared/quiet.ts";
 import { writeSection } from "./shared/results_file.ts";
+import { asTyped } from "./shared/typed_command.ts";
 
 const USAGE = `Usage: deno task bench [--short] [options]
 
@@ -272,18 +273,12 @@ function commands(servers: readonly ServerName[], profiled: boolean): string[] {
     `deno task bench ${Deno.args.join(" ")}`.trimEnd(),
     "# which starts, for each workload and run in turn:",
   ];
-  const relative = MAIN.slice(MAIN.lastIndexOf("/") + 1);
   if (servers.includes("chat")) {
-    lines.push(
-      [
-        "deno run",
-        ...(profiled ? ["--cpu-prof", "--cpu-prof-dir=DIR"] : []),
-        ...CLI_PERMISSIONS,
-        relative,
-        "serve --host 127.0.0.1 --port 0 --data-dir $TMP/chat-RATE-RUN --passkey PASSKEY --quiet",
-        ...CHAT_ARGS,
-      ].join(" "),
-    );
+    const serve = [
+      ...["serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", "$TMP/chat-RATE-RUN"],
+      ...["--passkey", "PASSKEY", "--quiet", ...CHAT_ARGS],
+    ];
+    lines.push(asTyped(cliArgv(serve, profiled ? ["--cpu-prof", "--cpu-prof-dir=DIR"] : [])));
   }
   if (servers.includes("ngircd")) lines.push("ngircd --nodaemon --config $TMP/ngircd.conf");
   if (servers.includes("inspircd")) {

@@ -19,12 +19,14 @@ import { parseArgs } from "@std/cli/parse-args";
 import { join } from "@std/path";
 import { hashFile } from "../src/client/mod.ts";
 import { holdWarmMemory, parseSize } from "./files/input_file.ts";
+import { runMain } from "./shared/run_main.ts";
 import { median } from "./shared/stats.ts";
+import { asTyped } from "./shared/typed_command.ts";
 import { LatencyProbe } from "./files/latency_probe.ts";
 import { describeCode, describeMachine, hasSocat, log } from "./shared/machine.ts";
 import { ProcSampler } from "./shared/proc.ts";
 import { QUIET_BUSY, waitForQuiet } from "./shared/quiet.ts";
-import { CLI_PERMISSIONS, cliArgv, MAIN, writeRandomFile } from "../tests/support/mod.ts";
+import { cliArgv, writeRandomFile } from "../tests/support/mod.ts";
 import { run, startServer, whenExists } from "./shared/processes.ts";
 import { type Leg, renderReport, type RunReport, writeResults } from "./files/report.ts";
 import { type SocatCopy, socatCopy } from "./files/socat.ts";
@@ -305,11 +307,7 @@ async function benchmark(settings: Settings): Promise<RunReport> {
 
 /** A command line as one would type it in the project folder. */
 function shellLine(argv: readonly string[], passkey: string, port: number): string {
-  return argv.join(" ")
-    .replace(
-      `${Deno.execPath()} run ${CLI_PERMISSIONS.join(" ")} ${MAIN}`,
-      () => `deno run ${CLI_PERMISSIONS.join(" ")} main.ts`,
-    )
+  return asTyped(argv)
     .replaceAll(passkey, "PASSKEY")
     .replaceAll(`127.0.0.1:${port}`, "127.0.0.1:PORT");
 }
@@ -318,11 +316,4 @@ function anonymize(command: string, tmp: string): string {
   return command.replaceAll(tmp, "$TMP").replace(/:\d{4,5}\b/g, ":PORT");
 }
 
-if (import.meta.main) {
-  try {
-    Deno.exit(await main());
-  } catch (error) {
-    console.error(error instanceof Error ? error.stack : error);
-    Deno.exit(1);
-  }
-}
+if (import.meta.main) await runMain(main);

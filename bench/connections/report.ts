@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Machine } from "../shared/machine.ts";
+import { type Machine, machineSummary } from "../shared/machine.ts";
 import type { ServerRun } from "./measure.ts";
 
 /** Target 3: the chat server's RSS above its idle baseline, per connection. */
@@ -40,8 +40,7 @@ export function renderConnections(report: ConnectionsReport): string {
     "",
     `Run on ${report.date} with \`${report.invocation}\`, on ${report.code}.`,
     "",
-    `Machine: ${machine.cpus} CPUs (${machine.model}), ${machine.memory} RAM, Linux ` +
-    `${machine.kernel}, Deno ${machine.deno}. Everything on 127.0.0.1; the clients are one ` +
+    `${machineSummary(machine)}. Everything on 127.0.0.1; the clients are one ` +
     `Deno process (bench/connections.ts) that opens ${report.concurrency} connections at a ` +
     "time, logs each in with a unique nick and joins one shared room, reads everything it is " +
     "sent and answers pings.",

@@ -5,7 +5,7 @@
  * @module
  */
 import type { WorkloadResult } from "./run.ts";
-import type { Machine } from "../shared/machine.ts";
+import { type Machine, machineSummary } from "../shared/machine.ts";
 import { median } from "../shared/stats.ts";
 
 /** Everything one run of the benchmark measured. */
@@ -35,8 +35,7 @@ export function renderFanout(report: FanoutReport): string {
     "",
     `Run on ${report.date} with \`${report.invocation}\`, on ${report.code}.`,
     "",
-    `Machine: ${machine.cpus} CPUs (${machine.model}), ${machine.memory} RAM, Linux ` +
-    `${machine.kernel}, Deno ${machine.deno}; ${
+    `${machineSummary(machine)}; ${
       Object.entries(report.versions).map(([name, version]) => `${name}: ${version}`).join("; ")
     }. The generator (one Deno process, one clock) and the server share the machine, on ` +
     "127.0.0.1.",

@@ -5,7 +5,7 @@
  * @module
  */
 import type { LatencyStats } from "./latency_probe.ts";
-import type { Machine } from "../shared/machine.ts";
+import { type Machine, machineSummary } from "../shared/machine.ts";
 import type { MachineUsage, PhaseUsage } from "../shared/proc.ts";
 import { writeSection } from "../shared/results_file.ts";
 
@@ -69,8 +69,7 @@ export function renderReport(report: RunReport): string {
     "",
     `Run on ${report.date} with \`${report.invocation}\`, on ${report.code}.`,
     "",
-    `Machine: ${machine.cpus} CPUs (${machine.model}), ${machine.memory} RAM, Linux ` +
-    `${machine.kernel}, Deno ${machine.deno}, socat ${machine.socat}; all files on ` +
+    `${machineSummary(machine)}, socat ${machine.socat}; all files on ` +
     `${machine.filesystem} in a temporary directory (\`$TMP\`), the source file in the page cache. ` +
     "Before each leg a scratch file of the same size is written, and deleted the moment the " +
     "leg starts moving bytes, so that every leg writes into memory freed just before: this VM " +

@@ -16,6 +16,12 @@ export interface Machine {
   filesystem: string;
 }
 
+/** The machine in one clause for a report: `Machine: 2 CPUs (…), 23.5 GiB RAM, Linux …, Deno …`. */
+export function machineSummary(machine: Machine): string {
+  return `Machine: ${machine.cpus} CPUs (${machine.model}), ${machine.memory} RAM, Linux ` +
+    `${machine.kernel}, Deno ${machine.deno}`;
+}
+
 /** A progress line on stderr. */
 export function log(line: string): void {
   console.error(`[bench] ${line}`);
