@@ -14,6 +14,7 @@ import {
 } from "../../src/protocol/mod.ts";
 import { withTimeout, writeAll } from "../../tests/support/mod.ts";
 import type { DeliveryCounter, SwarmClient } from "./swarm.ts";
+import { closeQuietly } from "../shared/close_quietly.ts";
 
 /** Small: an idle client reads little, and ten thousand of these live at once. */
 const READ_BUFFER_BYTES = 8 * 1024;
@@ -75,11 +76,7 @@ export class ChatSwarmClient implements SwarmClient {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    try {
-      this.#conn.close();
-    } catch {
-      // Closed by the server already.
-    }
+    closeQuietly(this.#conn);
   }
 
   async #read(): Promise<void> {

@@ -8,6 +8,7 @@
  */
 import { withTimeout, writeAll } from "../../tests/support/mod.ts";
 import type { DeliveryCounter, SwarmClient } from "./swarm.ts";
+import { closeQuietly } from "../shared/close_quietly.ts";
 
 const READ_BUFFER_BYTES = 8 * 1024;
 const NEWLINE = 0x0a;
@@ -60,11 +61,7 @@ export class IrcSwarmClient implements SwarmClient {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    try {
-      this.#conn.close();
-    } catch {
-      // Closed by the server already.
-    }
+    closeQuietly(this.#conn);
   }
 
   async #command(lines: string, numeric: string): Promise<void> {

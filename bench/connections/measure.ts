@@ -87,20 +87,22 @@ export async function measure(leg: Leg, options: MeasureOptions): Promise<Server
     log(`${daemon.name}: ${held} held, ${mib(loadedKiB)}`);
     const clientRssKiB = Math.round(Deno.memoryUsage().rss / 1024);
 
+    const loggedInRun = {
+      name: daemon.name,
+      idleKiB,
+      loadedKiB,
+      connectPeakKiB,
+      connectSeconds,
+      held,
+      clientRssKiB,
+    };
     if (failure !== undefined) {
-      const usage = sampler.phase();
       return {
-        name: daemon.name,
-        idleKiB,
-        loadedKiB,
-        connectPeakKiB,
-        connectSeconds,
-        held,
+        ...loggedInRun,
         broadcastSeconds: undefined,
         reached: 0,
-        broadcastPeakKiB: usage.peakRssKiB,
+        broadcastPeakKiB: sampler.phase().peakRssKiB,
         laterKiB: loadedKiB,
-        clientRssKiB,
         failure,
       };
     }
@@ -118,19 +120,7 @@ export async function measure(leg: Leg, options: MeasureOptions): Promise<Server
     log(`${daemon.name}: ${mib(laterKiB)} 10 s later`);
     const lost = clients.find((client) => client.closedBy !== undefined);
     if (lost !== undefined) log(`${daemon.name}: e.g. a client was closed: ${lost.closedBy}`);
-    return {
-      name: daemon.name,
-      idleKiB,
-      loadedKiB,
-      connectPeakKiB,
-      connectSeconds,
-      held,
-      broadcastSeconds,
-      reached: counter.count,
-      broadcastPeakKiB,
-      laterKiB,
-      clientRssKiB,
-    };
+    return { ...loggedInRun, broadcastSeconds, reached: counter.count, broadcastPeakKiB, laterKiB };
   } finally {
     sampler.stop();
     for (const client of clients) client.close();

@@ -5,8 +5,9 @@
  *
  * @module
  */
-import { writeAll } from "../../tests/support/mod.ts";
+import { withTimeout, writeAll } from "../../tests/support/mod.ts";
 import { type DeliverySink, nowMicros } from "./tracker.ts";
+import { closeQuietly } from "../shared/close_quietly.ts";
 
 /** Errors of a run, by kind, with the first detail of each. */
 export class ErrorLog {
@@ -98,12 +99,33 @@ export class Socket {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    try {
-      this.#conn.close();
-    } catch {
-      // Already closed by the peer.
-    }
+    closeQuietly(this.#conn);
   }
+}
+
+/**
+ * Resolves with the client once `joined` does (30 s at most); otherwise closes `socket`, waits
+ * until its reader has stopped, and rethrows, so that a client that never joined leaves
+ * nothing behind.
+ */
+export async function whenJoined(
+  socket: Socket,
+  options: {
+    index: number;
+    joined: Promise<void>;
+    reading: Promise<void>;
+    send: FanoutClient["send"];
+  },
+): Promise<FanoutClient> {
+  const { index } = options;
+  try {
+    await withTimeout(options.joined, { timeoutMs: 30_000, what: `client ${index} to join` });
+  } catch (error) {
+    socket.close();
+    await options.reading;
+    throw error;
+  }
+  return { index, send: options.send, close: () => socket.close() };
 }
 
 /** Runs `connect` for indices 0..count-1, at most `concurrency` at a time. */

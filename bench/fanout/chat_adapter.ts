@@ -7,8 +7,7 @@
  */
 import { encodeMessage, FrameDecoder, FrameType } from "../../src/protocol/mod.ts";
 import type { Adapter, FanoutClient, RunContext } from "./adapter.ts";
-import { Socket } from "./adapter.ts";
-import { withTimeout } from "../../tests/support/mod.ts";
+import { Socket, whenJoined } from "./adapter.ts";
 
 /** A frame's length (4 bytes) and type (1 byte), before its payload. */
 const HEADER_BYTES = 5;
@@ -100,22 +99,14 @@ export class ChatAdapter implements Adapter {
       room: "bench",
       client: "bench/fanout",
     }));
-    try {
-      await withTimeout(joined.promise, { timeoutMs: 30_000, what: `client ${index} to join` });
-    } catch (error) {
-      socket.close();
-      await reading;
-      throw error;
-    }
-    return {
+    return await whenJoined(socket, {
       index,
+      joined: joined.promise,
+      reading,
       send(text, id) {
         if (!isJoined) return;
         socket.write(encodeMessage({ type: "send", rid: id, text }));
       },
-      close() {
-        socket.close();
-      },
-    };
+    });
   }
 }

@@ -7,8 +7,7 @@
  * @module
  */
 import type { Adapter, FanoutClient, RunContext } from "./adapter.ts";
-import { Socket } from "./adapter.ts";
-import { withTimeout } from "../../tests/support/mod.ts";
+import { Socket, whenJoined } from "./adapter.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -66,22 +65,14 @@ export class IrcAdapter implements Adapter {
       joined.reject(new Error("The server closed the connection before joining."));
     });
     socket.write(encoder.encode(`NICK f${index}\r\nUSER u${index} 0 * :fanout bench\r\n`));
-    try {
-      await withTimeout(joined.promise, { timeoutMs: 30_000, what: `client ${index} to join` });
-    } catch (error) {
-      socket.close();
-      await reading;
-      throw error;
-    }
-    return {
+    return await whenJoined(socket, {
       index,
+      joined: joined.promise,
+      reading,
       send(text) {
         socket.write(encoder.encode(`PRIVMSG #bench :${text}\r\n`));
       },
-      close() {
-        socket.close();
-      },
-    };
+    });
   }
 
   /** Handles `:prefix PRIVMSG …` in `bytes[start, end)` without decoding it; false if not one. */

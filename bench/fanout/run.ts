@@ -109,26 +109,21 @@ export async function runWorkload(
       throw new Error(`Only ${connected} clients could join (${first?.kind}: ${first?.sample}).`);
     }
 
+    /** Opens phase `phase`: `seconds` of the workload's messages, tracked by the sink. */
+    const open = (phase: number, seconds: number) => {
+      const messages = Math.round(workload.rate * seconds);
+      const tracker = new PhaseTracker({ phase, clients: workload.clients, senders, messages });
+      sink.open(tracker);
+      return tracker;
+    };
     // The warm-up also waits out the join notices still on their way: its messages queue
     // behind them on every connection.
-    const warmup = new PhaseTracker({
-      phase: 0,
-      clients: workload.clients,
-      senders,
-      messages: Math.round(workload.rate * workload.warmupSeconds),
-    });
-    sink.open(warmup);
+    const warmup = open(0, workload.warmupSeconds);
     await sendOnSchedule(warmup, clients, workload.rate);
     await drain(warmup, { stallMs: 5_000, maxMs: 60_000 });
     log(`${options.server}: warm-up ${warmup.received}/${warmup.expected} deliveries`);
 
-    const measured = new PhaseTracker({
-      phase: 1,
-      clients: workload.clients,
-      senders,
-      messages: Math.round(workload.rate * workload.seconds),
-    });
-    sink.open(measured);
+    const measured = open(1, workload.seconds);
     const sampler = new ProcSampler(options.serverPid, 50);
     try {
       const machineBefore = readMachineCpu();
