@@ -14,13 +14,18 @@
  *
  * @module
  */
-import { ensureDebianPackages } from "./shared/install.ts";
+import {
+  asTyped,
+  type Daemon,
+  describeCode,
+  describeMachine,
+  ensureDebianPackages,
+  log,
+  runMain,
+  writeSection,
+} from "./shared/mod.ts";
 import { parseArgs } from "@std/cli/parse-args";
 import { join } from "@std/path";
-import { describeCode, describeMachine, log } from "./shared/machine.ts";
-import { writeSection } from "./shared/results_file.ts";
-import { runMain } from "./shared/run_main.ts";
-import { asTyped } from "./shared/typed_command.ts";
 import { ChatSwarmClient } from "./connections/chat_client.ts";
 import { IrcSwarmClient } from "./connections/irc_client.ts";
 import {
@@ -33,7 +38,6 @@ import {
 } from "./connections/measure.ts";
 import { type ConnectionsReport, renderConnections } from "./connections/report.ts";
 import { startChat, startInspircd, startNgircd } from "./connections/servers.ts";
-import type { Daemon } from "./shared/irc_servers.ts";
 
 const USAGE = `Usage: deno task bench:connections [--connections N | --short] [options]
 

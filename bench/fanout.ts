@@ -15,7 +15,17 @@
  *
  * @module
  */
-import { ensureDebianPackages } from "./shared/install.ts";
+import {
+  asTyped,
+  describeCode,
+  describeMachine,
+  ensureDebianPackages,
+  inspircdConfig,
+  log,
+  ngircdConfig,
+  waitForQuiet,
+  writeSection,
+} from "./shared/mod.ts";
 import { parseArgs } from "@std/cli/parse-args";
 import { join } from "@std/path";
 import { ChatAdapter } from "./fanout/chat_adapter.ts";
@@ -34,12 +44,7 @@ import {
   startInspircd,
   startNgircd,
 } from "./fanout/servers.ts";
-import { inspircdConfig, ngircdConfig } from "./shared/irc_servers.ts";
-import { describeCode, describeMachine, log } from "./shared/machine.ts";
 import { cliArgv } from "../tests/support/mod.ts";
-import { waitForQuiet } from "./shared/quiet.ts";
-import { writeSection } from "./shared/results_file.ts";
-import { asTyped } from "./shared/typed_command.ts";
 
 const USAGE = `Usage: deno task bench [--short] [options]
 

@@ -14,22 +14,30 @@
  *
  * @module
  */
-import { ensureDebianPackages } from "./shared/install.ts";
+import {
+  asTyped,
+  describeCode,
+  describeMachine,
+  ensureDebianPackages,
+  log,
+  median,
+  ProcSampler,
+  QUIET_BUSY,
+  run,
+  runMain,
+  sleep,
+  startServer,
+  waitForQuiet,
+} from "./shared/mod.ts";
 import { parseArgs } from "@std/cli/parse-args";
 import { join } from "@std/path";
 import { hashFile } from "../src/client/mod.ts";
 import { holdWarmMemory, parseSize } from "./files/input_file.ts";
-import { runMain } from "./shared/run_main.ts";
-import { median } from "./shared/stats.ts";
-import { asTyped } from "./shared/typed_command.ts";
 import { LatencyProbe } from "./files/latency_probe.ts";
-import { describeCode, describeMachine, hasSocat, log } from "./shared/machine.ts";
-import { ProcSampler } from "./shared/proc.ts";
-import { QUIET_BUSY, waitForQuiet } from "./shared/quiet.ts";
 import { cliArgv, writeRandomFile } from "../tests/support/mod.ts";
-import { run, startServer, whenExists } from "./shared/processes.ts";
 import { type Leg, renderReport, type RunReport, writeResults } from "./files/report.ts";
-import { type SocatCopy, socatCopy } from "./files/socat.ts";
+import { hasSocat, type SocatCopy, socatCopy } from "./files/socat.ts";
+import { whenExists } from "./files/when_exists.ts";
 import { disturbance, type TimedCli, timedCli } from "./files/timed_cli.ts";
 
 const USAGE = `Usage: deno task bench:files [--size 1G | --short] [options]
@@ -153,7 +161,7 @@ async function benchmark(settings: Settings): Promise<RunReport> {
     log(`server on ${address}; chat latency with no transfer for ${settings.baselineMs} ms`);
     probe.start(50);
     const baselineFrom = performance.now();
-    await new Promise((resolve) => setTimeout(resolve, settings.baselineMs));
+    await sleep(settings.baselineMs);
     const baselineTo = performance.now();
     const serverIdle = serverProc.phase();
 

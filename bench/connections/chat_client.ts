@@ -14,7 +14,7 @@ import {
 } from "../../src/protocol/mod.ts";
 import { withTimeout, writeAll } from "../../tests/support/mod.ts";
 import type { DeliveryCounter, SwarmClient } from "./swarm.ts";
-import { closeQuietly } from "../shared/close_quietly.ts";
+import { closeQuietly } from "../shared/mod.ts";
 
 /** Small: an idle client reads little, and ten thousand of these live at once. */
 const READ_BUFFER_BYTES = 8 * 1024;

@@ -8,7 +8,7 @@
  */
 import { withTimeout, writeAll } from "../../tests/support/mod.ts";
 import type { DeliveryCounter, SwarmClient } from "./swarm.ts";
-import { closeQuietly } from "../shared/close_quietly.ts";
+import { closeQuietly } from "../shared/mod.ts";
 
 const READ_BUFFER_BYTES = 8 * 1024;
 const NEWLINE = 0x0a;

@@ -4,11 +4,8 @@
  *
  * @module
  */
-import { log } from "../shared/machine.ts";
-import { ProcSampler, readProc } from "../shared/proc.ts";
-import { median } from "../shared/stats.ts";
+import { type Daemon, log, median, ProcSampler, readProc, sleep } from "../shared/mod.ts";
 import { DeliveryCounter, runBatched, type SwarmClient } from "./swarm.ts";
-import type { Daemon } from "../shared/irc_servers.ts";
 
 /** What one server measured. */
 export interface ServerRun {
@@ -176,10 +173,6 @@ async function settledRss(pid: number, settleMs: number): Promise<number> {
     samples.push(sample.rssKiB);
   }
   return median(samples);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function mib(kib: number): string {

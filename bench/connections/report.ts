@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { type Machine, machineSummary } from "../shared/machine.ts";
+import { type Machine, machineSummary } from "../shared/mod.ts";
 import type { ServerRun } from "./measure.ts";
 
 /** Target 3: the chat server's RSS above its idle baseline, per connection. */

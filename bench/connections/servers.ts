@@ -10,10 +10,11 @@ import { cliArgv } from "../../tests/support/mod.ts";
 import {
   type Daemon,
   inspircdConfig,
+  joinLinePort,
+  launch,
   launchConfigured,
   ngircdConfig,
-} from "../shared/irc_servers.ts";
-import { joinLinePort, launch } from "../shared/processes.ts";
+} from "../shared/mod.ts";
 
 /** `chat serve` from source, as the issue's benchmark runs it (no limits that would interfere). */
 export function startChat(

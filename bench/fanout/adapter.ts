@@ -7,7 +7,7 @@
  */
 import { withTimeout, writeAll } from "../../tests/support/mod.ts";
 import { type DeliverySink, nowMicros } from "./tracker.ts";
-import { closeQuietly } from "../shared/close_quietly.ts";
+import { closeQuietly } from "../shared/mod.ts";
 
 /** Errors of a run, by kind, with the first detail of each. */
 export class ErrorLog {

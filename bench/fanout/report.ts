@@ -5,8 +5,7 @@
  * @module
  */
 import type { WorkloadResult } from "./run.ts";
-import { type Machine, machineSummary } from "../shared/machine.ts";
-import { median } from "../shared/stats.ts";
+import { type Machine, machineSummary, median } from "../shared/mod.ts";
 
 /** Everything one run of the benchmark measured. */
 export interface FanoutReport {

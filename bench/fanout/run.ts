@@ -19,8 +19,7 @@ import {
   PhaseTracker,
   senderClientIndex,
 } from "./tracker.ts";
-import { log } from "../shared/machine.ts";
-import { machineUsage, ProcSampler, readMachineCpu, readProc } from "../shared/proc.ts";
+import { log, machineUsage, ProcSampler, readMachineCpu, readProc, sleep } from "../shared/mod.ts";
 
 /** What one workload does. */
 export interface Workload {
@@ -189,7 +188,7 @@ async function sendOnSchedule(
   for (let message = 0; message < tracker.messages; message++) {
     const due = start + (message * 1000) / rate;
     const wait = due - performance.now();
-    if (wait >= 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (wait >= 1) await sleep(wait);
     const sender = message % tracker.senders;
     const seq = Math.floor(message / tracker.senders);
     const client = clients[senderClientIndex(sender, tracker.senders, tracker.clients)];

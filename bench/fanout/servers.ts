@@ -12,8 +12,9 @@ import {
   launchConfigured,
   ngircdConfig,
   type NgircdSettings,
-} from "../shared/irc_servers.ts";
-import { type Server, startServer } from "../shared/processes.ts";
+  type Server,
+  startServer,
+} from "../shared/mod.ts";
 
 /** A running server; disposing stops it (SIGTERM, then SIGKILL after 5 s). */
 export type RunningServer = Server;

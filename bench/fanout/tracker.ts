@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { nearestRank } from "../shared/stats.ts";
+import { nearestRank } from "../shared/mod.ts";
 
 /** Wall-clock microseconds from the one clock of this process. */
 export function nowMicros(): number {

@@ -6,7 +6,7 @@
  * @module
  */
 import { ChatClient } from "../../src/client/mod.ts";
-import { nearestRank } from "../shared/stats.ts";
+import { nearestRank, sleep } from "../shared/mod.ts";
 
 /** One message: when it was sent and, if it arrived, when. */
 export interface LatencySample {
@@ -80,7 +80,7 @@ export class LatencyProbe implements AsyncDisposable {
     while (
       performance.now() < deadline && this.#samples.some((sample) => !sample.receivedAt)
     ) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await sleep(10);
     }
   }
 

@@ -5,9 +5,13 @@
  * @module
  */
 import type { LatencyStats } from "./latency_probe.ts";
-import { type Machine, machineSummary } from "../shared/machine.ts";
-import type { MachineUsage, PhaseUsage } from "../shared/proc.ts";
-import { writeSection } from "../shared/results_file.ts";
+import {
+  type Machine,
+  machineSummary,
+  type MachineUsage,
+  type PhaseUsage,
+  writeSection,
+} from "../shared/mod.ts";
 
 /** One timed transfer of the file (or of something that bounds one). */
 export interface Leg {

@@ -3,9 +3,14 @@
  *
  * @module
  */
-import { type MachineUsage, machineUsage, readMachineCpu } from "../shared/proc.ts";
+import {
+  type MachineUsage,
+  machineUsage,
+  readMachineCpu,
+  spawn,
+  waitForListener,
+} from "../shared/mod.ts";
 import { unusedPort } from "../../tests/support/mod.ts";
-import { spawn, waitForListener } from "../shared/processes.ts";
 
 /** One socat copy. */
 export interface SocatCopy {
@@ -55,5 +60,15 @@ export async function socatCopy(source: string, target: string, bytes: number): 
   } finally {
     listener.kill();
     await Deno.remove(target).catch(() => {});
+  }
+}
+
+/** Whether `socat` can be run. */
+export async function hasSocat(): Promise<boolean> {
+  try {
+    const { success } = await new Deno.Command("socat", { args: ["-V"], stdout: "null" }).output();
+    return success;
+  } catch {
+    return false;
   }
 }

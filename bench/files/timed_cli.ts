@@ -11,9 +11,11 @@ import {
   type PhaseUsage,
   ProcSampler,
   readMachineCpu,
-} from "../shared/proc.ts";
+  type Running,
+  spawn,
+} from "../shared/mod.ts";
 import { cliArgv } from "../../tests/support/mod.ts";
-import { type Running, spawn, whenExists } from "../shared/processes.ts";
+import { whenExists } from "./when_exists.ts";
 
 /** What {@linkcode timedCli} measured. */
 export interface TimedCli {

@@ -1,4 +1,12 @@
 /**
+ * The Debian packages a benchmark compares against or copies with (ngircd, inspircd, socat),
+ * installed on first use, so that `deno task bench…` runs on a fresh machine without a setup
+ * step of its own.
+ *
+ * @module
+ */
+
+/**
  * Installs the Debian packages a benchmark needs when they are missing (`apt-get update` once,
  * then `apt-get install -y`), so `deno task bench…` runs on a fresh machine. Resolves with a
  * sentence saying why it could not, or undefined when everything is there.

@@ -9,7 +9,7 @@
  * @module
  */
 import { unusedPort } from "../../tests/support/mod.ts";
-import { launch, type Launched } from "./processes.ts";
+import { launch, type Launched } from "./launch.ts";
 
 /** A running server; disposing stops it (SIGTERM, then SIGKILL after 5 s). */
 export interface Daemon extends Launched {

@@ -1,5 +1,6 @@
 /**
- * A description of the machine a benchmark ran on.
+ * A description of the machine and the code a benchmark ran on, for the head of its report:
+ * figures mean little without them.
  *
  * @module
  */
@@ -20,11 +21,6 @@ export interface Machine {
 export function machineSummary(machine: Machine): string {
   return `Machine: ${machine.cpus} CPUs (${machine.model}), ${machine.memory} RAM, Linux ` +
     `${machine.kernel}, Deno ${machine.deno}`;
-}
-
-/** A progress line on stderr. */
-export function log(line: string): void {
-  console.error(`[bench] ${line}`);
 }
 
 /** Reads the machine description from /proc and the tools' version output. */
@@ -53,16 +49,6 @@ export async function describeCode(): Promise<string> {
     (await output(["git", "-C", root, "status", "--porcelain", "--", "src", "main.ts"]))
       .trim();
   return changes === "" ? `commit ${commit}` : `commit ${commit} with uncommitted changes in src/`;
-}
-
-/** Whether `socat` can be run. */
-export async function hasSocat(): Promise<boolean> {
-  try {
-    const { success } = await new Deno.Command("socat", { args: ["-V"], stdout: "null" }).output();
-    return success;
-  } catch {
-    return false;
-  }
 }
 
 async function readOr(path: string): Promise<string> {

@@ -4,8 +4,9 @@
  *
  * @module
  */
-import { log } from "./machine.ts";
-import { machineUsage, readMachineCpu } from "./proc.ts";
+import { log } from "./log.ts";
+import { machineUsage, readMachineCpu } from "./machine_cpu.ts";
+import { sleep } from "./sleep.ts";
 
 /** Above this share of all CPUs used by other processes, the machine counts as busy. */
 export const QUIET_BUSY = 0.15;
@@ -19,7 +20,7 @@ export async function waitForQuiet(timeoutMs: number, ours: number[] = []): Prom
   for (;;) {
     const before = readMachineCpu();
     const started = performance.now();
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await sleep(1_000);
     const { othersSeconds } = machineUsage(before, readMachineCpu(), ours);
     const busy = othersSeconds / ((performance.now() - started) / 1000) /
       navigator.hardwareConcurrency;
