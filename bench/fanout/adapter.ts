@@ -1,34 +1,12 @@
 /**
  * What the fan-out generator needs of a protocol: a client that joins the one room, sends a
- * message text on demand, and reports every delivery to a {@linkcode DeliverySink}. Plus the
- * socket plumbing the chat and IRC adapters share.
+ * message text on demand, and reports every delivery to a {@linkcode DeliverySink}; and how a
+ * thousand of them are connected.
  *
  * @module
  */
-import { withTimeout, writeAll } from "../../tests/support/mod.ts";
-import { type DeliverySink, nowMicros } from "./tracker.ts";
-import { closeQuietly } from "../shared/mod.ts";
-
-/** Errors of a run, by kind, with the first detail of each. */
-export class ErrorLog {
-  readonly #kinds = new Map<string, { count: number; sample: string }>();
-
-  add(kind: string, detail = ""): void {
-    const entry = this.#kinds.get(kind);
-    if (entry === undefined) this.#kinds.set(kind, { count: 1, sample: detail.slice(0, 160) });
-    else entry.count++;
-  }
-
-  get total(): number {
-    let total = 0;
-    for (const { count } of this.#kinds.values()) total += count;
-    return total;
-  }
-
-  entries(): { kind: string; count: number; sample: string }[] {
-    return [...this.#kinds].map(([kind, entry]) => ({ kind, ...entry }));
-  }
-}
+import type { DeliverySink } from "./delivery_sink.ts";
+import type { ErrorLog } from "./error_log.ts";
 
 /** What every client of one run shares. */
 export interface RunContext {
@@ -51,81 +29,6 @@ export interface FanoutClient {
 export interface Adapter {
   /** Resolves once client `index` is registered and in the room. */
   connect(index: number, context: RunContext): Promise<FanoutClient>;
-}
-
-/** A loopback TCP connection with ordered whole writes and a read loop. */
-export class Socket {
-  readonly #conn: Deno.TcpConn;
-  readonly #errors: ErrorLog;
-  #writing: Promise<void> = Promise.resolve();
-  #closed = false;
-
-  private constructor(conn: Deno.TcpConn, errors: ErrorLog) {
-    this.#conn = conn;
-    this.#errors = errors;
-  }
-
-  static async open(port: number, errors: ErrorLog): Promise<Socket> {
-    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-    conn.setNoDelay(true);
-    return new Socket(conn, errors);
-  }
-
-  /** Queues `bytes` behind earlier writes. */
-  write(bytes: Uint8Array): void {
-    this.#writing = this.#writing.then(() => writeAll(this.#conn, bytes)).catch((error) => {
-      if (!this.#closed) this.#errors.add("write failed", String(error));
-    });
-  }
-
-  /**
-   * Reads until the connection ends, handing each read to `onBytes` with its arrival time (one
-   * clock reading per read: everything in it arrived together). Resolves when the peer closed.
-   */
-  async read(onBytes: (bytes: Uint8Array, atMicros: number) => void): Promise<void> {
-    const buffer = new Uint8Array(64 * 1024);
-    for (;;) {
-      let read: number | null;
-      try {
-        read = await this.#conn.read(buffer);
-      } catch {
-        return;
-      }
-      if (read === null) return;
-      onBytes(buffer.subarray(0, read), nowMicros());
-    }
-  }
-
-  close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    closeQuietly(this.#conn);
-  }
-}
-
-/**
- * Resolves with the client once `joined` does (30 s at most); otherwise closes `socket`, waits
- * until its reader has stopped, and rethrows, so that a client that never joined leaves
- * nothing behind.
- */
-export async function whenJoined(
-  socket: Socket,
-  options: {
-    index: number;
-    joined: Promise<void>;
-    reading: Promise<void>;
-    send: FanoutClient["send"];
-  },
-): Promise<FanoutClient> {
-  const { index } = options;
-  try {
-    await withTimeout(options.joined, { timeoutMs: 30_000, what: `client ${index} to join` });
-  } catch (error) {
-    socket.close();
-    await options.reading;
-    throw error;
-  }
-  return { index, send: options.send, close: () => socket.close() };
 }
 
 /** Runs `connect` for indices 0..count-1, at most `concurrency` at a time. */

@@ -7,7 +7,7 @@
  */
 import { encodeMessage, FrameDecoder, FrameType } from "../../src/protocol/mod.ts";
 import type { Adapter, FanoutClient, RunContext } from "./adapter.ts";
-import { Socket, whenJoined } from "./adapter.ts";
+import { Socket, whenJoined } from "./socket.ts";
 
 /** A frame's length (4 bytes) and type (1 byte), before its payload. */
 const HEADER_BYTES = 5;

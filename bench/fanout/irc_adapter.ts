@@ -7,7 +7,7 @@
  * @module
  */
 import type { Adapter, FanoutClient, RunContext } from "./adapter.ts";
-import { Socket, whenJoined } from "./adapter.ts";
+import { Socket, whenJoined } from "./socket.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

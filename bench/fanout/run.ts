@@ -5,21 +5,12 @@
  *
  * @module
  */
-import {
-  type Adapter,
-  connectAll,
-  ErrorLog,
-  type FanoutClient,
-  type RunContext,
-} from "./adapter.ts";
-import {
-  DeliverySink,
-  type LatencySummary,
-  messageText,
-  PhaseTracker,
-  senderClientIndex,
-} from "./tracker.ts";
-import { log, machineUsage, ProcSampler, readMachineCpu, readProc, sleep } from "../shared/mod.ts";
+import { type Adapter, connectAll, type FanoutClient, type RunContext } from "./adapter.ts";
+import { DeliverySink } from "./delivery_sink.ts";
+import { ErrorLog } from "./error_log.ts";
+import { type LatencySummary, PhaseTracker } from "./phase_tracker.ts";
+import { drain, sendOnSchedule } from "./schedule.ts";
+import { log, machineUsage, ProcSampler, readMachineCpu, readProc } from "../shared/mod.ts";
 
 /** What one workload does. */
 export interface Workload {
@@ -172,57 +163,5 @@ export async function runWorkload(
   } finally {
     closing = true;
     for (const client of clients) client?.close();
-  }
-}
-
-/**
- * Sends the phase's messages at `rate` a second in all: message j at start + j/rate, from
- * sender j mod S, so each sender sends once every S/rate seconds, spread evenly.
- */
-async function sendOnSchedule(
-  tracker: PhaseTracker,
-  clients: (FanoutClient | undefined)[],
-  rate: number,
-): Promise<void> {
-  const start = performance.now();
-  for (let message = 0; message < tracker.messages; message++) {
-    const due = start + (message * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait >= 1) await sleep(wait);
-    const sender = message % tracker.senders;
-    const seq = Math.floor(message / tracker.senders);
-    const client = clients[senderClientIndex(sender, tracker.senders, tracker.clients)];
-    if (client === undefined) continue;
-    tracker.noteSend(Math.max(0, performance.now() - due));
-    client.send(messageText(tracker.phase, sender, seq), `${tracker.phase}.${seq}`);
-  }
-}
-
-/**
- * Waits until every expected delivery has arrived, or none has for `stallMs`, or `maxMs` have
- * passed: whichever comes first.
- */
-async function drain(
-  tracker: PhaseTracker,
-  options: { stallMs: number; maxMs: number },
-): Promise<void> {
-  const deadline = performance.now() + options.maxMs;
-  let timer: ReturnType<typeof setInterval> | undefined;
-  const givenUp = new Promise<void>((resolve) => {
-    let lastCount = tracker.received;
-    let lastProgress = performance.now();
-    timer = setInterval(() => {
-      const now = performance.now();
-      if (tracker.received !== lastCount) {
-        lastCount = tracker.received;
-        lastProgress = now;
-      }
-      if (now - lastProgress >= options.stallMs || now >= deadline) resolve();
-    }, 100);
-  });
-  try {
-    await Promise.race([tracker.complete, givenUp]);
-  } finally {
-    clearInterval(timer);
   }
 }

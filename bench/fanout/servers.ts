@@ -1,12 +1,16 @@
 /**
  * The servers of the fan-out benchmark: `chat serve` from source, and the references ngircd
  * and InspIRCd 3 (Debian packages) with generated configurations on 127.0.0.1 whose
- * connection, flood and fake-lag limits are raised out of the way.
+ * connection, flood and fake-lag limits are raised out of the way; and how the report shows
+ * their command lines and configurations.
  *
  * @module
  */
 import { join } from "@std/path";
+import { cliArgv } from "../../tests/support/mod.ts";
+import type { Workload } from "./run.ts";
 import {
+  asTyped,
   inspircdConfig,
   type InspircdSettings,
   launchConfigured,
@@ -18,6 +22,12 @@ import {
 
 /** A running server; disposing stops it (SIGTERM, then SIGKILL after 5 s). */
 export type RunningServer = Server;
+
+/** The servers the benchmark compares, in the order each run starts them. */
+export const SERVERS = ["chat", "ngircd", "inspircd"] as const;
+
+/** One of {@linkcode SERVERS}. */
+export type ServerName = typeof SERVERS[number];
 
 /** The `chat serve` options that take its limits out of the measurement. */
 export const CHAT_ARGS: readonly string[] = [
@@ -80,4 +90,59 @@ export async function serverVersion(command: "ngircd" | "inspircd"): Promise<str
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Starts server `name` for one run of `workload`, in a directory of its own under `tmp` (a
+ * fresh data directory for chat, the generated configuration for the IRC servers).
+ */
+export function startNamed(
+  name: ServerName,
+  options: {
+    tmp: string;
+    passkey: string;
+    workload: Workload;
+    run: number;
+    cpuProfileDir?: string;
+  },
+): Promise<RunningServer> {
+  const dir = join(options.tmp, `${name}-${options.workload.rate}-${options.run}`);
+  Deno.mkdirSync(dir);
+  switch (name) {
+    case "chat":
+      return startChat({
+        dataDir: dir,
+        passkey: options.passkey,
+        cpuProfileDir: options.cpuProfileDir,
+      });
+    case "ngircd":
+      return startNgircd(dir);
+    case "inspircd":
+      return startInspircd(dir);
+  }
+}
+
+/** The command line of each server in `servers` as a reader would type it, for the report. */
+export function serverCommands(servers: readonly ServerName[], profiled: boolean): string[] {
+  const lines: string[] = [];
+  if (servers.includes("chat")) {
+    const serve = [
+      ...["serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", "$TMP/chat-RATE-RUN"],
+      ...["--passkey", "PASSKEY", "--quiet", ...CHAT_ARGS],
+    ];
+    lines.push(asTyped(cliArgv(serve, profiled ? ["--cpu-prof", "--cpu-prof-dir=DIR"] : [])));
+  }
+  if (servers.includes("ngircd")) lines.push("ngircd --nodaemon --config $TMP/ngircd.conf");
+  if (servers.includes("inspircd")) {
+    lines.push("inspircd --runasroot --nofork --nopid --nolog --config $TMP/inspircd.conf");
+  }
+  return lines;
+}
+
+/** The generated configuration files of the IRC servers in `servers`, with `PORT` for the port. */
+export function serverConfigs(servers: readonly ServerName[]): { name: string; text: string }[] {
+  return [
+    { name: "$TMP/ngircd.conf", text: ngircdConfig("PORT", NGIRCD) },
+    { name: "$TMP/inspircd.conf", text: inspircdConfig("PORT", INSPIRCD) },
+  ].filter((config) => servers.some((server) => config.name.includes(server)));
 }
