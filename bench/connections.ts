@@ -14,6 +14,17 @@
  *
  * @module
  */
+import { parseArgs } from "@std/cli/parse-args";
+import {
+  chatBeforeLogin,
+  type ConnectionsReport,
+  measure,
+  type MeasureOptions,
+  PASSKEY,
+  renderConnections,
+  type ServerRun,
+  STARTERS,
+} from "./connections/mod.ts";
 import {
   asTyped,
   type Daemon,
@@ -24,20 +35,6 @@ import {
   runMain,
   writeSection,
 } from "./shared/mod.ts";
-import { parseArgs } from "@std/cli/parse-args";
-import { join } from "@std/path";
-import { ChatSwarmClient } from "./connections/chat_client.ts";
-import { IrcSwarmClient } from "./connections/irc_client.ts";
-import {
-  type BeforeLogin,
-  type Leg,
-  measure,
-  measureBeforeLogin,
-  type MeasureOptions,
-  type ServerRun,
-} from "./connections/measure.ts";
-import { type ConnectionsReport, renderConnections } from "./connections/report.ts";
-import { startChat, startInspircd, startNgircd } from "./connections/servers.ts";
 
 const USAGE = `Usage: deno task bench:connections [--connections N | --short] [options]
 
@@ -47,9 +44,6 @@ const USAGE = `Usage: deno task bench:connections [--connections N | --short] [o
   --servers LIST     comma-separated: chat, ngircd, inspircd (default all three)
   --timeout S        seconds the one message may take to reach everyone (default 120)
   --write            replace the connections section of bench/RESULTS.md`;
-
-/** The room every chat client joins: target 3 wants one message to reach all N. */
-const ROOM = "lobby";
 
 async function main(): Promise<number> {
   const args = parseArgs(Deno.args, {
@@ -95,7 +89,7 @@ async function main(): Promise<number> {
     const commands: string[] = [];
     const skipped: string[] = [];
     for (const server of servers) {
-      const start = starters[server];
+      const start = STARTERS[server];
       let daemon: Daemon;
       try {
         daemon = await start.start(tmp);
@@ -137,61 +131,6 @@ async function main(): Promise<number> {
   } finally {
     await Deno.remove(tmp, { recursive: true }).catch(() => {});
   }
-}
-
-/** How each server is started, and how its clients log in. */
-const starters: Record<string, { start(tmp: string): Promise<Daemon>; leg(d: Daemon): Leg }> = {
-  chat: {
-    start: (tmp) =>
-      startChat({
-        dataDir: join(tmp, "chat-data"),
-        passkey: PASSKEY,
-        handshakeTimeoutS: 3600,
-      }),
-    leg: (daemon) => ({
-      daemon,
-      login: async (index, counter) => {
-        const client = await ChatSwarmClient.open(daemon.port, counter);
-        await client.login({ nick: `u${index}`, passkey: PASSKEY, room: ROOM });
-        return client;
-      },
-    }),
-  },
-  ngircd: { start: startNgircd, leg: ircLeg },
-  inspircd: { start: startInspircd, leg: ircLeg },
-};
-
-const PASSKEY = `bench-${crypto.randomUUID().slice(0, 8)}`;
-
-/** The chat server's memory with N connections that have not said `hello`, on a fresh server. */
-async function chatBeforeLogin(tmp: string, options: MeasureOptions): Promise<BeforeLogin> {
-  await using daemon = await startChat({
-    dataDir: join(tmp, "chat-data-before-login"),
-    passkey: PASSKEY,
-    handshakeTimeoutS: 3600,
-  });
-  return await measureBeforeLogin(
-    daemon,
-    (counter) => ChatSwarmClient.open(daemon.port, counter),
-    options,
-  );
-}
-
-function ircLeg(daemon: Daemon): Leg {
-  return {
-    daemon,
-    login: async (index, counter) => {
-      // An ircd that is slow to accept may reset a connection its backlog had no room for.
-      for (let attempt = 1;; attempt++) {
-        try {
-          return await IrcSwarmClient.open(daemon.port, `u${index}`, counter);
-        } catch (error) {
-          if (!/reset by peer/.test(String(error)) || attempt === 3) throw error;
-          log(`${daemon.name}: u${index} was reset while connecting; trying again`);
-        }
-      }
-    },
-  };
 }
 
 /** The server's command line (and configuration) as one would type it in the project folder. */

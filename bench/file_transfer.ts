@@ -14,6 +14,22 @@
  *
  * @module
  */
+import { parseArgs } from "@std/cli/parse-args";
+import { join } from "@std/path";
+import { hashFile } from "../src/client/mod.ts";
+import { cliArgv, writeRandomFile } from "../tests/support/mod.ts";
+import {
+  hasSocat,
+  LatencyProbe,
+  leastDisturbed,
+  type Leg,
+  parseSize,
+  renderReport,
+  type RunReport,
+  socatReference,
+  timedCli,
+  writeResults,
+} from "./files/mod.ts";
 import {
   asTyped,
   describeCode,
@@ -22,23 +38,12 @@ import {
   log,
   median,
   ProcSampler,
-  QUIET_BUSY,
   run,
   runMain,
   sleep,
   startServer,
   waitForQuiet,
 } from "./shared/mod.ts";
-import { parseArgs } from "@std/cli/parse-args";
-import { join } from "@std/path";
-import { hashFile } from "../src/client/mod.ts";
-import { holdWarmMemory, parseSize } from "./files/input_file.ts";
-import { LatencyProbe } from "./files/latency_probe.ts";
-import { cliArgv, writeRandomFile } from "../tests/support/mod.ts";
-import { type Leg, renderReport, type RunReport, writeResults } from "./files/report.ts";
-import { hasSocat, type SocatCopy, socatCopy } from "./files/socat.ts";
-import { whenExists } from "./files/when_exists.ts";
-import { disturbance, type TimedCli, timedCli } from "./files/timed_cli.ts";
 
 const USAGE = `Usage: deno task bench:files [--size 1G | --short] [options]
 
@@ -134,21 +139,7 @@ async function benchmark(settings: Settings): Promise<RunReport> {
     startupSeconds.push((performance.now() - started) / 1000);
   }
 
-  const copies: SocatCopy[] = [];
-  for (let i = 0; i < settings.socatRuns; i++) {
-    await waitForQuiet(settings.waitQuietMs);
-    await (await holdWarmMemory(tmp, bytes)).release();
-    const copy = await socatCopy(source, join(tmp, "socat-copy.bin"), bytes);
-    copies.push(copy);
-    log(
-      `socat copy ${i + 1}: ${copy.seconds.toFixed(2)} s, then fsync ${
-        copy.syncSeconds.toFixed(2)
-      } s`,
-    );
-  }
-  const socatSeconds = copies.map((copy) => copy.seconds);
-  const socatMedian = median(socatSeconds);
-  const socatMedianCopy = copies.find((copy) => copy.seconds === socatMedian) ?? copies[0];
+  const socat = await socatReference(source, settings);
 
   const dataDir = join(tmp, "data");
   const passkey = `bench-${crypto.randomUUID().slice(0, 8)}`;
@@ -165,47 +156,18 @@ async function benchmark(settings: Settings): Promise<RunReport> {
     const baselineTo = performance.now();
     const serverIdle = serverProc.phase();
 
-    /**
-     * Runs a leg again while other processes disturbed it; keeps the least disturbed try. Warm
-     * memory is held from before the command starts until `marker` shows that its transfer
-     * began, as socat gets it right before its copy.
-     */
-    const leastDisturbed = async (
-      label: string,
-      marker: string,
-      attempt: () => Promise<TimedCli>,
-    ) => {
-      let best: TimedCli | undefined;
-      let attempts = 0;
-      while (attempts <= settings.retries) {
-        await waitForQuiet(settings.waitQuietMs, [server.pid]);
-        const warm = await holdWarmMemory(tmp, bytes);
-        const watch = new AbortController();
-        whenExists(marker, { signal: watch.signal, intervalMs: 2 }).then(() => warm.release());
-        log(`${label}${attempts > 0 ? ", again" : ""}`);
-        let result: TimedCli;
-        try {
-          result = await attempt();
-        } finally {
-          watch.abort();
-          await warm.release();
-        }
-        attempts++;
-        if (best === undefined || disturbance(result) < disturbance(best)) best = result;
-        if (disturbance(result) <= QUIET_BUSY) break;
-        log(`other processes used ${(disturbance(result) * 100).toFixed(0)} % of the CPUs`);
-      }
-      return { ...best!, attempts };
-    };
-
     const env = { CHAT_PASSKEY: passkey };
     const uploadMarker = join(dataDir, "files", "partial", `${sha256}-${bytes}.part`);
-    const upload = await leastDisturbed("upload: chat send-file", uploadMarker, () =>
-      timedCli(
-        ["send-file", address, source, "--nick", "bench"],
-        uploadMarker,
-        { env, cwd: tmp, serverPid: server.pid },
-      ));
+    const retry = { serverPid: server.pid, ...settings };
+    const upload = await leastDisturbed(
+      () =>
+        timedCli(
+          ["send-file", address, source, "--nick", "bench"],
+          uploadMarker,
+          { env, cwd: tmp, serverPid: server.pid },
+        ),
+      { label: "upload: chat send-file", marker: uploadMarker, ...retry },
+    );
     const serverUpload = serverProc.phase();
     const id = Number(upload.stdout.trim().split("\n").at(-1));
     if (!Number.isSafeInteger(id)) {
@@ -214,14 +176,14 @@ async function benchmark(settings: Settings): Promise<RunReport> {
 
     const target = join(tmp, "download.bin");
     const downloadMarker = join(tmp, `.chat-${id}.part`);
-    const download = await leastDisturbed(`download: chat get ${id}`, downloadMarker, async () => {
+    const download = await leastDisturbed(async () => {
       await Deno.remove(target).catch(() => {});
       return await timedCli(
         ["get", address, String(id), "-o", target, "--nick", "bench"],
         downloadMarker,
         { env, cwd: tmp, serverPid: server.pid },
       );
-    });
+    }, { label: `download: chat get ${id}`, marker: downloadMarker, ...retry });
     const serverDownload = serverProc.phase();
     await probe.stop();
 
@@ -255,7 +217,7 @@ async function benchmark(settings: Settings): Promise<RunReport> {
       hashLeg,
       {
         name: "socat copy + fsync of the copy (for comparison: both chat legs fsync)",
-        seconds: socatMedian + median(copies.map((copy) => copy.syncSeconds)),
+        seconds: socat.medianSeconds + socat.medianSyncSeconds,
         bytes,
         durableReference: true,
       },
@@ -275,17 +237,17 @@ async function benchmark(settings: Settings): Promise<RunReport> {
       code: await describeCode(),
       invocation: ["deno task bench:files", ...Deno.args].join(" "),
       commands: [
-        ...socatMedianCopy.argv.map((argv) => anonymize(argv.join(" "), tmp)),
+        ...socat.medianCopy.argv.map((argv) => anonymize(argv.join(" "), tmp)),
         anonymize(shellLine(server.argv, passkey, server.port), tmp),
         cli(upload.argv),
         cli(download.argv).replace(` ${id} -o`, " ID -o"),
       ],
-      socatSeconds,
+      socatSeconds: socat.copies.map((copy) => copy.seconds),
       reference: {
         name: "socat -b 1048576 over loopback (reference)",
-        seconds: socatMedian,
+        seconds: socat.medianSeconds,
         bytes,
-        machine: socatMedianCopy.machine,
+        machine: socat.medianCopy.machine,
       },
       legs,
       latency: [

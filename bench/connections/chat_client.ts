@@ -13,7 +13,8 @@ import {
   PROTOCOL_VERSION,
 } from "../../src/protocol/mod.ts";
 import { withTimeout, writeAll } from "../../tests/support/mod.ts";
-import type { DeliveryCounter, SwarmClient } from "./swarm.ts";
+import type { DeliveryCounter } from "./delivery_counter.ts";
+import type { SwarmClient } from "./swarm.ts";
 import { closeQuietly } from "../shared/mod.ts";
 
 /** Small: an idle client reads little, and ten thousand of these live at once. */

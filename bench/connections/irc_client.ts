@@ -7,7 +7,8 @@
  * @module
  */
 import { withTimeout, writeAll } from "../../tests/support/mod.ts";
-import type { DeliveryCounter, SwarmClient } from "./swarm.ts";
+import type { DeliveryCounter } from "./delivery_counter.ts";
+import type { SwarmClient } from "./swarm.ts";
 import { closeQuietly } from "../shared/mod.ts";
 
 const READ_BUFFER_BYTES = 8 * 1024;

@@ -5,7 +5,8 @@
  * @module
  */
 import { type Daemon, log, median, ProcSampler, readProc, sleep } from "../shared/mod.ts";
-import { DeliveryCounter, runBatched, type SwarmClient } from "./swarm.ts";
+import { DeliveryCounter } from "./delivery_counter.ts";
+import { runBatched, type SwarmClient } from "./swarm.ts";
 
 /** What one server measured. */
 export interface ServerRun {

@@ -1,5 +1,7 @@
 /**
- * Warm memory for each leg, and the file size option.
+ * Memory freed just before each leg moves bytes, so that every leg, chat's and socat's alike,
+ * starts from the same state of this virtual machine's memory (see
+ * {@linkcode holdWarmMemory}).
  *
  * @module
  */
@@ -39,16 +41,4 @@ export async function holdWarmMemory(dir: string, bytes: number): Promise<WarmMe
   return {
     release: () => released ??= Deno.remove(path).catch(() => {}),
   };
-}
-
-/** `64M`, `1G`, `1048576`: K, M, G are powers of 1024. */
-export function parseSize(text: string): number {
-  const match = /^(\d+)([KMG]?)$/i.exec(text.trim());
-  const units: Record<string, number> = { "": 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
-  const unit = match === null ? undefined : units[match[2].toUpperCase()];
-  const value = match === null || unit === undefined ? NaN : Number(match[1]) * unit;
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new RangeError(`Size "${text}" is not a number of bytes or K, M, G such as 64M or 1G`);
-  }
-  return value;
 }
