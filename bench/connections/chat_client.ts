@@ -45,6 +45,7 @@ export class ChatSwarmClient implements SwarmClient {
     return new ChatSwarmClient(conn, counter);
   }
 
+  /** Why the connection ended, once it has. */
   get closedBy(): string | undefined {
     return this.#closedBy;
   }
@@ -70,10 +71,12 @@ export class ChatSwarmClient implements SwarmClient {
     });
   }
 
+  /** Sends `text` to the room. */
   async say(text: string): Promise<void> {
     await writeAll(this.#conn, encodeMessage({ type: "send", rid: `r${++this.#rid}`, text }));
   }
 
+  /** Closes the connection; safe to call twice. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;

@@ -14,10 +14,12 @@ export class DeliveryCounter {
   #lastAt = 0;
   #reached: PromiseWithResolvers<number> = Promise.withResolvers();
 
+  /** A counter for the message that contains `marker`. */
   constructor(marker: string) {
     this.marker = marker;
   }
 
+  /** Clients that have received the message so far. */
   get count(): number {
     return this.#count;
   }

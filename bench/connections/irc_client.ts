@@ -51,14 +51,17 @@ export class IrcSwarmClient implements SwarmClient {
     return client;
   }
 
+  /** Why the connection ended, once it has. */
   get closedBy(): string | undefined {
     return this.#closedBy;
   }
 
+  /** Sends `text` to the channel. */
   async say(text: string): Promise<void> {
     await writeAll(this.#conn, encoder.encode(`PRIVMSG ${IRC_CHANNEL} :${text}\r\n`));
   }
 
+  /** Closes the connection; safe to call twice. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;

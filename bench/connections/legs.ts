@@ -20,7 +20,9 @@ export const PASSKEY = `bench-${crypto.randomUUID().slice(0, 8)}`;
 
 /** How one server is started, and how its clients log in. */
 export interface Starter {
+  /** Starts the server with its files in `tmp`. */
   start(tmp: string): Promise<Daemon>;
+  /** How clients of the running `daemon` log in. */
   leg(daemon: Daemon): Leg;
 }
 

@@ -11,6 +11,7 @@ export interface SwarmClient {
   say(text: string): Promise<void>;
   /** Why the server closed this connection, if it did. */
   readonly closedBy: string | undefined;
+  /** Closes the connection; safe to call twice. */
   close(): void;
 }
 

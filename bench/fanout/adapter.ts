@@ -10,8 +10,11 @@ import type { ErrorLog } from "./error_log.ts";
 
 /** What every client of one run shares. */
 export interface RunContext {
+  /** The server's port on 127.0.0.1. */
   port: number;
+  /** Where every received message's marker goes. */
   sink: DeliverySink;
+  /** Where every client's errors are counted. */
   errors: ErrorLog;
   /** True once the run is tearing down: a closed connection is then no error. */
   readonly closing: boolean;
@@ -19,9 +22,11 @@ export interface RunContext {
 
 /** One connected client, a member of the room. */
 export interface FanoutClient {
+  /** Which of the run's clients this is. */
   readonly index: number;
   /** Sends `text` to the room; `id` is unique per client (a request id where one is needed). */
   send(text: string, id: string): void;
+  /** Closes the connection; safe to call twice. */
   close(): void;
 }
 

@@ -20,10 +20,12 @@ const decoder = new TextDecoder();
 export class ChatAdapter implements Adapter {
   readonly #passkey: string;
 
+  /** An adapter whose clients say `hello` with `passkey`. */
   constructor(passkey: string) {
     this.#passkey = passkey;
   }
 
+  /** Connects client `index`, says `hello` and resolves at `history_end`. */
   async connect(index: number, context: RunContext): Promise<FanoutClient> {
     const socket = await Socket.open(context.port, context.errors);
     const joined = Promise.withResolvers<void>();

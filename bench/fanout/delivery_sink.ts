@@ -14,6 +14,7 @@ export class DeliverySink {
   /** Markers of phases no tracker is open for, and unreadable markers. */
   stray = 0;
 
+  /** Routes the markers of `tracker`'s phase to it from now on. */
   open(tracker: PhaseTracker): void {
     this.#phases.set(tracker.phase, tracker);
   }

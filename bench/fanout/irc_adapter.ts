@@ -18,6 +18,7 @@ const PRIVMSG = encoder.encode("PRIVMSG ");
 
 /** Joins `#bench` of an IRC server as `f<index>`. */
 export class IrcAdapter implements Adapter {
+  /** Connects client `index`, registers it and resolves once it is in `#bench`. */
   async connect(index: number, context: RunContext): Promise<FanoutClient> {
     const socket = await Socket.open(context.port, context.errors);
     const joined = Promise.withResolvers<void>();

@@ -16,8 +16,11 @@ export interface LatencySummary {
 
 /** One phase's deliveries, recorded by every receiver of the generator. */
 export class PhaseTracker {
+  /** The phase number every message marker of this phase carries. */
   readonly phase: number;
+  /** Clients in the room, each a receiver. */
   readonly clients: number;
+  /** Clients that send, spread evenly over them (see {@linkcode senderClientIndex}). */
   readonly senders: number;
   /** Messages the schedule sends in this phase. */
   readonly messages: number;
@@ -25,18 +28,25 @@ export class PhaseTracker {
   readonly #seen: Uint8Array;
   readonly #latencies: Float32Array;
   #complete: PromiseWithResolvers<void> = Promise.withResolvers();
+  /** Messages sent so far. */
   sent = 0;
+  /** Deliveries recorded so far, each once. */
   received = 0;
+  /** Deliveries that arrived a second time. */
   duplicates = 0;
   /** Deliveries to the sender itself, or of a message outside the schedule. */
   unexpected = 0;
-  firstSendMs = NaN;
-  lastSendMs = NaN;
-  lastReceiveMs = NaN;
+  /** `performance.now()` of the first send; NaN before it. */
+  firstSendMs: number = NaN;
+  /** `performance.now()` of the latest send; NaN before the first. */
+  lastSendMs: number = NaN;
+  /** `performance.now()` of the latest delivery; NaN before the first. */
+  lastReceiveMs: number = NaN;
   /** How late sends left against their schedule: the generator's own saturation. */
   maxSendLagMs = 0;
   #sumSendLagMs = 0;
 
+  /** A tracker for `messages` messages of phase `phase`, from `senders` of `clients` clients. */
   constructor(options: { phase: number; clients: number; senders: number; messages: number }) {
     this.phase = options.phase;
     this.clients = options.clients;
@@ -51,6 +61,7 @@ export class PhaseTracker {
     return this.messages * (this.clients - 1);
   }
 
+  /** How late sends left on average; NaN before the first. */
   get meanSendLagMs(): number {
     return this.sent > 0 ? this.#sumSendLagMs / this.sent : NaN;
   }
@@ -71,7 +82,13 @@ export class PhaseTracker {
   }
 
   /** Records a delivery to `receiver` (one client index). */
-  record(receiver: number, sender: number, seq: number, sentMicros: number, atMicros: number) {
+  record(
+    receiver: number,
+    sender: number,
+    seq: number,
+    sentMicros: number,
+    atMicros: number,
+  ): void {
     const message = seq * this.senders + sender;
     const senderClient = senderClientIndex(sender, this.senders, this.clients);
     if (message >= this.messages || receiver === senderClient) {

@@ -23,6 +23,7 @@ export class Socket {
     this.#errors = errors;
   }
 
+  /** Connects to 127.0.0.1:`port` with Nagle's algorithm off; write failures go to `errors`. */
   static async open(port: number, errors: ErrorLog): Promise<Socket> {
     const conn = await Deno.connect({ hostname: "127.0.0.1", port });
     conn.setNoDelay(true);
@@ -54,6 +55,7 @@ export class Socket {
     }
   }
 
+  /** Closes the connection; safe to call twice. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;

@@ -100,6 +100,7 @@ export class LatencyProbe implements AsyncDisposable {
     };
   }
 
+  /** Stops sending and closes both clients. */
   async [Symbol.asyncDispose](): Promise<void> {
     clearInterval(this.#timer);
     this.#sender.close();

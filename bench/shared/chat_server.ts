@@ -11,8 +11,11 @@ import { terminate } from "./_terminate.ts";
 
 /** A running `chat serve`. */
 export interface Server extends AsyncDisposable {
+  /** The server's process id, for /proc. */
   pid: number;
+  /** The port it listens on, from its join line or its configuration. */
   port: number;
+  /** The command as started, for the report. */
   argv: readonly string[];
 }
 

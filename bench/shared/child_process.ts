@@ -8,10 +8,13 @@
 
 /** A child whose output is collected whole; fine for commands that print a few lines. */
 export interface Running {
+  /** The child's process id, for /proc. */
   pid: number;
+  /** The command as started, for the report. */
   argv: readonly string[];
   /** Resolves when it has exited, with `performance.now()` at that moment. */
   finished: Promise<{ code: number; stdout: string; stderr: string; endedAt: number }>;
+  /** Kills the child (SIGKILL) unless it has exited. */
   kill(): void;
 }
 

@@ -47,6 +47,7 @@ export interface PhaseUsage {
  * keeping the peak RSS and CPU time per phase.
  */
 export class ProcSampler {
+  /** The process sampled. */
   readonly pid: number;
   #timer: ReturnType<typeof setInterval>;
   #last: ProcSample | undefined;
@@ -54,6 +55,7 @@ export class ProcSampler {
   #phasePeak = 0;
   #phaseSamples = 0;
 
+  /** Starts sampling `pid` now and every `intervalMs`; the first phase starts now. */
   constructor(pid: number, intervalMs = 50) {
     this.pid = pid;
     this.#sample();
@@ -81,6 +83,7 @@ export class ProcSampler {
     return usage;
   }
 
+  /** Stops sampling; the process itself is left alone. */
   stop(): void {
     clearInterval(this.#timer);
   }
