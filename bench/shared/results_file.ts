@@ -10,8 +10,9 @@ const RESULTS = fromFileUrl(new URL("../RESULTS.md", import.meta.url));
 
 const HEADER = `# Benchmark results
 
-Written by \`deno task bench:files --write\` (bench/file_transfer.ts): one section per file size,
-replaced when that size is run again.
+Written by the benchmarks with \`--write\` (\`deno task bench\`, \`bench:connections\`, \`bench:files\`;
+bench/fanout.ts, bench/connections.ts, bench/file_transfer.ts): one section per benchmark and mode
+or file size, replaced when that one is run again.
 `;
 
 /**
