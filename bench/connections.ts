@@ -14,24 +14,27 @@
  *
  * @module
  */
-import { ensureDebianPackages } from "./_install.ts";
 import { parseArgs } from "@std/cli/parse-args";
-import { join } from "@std/path";
-import { describeCode, describeMachine, log } from "./_machine.ts";
-import { CLI_PERMISSIONS, MAIN } from "./_processes.ts";
-import { writeSection } from "./_report.ts";
-import { ChatSwarmClient } from "./_connections_chat.ts";
-import { IrcSwarmClient } from "./_connections_irc.ts";
 import {
-  type BeforeLogin,
-  type Leg,
+  chatBeforeLogin,
+  type ConnectionsReport,
   measure,
-  measureBeforeLogin,
   type MeasureOptions,
+  PASSKEY,
+  renderConnections,
   type ServerRun,
-} from "./_connections_measure.ts";
-import { type ConnectionsReport, renderConnections } from "./_connections_report.ts";
-import { type Daemon, startChat, startInspircd, startNgircd } from "./_connections_servers.ts";
+  STARTERS,
+} from "./connections/mod.ts";
+import {
+  asTyped,
+  type Daemon,
+  describeCode,
+  describeMachine,
+  ensureDebianPackages,
+  log,
+  runMain,
+  writeSection,
+} from "./shared/mod.ts";
 
 const USAGE = `Usage: deno task bench:connections [--connections N | --short] [options]
 
@@ -41,9 +44,6 @@ const USAGE = `Usage: deno task bench:connections [--connections N | --short] [o
   --servers LIST     comma-separated: chat, ngircd, inspircd (default all three)
   --timeout S        seconds the one message may take to reach everyone (default 120)
   --write            replace the connections section of bench/RESULTS.md`;
-
-/** The room every chat client joins: target 3 wants one message to reach all N. */
-const ROOM = "lobby";
 
 async function main(): Promise<number> {
   const args = parseArgs(Deno.args, {
@@ -89,7 +89,7 @@ async function main(): Promise<number> {
     const commands: string[] = [];
     const skipped: string[] = [];
     for (const server of servers) {
-      const start = starters[server];
+      const start = STARTERS[server];
       let daemon: Daemon;
       try {
         daemon = await start.start(tmp);
@@ -133,68 +133,9 @@ async function main(): Promise<number> {
   }
 }
 
-/** How each server is started, and how its clients log in. */
-const starters: Record<string, { start(tmp: string): Promise<Daemon>; leg(d: Daemon): Leg }> = {
-  chat: {
-    start: (tmp) =>
-      startChat({
-        dataDir: join(tmp, "chat-data"),
-        passkey: PASSKEY,
-        handshakeTimeoutS: 3600,
-      }),
-    leg: (daemon) => ({
-      daemon,
-      login: async (index, counter) => {
-        const client = await ChatSwarmClient.open(daemon.port, counter);
-        await client.login({ nick: `u${index}`, passkey: PASSKEY, room: ROOM });
-        return client;
-      },
-    }),
-  },
-  ngircd: { start: startNgircd, leg: ircLeg },
-  inspircd: { start: startInspircd, leg: ircLeg },
-};
-
-const PASSKEY = `bench-${crypto.randomUUID().slice(0, 8)}`;
-
-/** The chat server's memory with N connections that have not said `hello`, on a fresh server. */
-async function chatBeforeLogin(tmp: string, options: MeasureOptions): Promise<BeforeLogin> {
-  await using daemon = await startChat({
-    dataDir: join(tmp, "chat-data-before-login"),
-    passkey: PASSKEY,
-    handshakeTimeoutS: 3600,
-  });
-  return await measureBeforeLogin(
-    daemon,
-    (counter) => ChatSwarmClient.open(daemon.port, counter),
-    options,
-  );
-}
-
-function ircLeg(daemon: Daemon): Leg {
-  return {
-    daemon,
-    login: async (index, counter) => {
-      // An ircd that is slow to accept may reset a connection its backlog had no room for.
-      for (let attempt = 1;; attempt++) {
-        try {
-          return await IrcSwarmClient.open(daemon.port, `u${index}`, counter);
-        } catch (error) {
-          if (!/reset by peer/.test(String(error)) || attempt === 3) throw error;
-          log(`${daemon.name}: u${index} was reset while connecting; trying again`);
-        }
-      }
-    },
-  };
-}
-
 /** The server's command line (and configuration) as one would type it in the project folder. */
 function describeCommand(daemon: Daemon, tmp: string): string[] {
-  const line = daemon.argv.join(" ")
-    .replace(
-      `${Deno.execPath()} run ${CLI_PERMISSIONS.join(" ")} ${MAIN}`,
-      () => `deno run ${CLI_PERMISSIONS.join(" ")} main.ts`,
-    )
+  const line = asTyped(daemon.argv)
     .replaceAll(PASSKEY, "KEY")
     .replaceAll(tmp, "TMP");
   const config = daemon.config === undefined ? [] : [
@@ -205,11 +146,4 @@ function describeCommand(daemon: Daemon, tmp: string): string[] {
   return [...config, line];
 }
 
-if (import.meta.main) {
-  try {
-    Deno.exit(await main());
-  } catch (error) {
-    console.error(error instanceof Error ? error.stack : error);
-    Deno.exit(1);
-  }
-}
+if (import.meta.main) await runMain(main);

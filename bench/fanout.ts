@@ -15,29 +15,34 @@
  *
  * @module
  */
-import { ensureDebianPackages } from "./_install.ts";
 import { parseArgs } from "@std/cli/parse-args";
-import { join } from "@std/path";
-import { ChatAdapter } from "./_fanout_chat.ts";
-import type { Adapter } from "./_fanout_client.ts";
-import { IrcAdapter } from "./_fanout_irc.ts";
-import { hotFunctions, renderHotFunctions } from "./_fanout_profile.ts";
-import { type FanoutReport, renderFanout } from "./_fanout_report.ts";
-import { runWorkload, type Workload, type WorkloadResult } from "./_fanout_run.ts";
 import {
-  CHAT_ARGS,
-  inspircdConfig,
-  ngircdConfig,
-  type RunningServer,
+  type Adapter,
+  ChatAdapter,
+  type FanoutReport,
+  hotFunctions,
+  IrcAdapter,
+  renderFanout,
+  renderHotFunctions,
+  runWorkload,
+  serverCommands,
+  serverConfigs,
+  type ServerName,
+  SERVERS,
   serverVersion,
-  startChat,
-  startInspircd,
-  startNgircd,
-} from "./_fanout_servers.ts";
-import { describeCode, describeMachine, log } from "./_machine.ts";
-import { CLI_PERMISSIONS, MAIN } from "./_processes.ts";
-import { waitForQuiet } from "./_quiet.ts";
-import { writeSection } from "./_report.ts";
+  startNamed,
+  summarize,
+  type Workload,
+  type WorkloadResult,
+} from "./fanout/mod.ts";
+import {
+  describeCode,
+  describeMachine,
+  ensureDebianPackages,
+  log,
+  waitForQuiet,
+  writeSection,
+} from "./shared/mod.ts";
 
 const USAGE = `Usage: deno task bench [--short] [options]
 
@@ -55,7 +60,6 @@ const USAGE = `Usage: deno task bench [--short] [options]
   --wait-quiet S     wait up to S seconds for other work on the machine to stop (default 60)
   --write            replace this mode's section of bench/RESULTS.md`;
 
-const SERVERS = ["chat", "ngircd", "inspircd"] as const;
 /** Tries of a run at most, when other processes disturb it. */
 const MAX_TRIES = 3;
 /** Above this share of all CPUs used by other processes during a run, it is run again. */
@@ -67,7 +71,6 @@ type ProfileWindow = { label: string; pid: number; fromMs: number; toMs: number 
 function disturbance(result: WorkloadResult): number {
   return result.othersSeconds / result.windowSeconds / navigator.hardwareConcurrency;
 }
-type ServerName = typeof SERVERS[number];
 
 async function main(): Promise<number> {
   const args = parseArgs(Deno.args, {
@@ -147,7 +150,7 @@ async function main(): Promise<number> {
             await waitForQuiet(waitQuietMs);
             log(`${name}, ${label}: starting${attempt > 1 ? ` (try ${attempt})` : ""}`);
             const spawnedAt = performance.now();
-            await using server = await start(name, {
+            await using server = await startNamed(name, {
               tmp,
               passkey,
               workload,
@@ -162,7 +165,7 @@ async function main(): Promise<number> {
               workload,
             });
             const result = repeat > 1 ? { ...measured, run } : measured;
-            log(summary(result));
+            log(summarize(result));
             const window = {
               label,
               pid: server.pid,
@@ -203,11 +206,12 @@ async function main(): Promise<number> {
       code: await describeCode(),
       machine: await describeMachine(tmp),
       versions: { chat: "this repository, `deno run` from source", ...versions },
-      commands: commands(servers, cpuProfileDir !== undefined),
-      configs: [
-        { name: "$TMP/ngircd.conf", text: ngircdConfig("PORT") },
-        { name: "$TMP/inspircd.conf", text: inspircdConfig("PORT") },
-      ].filter((config) => servers.some((server) => config.name.includes(server))),
+      commands: [
+        `deno task bench ${Deno.args.join(" ")}`.trimEnd(),
+        "# which starts, for each workload and run in turn:",
+        ...serverCommands(servers, cpuProfileDir !== undefined),
+      ],
+      configs: serverConfigs(servers),
       results,
       retried,
       profile,
@@ -238,67 +242,6 @@ function isCustom(args: Record<string, unknown>): boolean {
  */
 function defaultRepeat(short: boolean): number {
   return short ? 1 : 3;
-}
-
-function start(
-  name: ServerName,
-  options: {
-    tmp: string;
-    passkey: string;
-    workload: Workload;
-    run: number;
-    cpuProfileDir?: string;
-  },
-): Promise<RunningServer> {
-  const dir = join(options.tmp, `${name}-${options.workload.rate}-${options.run}`);
-  Deno.mkdirSync(dir);
-  switch (name) {
-    case "chat":
-      return startChat({
-        dataDir: dir,
-        passkey: options.passkey,
-        cpuProfileDir: options.cpuProfileDir,
-      });
-    case "ngircd":
-      return startNgircd(dir);
-    case "inspircd":
-      return startInspircd(dir);
-  }
-}
-
-function commands(servers: readonly ServerName[], profiled: boolean): string[] {
-  const lines = [
-    `deno task bench ${Deno.args.join(" ")}`.trimEnd(),
-    "# which starts, for each workload and run in turn:",
-  ];
-  const relative = MAIN.slice(MAIN.lastIndexOf("/") + 1);
-  if (servers.includes("chat")) {
-    lines.push(
-      [
-        "deno run",
-        ...(profiled ? ["--cpu-prof", "--cpu-prof-dir=DIR"] : []),
-        ...CLI_PERMISSIONS,
-        relative,
-        "serve --host 127.0.0.1 --port 0 --data-dir $TMP/chat-RATE-RUN --passkey PASSKEY --quiet",
-        ...CHAT_ARGS,
-      ].join(" "),
-    );
-  }
-  if (servers.includes("ngircd")) lines.push("ngircd --nodaemon --config $TMP/ngircd.conf");
-  if (servers.includes("inspircd")) {
-    lines.push("inspircd --runasroot --nofork --nopid --nolog --config $TMP/inspircd.conf");
-  }
-  return lines;
-}
-
-function summary(result: WorkloadResult): string {
-  const { latency } = result;
-  const run = result.run === undefined ? "" : ` (run ${result.run})`;
-  return `${result.server}, ${result.workload.label}${run}: ${result.received}/${result.expected} ` +
-    `deliveries, p50 ${latency.p50Ms.toFixed(2)} ms, p99 ${latency.p99Ms.toFixed(2)} ms, max ` +
-    `${latency.maxMs.toFixed(1)} ms, server ${result.serverMicrosPerDelivery.toFixed(3)} ` +
-    `µs/delivery, generator CPU ${(result.generatorCpuShare * 100).toFixed(0)} %, errors ` +
-    `${result.errorCount}`;
 }
 
 if (import.meta.main) Deno.exit(await main());

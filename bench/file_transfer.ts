@@ -14,19 +14,36 @@
  *
  * @module
  */
-import { ensureDebianPackages } from "./_install.ts";
 import { parseArgs } from "@std/cli/parse-args";
 import { join } from "@std/path";
 import { hashFile } from "../src/client/mod.ts";
-import { holdWarmMemory, median, parseSize, writeRandomFile } from "./_files.ts";
-import { LatencyProbe } from "./_latency.ts";
-import { describeCode, describeMachine, hasSocat, log } from "./_machine.ts";
-import { ProcSampler } from "./_proc.ts";
-import { disturbance, QUIET_BUSY, waitForQuiet } from "./_quiet.ts";
-import { CLI_PERMISSIONS, cliArgv, MAIN, run, startServer, whenExists } from "./_processes.ts";
-import { type Leg, renderReport, type RunReport, writeResults } from "./_report.ts";
-import { type SocatCopy, socatCopy } from "./_socat.ts";
-import { type TimedCli, timedCli } from "./_timed_cli.ts";
+import { cliArgv, writeRandomFile } from "../tests/support/mod.ts";
+import {
+  hasSocat,
+  LatencyProbe,
+  leastDisturbed,
+  type Leg,
+  parseSize,
+  renderReport,
+  type RunReport,
+  socatReference,
+  timedCli,
+  writeResults,
+} from "./files/mod.ts";
+import {
+  asTyped,
+  describeCode,
+  describeMachine,
+  ensureDebianPackages,
+  log,
+  median,
+  ProcSampler,
+  run,
+  runMain,
+  sleep,
+  startServer,
+  waitForQuiet,
+} from "./shared/mod.ts";
 
 const USAGE = `Usage: deno task bench:files [--size 1G | --short] [options]
 
@@ -105,7 +122,7 @@ async function benchmark(settings: Settings): Promise<RunReport> {
   const source = join(tmp, "source.bin");
 
   log(`writing ${bytes} random bytes to ${source}`);
-  await writeRandomFile(source, bytes);
+  await writeRandomFile(source, bytes, { sync: true });
   let started = performance.now();
   const sha256 = await hashFile(source);
   const hashLeg: Leg = {
@@ -122,21 +139,7 @@ async function benchmark(settings: Settings): Promise<RunReport> {
     startupSeconds.push((performance.now() - started) / 1000);
   }
 
-  const copies: SocatCopy[] = [];
-  for (let i = 0; i < settings.socatRuns; i++) {
-    await waitForQuiet(settings.waitQuietMs);
-    await (await holdWarmMemory(tmp, bytes)).release();
-    const copy = await socatCopy(source, join(tmp, "socat-copy.bin"), bytes);
-    copies.push(copy);
-    log(
-      `socat copy ${i + 1}: ${copy.seconds.toFixed(2)} s, then fsync ${
-        copy.syncSeconds.toFixed(2)
-      } s`,
-    );
-  }
-  const socatSeconds = copies.map((copy) => copy.seconds);
-  const socatMedian = median(socatSeconds);
-  const socatMedianCopy = copies.find((copy) => copy.seconds === socatMedian) ?? copies[0];
+  const socat = await socatReference(source, settings);
 
   const dataDir = join(tmp, "data");
   const passkey = `bench-${crypto.randomUUID().slice(0, 8)}`;
@@ -149,51 +152,22 @@ async function benchmark(settings: Settings): Promise<RunReport> {
     log(`server on ${address}; chat latency with no transfer for ${settings.baselineMs} ms`);
     probe.start(50);
     const baselineFrom = performance.now();
-    await new Promise((resolve) => setTimeout(resolve, settings.baselineMs));
+    await sleep(settings.baselineMs);
     const baselineTo = performance.now();
     const serverIdle = serverProc.phase();
 
-    /**
-     * Runs a leg again while other processes disturbed it; keeps the least disturbed try. Warm
-     * memory is held from before the command starts until `marker` shows that its transfer
-     * began, as socat gets it right before its copy.
-     */
-    const leastDisturbed = async (
-      label: string,
-      marker: string,
-      attempt: () => Promise<TimedCli>,
-    ) => {
-      let best: TimedCli | undefined;
-      let attempts = 0;
-      while (attempts <= settings.retries) {
-        await waitForQuiet(settings.waitQuietMs, [server.pid]);
-        const warm = await holdWarmMemory(tmp, bytes);
-        const watch = new AbortController();
-        whenExists(marker, { signal: watch.signal, intervalMs: 2 }).then(() => warm.release());
-        log(`${label}${attempts > 0 ? ", again" : ""}`);
-        let result: TimedCli;
-        try {
-          result = await attempt();
-        } finally {
-          watch.abort();
-          await warm.release();
-        }
-        attempts++;
-        if (best === undefined || disturbance(result) < disturbance(best)) best = result;
-        if (disturbance(result) <= QUIET_BUSY) break;
-        log(`other processes used ${(disturbance(result) * 100).toFixed(0)} % of the CPUs`);
-      }
-      return { ...best!, attempts };
-    };
-
     const env = { CHAT_PASSKEY: passkey };
     const uploadMarker = join(dataDir, "files", "partial", `${sha256}-${bytes}.part`);
-    const upload = await leastDisturbed("upload: chat send-file", uploadMarker, () =>
-      timedCli(
-        ["send-file", address, source, "--nick", "bench"],
-        uploadMarker,
-        { env, cwd: tmp, serverPid: server.pid },
-      ));
+    const retry = { serverPid: server.pid, ...settings };
+    const upload = await leastDisturbed(
+      () =>
+        timedCli(
+          ["send-file", address, source, "--nick", "bench"],
+          uploadMarker,
+          { env, cwd: tmp, serverPid: server.pid },
+        ),
+      { label: "upload: chat send-file", marker: uploadMarker, ...retry },
+    );
     const serverUpload = serverProc.phase();
     const id = Number(upload.stdout.trim().split("\n").at(-1));
     if (!Number.isSafeInteger(id)) {
@@ -202,14 +176,14 @@ async function benchmark(settings: Settings): Promise<RunReport> {
 
     const target = join(tmp, "download.bin");
     const downloadMarker = join(tmp, `.chat-${id}.part`);
-    const download = await leastDisturbed(`download: chat get ${id}`, downloadMarker, async () => {
+    const download = await leastDisturbed(async () => {
       await Deno.remove(target).catch(() => {});
       return await timedCli(
         ["get", address, String(id), "-o", target, "--nick", "bench"],
         downloadMarker,
         { env, cwd: tmp, serverPid: server.pid },
       );
-    });
+    }, { label: `download: chat get ${id}`, marker: downloadMarker, ...retry });
     const serverDownload = serverProc.phase();
     await probe.stop();
 
@@ -243,7 +217,7 @@ async function benchmark(settings: Settings): Promise<RunReport> {
       hashLeg,
       {
         name: "socat copy + fsync of the copy (for comparison: both chat legs fsync)",
-        seconds: socatMedian + median(copies.map((copy) => copy.syncSeconds)),
+        seconds: socat.medianSeconds + socat.medianSyncSeconds,
         bytes,
         durableReference: true,
       },
@@ -263,17 +237,17 @@ async function benchmark(settings: Settings): Promise<RunReport> {
       code: await describeCode(),
       invocation: ["deno task bench:files", ...Deno.args].join(" "),
       commands: [
-        ...socatMedianCopy.argv.map((argv) => anonymize(argv.join(" "), tmp)),
+        ...socat.medianCopy.argv.map((argv) => anonymize(argv.join(" "), tmp)),
         anonymize(shellLine(server.argv, passkey, server.port), tmp),
         cli(upload.argv),
         cli(download.argv).replace(` ${id} -o`, " ID -o"),
       ],
-      socatSeconds,
+      socatSeconds: socat.copies.map((copy) => copy.seconds),
       reference: {
         name: "socat -b 1048576 over loopback (reference)",
-        seconds: socatMedian,
+        seconds: socat.medianSeconds,
         bytes,
-        machine: socatMedianCopy.machine,
+        machine: socat.medianCopy.machine,
       },
       legs,
       latency: [
@@ -303,11 +277,7 @@ async function benchmark(settings: Settings): Promise<RunReport> {
 
 /** A command line as one would type it in the project folder. */
 function shellLine(argv: readonly string[], passkey: string, port: number): string {
-  return argv.join(" ")
-    .replace(
-      `${Deno.execPath()} run ${CLI_PERMISSIONS.join(" ")} ${MAIN}`,
-      () => `deno run ${CLI_PERMISSIONS.join(" ")} main.ts`,
-    )
+  return asTyped(argv)
     .replaceAll(passkey, "PASSKEY")
     .replaceAll(`127.0.0.1:${port}`, "127.0.0.1:PORT");
 }
@@ -316,11 +286,4 @@ function anonymize(command: string, tmp: string): string {
   return command.replaceAll(tmp, "$TMP").replace(/:\d{4,5}\b/g, ":PORT");
 }
 
-if (import.meta.main) {
-  try {
-    Deno.exit(await main());
-  } catch (error) {
-    console.error(error instanceof Error ? error.stack : error);
-    Deno.exit(1);
-  }
-}
+if (import.meta.main) await runMain(main);

@@ -22,8 +22,8 @@
 import { parseArgs } from "@std/cli/parse-args";
 import { resolve } from "@std/path";
 import { chromium } from "playwright-core";
-import { median } from "./_files.ts";
-import { SEED_TEXT, startPageServer } from "./_web_page_server.ts";
+import { median } from "./shared/mod.ts";
+import { SEED_TEXT, startPageServer } from "./web/page_server.ts";
 
 const CHROMIUM_PATH = "/usr/bin/chromium";
 

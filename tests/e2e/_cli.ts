@@ -1,18 +1,6 @@
-import { fromFileUrl } from "@std/path";
+import { cliArgv, DEFAULT_TIMEOUT_MS, withTimeout } from "../support/mod.ts";
 import { LineCollector } from "./_lines.ts";
-import { DEFAULT_TIMEOUT_MS, tail, withTimeout } from "./_wait.ts";
-
-/** Absolute path of the program under test. */
-export const MAIN: string = fromFileUrl(new URL("../../main.ts", import.meta.url));
-
-/** The permissions the CLI is documented to need. */
-export const CLI_PERMISSIONS: readonly string[] = [
-  "--allow-net",
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-  "--allow-sys",
-];
+import { tail } from "./_wait.ts";
 
 /** Options of {@linkcode CliProcess}. */
 export interface CliOptions {
@@ -50,8 +38,9 @@ export class CliProcess implements AsyncDisposable {
 
   constructor(args: readonly string[], options: CliOptions = {}) {
     this.args = args;
-    this.#child = new Deno.Command(Deno.execPath(), {
-      args: ["run", ...CLI_PERMISSIONS, MAIN, ...args],
+    const [command, ...commandArgs] = cliArgv(args);
+    this.#child = new Deno.Command(command, {
+      args: commandArgs,
       env: childEnv(options.env),
       clearEnv: true,
       stdin: "piped",
@@ -158,14 +147,6 @@ export async function makeTempDir(): Promise<TempDir> {
       await Deno.remove(path, { recursive: true }).catch(() => {});
     },
   };
-}
-
-/** Returns a TCP port on 127.0.0.1 that nothing listens on (it was just free). */
-export function unusedPort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
 }
 
 /** Whether `text` looks like a stack trace or an uncaught-error report. */

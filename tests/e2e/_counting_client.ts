@@ -5,6 +5,7 @@ import {
   FrameType,
   ProtocolError,
 } from "../../src/protocol/mod.ts";
+import { writeAll } from "../support/mod.ts";
 import type { Received } from "./_test_client.ts";
 import { tail, Watch } from "./_wait.ts";
 
@@ -14,11 +15,6 @@ const TYPE = /^\{"type":"(\w+)"/;
 const TEXT_TAG = /"text":"([^ "\\]+) /;
 
 const decoder = new TextDecoder();
-
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
-  let written = 0;
-  while (written < bytes.byteLength) written += await conn.write(bytes.subarray(written));
-}
 
 /**
  * A protocol client for load tests that does not keep what it receives: for each large room

@@ -1,6 +1,6 @@
 /**
- * Helpers for the file-sharing end-to-end tests: random files written and hashed a piece at a
- * time, a `chat serve` with `--max-file-size`, and runs of `send-file`, `get` and `files` with
+ * Helpers for the file-sharing end-to-end tests: random bytes and files hashed a piece at a
+ * time (random files themselves come from tests/support/), a `chat serve` with `--max-file-size`, and runs of `send-file`, `get` and `files` with
  * their own working directory, binary stdin and (for `get -o -`) binary stdout.
  *
  * @module
@@ -8,47 +8,20 @@
 import { createHash } from "node:crypto";
 import { DatabaseSync } from "node:sqlite";
 import { join } from "@std/path";
-import { CLI_PERMISSIONS, MAIN } from "./_cli.ts";
+import { cliArgv, DEFAULT_TIMEOUT_MS, fillRandom, withTimeout } from "../support/mod.ts";
 import { LineCollector } from "./_lines.ts";
 import { type ChatServer, startServer } from "./_server.ts";
-import { DEFAULT_TIMEOUT_MS, tail, withTimeout } from "./_wait.ts";
+import { tail } from "./_wait.ts";
 
-/** `crypto.getRandomValues` fills at most this many bytes per call. */
-const RANDOM_PIECE = 64 * 1024;
-/** Random files are written in pieces of this size, so none is ever held in memory whole. */
+/** Files are hashed, and binary stdin written, in pieces of this size. */
 const WRITE_PIECE = 1024 * 1024;
 
 /** 1 MiB. */
 export const MIB = 1024 * 1024;
 
-/** Fills `buffer` with random bytes, 64 KiB at a time. */
-export function fillRandom<T extends Uint8Array>(buffer: T): T {
-  for (let at = 0; at < buffer.byteLength; at += RANDOM_PIECE) {
-    crypto.getRandomValues(buffer.subarray(at, Math.min(at + RANDOM_PIECE, buffer.byteLength)));
-  }
-  return buffer;
-}
-
 /** `size` random bytes, for small files and stdin. */
 export function randomBytes(size: number): Uint8Array<ArrayBuffer> {
   return fillRandom(new Uint8Array(size));
-}
-
-/**
- * Writes `size` random bytes to `path` in 1 MiB pieces and returns their SHA-256 as lowercase
- * hex, hashed while writing.
- */
-export async function writeRandomFile(path: string, size: number): Promise<string> {
-  const hash = createHash("sha256");
-  const piece = new Uint8Array(Math.min(WRITE_PIECE, Math.max(size, 1)));
-  using file = await Deno.open(path, { write: true, create: true, truncate: true });
-  for (let written = 0; written < size;) {
-    const bytes = fillRandom(piece.subarray(0, Math.min(piece.byteLength, size - written)));
-    hash.update(bytes);
-    for (let at = 0; at < bytes.byteLength;) at += await file.write(bytes.subarray(at));
-    written += bytes.byteLength;
-  }
-  return hash.digest("hex");
 }
 
 /** SHA-256 of a file as lowercase hex, read a piece at a time. */
@@ -191,8 +164,9 @@ export class FileCli implements AsyncDisposable {
 
   constructor(args: readonly string[], options: FileCliOptions = {}) {
     this.args = args;
-    this.#child = new Deno.Command(Deno.execPath(), {
-      args: ["run", ...CLI_PERMISSIONS, MAIN, ...args],
+    const [command, ...commandArgs] = cliArgv(args);
+    this.#child = new Deno.Command(command, {
+      args: commandArgs,
       cwd: options.cwd,
       env: childEnv(options),
       clearEnv: true,

@@ -6,16 +6,14 @@
  *
  * @module
  */
+export { DEFAULT_TIMEOUT_MS, MAIN, unusedPort, withTimeout } from "../support/mod.ts";
 export {
-  CLI_PERMISSIONS,
   CliProcess,
   hasStackTrace,
-  MAIN,
   makeTempDir,
   meaningfulLines,
   stripAnsi,
   type TempDir,
-  unusedPort,
 } from "./_cli.ts";
 export { LineCollector } from "./_lines.ts";
 export { type ChatServer, type ServerOptions, startServer, type StopResult } from "./_server.ts";
@@ -29,4 +27,3 @@ export {
   toJoinResult,
 } from "./_join.ts";
 export { type HelloOptions, type Received, TestClient } from "./_test_client.ts";
-export { DEFAULT_TIMEOUT_MS, withTimeout } from "./_wait.ts";

@@ -1,3 +1,4 @@
+import { JOIN_LINE } from "../support/mod.ts";
 import { CliProcess } from "./_cli.ts";
 import type { LineCollector } from "./_lines.ts";
 
@@ -55,7 +56,6 @@ export interface ChatServer extends AsyncDisposable {
   kill(signal?: Deno.Signal): void;
 }
 
-const JOIN_LINE = /chat join 127\.0\.0\.1:(\d+)/;
 const PASSKEY_LINE = /Passkey:\s*(\S+)/;
 
 /**

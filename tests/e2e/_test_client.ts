@@ -7,7 +7,8 @@ import {
   parseJsonPayload,
   ProtocolError,
 } from "../../src/protocol/mod.ts";
-import { DEFAULT_TIMEOUT_MS, tail, Watch } from "./_wait.ts";
+import { DEFAULT_TIMEOUT_MS, writeAll } from "../support/mod.ts";
+import { tail, Watch } from "./_wait.ts";
 
 /** A message received from the server, as parsed JSON. */
 export type Received = Record<string, unknown> & { type: string };
@@ -94,11 +95,6 @@ export function connectFrom(port: number, localAddress: string): Promise<ByteLin
     socket.once("connect", () => resolve(link));
     socket.once("error", reject);
   });
-}
-
-async function writeAll(link: ByteLink, bytes: Uint8Array): Promise<void> {
-  let written = 0;
-  while (written < bytes.byteLength) written += await link.write(bytes.subarray(written));
 }
 
 const decoder = new TextDecoder();

@@ -6,7 +6,7 @@
  * @module
  */
 import { fingerprintOf, generateSelfSigned } from "../../src/server/mod.ts";
-import { withTimeout } from "./_wait.ts";
+import { withTimeout } from "../support/mod.ts";
 
 /** What one connection to the impostor did. */
 export interface ImpostorConnection {

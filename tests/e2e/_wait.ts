@@ -1,5 +1,4 @@
-/** Default time a test waits for one condition before failing. */
-export const DEFAULT_TIMEOUT_MS = 15_000;
+import { DEFAULT_TIMEOUT_MS } from "../support/mod.ts";
 
 /** Options of {@linkcode Watch.until}. */
 export interface UntilOptions {
@@ -68,23 +67,4 @@ export function tail(lines: readonly string[], maxLines = 60): string {
   const skipped = lines.length - shown.length;
   const body = shown.length === 0 ? "  (nothing)" : shown.map((line) => `  ${line}`).join("\n");
   return skipped > 0 ? `  … ${skipped} earlier lines\n${body}` : body;
-}
-
-/**
- * Resolves with `promise`, or rejects after `timeoutMs` with `what` and `context()` in the
- * message. The timer is always cleared, so no op leaks into the next test.
- */
-export function withTimeout<T>(
-  promise: Promise<T>,
-  options: { timeoutMs?: number; what: string; context?: () => string },
-): Promise<T> {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const context = options.context ? `\n${options.context()}` : "";
-      reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${options.what}.${context}`));
-    }, timeoutMs);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -13,8 +13,8 @@ import {
   serverPartials,
   sha256File,
   sizeOf,
-  writeRandomFile,
 } from "./_files.ts";
+import { writeRandomFile } from "../support/mod.ts";
 
 /** Big enough that a transfer on localhost is still running when the test kills it. */
 const BIG = 64 * MIB;

@@ -22,8 +22,8 @@ import {
   sha256File,
   sizeOf,
   startFileServer,
-  writeRandomFile,
 } from "./_files.ts";
+import { writeRandomFile } from "../support/mod.ts";
 
 const ISO_TS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 // deno-lint-ignore no-control-regex

@@ -17,7 +17,8 @@ import {
   startServer,
   stripAnsi,
 } from "./_helpers.ts";
-import { printedId, runFileCli, sha256File, writeRandomFile } from "./_files.ts";
+import { printedId, runFileCli, sha256File } from "./_files.ts";
+import { writeRandomFile } from "../support/mod.ts";
 import { makeCaSignedCertificate, makeOpensslCertificate, opensslFingerprint } from "./_openssl.ts";
 import { concatBytes, containsBytes, RecordingProxy } from "./_recording_proxy.ts";
 import { TlsImpostor } from "./_tls_impostor.ts";

@@ -1,12 +1,6 @@
 import { assert, assertEquals, assertFalse, assertMatch, assertStringIncludes } from "@std/assert";
-import {
-  type ChatServer,
-  CLI_PERMISSIONS,
-  MAIN,
-  spawnJoin,
-  startServer,
-  TestClient,
-} from "../e2e/_helpers.ts";
+import { type ChatServer, spawnJoin, startServer, TestClient } from "../e2e/_helpers.ts";
+import { cliArgv } from "../support/mod.ts";
 import { type Screen, showScreen, TmuxSession } from "./_tmux.ts";
 
 const PROMPT = "lobby>";
@@ -17,10 +11,7 @@ function joinOnTerminal(
   args: readonly string[],
   env: Record<string, string>,
 ): Promise<TmuxSession> {
-  return TmuxSession.start(
-    [Deno.execPath(), "run", ...CLI_PERMISSIONS, MAIN, "join", server.address, ...args],
-    { env },
-  );
+  return TmuxSession.start(cliArgv(["join", server.address, ...args]), { env });
 }
 
 /** Rows showing `<nick> text` as render.ts draws a chat message: `HH:MM <nick> text`. */

@@ -1,7 +1,8 @@
 import { assert, assertEquals, assertFalse, assertStringIncludes } from "@std/assert";
 import { join } from "@std/path";
-import { CLI_PERMISSIONS, MAIN, makeTempDir } from "../e2e/_helpers.ts";
+import { makeTempDir } from "../e2e/_helpers.ts";
 import { startTlsServer, type TlsChatServer } from "../e2e/_tls_server.ts";
+import { cliArgv } from "../support/mod.ts";
 import { type Screen, showScreen, TmuxSession } from "./_tmux.ts";
 
 const PROMPT = "lobby>";
@@ -10,9 +11,7 @@ const QUESTION = "Is this the fingerprint chat serve printed? [y/N]";
 /** `chat join ADDRESS --tls --nick ada` on a 120×40 tmux terminal, passkey from the env. */
 function joinOnTerminal(server: TlsChatServer, configDir: string): Promise<TmuxSession> {
   return TmuxSession.start(
-    [Deno.execPath(), "run", ...CLI_PERMISSIONS, MAIN, "join", server.address, "--tls"].concat(
-      ["--nick", "ada"],
-    ),
+    cliArgv(["join", server.address, "--tls", "--nick", "ada"]),
     { env: { CHAT_PASSKEY: server.passkey, CHAT_CONFIG_DIR: configDir } },
   );
 }

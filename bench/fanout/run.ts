@@ -1,0 +1,167 @@
+/**
+ * One fan-out workload against one running server: connect N clients to one room, a warm-up
+ * at the workload's rate, then the measured window, while the server's CPU time and memory are
+ * sampled from /proc from outside.
+ *
+ * @module
+ */
+import { type Adapter, connectAll, type FanoutClient, type RunContext } from "./adapter.ts";
+import { DeliverySink } from "./delivery_sink.ts";
+import { ErrorLog } from "./error_log.ts";
+import { type LatencySummary, PhaseTracker } from "./phase_tracker.ts";
+import { drain, sendOnSchedule } from "./schedule.ts";
+import { log, machineUsage, ProcSampler, readMachineCpu, readProc } from "../shared/mod.ts";
+
+/** What one workload does. */
+export interface Workload {
+  label: string;
+  clients: number;
+  /** Messages per second, all senders together; one sender per message a second. */
+  rate: number;
+  seconds: number;
+  warmupSeconds: number;
+}
+
+/** Senders of a workload: each sends about one message a second. */
+export function sendersOf(workload: Workload): number {
+  return Math.min(workload.clients, Math.max(1, Math.round(workload.rate)));
+}
+
+/** Everything one workload measured against one server. */
+export interface WorkloadResult {
+  server: string;
+  workload: Workload;
+  /** Which run of the workload against this server, when it was run more than once. */
+  run?: number;
+  senders: number;
+  connected: number;
+  connectSeconds: number;
+  sent: number;
+  expected: number;
+  received: number;
+  duplicates: number;
+  /** From the first send to the last delivery (or the end of the wait for stragglers). */
+  windowSeconds: number;
+  deliveriesPerSecond: number;
+  latency: LatencySummary;
+  errors: { kind: string; count: number; sample: string }[];
+  errorCount: number;
+  serverCpuSeconds: number;
+  serverMicrosPerDelivery: number;
+  /** Highest VmRSS sampled during the window, and VmHWM (peak since start) at its end. */
+  serverPeakRssKiB: number;
+  serverHwmKiB: number;
+  /** CPU time of this generator over the window, as a share of one CPU. */
+  generatorCpuShare: number;
+  /** Share of all CPUs busy during the window, whoever used them. */
+  machineBusy: number;
+  /** CPU seconds of processes other than the server and the generator. */
+  othersSeconds: number;
+  maxSendLagMs: number;
+  meanSendLagMs: number;
+  warmup: { sent: number; expected: number; received: number };
+  /** `performance.now()` at the start and end of the measured window. */
+  windowFromMs: number;
+  windowToMs: number;
+}
+
+/** Runs `workload` against the server `serverPid` listening on `port`. */
+export async function runWorkload(
+  adapter: Adapter,
+  options: { server: string; serverPid: number; port: number; workload: Workload },
+): Promise<WorkloadResult> {
+  const { workload } = options;
+  const senders = sendersOf(workload);
+  const sink = new DeliverySink();
+  const errors = new ErrorLog();
+  let closing = false;
+  const context: RunContext = {
+    port: options.port,
+    sink,
+    errors,
+    get closing() {
+      return closing;
+    },
+  };
+  let clients: (FanoutClient | undefined)[] = [];
+  try {
+    const connectStart = performance.now();
+    clients = await connectAll(workload.clients, {
+      concurrency: 100,
+      connect: (index) => adapter.connect(index, context),
+      onError: (index, error) => errors.add("connect failed", `client ${index}: ${error}`),
+    });
+    const connectSeconds = (performance.now() - connectStart) / 1000;
+    const connected = clients.filter((client) => client !== undefined).length;
+    log(`${options.server}: ${connected} clients joined in ${connectSeconds.toFixed(2)} s`);
+    if (connected < 2) {
+      const first = errors.entries()[0];
+      throw new Error(`Only ${connected} clients could join (${first?.kind}: ${first?.sample}).`);
+    }
+
+    /** Opens phase `phase`: `seconds` of the workload's messages, tracked by the sink. */
+    const open = (phase: number, seconds: number) => {
+      const messages = Math.round(workload.rate * seconds);
+      const tracker = new PhaseTracker({ phase, clients: workload.clients, senders, messages });
+      sink.open(tracker);
+      return tracker;
+    };
+    // The warm-up also waits out the join notices still on their way: its messages queue
+    // behind them on every connection.
+    const warmup = open(0, workload.warmupSeconds);
+    await sendOnSchedule(warmup, clients, workload.rate);
+    await drain(warmup, { stallMs: 5_000, maxMs: 60_000 });
+    log(`${options.server}: warm-up ${warmup.received}/${warmup.expected} deliveries`);
+
+    const measured = open(1, workload.seconds);
+    const sampler = new ProcSampler(options.serverPid, 50);
+    try {
+      const machineBefore = readMachineCpu();
+      const generatorBefore = readProc(Deno.pid)?.cpuSeconds ?? NaN;
+      sampler.phase();
+      const started = performance.now();
+      await sendOnSchedule(measured, clients, workload.rate);
+      await drain(measured, { stallMs: 5_000, maxMs: 120_000 });
+      const server = sampler.phase();
+      const wallSeconds = (performance.now() - started) / 1000;
+      const generatorSeconds = (readProc(Deno.pid)?.cpuSeconds ?? NaN) - generatorBefore;
+      const machine = machineUsage(machineBefore, readMachineCpu(), [options.serverPid]);
+      const windowSeconds = Number.isNaN(measured.lastReceiveMs)
+        ? wallSeconds
+        : (measured.lastReceiveMs - measured.firstSendMs) / 1000;
+      return {
+        server: options.server,
+        workload,
+        senders,
+        connected,
+        connectSeconds,
+        sent: measured.sent,
+        expected: measured.expected,
+        received: measured.received,
+        duplicates: measured.duplicates,
+        windowSeconds,
+        deliveriesPerSecond: measured.received / windowSeconds,
+        latency: measured.latency(),
+        errors: errors.entries(),
+        errorCount: errors.total + measured.duplicates + measured.unexpected + sink.stray,
+        serverCpuSeconds: server.cpuSeconds,
+        serverMicrosPerDelivery: (server.cpuSeconds * 1e6) / measured.received,
+        serverPeakRssKiB: server.peakRssKiB,
+        serverHwmKiB: server.hwmKiB,
+        generatorCpuShare: generatorSeconds / wallSeconds,
+        machineBusy: machine.busy,
+        othersSeconds: machine.othersSeconds,
+        maxSendLagMs: measured.maxSendLagMs,
+        meanSendLagMs: measured.meanSendLagMs,
+        warmup: { sent: warmup.sent, expected: warmup.expected, received: warmup.received },
+        windowFromMs: started,
+        windowToMs: started + wallSeconds * 1000,
+      };
+    } finally {
+      sampler.stop();
+    }
+  } finally {
+    closing = true;
+    for (const client of clients) client?.close();
+  }
+}

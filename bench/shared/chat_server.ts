@@ -1,0 +1,84 @@
+/**
+ * `chat serve` from source as the file-transfer and fan-out benchmarks run it: on 127.0.0.1
+ * and a port of its choosing, stdin closed, stderr passed through so that a server error shows
+ * in the benchmark's own output, stdout read only for the join line and then drained so that
+ * the server never blocks on it.
+ *
+ * @module
+ */
+import { cliArgv, JOIN_LINE, withTimeout } from "../../tests/support/mod.ts";
+import { terminate } from "./_terminate.ts";
+
+/** A running `chat serve`. */
+export interface Server extends AsyncDisposable {
+  /** The server's process id, for /proc. */
+  pid: number;
+  /** The port it listens on, from its join line or its configuration. */
+  port: number;
+  /** The command as started, for the report. */
+  argv: readonly string[];
+}
+
+/**
+ * Starts `chat serve` on 127.0.0.1 with a free port and waits for its join line. `args` are
+ * further `serve` options; `runtimeFlags` go to `deno run` (such as `--cpu-prof`).
+ */
+export async function startServer(
+  options: {
+    dataDir: string;
+    passkey: string;
+    maxFileSize?: string;
+    args?: readonly string[];
+    runtimeFlags?: readonly string[];
+  },
+): Promise<Server> {
+  const argv = cliArgv([
+    "serve",
+    "--host",
+    "127.0.0.1",
+    "--port",
+    "0",
+    "--data-dir",
+    options.dataDir,
+    "--passkey",
+    options.passkey,
+    "--quiet",
+    ...(options.maxFileSize === undefined ? [] : ["--max-file-size", options.maxFileSize]),
+    ...(options.args ?? []),
+  ], options.runtimeFlags);
+  const child = new Deno.Command(argv[0], {
+    args: argv.slice(1),
+    stdin: "null",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const stop = () => terminate(child);
+  try {
+    const port = await withTimeout(readJoinPort(child.stdout), {
+      timeoutMs: 30_000,
+      what: "the server's join line",
+    });
+    return { pid: child.pid, port, argv, [Symbol.asyncDispose]: stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Reads stdout until the join line, then keeps draining it so the server never blocks. */
+async function readJoinPort(stdout: ReadableStream<Uint8Array>): Promise<number> {
+  const reader = stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`The server exited before printing its join line:\n${text}`);
+    text += value;
+    const match = JOIN_LINE.exec(text);
+    if (match !== null) {
+      (async () => {
+        while (!(await reader.read()).done);
+      })().catch(() => {});
+      return Number(match[1]);
+    }
+  }
+}
