@@ -4,8 +4,11 @@ import type { EventLog, LoggedEvent } from "./event_log.ts";
 import type { Registry } from "./registry.ts";
 import type { BlobStore } from "./blob_store.ts";
 import type { LoginSession, SessionStore } from "./session_store.ts";
+import type { IdentityStore, NickClaim } from "./identity_store.ts";
+import { Admission } from "./admission.ts";
 import type { PasskeyChecker } from "./passkey.ts";
 import { PasskeyGuard } from "./abuse_guard.ts";
+import { randomHex, sha256Hex } from "./_random.ts";
 
 /** A connected, authenticated user as the hub sees one. */
 export interface Member {
@@ -25,6 +28,18 @@ export const BIG_ROOM = 200;
 /** How long a disconnected user's resume token stays valid. */
 export const RESUME_TTL_MS = 10 * 60 * 1000;
 
+/** Default of {@linkcode HubOptions.inviteTtlMs}: a day, an event or a school day and the next. */
+export const INVITE_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** Where the server can be reached, for invites: set once it listens. */
+export interface Endpoints {
+  chatPort: number;
+  webPort?: number;
+  tls: boolean;
+  /** The certificate's fingerprint, with TLS. */
+  fingerprint?: string;
+}
+
 /** How often, at most, expired login sessions are swept from the store (on a login). */
 const SESSION_SWEEP_MS = 60 * 1000;
 
@@ -41,6 +56,10 @@ export interface HubOptions {
   registry: Registry;
   /** Login sessions: what resume tokens stand for. */
   sessions: SessionStore;
+  /** Devices, who owns which nick, invites and link codes. */
+  identities: IdentityStore;
+  /** How long an invite stays valid unless asked otherwise. Default 24 h. */
+  inviteTtlMs?: number;
   /** Where shared files' bytes live. */
   blobs: BlobStore;
   /** Largest file accepted, in bytes. */
@@ -102,7 +121,11 @@ export class Hub {
   readonly options: Required<Omit<HubOptions, "log">> & { log: LogFunction };
   /** Counts wrong passkeys per address. */
   readonly passkeyGuard: PasskeyGuard;
+  /** Lets connections in by their credentials. */
+  readonly admission: Admission;
   readonly startedAt: number;
+  /** Where the server listens, for invite links; set by the server once it listens. */
+  endpoints: Endpoints = { chatPort: 0, tls: false };
   /** Room → the members of this hub in it: whom its events are delivered to. */
   readonly #rooms = new Map<string, Set<Member>>();
   /** Nick key → the member of this hub holding it: whom its private messages go to. */
@@ -124,11 +147,19 @@ export class Hub {
       rate: options.rate ?? { perSecond: 50, burst: 200 },
       freePasskeyFailures: options.freePasskeyFailures ?? 4,
       bigRoom: options.bigRoom ?? BIG_ROOM,
+      inviteTtlMs: options.inviteTtlMs ?? INVITE_TTL_MS,
     };
     this.startedAt = this.options.now();
     this.passkeyGuard = new PasskeyGuard({
       freeFailures: this.options.freePasskeyFailures,
       now: this.options.now,
+    });
+    this.admission = new Admission({
+      identities: options.identities,
+      passkey: options.passkey,
+      guard: this.passkeyGuard,
+      now: this.options.now,
+      log: this.options.log,
     });
     this.#following = this.history.lastId()
       .then((last) => this.options.events.follow(last, (logged) => this.#deliver(logged)));
@@ -199,32 +230,60 @@ export class Hub {
   }
 
   /**
-   * Starts the login session of `nick` and returns its resume token (a secret) with it. The
-   * session's private messages are those stored from now on.
+   * Starts the login session of `owner` as `nick` and returns its resume token (a secret) with it.
    */
-  async startSession(nick: string): Promise<{ token: string; session: LoginSession }> {
+  async startSession(
+    nick: string,
+    owner: string,
+  ): Promise<{ token: string; session: LoginSession }> {
     const now = this.options.now();
     if (now - this.#sweptAt >= SESSION_SWEEP_MS) {
       this.#sweptAt = now;
       await this.options.sessions.sweep(now);
     }
     const token = randomHex(18);
-    // Until nicks have owners, the person a session is for is whoever uses its nick.
     const since = await this.history.lastId();
-    const session = { id: randomHex(16), nick, owner: nickKey(nick), since, expires: null };
+    const session = { id: randomHex(16), nick, owner, since, expires: null };
     await this.options.sessions.create(await sha256Hex(token), session);
     return { token, session };
   }
 
   /**
-   * The session `token` stands for, if it is still valid and is `nick`'s; it is held again
-   * (it expires no more until {@linkcode Hub.releaseSession}).
+   * The session `token` stands for, if it is still valid and is `owner`'s, as `nick`; it is held
+   * again (it expires no more until {@linkcode Hub.releaseSession}).
    */
-  async resumeSession(token: string, nick: string): Promise<LoginSession | undefined> {
+  async resumeSession(
+    token: string,
+    nick: string,
+    owner: string,
+  ): Promise<LoginSession | undefined> {
     const session = await this.options.sessions.find(await sha256Hex(token), this.options.now());
-    if (session === undefined || nickKey(session.nick) !== nickKey(nick)) return undefined;
+    if (
+      session === undefined || session.owner !== owner || nickKey(session.nick) !== nickKey(nick)
+    ) {
+      return undefined;
+    }
     await this.options.sessions.update(session.id, { expires: null });
     return { ...session, expires: null };
+  }
+
+  /**
+   * Who owns `nick`, claiming it for `owner` when nobody does (with `claim`; else it is only
+   * looked at). The claim marks where the nick's private messages start for its owner.
+   */
+  async nickOwnership(
+    nick: string,
+    owner: string,
+    options: { claim: boolean },
+  ): Promise<NickClaim | undefined> {
+    const current = await this.options.identities.nickOwner(nick);
+    if (current !== undefined || !options.claim) return current;
+    return await this.options.identities.claimNick(nick, owner, await this.history.lastId());
+  }
+
+  /** Frees an owned nick for anyone to claim; false when nobody owned it. */
+  async releaseOwnership(nick: string): Promise<boolean> {
+    return await this.options.identities.releaseNick(nick);
   }
 
   /** Records a session's new nick. */
@@ -349,14 +408,4 @@ export class Hub {
     const out = new OutboundMessage(toWireEvent(event));
     for (const member of members) if (member.id !== origin) member.deliver(out, event.id);
   }
-}
-
-function randomHex(bytes: number): string {
-  return [...crypto.getRandomValues(new Uint8Array(bytes))]
-    .map((byte) => byte.toString(16).padStart(2, "0")).join("");
-}
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }

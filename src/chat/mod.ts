@@ -9,6 +9,7 @@ export * from "./peer.ts";
 export * from "./session.ts";
 export * from "./room_feed.ts";
 export * from "./abuse_guard.ts";
+export * from "./admission.ts";
 export * from "./blob_store.ts";
 export * from "./event_log.ts";
 export * from "./registry.ts";

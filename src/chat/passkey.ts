@@ -1,5 +1,5 @@
-/** Crockford's base32 alphabet: no i, l, o or u, so a key read aloud is hard to mistype. */
-const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
+import { BASE32 as ALPHABET } from "./_random.ts";
+
 const GROUPS = 3;
 const GROUP_CHARS = 5;
 
@@ -39,15 +39,23 @@ async function digest(text: string): Promise<Uint8Array> {
  * ```
  */
 export class PasskeyChecker {
+  /**
+   * Names this passkey without revealing it: what devices and invites made under it are marked
+   * with, so that a new passkey signs every device out and revokes every invite.
+   */
+  readonly tag: string;
   readonly #expected: Uint8Array;
 
-  private constructor(expected: Uint8Array) {
+  private constructor(expected: Uint8Array, tag: string) {
     this.#expected = expected;
+    this.tag = tag;
   }
 
   /** Prepares a checker for `passkey`. */
   static async create(passkey: string): Promise<PasskeyChecker> {
-    return new PasskeyChecker(await digest(passkey));
+    const tag = [...(await digest(`chat passkey tag\n${passkey}`)).subarray(0, 8)]
+      .map((byte) => byte.toString(16).padStart(2, "0")).join("");
+    return new PasskeyChecker(await digest(passkey), tag);
   }
 
   /** Whether `candidate` is the passkey. */

@@ -50,6 +50,10 @@ export class Session implements Member {
   #authenticated = false;
   /** False for a connection that only transfers files: it is in no room's member list. */
   #present = true;
+  /** The person this connection is: the owner of its device and nicks. */
+  #owner = "";
+  /** The id after which the nick's private messages belong to this connection's owner. */
+  #claimSince = 0;
   /** The login this connection belongs to, and its resume token; none for files only. */
   #login: { token: string; session: LoginSession } | undefined;
   /** Replaced by a reconnect of the same user: it leaves without a notice. */
@@ -174,6 +178,17 @@ export class Session implements Member {
         return this.#transfers.downloadCancel(message.transfer);
       case "files":
         return await this.#transfers.list(message);
+      case "invite":
+        return await this.#invite(message.rid, message.ttl_s);
+      case "link_code": {
+        const { code, expires } = await this.#hub.admission.createLinkCode(this.#owner);
+        return this.#reply({
+          type: "link_code_created",
+          rid: message.rid,
+          code,
+          expires: new Date(expires).toISOString(),
+        });
+      }
     }
   }
 
@@ -213,34 +228,10 @@ export class Session implements Member {
         { fatal: true },
       );
     }
-    const address = hostOf(this.remote);
-    const turn = await this.#hub.passkeyGuard.turn(address);
-    if (typeof turn === "number") {
-      throw new ProtocolError(
-        "locked_out",
-        `Too many wrong passkeys from your address; try again in ${Math.ceil(turn / 1000)} s.`,
-        { fatal: true, retryAfterMs: turn },
-      );
-    }
-    let matched = false;
-    try {
-      matched = await this.#hub.options.passkey.matches(hello.passkey);
-    } finally {
-      const lockout = turn.settle(matched);
-      if (!matched) {
-        this.#hub.options.log(
-          `auth failure from ${this.remote}: wrong passkey` +
-            (lockout > 0 ? `; address locked out for ${Math.ceil(lockout / 1000)} s` : ""),
-        );
-      }
-    }
-    if (!matched) {
-      throw new ProtocolError(
-        "bad_passkey",
-        "The passkey is wrong; ask the person running the server for the current one.",
-        { fatal: true },
-      );
-    }
+    const admitted = await this.#hub.admission.admit(hello, {
+      remote: this.remote,
+      address: hostOf(this.remote),
+    });
     const problem = nickProblem(hello.nick);
     if (problem !== undefined) throw new ProtocolError("nick_invalid", problem, { fatal: true });
     const { room, problem: roomProblem } = normalizeRoom(hello.room ?? "lobby");
@@ -248,8 +239,23 @@ export class Session implements Member {
       throw new ProtocolError("room_invalid", roomProblem, { fatal: true });
     }
     this.#present = hello.presence !== false;
+    // A nick belongs to the first person to use it; a files-only connection only borrows a free
+    // one as the name on what it shares.
+    const owned = await this.#hub.nickOwnership(hello.nick, admitted.owner, { claim: false });
+    if (owned !== undefined && owned.owner !== admitted.owner) {
+      throw new ProtocolError("nick_owned", ownedMessage(hello.nick), { fatal: true });
+    }
+    const device = await this.#hub.admission.remember(admitted, hello.client ?? "unknown client");
+    const claim = this.#present
+      ? await this.#hub.nickOwnership(hello.nick, admitted.owner, { claim: true })
+      : undefined;
+    if (claim !== undefined && claim.owner !== admitted.owner) {
+      throw new ProtocolError("nick_owned", ownedMessage(hello.nick), { fatal: true });
+    }
+    this.#owner = admitted.owner;
+    this.#claimSince = claim?.since ?? 0;
     const resumed = this.#present && hello.resume !== undefined
-      ? await this.#hub.resumeSession(hello.resume, hello.nick)
+      ? await this.#hub.resumeSession(hello.resume, hello.nick, admitted.owner)
       : undefined;
     const takeover = resumed !== undefined && await this.#hub.holderOf(hello.nick) !== undefined;
     if (resumed !== undefined) {
@@ -262,7 +268,7 @@ export class Session implements Member {
         throw new ProtocolError("nick_taken", takenMessage(hello.nick), { fatal: true });
       }
       try {
-        this.#login = await this.#hub.startSession(hello.nick);
+        this.#login = await this.#hub.startSession(hello.nick, admitted.owner);
       } catch (error) {
         await this.#hub.releaseNick(this);
         throw error;
@@ -284,11 +290,32 @@ export class Session implements Member {
       history: historyLimit,
       resume: this.#login?.token,
       rate: { per_second: this.#hub.options.rate.perSecond, burst: this.#hub.options.rate.burst },
+      device,
     });
     if (!this.#present) {
       this.room = room;
       this.#joinedRooms.add(room);
-    } else await this.#enterRoom(room, { since: hello.since, login: resumed, quiet: takeover });
+    } else await this.#enterRoom(room, { since: hello.since, quiet: takeover });
+  }
+
+  /** Makes an invite, valid for `ttlSeconds` or the server's default. */
+  async #invite(rid: string, ttlSeconds?: number): Promise<void> {
+    const ttlMs = ttlSeconds === undefined ? this.#hub.options.inviteTtlMs : ttlSeconds * 1000;
+    const { token, expires } = await this.#hub.admission.createInvite(ttlMs);
+    const { chatPort, webPort, tls, fingerprint } = this.#hub.endpoints;
+    this.#hub.options.log(
+      `${this.nick} made an invite valid until ${new Date(expires).toISOString()}`,
+    );
+    this.#reply({
+      type: "invite_created",
+      rid,
+      token,
+      expires: new Date(expires).toISOString(),
+      chat_port: chatPort,
+      web_port: webPort,
+      tls,
+      fingerprint,
+    });
   }
 
   #checkText(text: string): void {
@@ -389,9 +416,14 @@ export class Session implements Member {
     const problem = nickProblem(nick);
     if (problem !== undefined) throw new ProtocolError("nick_invalid", problem);
     const previous = this.nick;
+    const claim = await this.#hub.nickOwnership(nick, this.#owner, { claim: true });
+    if (claim !== undefined && claim.owner !== this.#owner) {
+      throw new ProtocolError("nick_owned", ownedMessage(nick));
+    }
     if (!await this.#hub.claimNick(this, nick)) {
       throw new ProtocolError("nick_taken", takenMessage(nick));
     }
+    this.#claimSince = claim?.since ?? 0;
     this.nick = nick;
     if (this.#login !== undefined) await this.#hub.renameSession(this.#login.session.id, nick);
     this.#hub.options.log(`${previous} is now known as ${nick}`);
@@ -413,7 +445,7 @@ export class Session implements Member {
    */
   async #enterRoom(
     room: string,
-    options: { rid?: string; since?: number; login?: LoginSession; quiet?: boolean } = {},
+    options: { rid?: string; since?: number; quiet?: boolean } = {},
   ): Promise<void> {
     const { rid, since } = options;
     this.room = room;
@@ -421,10 +453,8 @@ export class Session implements Member {
     this.#feed.hold();
     await this.#hub.addToRoom(this, room);
     this.#reply(await this.#joined(room, rid));
-    // Only a resumed login's own private messages: never those of an earlier holder of the nick.
-    const privates = options.login === undefined
-      ? undefined
-      : { nick: this.nick, after: options.login.since };
+    // The nick's owner's private messages: never those from before they claimed it.
+    const privates = { nick: this.nick, after: this.#claimSince };
     if (since === undefined) await this.#feed.replay(room, { rid });
     else if (!await this.#feed.catchUp(room, since, { self: this.nick, privates })) {
       await this.#feed.replay(room, { rid, gap: true });
@@ -467,6 +497,10 @@ export class Session implements Member {
 /** The host part of `host:port` or `[v6]:port`. */
 function hostOf(remote: string): string {
   return remote.replace(/:\d+$/, "").replace(/^\[(.*)\]$/, "$1");
+}
+
+function ownedMessage(nick: string): string {
+  return `The nick ${nick} belongs to someone else; choose another.`;
 }
 
 function takenMessage(nick: string): string {

@@ -29,6 +29,10 @@ export const ERROR_CODES = [
   "rate_limited",
   "too_many_connections",
   "rid_reused",
+  "nick_owned",
+  "bad_invite",
+  "bad_device",
+  "bad_link_code",
 ] as const;
 
 /** One of {@linkcode ERROR_CODES}. */

@@ -22,6 +22,8 @@ export const PROTOCOL_VERSION = 1;
 
 /** Longest accepted `rid`. */
 export const MAX_RID_CHARS = 64;
+/** Longest an invite may stay valid: a week. */
+export const MAX_INVITE_TTL_S = 7 * 24 * 60 * 60;
 /** Largest page a `history` or `files` request may ask for. */
 export const MAX_HISTORY_PAGE = 500;
 /**
@@ -51,7 +53,10 @@ export const CLIENT_MESSAGES = {
   hello: {
     v: integer(),
     nick: string(),
-    passkey: string(),
+    passkey: optional(string()),
+    invite: optional(string()),
+    device: optional(string()),
+    link: optional(string()),
     room: optional(string()),
     client: optional(string()),
     presence: optional(boolean()),
@@ -75,6 +80,8 @@ export const CLIENT_MESSAGES = {
   download: { rid, id: integer(), offset: optional(integer()) },
   download_cancel: { transfer: transferId },
   files: { rid: optionalRid, room: optional(string()), limit: optional(integer()) },
+  invite: { rid, ttl_s: optional(integer({ min: 60, max: MAX_INVITE_TTL_S })) },
+  link_code: { rid },
 } as const satisfies Record<string, Shape>;
 
 /** The fields of every room event and private message, whatever its type. */
@@ -106,6 +113,8 @@ export const SERVER_MESSAGES = {
     resume: optional(string()),
     /** The request rate this server accepts per connection; clients pace themselves to it. */
     rate: optional(object({ per_second: number(), burst: integer() })),
+    /** A device made by this login: `ID.SECRET`, to keep and give as `hello.device` next time. */
+    device: optional(string()),
   },
   joined: { room: string(), users: array(string()), count: integer(), rid: optionalRid },
   message: EVENT,
@@ -185,6 +194,16 @@ export const SERVER_MESSAGES = {
     })),
     rid: optionalRid,
   },
+  invite_created: {
+    rid,
+    token: string(),
+    expires: string(),
+    chat_port: integer(),
+    web_port: optional(integer()),
+    tls: boolean(),
+    fingerprint: optional(string()),
+  },
+  link_code_created: { rid, code: string(), expires: string() },
 } as const satisfies Record<string, Shape>;
 
 /** Message types a client may send. Append-only. */

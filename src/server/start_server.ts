@@ -5,6 +5,7 @@ import {
   LocalEventLog,
   MemoryRegistry,
   SqliteHistoryStore,
+  SqliteIdentityStore,
   SqliteSessionStore,
 } from "../store/mod.ts";
 import { type Connection, TcpConnection } from "../transport/mod.ts";
@@ -49,6 +50,10 @@ export interface ServerOptions {
   tls?: { cert: string; key: string };
   /** Also serve the web client and its WebSocket on this port (0: any free one). */
   webPort?: number;
+  /** How long an invite stays valid unless its maker says otherwise. Default 24 h. */
+  inviteTtlMs?: number;
+  /** The certificate's fingerprint, with TLS: invites carry it. */
+  fingerprint?: string;
   /** Receives log lines (without timestamps). */
   log?: (line: string) => void;
 }
@@ -78,6 +83,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const log = options.log ?? (() => {});
   const history = SqliteHistoryStore.open(join(options.dataDir, "chat.db"));
   const sessions = SqliteSessionStore.open(join(options.dataDir, "chat.db"));
+  const identities = SqliteIdentityStore.open(join(options.dataDir, "chat.db"));
+  const closeStores = () => Promise.all([history.close(), sessions.close(), identities.close()]);
   const blobs = await DiskBlobStore.open(join(options.dataDir, "files"));
   const sweep = () =>
     blobs.sweep(RESUME_KEEP_MS).then(
@@ -94,7 +101,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       : Deno.listenTls({ ...address, cert: options.tls.cert, key: options.tls.key });
   } catch (error) {
     clearInterval(sweeper);
-    await Promise.all([history.close(), sessions.close()]);
+    await closeStores();
     throw error;
   }
   const hub = new Hub({
@@ -102,6 +109,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     events: new LocalEventLog(history),
     registry: new MemoryRegistry(),
     sessions,
+    identities,
+    inviteTtlMs: options.inviteTtlMs,
     blobs,
     maxFileBytes: options.maxFileBytes,
     passkey: await PasskeyChecker.create(options.passkey),
@@ -150,7 +159,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     } catch (error) {
       listener.close();
       clearInterval(sweeper);
-      await Promise.all([history.close(), sessions.close()]);
+      await closeStores();
       throw error;
     }
   }
@@ -175,6 +184,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   })().catch((error) => log(`stopped accepting connections: ${error}`));
 
   const address = listener.addr as Deno.NetAddr;
+  hub.endpoints = {
+    chatPort: address.port,
+    webPort: web?.addr.port,
+    tls: options.tls !== undefined,
+    fingerprint: options.fingerprint,
+  };
   let closing: Promise<void> | undefined;
   return {
     hostname: address.hostname,
@@ -198,7 +213,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         await webStopped;
         clearInterval(sweeper);
         await hub.close();
-        await Promise.all([history.close(), sessions.close()]);
+        await closeStores();
       })();
       return closing;
     },

@@ -1,12 +1,14 @@
 import { Hub, PasskeyChecker, Session } from "../../src/chat/mod.ts";
-import type { ClientMessage, ServerMessage } from "../../src/protocol/mod.ts";
+import { type ClientMessage, nickKey, type ServerMessage } from "../../src/protocol/mod.ts";
 import {
   type AppendResult,
   type BlobStore,
   type HistoryStore,
+  type IdentityStore,
   LocalEventLog,
   MemoryBlobStore,
   MemoryHistoryStore,
+  MemoryIdentityStore,
   MemoryRegistry,
   MemorySessionStore,
   type NewEvent,
@@ -43,8 +45,15 @@ export interface TestChat {
   history: HistoryStore;
   /** A new, unauthenticated session. */
   open(): { peer: FakePeer; session: Session };
-  /** A session that has said a successful `hello`. */
-  connect(nick: string, room?: string): Promise<User>;
+  /**
+   * A session that has said a successful `hello`: with the device of the earlier connection under
+   * this nick, if any (the same person), or as a `stranger` with the passkey.
+   */
+  connect(nick: string, room?: string, options?: { stranger?: boolean }): Promise<User>;
+  /** The device credential the person using `nick` got, if they logged in before. */
+  deviceOf(nick: string): string | undefined;
+  /** Keeps the device credential of a `welcome` among `received`, as the person using `nick`'s. */
+  keep(nick: string, received: readonly ServerMessage[]): void;
   /** Forgets what every user connected through {@linkcode connect} has received. */
   clear(): void;
 }
@@ -53,6 +62,9 @@ export interface TestChat {
 export interface TestChatOptions {
   history?: HistoryStore;
   sessions?: SessionStore;
+  identities?: IdentityStore;
+  /** The server's passkey; default {@linkcode PASSKEY}. */
+  passkey?: string;
   historyLimit?: number;
   maxMessageBytes?: number;
   now?: () => number;
@@ -69,10 +81,11 @@ export async function startChat(options: TestChatOptions = {}): Promise<TestChat
     events: new LocalEventLog(history),
     registry: new MemoryRegistry(),
     sessions: options.sessions ?? new MemorySessionStore(),
+    identities: options.identities ?? new MemoryIdentityStore(),
     blobs: options.blobs ?? new MemoryBlobStore(),
     // Room for a few chunks of CHUNK_BYTES (about 1 MiB each).
     maxFileBytes: options.maxFileBytes ?? 8 * 1024 * 1024,
-    passkey: await PasskeyChecker.create(PASSKEY),
+    passkey: await PasskeyChecker.create(options.passkey ?? PASSKEY),
     historyLimit: options.historyLimit ?? 50,
     maxMessageBytes: options.maxMessageBytes ?? 4096,
     serverName: SERVER,
@@ -86,9 +99,31 @@ export async function startChat(options: TestChatOptions = {}): Promise<TestChat
     connections++;
     return { peer, session: new Session(hub, peer, `192.0.2.1:${50_000 + connections}`) };
   }
-  async function connect(nick: string, room?: string): Promise<User> {
+  // One person per nick: a second connection under a nick comes from its owner's device, as a
+  // client that keeps welcome.device does, unless a test asks for a stranger.
+  const devices = new Map<string, string>();
+  function deviceOf(nick: string): string | undefined {
+    return devices.get(nickKey(nick));
+  }
+  function keep(nick: string, received: readonly ServerMessage[]): void {
+    const welcome = received.find((message) => message.type === "welcome");
+    if (welcome?.type === "welcome" && welcome.device !== undefined) {
+      devices.set(nickKey(nick), welcome.device);
+    }
+  }
+  async function connect(
+    nick: string,
+    room?: string,
+    options: { stranger?: boolean } = {},
+  ): Promise<User> {
     const { peer, session } = open();
-    await session.handle({ type: "hello", v: 1, nick, passkey: PASSKEY, room });
+    const device = options.stranger ? undefined : deviceOf(nick);
+    await session.handle(
+      device === undefined
+        ? { type: "hello", v: 1, nick, passkey: PASSKEY, room }
+        : { type: "hello", v: 1, nick, device, room },
+    );
+    keep(nick, peer.messages);
     const user: User = {
       nick,
       peer,
@@ -102,7 +137,7 @@ export async function startChat(options: TestChatOptions = {}): Promise<TestChat
   function clear(): void {
     for (const user of users) user.peer.take();
   }
-  return { hub, history, open, connect, clear };
+  return { hub, history, open, connect, clear, deviceOf, keep };
 }
 
 /** When the held `page()` reads the store: before it is held, or once it is released. */

@@ -4,6 +4,7 @@ import {
   LocalEventLog,
   MemoryBlobStore,
   MemoryHistoryStore,
+  MemoryIdentityStore,
   MemoryRegistry,
   MemorySessionStore,
 } from "../../src/store/mod.ts";
@@ -46,6 +47,7 @@ export async function startGuardedChat(
     events: new LocalEventLog(history),
     registry: new MemoryRegistry(),
     sessions: new MemorySessionStore(),
+    identities: new MemoryIdentityStore(),
     blobs: new MemoryBlobStore(),
     maxFileBytes: 1024 * 1024,
     passkey: await PasskeyChecker.create(PASSKEY),

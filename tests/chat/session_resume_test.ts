@@ -1,7 +1,11 @@
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import { CATCH_UP_LIMIT, RESUME_TTL_MS, type Session } from "../../src/chat/mod.ts";
 import { ProtocolError, type ServerMessage } from "../../src/protocol/mod.ts";
-import { MemoryHistoryStore, MemorySessionStore } from "../../src/store/mod.ts";
+import {
+  MemoryHistoryStore,
+  MemoryIdentityStore,
+  MemorySessionStore,
+} from "../../src/store/mod.ts";
 import { NOW, PASSKEY, startChat, type TestChat, type User } from "./_chat.ts";
 import type { FakePeer } from "./_fake_peer.ts";
 
@@ -18,15 +22,21 @@ function idOf(message: ServerMessage | undefined): number {
   return message.id;
 }
 
-/** Logs `nick` in with a resume token and `since`; returns what it received. */
+/**
+ * Logs `nick` in again from its person's device with a resume token and `since`, or, as a
+ * `stranger`, with the passkey; returns what it received.
+ */
 async function resume(
   chat: TestChat,
   nick: string,
   resumeToken: string,
   since: number,
+  options: { stranger?: boolean } = {},
 ): Promise<{ session: Session; peer: FakePeer; received: ServerMessage[] }> {
   const { session, peer } = chat.open();
-  await session.handle({ type: "hello", v: 1, nick, passkey: PASSKEY, resume: resumeToken, since });
+  const device = options.stranger ? undefined : chat.deviceOf(nick);
+  const credential = device === undefined ? { passkey: PASSKEY } : { device };
+  await session.handle({ type: "hello", v: 1, nick, ...credential, resume: resumeToken, since });
   return { session, peer, received: peer.take() };
 }
 
@@ -40,7 +50,7 @@ function movableClock(): { now: () => number; advance(ms: number): void } {
   return { now: () => now, advance: (ms) => void (now += ms) };
 }
 
-Deno.test("Session: whoever takes a free nick never receives its earlier private messages, even with a resume token", async () => {
+Deno.test("Session: whoever takes a released nick never receives its earlier private messages, even with since 0", async () => {
   const chat = await startChat();
   const alice = await chat.connect("alice");
   const bob = await chat.connect("bob");
@@ -48,14 +58,28 @@ Deno.test("Session: whoever takes a free nick never receives its earlier private
   await bob.handle({ type: "private", rid: "p2", to: "alice", text: "bob's answer" });
   await bob.session.disconnect();
 
-  // Someone else with the passkey takes the free nick and keeps its token.
-  const mallory = await chat.connect("bob");
+  // The host frees the nick; someone else takes it and keeps its token.
+  assertEquals(await chat.hub.releaseOwnership("bob"), true);
+  const mallory = await chat.connect("bob", undefined, { stranger: true });
   const token = tokenOf(mallory.take());
+  chat.keep("bob", mallory.peer.messages);
   await alice.handle({ type: "private", rid: "p3", to: "bob", text: "to whoever is bob now" });
   await mallory.session.disconnect();
 
   const again = await resume(chat, "bob", token, 0);
   assertEquals(privatesIn(again.received), ["to whoever is bob now"]);
+});
+
+Deno.test("Session: a stranger with someone's resume token gets nick_owned, not their session", async () => {
+  const chat = await startChat();
+  const bob = await chat.connect("bob");
+  const token = tokenOf(bob.take());
+  await bob.session.disconnect();
+  const error = await assertRejects(
+    () => resume(chat, "bob", token, 0, { stranger: true }),
+    ProtocolError,
+  );
+  assertEquals(error.code, "nick_owned");
 });
 
 Deno.test("Session: a resumed login receives the private messages it missed, after since", async () => {
@@ -126,14 +150,17 @@ Deno.test("Session: the same rid from the same session with another text is rid_
 Deno.test("Session: a resend after a resume is acknowledged with the original id, across a restart of the hub", async () => {
   const history = new MemoryHistoryStore();
   const sessions = new MemorySessionStore();
-  const chat = await startChat({ history, sessions });
+  const identities = new MemoryIdentityStore();
+  const chat = await startChat({ history, sessions, identities });
   const ana = await chat.connect("ana");
-  const token = tokenOf(ana.take());
+  const welcome = ana.take();
+  const token = tokenOf(welcome);
   await ana.handle({ type: "send", rid: "7", text: "stored before the crash" });
   const [ack] = ana.take();
 
   // The server crashes before ana hears more; a new hub opens the same stores.
-  const restarted = await startChat({ history, sessions });
+  const restarted = await startChat({ history, sessions, identities });
+  restarted.keep("ana", welcome);
   await restarted.hub.releaseAllSessions();
   const back = await resume(restarted, "ana", token, 0);
   await back.session.handle({ type: "send", rid: "7", text: "stored before the crash" });

@@ -54,16 +54,16 @@ const HELLO_FAILURES: { name: string; hello: Hello; code: string; message: strin
       'and must start with a letter, digit or "_".',
   },
   {
-    name: "a nick someone has",
+    name: "a nick someone owns",
     hello: hello({ nick: "alice" }),
-    code: "nick_taken",
-    message: "The nick alice is already taken; choose another.",
+    code: "nick_owned",
+    message: "The nick alice belongs to someone else; choose another.",
   },
   {
-    name: "a nick someone has in another case",
+    name: "a nick someone owns in another case",
     hello: hello({ nick: "ALICE" }),
-    code: "nick_taken",
-    message: "The nick ALICE is already taken; choose another.",
+    code: "nick_owned",
+    message: "The nick ALICE belongs to someone else; choose another.",
   },
   {
     name: "an invalid room",
@@ -96,6 +96,25 @@ for (const failure of HELLO_FAILURES) {
     assertEquals(await chat.history.count(), before);
   });
 }
+
+Deno.test("Session.handle() refuses a hello with a nick its owner uses on another device with a fatal nick_taken", async () => {
+  const chat = await startChat();
+  await chat.connect("alice");
+  const { session } = chat.open();
+  const device = chat.deviceOf("alice")!;
+  const error = await assertRejects(
+    () => session.handle({ type: "hello", v: 1, nick: "ALICE", device }),
+    ProtocolError,
+  );
+  assertEquals(
+    { code: error.code, fatal: error.fatal, message: error.message },
+    {
+      code: "nick_taken",
+      fatal: true,
+      message: "The nick ALICE is already taken; choose another.",
+    },
+  );
+});
 
 const NOT_HELLO: ClientMessage[] = [
   { type: "send", rid: "r1", text: "hi" },
@@ -141,6 +160,9 @@ Deno.test("Session.handle() answers a hello with welcome, joined, the room's his
   delete welcome.resume;
   assertEquals((welcome as { rate?: unknown }).rate, { per_second: 50, burst: 200 });
   delete (welcome as { rate?: unknown }).rate;
+  const device = String((welcome as { device?: unknown }).device);
+  assertMatch(device, /^[0-9a-f]{16}\.[0-9a-z]{52}$/, "a first login makes a device");
+  delete (welcome as { device?: unknown }).device;
   assertEquals(received, [
     {
       type: "welcome",
@@ -336,8 +358,8 @@ Deno.test("Session.handle() keeps the nick when a new one is taken or invalid", 
   const bob = await chat.connect("bob");
   chat.clear();
   const cases = [
-    { nick: "bob", code: "nick_taken" },
-    { nick: "BOB", code: "nick_taken" },
+    { nick: "bob", code: "nick_owned" },
+    { nick: "BOB", code: "nick_owned" },
     { nick: "a b", code: "nick_invalid" },
     { nick: "", code: "nick_invalid" },
     { nick: "-alice", code: "nick_invalid" },
@@ -493,7 +515,7 @@ Deno.test("Session.disconnect() of a refused session frees nobody's nick and tel
     () => other.session.handle(hello({ nick: "alice" })),
     ProtocolError,
   );
-  assertEquals(error.code, "nick_taken");
+  assertEquals(error.code, "nick_owned");
   assert(alice.session.authenticated);
 });
 

@@ -152,7 +152,13 @@ async function threeUsers(options: TestChatOptions = {}) {
 /** A session that said `hello` with `presence: false`. */
 async function connectFilesOnly(chat: TestChat, nick: string, room?: string): Promise<User> {
   const { peer, session } = chat.open();
-  await session.handle({ type: "hello", v: 1, nick, passkey: PASSKEY, room, presence: false });
+  // From the machine of the person using the nick, when someone does.
+  const device = chat.deviceOf(nick);
+  await session.handle(
+    device === undefined
+      ? { type: "hello", v: 1, nick, passkey: PASSKEY, room, presence: false }
+      : { type: "hello", v: 1, nick, device, room, presence: false },
+  );
   return {
     nick,
     peer,
