@@ -124,27 +124,55 @@ export class Admission {
     return { code: `${code.slice(0, 4)}-${code.slice(4)}`.toUpperCase(), expires };
   }
 
+  /**
+   * The first credential that lets the connection in. A device that is no longer signed in, sent
+   * with the passkey or an invite (as a client that keeps both does), falls back on them; only
+   * when none works is the last refusal returned.
+   */
   async #check(credentials: Credentials): Promise<Admitted | ProtocolError> {
-    const { identities, passkey, now } = this.#options;
-    if (credentials.device !== undefined) {
-      const [id, secret] = credentials.device.split(".");
-      const device = id === undefined || secret === undefined
-        ? undefined
-        : await identities.device(id);
-      if (
-        device === undefined || device.passkeyTag !== passkey.tag ||
-        !equalHex(await sha256Hex(secret), device.secretHash)
-      ) {
-        return new ProtocolError(
-          "bad_device",
-          "This device is no longer signed in to the server (the passkey changed or the device " +
-            "was removed); log in with the passkey or an invite.",
-          { fatal: true },
-        );
-      }
-      await identities.touchDevice(device.id, now());
-      return { owner: device.owner, deviceId: device.id };
+    const device = await this.#checkDevice(credentials);
+    const hasOther = credentials.link !== undefined || credentials.invite !== undefined ||
+      credentials.passkey !== undefined;
+    if (device !== undefined && !(device instanceof SignedOut)) return device;
+    if (!hasOther) {
+      return new ProtocolError(
+        "bad_device",
+        "This device is no longer signed in to the server (the passkey changed or the device " +
+          "was removed); log in with the passkey or an invite.",
+        { fatal: true },
+      );
     }
+    const other = await this.#checkOthers(credentials);
+    // A device signed out by a new passkey still proves who its person is: let in again with
+    // the new passkey (or an invite), they keep their nicks, on a new device.
+    if (device?.owner !== undefined && !(other instanceof ProtocolError)) {
+      await this.#options.identities.removeDevice(device.id);
+      return { owner: device.owner };
+    }
+    return other;
+  }
+
+  /**
+   * The device of `credentials.device`: admitted, signed out (its secret is right but it was
+   * let in under another passkey, so its person is known), or unknown; `undefined` without one.
+   */
+  async #checkDevice(credentials: Credentials): Promise<Admitted | SignedOut | undefined> {
+    const { identities, passkey, now } = this.#options;
+    if (credentials.device === undefined) return undefined;
+    const [id, secret] = credentials.device.split(".");
+    const device = id === undefined || secret === undefined
+      ? undefined
+      : await identities.device(id);
+    if (device === undefined || !equalHex(await sha256Hex(secret), device.secretHash)) {
+      return new SignedOut(id ?? "");
+    }
+    if (device.passkeyTag !== passkey.tag) return new SignedOut(device.id, device.owner);
+    await identities.touchDevice(device.id, now());
+    return { owner: device.owner, deviceId: device.id };
+  }
+
+  async #checkOthers(credentials: Credentials): Promise<Admitted | ProtocolError> {
+    const { identities, passkey, now } = this.#options;
     if (credentials.link !== undefined) {
       const code = credentials.link.toLowerCase().replace(/[^0-9a-z]/g, "");
       const owner = await identities.takeLinkCode(await sha256Hex(code), now());
@@ -203,12 +231,17 @@ export class Admission {
   }
 }
 
+/** A device credential that no longer lets anyone in; its person, when its secret was right. */
+class SignedOut {
+  constructor(readonly id: string, readonly owner?: string) {}
+}
+
 /** Names the kind of credential that failed, for the log: never the credential itself. */
 function describe(credentials: Credentials): string {
-  if (credentials.device !== undefined) return "unknown device";
   if (credentials.link !== undefined) return "wrong link code";
   if (credentials.invite !== undefined) return "invalid invite";
-  return "wrong passkey";
+  if (credentials.passkey !== undefined) return "wrong passkey";
+  return "unknown device";
 }
 
 /** Compares two hex digests in time that does not depend on where they differ. */

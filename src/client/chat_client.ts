@@ -31,7 +31,17 @@ export interface ConnectOptions {
   /** What the client calls itself in `hello`, such as `chat-cli/0.1.0`. */
   clientName: string;
   nick: string;
-  passkey: string;
+  /**
+   * What lets this client in (PROTOCOL.md section 2.4): its device credential, a link code, an
+   * invite or the passkey; give what you have, the server uses the first that works.
+   */
+  passkey?: string;
+  /** The credential of this device from an earlier `welcome.device`: `ID.SECRET`. */
+  device?: string;
+  /** An invite token from an invite link. */
+  invite?: string;
+  /** A link code shown on another device of the same person. */
+  link?: string;
   room?: string;
   /** False for a connection that only transfers files: no room, no nick claimed. */
   presence?: boolean;
@@ -132,6 +142,9 @@ export class ChatClient {
       v: PROTOCOL_VERSION,
       nick: options.nick,
       passkey: options.passkey,
+      device: options.device,
+      invite: options.invite,
+      link: options.link,
       room: options.room,
       client: options.clientName,
       presence: options.presence,

@@ -20,5 +20,7 @@ export * from "./progress.ts";
 export * from "./transfer_commands.ts";
 export * from "./reconnecting_client.ts";
 export * from "./known_servers.ts";
+export * from "./known_devices.ts";
+export * from "./config_map.ts";
 export * from "./dial.ts";
 export * from "./websocket_dialer.ts";

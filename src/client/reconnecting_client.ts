@@ -22,6 +22,11 @@ export interface ReconnectingOptions
   maxDelayMs?: number;
   /** False to stop at the first lost connection instead of reconnecting. Default true. */
   reconnect?: boolean;
+  /**
+   * Called with the credential of a device the server made for this client (`welcome.device`):
+   * keep it to come back without the passkey. Reconnects use it from then on.
+   */
+  onDevice?: (credential: string) => void;
 }
 
 interface Unacknowledged {
@@ -49,6 +54,7 @@ export class ReconnectingClient {
   #nick: string;
   #room: string | undefined;
   #resume: string | undefined;
+  #device: string | undefined;
   #lastId = 0;
   #stopped = false;
   #wake: (() => void) | undefined;
@@ -59,6 +65,7 @@ export class ReconnectingClient {
     this.#options = options;
     this.#nick = options.nick;
     this.#room = options.room;
+    this.#device = options.device;
   }
 
   /** Connects for the first time; failures are thrown as by {@linkcode ChatClient.connect}. */
@@ -149,8 +156,11 @@ export class ReconnectingClient {
   }
 
   async #open(): Promise<void> {
+    const { invite, link } = this.#options;
     const client = await ChatClient.connect({
       ...this.#options,
+      device: this.#device,
+      ...(this.#device === undefined ? { invite, link } : { invite: undefined, link: undefined }),
       nick: this.#nick,
       room: this.#room,
       resume: this.#resume,
@@ -163,7 +173,14 @@ export class ReconnectingClient {
   }
 
   #receive(message: ServerMessage): void {
-    if (message.type === "welcome") this.#resume = message.resume;
+    if (message.type === "welcome") {
+      this.#resume = message.resume;
+      if (message.device !== undefined) {
+        // In on this device from now on: a link code is used up, an invite may expire.
+        this.#device = message.device;
+        this.#options.onDevice?.(message.device);
+      }
+    }
     if ("id" in message && typeof message.id === "number" && isEvent(message)) {
       if (!message.history) {
         // A resent message's ack, or an event also sent in a catch-up, shows only once.
@@ -215,6 +232,9 @@ export class ReconnectingClient {
         return;
       } catch (error) {
         if (!(error instanceof ChatError)) throw error;
+        if (error.code === "nick_owned" || error.code === "bad_device") {
+          return this.#giveUp(error);
+        }
         if (error.code === "bad_passkey") {
           return this.#giveUp(
             new ChatError(

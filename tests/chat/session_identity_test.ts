@@ -212,3 +212,13 @@ Deno.test("Session: a files-only connection borrows a free nick without owning i
     "now owned",
   );
 });
+
+Deno.test("Session: a device signed out by a new passkey comes back with it as the same person, keeping its nick", async () => {
+  const identities = new MemoryIdentityStore();
+  const before = await startChat({ identities });
+  const { device } = welcomeOf(await hello(before, { passkey: PASSKEY }));
+  const after = await startChat({ identities, passkey: "rotated" });
+  const again = welcomeOf(await hello(after, { device, passkey: "rotated" }));
+  assert(again.device !== undefined && again.device !== device, "a new device");
+  assertEquals(codeOf(await hello(after, { nick: "bo", device, passkey: "wrong" })), "bad_passkey");
+});
