@@ -1,8 +1,8 @@
 import { promptSecret } from "@std/cli/prompt-secret";
 import * as colors from "@std/fmt/colors";
-import { ChatClient, type ChatError, dialer, parseAddress, type TlsTrust } from "../client/mod.ts";
+import { type ChatError, parseAddress } from "../client/mod.ts";
 import { VERSION } from "../version.ts";
-import { nickProblem, type ServerMessage } from "../protocol/mod.ts";
+import { nickProblem } from "../protocol/mod.ts";
 import { CliError, ExitCode } from "./cli_error.ts";
 
 /** What the command-line clients call themselves in `hello`. */
@@ -13,8 +13,13 @@ export function toCliError(error: ChatError): CliError {
   switch (error.code) {
     case "bad_passkey":
       return new CliError(error.message, ExitCode.BAD_PASSKEY);
+    case "bad_invite":
+    case "bad_device":
+    case "bad_link_code":
+      return new CliError(error.message, ExitCode.BAD_PASSKEY);
     case "nick_taken":
     case "nick_invalid":
+    case "nick_owned":
       return new CliError(error.message, ExitCode.BAD_NICK);
     case "room_invalid":
       return new CliError(error.message, ExitCode.USAGE);
@@ -65,19 +70,6 @@ export function askPasskey(): string {
  */
 export const PASSKEY_NOTE = "The passkey comes from $CHAT_PASSKEY or is asked for on the terminal.";
 
-/** The passkey from CHAT_PASSKEY, else asked for when stdin is a terminal. */
-export function passkeyFromEnvOrPrompt(): string {
-  const passkey = Deno.env.get("CHAT_PASSKEY") || undefined;
-  if (passkey !== undefined) return passkey;
-  if (!Deno.stdin.isTerminal()) {
-    throw new CliError(
-      "No passkey: set CHAT_PASSKEY, or run the command on a terminal to be asked for it.",
-      ExitCode.USAGE,
-    );
-  }
-  return askPasskey();
-}
-
 /** Parses HOST[:PORT] for the CLI: a bad address is a usage error. */
 export function addressArgument(value: string | undefined, command: string) {
   if (value === undefined) {
@@ -91,29 +83,4 @@ export function addressArgument(value: string | undefined, command: string) {
   } catch (error) {
     throw new CliError((error as Error).message, ExitCode.USAGE);
   }
-}
-
-/**
- * Connects for a file command: no presence in the room (no join notice, nick not claimed),
- * nick from --nick or the user name. Connection failures are thrown as {@linkcode ChatError}.
- */
-export async function connectForFiles(
-  address: { hostname: string; port: number },
-  options: {
-    nick?: string;
-    room?: string;
-    tls?: TlsTrust;
-    onMessage?: (message: ServerMessage) => void;
-  },
-): Promise<ChatClient> {
-  const passkey = passkeyFromEnvOrPrompt();
-  return await ChatClient.connect({
-    open: dialer({ ...address, tls: options.tls }),
-    clientName: CLI_CLIENT_NAME,
-    nick: options.nick ?? defaultNick(),
-    passkey,
-    room: options.room,
-    presence: false,
-    onMessage: options.onMessage ?? (() => {}),
-  });
 }

@@ -4,7 +4,8 @@ import { ExitCode } from "./cli_error.ts";
 import { type Command, defineCommand } from "./command.ts";
 import { defineFlags, type Flags } from "./flags/mod.ts";
 import { CLIENT_TLS_FLAGS, tlsTrust } from "./tls_trust.ts";
-import { addressArgument, connectForFiles, toCliError } from "./credentials.ts";
+import { addressArgument, toCliError } from "./credentials.ts";
+import { connectForFiles } from "./login.ts";
 
 const FILES_FLAGS = defineFlags({
   room: { kind: "string", value: "NAME", help: "the room (default lobby)" },

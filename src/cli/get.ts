@@ -10,7 +10,8 @@ import { CliError, ExitCode } from "./cli_error.ts";
 import { type Command, defineCommand } from "./command.ts";
 import { defineFlags, type Flags } from "./flags/mod.ts";
 import { CLIENT_TLS_FLAGS, tlsTrust } from "./tls_trust.ts";
-import { addressArgument, connectForFiles, toCliError } from "./credentials.ts";
+import { addressArgument, toCliError } from "./credentials.ts";
+import { connectForFiles } from "./login.ts";
 import { withRetries } from "./retry.ts";
 
 const GET_FLAGS = defineFlags({

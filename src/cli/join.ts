@@ -1,5 +1,6 @@
 import * as colors from "@std/fmt/colors";
-import { ChatError, dialer, fetchFile, ReconnectingClient } from "../client/mod.ts";
+import { ChatError, dialer, fetchFile, formatAddress, ReconnectingClient } from "../client/mod.ts";
+import { parseInviteLink } from "../protocol/mod.ts";
 import { CliError, ExitCode } from "./cli_error.ts";
 import { type Command, defineCommand } from "./command.ts";
 import { defineFlags, type Flags } from "./flags/mod.ts";
@@ -7,7 +8,6 @@ import { CLIENT_TLS_FLAGS, tlsTrust } from "./tls_trust.ts";
 import {
   addressArgument,
   askNick,
-  askPasskey,
   CLI_CLIENT_NAME,
   defaultNick,
   PASSKEY_NOTE,
@@ -16,6 +16,7 @@ import {
 import { runLineMode } from "./join_lines.ts";
 import { runTerminal } from "./join_terminal.ts";
 import { EventSink, track } from "./join_context.ts";
+import { Login } from "./login.ts";
 
 const JOIN_FLAGS = defineFlags({
   nick: {
@@ -42,8 +43,10 @@ const JOIN_FLAGS = defineFlags({
 /** `chat join`. */
 export const join: Command = defineCommand({
   name: "join",
-  usage: "HOST[:PORT] [options]",
-  description: `Joins the chat server at HOST (port 7777 unless given). ${PASSKEY_NOTE}`,
+  usage: "HOST[:PORT]|LINK [options]",
+  description: "Joins the chat server at HOST (port 7777 unless given), or the one an invite " +
+    `link names. ${PASSKEY_NOTE} A machine that joined once is remembered and comes back ` +
+    "without the passkey.",
   flags: JOIN_FLAGS,
   helpColumn: 18,
   epilogue: "On a terminal, type /help for commands. With standard input piped, every line " +
@@ -55,28 +58,30 @@ async function runJoin(flags: Flags<typeof JOIN_FLAGS>, positional: string[]): P
   if (positional.length > 1) {
     throw new CliError(`Unexpected argument "${positional[1]}".`, ExitCode.USAGE);
   }
-  const address = addressArgument(positional[0], "join");
+  // An invite link names the server, the invite and, under TLS, the certificate to expect.
+  const link = positional[0] === undefined ? undefined : parseInviteLink(positional[0]);
+  const address = link === undefined
+    ? addressArgument(positional[0], "join")
+    : { hostname: link.hostname, port: link.chatPort };
   const json = flags.json;
   const interactive = Deno.stdin.isTerminal();
   const terminalUi = interactive && Deno.stdout.isTerminal() && !json;
   colors.setColorEnabled(terminalUi && !Deno.noColor);
 
   let nick = flags.nick ?? (interactive ? askNick() : defaultNick());
-  let passkey = Deno.env.get("CHAT_PASSKEY") || undefined;
-  if (passkey === undefined) {
-    if (!interactive) {
-      throw new CliError(
-        "No passkey: set CHAT_PASSKEY, or run chat join on a terminal to be asked for it.",
-        ExitCode.USAGE,
-      );
-    }
-    passkey = askPasskey();
-  }
+  const login = new Login(formatAddress(address), {
+    invite: link?.token,
+    interactive,
+    command: "join",
+  });
+  await login.credentials();
 
   const autoDownload = flags["auto-download"] === undefined
     ? undefined
     : await downloadDir(flags["auto-download"]);
-  const tls = tlsTrust(flags);
+  const tls = tlsTrust(
+    link?.tls ? { tls: true, fingerprint: flags.fingerprint ?? link.fingerprint } : flags,
+  );
   const sink = new EventSink();
   const background = new Set<Promise<unknown>>();
   let client: ReconnectingClient | undefined;
@@ -93,7 +98,8 @@ async function runJoin(flags: Flags<typeof JOIN_FLAGS>, positional: string[]): P
         open: dialer({ ...address, tls }),
         clientName: CLI_CLIENT_NAME,
         nick,
-        passkey,
+        ...await login.credentials(),
+        onDevice: (device) => login.remember(device),
         room: flags.room,
         reconnect: flags.reconnect,
         // Giving up ends chat join, whose closing line on stderr says why; on a terminal or in
@@ -119,10 +125,12 @@ async function runJoin(flags: Flags<typeof JOIN_FLAGS>, positional: string[]): P
       break;
     } catch (error) {
       if (!(error instanceof ChatError)) throw error;
-      if (interactive && error.code === "bad_passkey") {
-        console.error(colors.red(error.message));
-        passkey = askPasskey();
-      } else if (interactive && (error.code === "nick_taken" || error.code === "nick_invalid")) {
+      if (await login.refused(error)) continue;
+      if (
+        interactive &&
+        (error.code === "nick_taken" || error.code === "nick_invalid" ||
+          error.code === "nick_owned")
+      ) {
         console.error(colors.red(error.message));
         nick = askNick();
       } else {

@@ -2,6 +2,7 @@ import { CliError, ExitCode } from "./cli_error.ts";
 import type { Command } from "./command.ts";
 import { files } from "./files.ts";
 import { get } from "./get.ts";
+import { invite } from "./invite.ts";
 import { join } from "./join.ts";
 import { sendFile } from "./send_file.ts";
 import { serve } from "./serve.ts";
@@ -11,7 +12,8 @@ const USAGE = `chat ${VERSION}: private group chat for people on one local netwo
 
 Usage:
   chat serve [--port 7777] [--passkey KEY] [--data-dir DIR]   start a server
-  chat join HOST[:PORT] [--nick NAME] [--room NAME] [--json]   join one
+  chat join HOST[:PORT]|LINK [--nick NAME] [--room NAME]      join one
+  chat invite HOST[:PORT] [--ttl 2h] [--json]                  make an invite link
   chat send-file HOST[:PORT] [PATH|-] [--name NAME] [--room R] share a file
   chat get HOST[:PORT] ID [-o PATH|-] [--force]                fetch a shared file
   chat files HOST[:PORT] [--room ROOM] [--json]                list shared files
@@ -20,7 +22,7 @@ Usage:
 Run "chat COMMAND --help" for a command's options.`;
 
 const COMMANDS: ReadonlyMap<string, Command> = new Map(
-  [serve, join, sendFile, get, files].map((command) => [command.name, command]),
+  [serve, join, invite, sendFile, get, files].map((command) => [command.name, command]),
 );
 
 /**

@@ -12,7 +12,8 @@ import { CliError, ExitCode } from "./cli_error.ts";
 import { type Command, defineCommand } from "./command.ts";
 import { defineFlags, type Flags } from "./flags/mod.ts";
 import { CLIENT_TLS_FLAGS, tlsTrust } from "./tls_trust.ts";
-import { addressArgument, connectForFiles, PASSKEY_NOTE, toCliError } from "./credentials.ts";
+import { addressArgument, PASSKEY_NOTE, toCliError } from "./credentials.ts";
+import { connectForFiles } from "./login.ts";
 import { withRetries } from "./retry.ts";
 
 const SEND_FILE_FLAGS = defineFlags({

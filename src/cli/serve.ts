@@ -125,6 +125,24 @@ const SERVE_FLAGS = defineFlags({
     help: "your own PEM certificate and key (implies --tls)",
   },
   "tls-key": { kind: "string", value: "FILE", help: { with: "tls-cert" } },
+  "invite-ttl": {
+    kind: "duration",
+    value: "TIME",
+    default: "24h",
+    help: "how long the invite link printed at start (and any other\n" +
+      "made without a time) lets people in (default 24h)",
+  },
+  qr: {
+    kind: "boolean",
+    default: true,
+    negatable: true,
+    help: "do not draw the invite link as a QR code",
+  },
+  "release-nick": {
+    kind: "string",
+    value: "NICK",
+    help: "free a nick that belongs to someone, for anyone to take",
+  },
   quiet: { kind: "boolean", help: "no log lines on stderr" },
 });
 
@@ -174,7 +192,9 @@ async function runServer(flags: ServeFlags): Promise<number> {
       maxConnectionsPerAddress: flags["max-connections-per-address"],
       handshakeTimeoutMs,
       tls,
+      fingerprint: tls?.fingerprint,
       webPort,
+      inviteTtlMs: flags["invite-ttl"],
       log,
     });
   } catch (error) {
@@ -191,7 +211,22 @@ async function runServer(flags: ServeFlags): Promise<number> {
     throw new CliError(`Cannot start the server: ${describe(error)}.`);
   }
 
-  printBanner({ hostname, port: server.port, webPort: server.webPort, dataDir, passkey, tls });
+  if (flags["release-nick"] !== undefined) {
+    const nick = flags["release-nick"];
+    const released = await server.releaseNick(nick);
+    log(released ? `released the nick ${nick}: anyone may take it now` : `nobody owned ${nick}`);
+  }
+  const invite = server.webPort === undefined ? undefined : await server.invite();
+  printBanner({
+    hostname,
+    port: server.port,
+    webPort: server.webPort,
+    dataDir,
+    passkey,
+    tls,
+    invite,
+    qr: flags.qr,
+  });
   log(`listening on ${hostname}:${server.port}`);
 
   const stop = Promise.withResolvers<string>();

@@ -1,5 +1,8 @@
 import * as colors from "@std/fmt/colors";
+import { renderUnicodeCompact } from "uqr";
+import { formatInviteLink } from "../protocol/mod.ts";
 import { lanAddresses, type TlsCertificate } from "../server/mod.ts";
+import { formatDuration } from "../util/mod.ts";
 import { VERSION } from "../version.ts";
 
 /**
@@ -28,6 +31,9 @@ export function printBanner(
     dataDir: string;
     passkey: { value: string; origin: string };
     tls: TlsCertificate | undefined;
+    /** An invite to print as a link (and a QR code, unless `qr` is false). */
+    invite?: { token: string; expires: number };
+    qr?: boolean;
   },
 ): void {
   const { hostname, port } = info;
@@ -52,6 +58,27 @@ export function printBanner(
       `${scheme}://${host.includes(":") ? `[${host}]` : host}:${info.webPort}/`;
     lines.push("Or open in a browser:", `  Web: ${url(local)}`);
     for (const host of lan) lines.push(`  Web: ${url(host)}`);
+  }
+  if (info.invite !== undefined && info.webPort !== undefined) {
+    // The link of the first address others can reach; a phone scans it from the screen.
+    const link = formatInviteLink({
+      hostname: lan[0] ?? local,
+      webPort: info.webPort,
+      chatPort: port,
+      token: info.invite.token,
+      tls: info.tls !== undefined,
+      fingerprint: info.tls?.fingerprint,
+    });
+    const minute = 60_000;
+    const valid = formatDuration(
+      Math.max(minute, Math.round((info.invite.expires - Date.now()) / minute) * minute),
+    );
+    lines.push(
+      "",
+      `Invite link (lets people in without the passkey for ${valid}; a browser asks only a nick):`,
+      `  ${link}`,
+    );
+    if (info.qr !== false) lines.push(renderUnicodeCompact(link, { border: 1 }));
   }
   lines.push(
     "",

@@ -22,3 +22,18 @@ export function parseAddress(address: string): { hostname: string; port: number 
   }
   return { hostname: match[1] ?? match[2], port };
 }
+
+/**
+ * Writes an address as `host:port` (`[v6]:port`): how the client names a server in messages and
+ * in the files it keeps per server.
+ *
+ * @example
+ * ```ts
+ * import { formatAddress } from "./address.ts";
+ * formatAddress({ hostname: "::1", port: 7777 }); // "[::1]:7777"
+ * ```
+ */
+export function formatAddress(address: { hostname: string; port: number }): string {
+  const host = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname;
+  return `${host}:${address.port}`;
+}

@@ -1,3 +1,4 @@
+import { formatAddress } from "./address.ts";
 import tls from "node:tls";
 import { formatFingerprint } from "../protocol/mod.ts";
 import { type Connection, NodeSocketConnection, TcpConnection } from "../transport/mod.ts";
@@ -48,7 +49,7 @@ export function dialer(options: DialOptions): () => Promise<Connection> {
  */
 export async function dial(options: DialOptions): Promise<Connection> {
   const { hostname, port } = options;
-  const where = `${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
+  const where = formatAddress({ hostname, port });
   const timeoutMs = options.connectTimeoutMs ?? 10_000;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {

@@ -13,3 +13,4 @@ export * from "./outbound.ts";
 export * from "./file_name.ts";
 export * from "./fingerprint.ts";
 export * from "./schema.ts";
+export * from "./invite_link.ts";

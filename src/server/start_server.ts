@@ -64,6 +64,10 @@ export interface RunningServer {
   port: number;
   /** The web client's port, when it is served. */
   webPort?: number;
+  /** Makes an invite, valid for `ttlMs` (default: the server's invite time). */
+  invite(ttlMs?: number): Promise<{ token: string; expires: number }>;
+  /** Frees an owned nick for anyone to claim; false when nobody owned it. */
+  releaseNick(nick: string): Promise<boolean>;
   /** Stops accepting, closes every connection and the store. */
   close(): Promise<void>;
 }
@@ -195,6 +199,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     hostname: address.hostname,
     port: address.port,
     webPort: web?.addr.port,
+    invite: (ttlMs = hub.options.inviteTtlMs) => hub.admission.createInvite(ttlMs),
+    releaseNick: (nick) => hub.releaseOwnership(nick),
     close() {
       closing ??= (async () => {
         listener.close();

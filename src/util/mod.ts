@@ -16,3 +16,4 @@ export * from "./incremental_sha256.ts";
 export * from "./portable_sha256.ts";
 export * from "./read_full.ts";
 export * from "./token_bucket.ts";
+export * from "./duration.ts";

@@ -63,19 +63,28 @@ export interface SizeFlag extends FlagCommon {
   readonly default?: string;
 }
 
+/** A length of time written as `90s`, `2h` or `1h30m`, `--invite-ttl TIME`; parsed as ms. */
+export interface DurationFlag extends FlagCommon {
+  readonly kind: "duration";
+  /** How the help names the value: the `TIME` of `--invite-ttl TIME`. */
+  readonly value: string;
+  /** As a user would write it, such as `"24h"`. */
+  readonly default?: string;
+}
+
 /** One flag of a command. */
-export type FlagDeclaration = BooleanFlag | StringFlag | IntegerFlag | SizeFlag;
+export type FlagDeclaration = BooleanFlag | StringFlag | IntegerFlag | SizeFlag | DurationFlag;
 
 /** A command's flags by their long name, in the order its `--help` lists them. */
 export type FlagDeclarations = Readonly<Record<string, FlagDeclaration>>;
 
 /**
- * The parsed value of a flag: a boolean for a boolean flag, a number for an integer or size
- * flag, else a string; `undefined` too when the flag has no default and was not given.
+ * The parsed value of a flag: a boolean for a boolean flag, a number for an integer, size or
+ * duration flag (milliseconds), else a string; `undefined` too when the flag has no default and was not given.
  */
 export type FlagValue<Flag extends FlagDeclaration> = Flag extends BooleanFlag ? boolean
   :
-    | (Flag extends IntegerFlag | SizeFlag ? number : string)
+    | (Flag extends IntegerFlag | SizeFlag | DurationFlag ? number : string)
     | (Flag extends { readonly default: unknown } ? never : undefined);
 
 /**
@@ -99,6 +108,7 @@ export type Flags<Declarations extends FlagDeclarations> = {
 type PropertiesOf<Flag> = Flag extends { readonly kind: "boolean" } ? keyof BooleanFlag
   : Flag extends { readonly kind: "string" } ? keyof StringFlag
   : Flag extends { readonly kind: "integer" } ? keyof IntegerFlag
+  : Flag extends { readonly kind: "duration" } ? keyof DurationFlag
   : keyof SizeFlag;
 
 /**

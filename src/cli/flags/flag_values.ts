@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { parseDuration } from "../../util/mod.ts";
 import { CliError, ExitCode } from "../cli_error.ts";
 
 /**
@@ -79,4 +80,25 @@ export function byteSizeValue(raw: string, name: string): number {
     );
   }
   return value;
+}
+
+/**
+ * Reads the value of flag `--name` as a length of time (`90s`, `2h`, `1h30m`, or seconds), in
+ * milliseconds.
+ *
+ * @example
+ * ```ts
+ * import { durationValue } from "./flag_values.ts";
+ * durationValue("2h", "invite-ttl"); // 7200000
+ * ```
+ */
+export function durationValue(raw: string, name: string): number {
+  const ms = parseDuration(raw);
+  if (ms === undefined || ms < 1000) {
+    throw new CliError(
+      `--${name} must be a length of time such as 90s, 30m or 2h, not "${raw}".`,
+      ExitCode.USAGE,
+    );
+  }
+  return ms;
 }

@@ -12,7 +12,7 @@ import { CliError, ExitCode } from "../cli_error.ts";
 import { parseArgs } from "./_parse_args.ts";
 import { HELP_FLAG } from "./_help_flag.ts";
 import type { FlagDeclaration, FlagDeclarations, Flags } from "./declaration.ts";
-import { byteSizeValue, integerValue } from "./flag_values.ts";
+import { byteSizeValue, durationValue, integerValue } from "./flag_values.ts";
 
 /** A parsed command line: `--help` was asked for, or the typed flags and the other words. */
 export type ParsedArgs<Declarations extends FlagDeclarations> =
@@ -82,5 +82,6 @@ function valueOf(name: string, flag: FlagDeclaration, raw: unknown): unknown {
   if (typeof raw !== "string") return undefined;
   if (flag.kind === "integer") return integerValue(raw, { name, min: flag.min, max: flag.max });
   if (flag.kind === "size") return byteSizeValue(raw, name);
+  if (flag.kind === "duration") return durationValue(raw, name);
   return raw;
 }

@@ -1,0 +1,140 @@
+import * as colors from "@std/fmt/colors";
+import {
+  ChatClient,
+  ChatError,
+  dialer,
+  formatAddress,
+  KnownDevices,
+  type TlsTrust,
+} from "../client/mod.ts";
+import type { ServerMessage } from "../protocol/mod.ts";
+import { CliError, ExitCode } from "./cli_error.ts";
+import { askPasskey, CLI_CLIENT_NAME, defaultNick } from "./credentials.ts";
+
+/** What a client command gives the server to be let in (PROTOCOL.md section 2.4). */
+export interface LoginCredentials {
+  device?: string;
+  invite?: string;
+  passkey?: string;
+}
+
+/**
+ * What lets this machine in to one server, and what it learns: the device it was given there
+ * (kept in the config dir's `devices.json`), an invite from a link, and the passkey from
+ * `$CHAT_PASSKEY` or, on a terminal, asked for — but only when there is neither a device nor an
+ * invite, so that a machine that joined once is never asked again.
+ *
+ * @example
+ * ```ts ignore
+ * const login = new Login("192.168.1.20:7777", { interactive: true, command: "join" });
+ * const client = await ReconnectingClient.connect({ ...await login.credentials(), onDevice: (d) => login.remember(d), … });
+ * ```
+ */
+export class Login {
+  readonly #where: string;
+  readonly #interactive: boolean;
+  readonly #command: string;
+  readonly #devices = new KnownDevices();
+  #invite: string | undefined;
+  #passkey: string | undefined = Deno.env.get("CHAT_PASSKEY") || undefined;
+  #device: string | undefined;
+  #loaded = false;
+
+  constructor(where: string, options: { invite?: string; interactive: boolean; command: string }) {
+    this.#where = where;
+    this.#invite = options.invite;
+    this.#interactive = options.interactive;
+    this.#command = options.command;
+  }
+
+  /** The credentials to give now; asks for the passkey when nothing else would let us in. */
+  async credentials(): Promise<LoginCredentials> {
+    if (!this.#loaded) {
+      this.#loaded = true;
+      this.#device = await this.#devices.get(this.#where).catch(() => undefined);
+    }
+    if (this.#device === undefined && this.#invite === undefined && this.#passkey === undefined) {
+      if (!this.#interactive) {
+        throw new CliError(
+          `No passkey: set CHAT_PASSKEY, or run chat ${this.#command} on a terminal to be asked ` +
+            "for it.",
+          ExitCode.USAGE,
+        );
+      }
+      this.#passkey = askPasskey();
+    }
+    return { device: this.#device, invite: this.#invite, passkey: this.#passkey };
+  }
+
+  /** Keeps the device the server made for this machine. */
+  async remember(device: string): Promise<void> {
+    this.#device = device;
+    // An invite is for getting in once; the device is how this machine comes back.
+    this.#invite = undefined;
+    await this.#devices.remember(this.#where, device).catch((error) => {
+      console.error(colors.yellow(`Could not remember this device: ${error.message}`));
+    });
+  }
+
+  /**
+   * Learns from a refusal: a device the server no longer knows is forgotten, and a wrong
+   * passkey is asked for again on a terminal. True when trying again may work.
+   */
+  async refused(error: ChatError): Promise<boolean> {
+    if (error.code === "bad_device") {
+      this.#device = undefined;
+      await this.#devices.forget(this.#where).catch(() => {});
+      if (this.#passkey !== undefined || this.#invite !== undefined) return true;
+      if (!this.#interactive) return false;
+      console.error(colors.red(error.message));
+      this.#passkey = askPasskey();
+      return true;
+    }
+    if (error.code === "bad_passkey" && this.#interactive) {
+      console.error(colors.red(error.message));
+      this.#passkey = askPasskey();
+      return true;
+    }
+    return false;
+  }
+}
+
+/**
+ * Connects for a file command: no presence in the room (no join notice, nick not claimed),
+ * nick from --nick or the user name, let in by this machine's device or the passkey. Connection
+ * failures are thrown as {@linkcode ChatError}.
+ */
+export async function connectForFiles(
+  address: { hostname: string; port: number },
+  options: {
+    nick?: string;
+    room?: string;
+    tls?: TlsTrust;
+    onMessage?: (message: ServerMessage) => void;
+  },
+): Promise<ChatClient> {
+  const login = new Login(formatAddress(address), {
+    interactive: Deno.stdin.isTerminal(),
+    command: "send-file",
+  });
+  for (;;) {
+    try {
+      return await ChatClient.connect({
+        open: dialer({ ...address, tls: options.tls }),
+        clientName: CLI_CLIENT_NAME,
+        nick: options.nick ?? defaultNick(),
+        ...await login.credentials(),
+        room: options.room,
+        presence: false,
+        onMessage: (message) => {
+          if (message.type === "welcome" && message.device !== undefined) {
+            login.remember(message.device);
+          }
+          options.onMessage?.(message);
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof ChatError) || !await login.refused(error)) throw error;
+    }
+  }
+}
