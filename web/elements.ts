@@ -19,12 +19,23 @@ export interface PageElements {
   login: HTMLFormElement;
   nick: HTMLInputElement;
   passkey: HTMLInputElement;
+  passkeyField: HTMLElement;
+  invited: HTMLElement;
+  linkField: HTMLDetailsElement;
+  linkCode: HTMLInputElement;
   loginButton: HTMLButtonElement;
   loginError: HTMLElement;
   chatPage: HTMLElement;
   roomName: HTMLElement;
   status: HTMLElement;
   themeToggle: HTMLButtonElement;
+  inviteButton: HTMLButtonElement;
+  inviteDialog: HTMLDialogElement;
+  inviteQr: HTMLElement;
+  inviteLink: HTMLAnchorElement;
+  inviteExpires: HTMLElement;
+  linkButton: HTMLButtonElement;
+  linkCodeShown: HTMLOutputElement;
   sidebarToggle: HTMLButtonElement;
   rooms: HTMLUListElement;
   users: HTMLUListElement;
@@ -53,12 +64,23 @@ export function findElements(): PageElements {
     login: byId("login", HTMLFormElement),
     nick: byId("nick", HTMLInputElement),
     passkey: byId("passkey", HTMLInputElement),
+    passkeyField: byId("passkey-field", HTMLElement),
+    invited: byId("invited", HTMLElement),
+    linkField: byId("link-field", HTMLDetailsElement),
+    linkCode: byId("link-code", HTMLInputElement),
     loginButton: byId("login-button", HTMLButtonElement),
     loginError: byId("login-error", HTMLElement),
     chatPage: byId("chat-page", HTMLElement),
     roomName: byId("room-name", HTMLElement),
     status: byId("status", HTMLElement),
     themeToggle: byId("theme-toggle", HTMLButtonElement),
+    inviteButton: byId("invite-button", HTMLButtonElement),
+    inviteDialog: byId("invite-dialog", HTMLDialogElement),
+    inviteQr: byId("invite-qr", HTMLElement),
+    inviteLink: byId("invite-link", HTMLAnchorElement),
+    inviteExpires: byId("invite-expires", HTMLElement),
+    linkButton: byId("link-button", HTMLButtonElement),
+    linkCodeShown: byId("link-code-shown", HTMLOutputElement),
     sidebarToggle: byId("sidebar-toggle", HTMLButtonElement),
     rooms: byId("rooms", HTMLUListElement),
     users: byId("users", HTMLUListElement),

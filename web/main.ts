@@ -14,6 +14,8 @@ import { People } from "./people.ts";
 import { Session } from "./session.ts";
 import { setUpTheme } from "./theme.ts";
 import { Transfers } from "./transfers.ts";
+import { setUpInviteDialog } from "./invite_dialog.ts";
+import { recall } from "./storage.ts";
 
 const page = findElements();
 setUpTheme(page.themeToggle);
@@ -28,7 +30,7 @@ const files = new FileRows({
   complain: (text) => list.complain(text),
   grew: (height) => list.grew(height),
 });
-const pages = new Pages(page, (nick, passkey) => session.login(nick, passkey));
+const pages = new Pages(page, (nick, credentials) => session.login(nick, credentials));
 const people = new People(page, {
   self: (): string => session.nick,
   room: () => session.room,
@@ -40,3 +42,22 @@ const people = new People(page, {
 });
 const session: Session = new Session({ page, pages, list, people, files });
 new Composer({ page, session, list, transfers });
+setUpInviteDialog(page, () => session.live, (text) => list.complain(text));
+
+// An invite link (or a link code) travels in the fragment, which the browser never sends to the
+// server; it is taken out of the address bar at once, so it is not bookmarked or shared by
+// accident.
+const fragment = new URLSearchParams(location.hash.replace(/^#/, ""));
+if (location.hash !== "") history.replaceState(null, "", location.pathname + location.search);
+const invite = fragment.get("invite") || undefined;
+pages.setInvite(invite);
+const link = fragment.get("link");
+if (link) {
+  page.linkCode.value = link;
+  page.linkField.open = true;
+}
+// A browser that has a device of its own comes back in by itself, as the nick it used last.
+const nick = recall("chat-nick");
+if (invite === undefined && !link && nick && recall("chat-device") !== null) {
+  session.login(nick, {});
+}

@@ -10,36 +10,66 @@ import { recall } from "./storage.ts";
 /** What the status line says about the connection. */
 export type StatusKind = "connected" | "reconnecting" | "disconnected";
 
+/** What the login form gives besides the nick: whichever lets this browser in. */
+export interface WebCredentials {
+  passkey?: string;
+  invite?: string;
+  link?: string;
+}
+
 /**
- * Switching between the login and the chat page.
+ * Switching between the login and the chat page. The login form asks for the passkey only when
+ * nothing else lets this browser in: not after an invite link, and not once the browser has a
+ * device of its own (then it logs in by itself, see main.ts).
  *
  * @example
  * ```ts ignore
- * const pages = new Pages(page, (nick, passkey) => session.login(nick, passkey));
+ * const pages = new Pages(page, (nick, credentials) => session.login(nick, credentials));
  * pages.showLogin("Wrong passkey.");
  * ```
  */
 export class Pages {
   readonly #page: PageElements;
+  #invite: string | undefined;
 
-  constructor(page: PageElements, login: (nick: string, passkey: string) => void) {
+  constructor(
+    page: PageElements,
+    login: (nick: string, credentials: WebCredentials) => void,
+  ) {
     this.#page = page;
     page.login.addEventListener("submit", (event) => {
       event.preventDefault();
       const nick = page.nick.value.trim();
       const passkey = page.passkey.value.trim();
-      if (nick === "" || passkey === "") {
-        page.loginError.textContent = nick === ""
-          ? "Choose a nick."
-          : "Enter the passkey the server printed.";
+      const link = page.linkCode.value.trim();
+      const invite = this.#invite;
+      const device = recall("chat-device") !== null;
+      if (nick === "") {
+        page.loginError.textContent = "Choose a nick.";
+        return;
+      }
+      if (passkey === "" && link === "" && invite === undefined && !device) {
+        page.loginError.textContent = "Enter the passkey the server printed.";
         return;
       }
       page.loginError.textContent = "";
       page.loginButton.disabled = true;
-      login(nick, passkey);
+      login(nick, {
+        ...(passkey === "" ? {} : { passkey }),
+        ...(link === "" ? {} : { link }),
+        ...(invite === undefined ? {} : { invite }),
+      });
     });
     page.nick.value = recall("chat-nick") ?? "";
-    (page.nick.value ? page.passkey : page.nick).focus();
+    this.#focus();
+  }
+
+  /** An invite from the link this page was opened with: the passkey is not asked for. */
+  setInvite(token: string | undefined): void {
+    this.#invite = token;
+    this.#page.passkeyField.hidden = token !== undefined;
+    this.#page.invited.hidden = token === undefined;
+    this.#focus();
   }
 
   /** Shows the chat page, moving the focus to the message box if it was on the login form. */
@@ -52,16 +82,26 @@ export class Pages {
     if (focused === document.body || page.loginPage.contains(focused)) page.input.focus();
   }
 
-  /** Shows the login page with `reason`, the nick kept and the passkey field empty. */
-  showLogin(reason: string, nick: string): void {
+  /**
+   * Shows the login page with `reason`, the nick kept and the passkey field empty; after a
+   * refused invite or device, the passkey is asked for again.
+   */
+  showLogin(reason: string, nick: string, options: { askPasskey?: boolean } = {}): void {
     const page = this.#page;
+    if (options.askPasskey) this.setInvite(undefined);
     page.chatPage.hidden = true;
     page.loginPage.hidden = false;
     page.loginButton.disabled = false;
     page.loginError.textContent = reason;
     page.passkey.value = "";
+    page.linkCode.value = "";
     page.nick.value = nick || page.nick.value;
-    (page.nick.value ? page.passkey : page.nick).focus();
+    this.#focus();
+  }
+
+  #focus(): void {
+    const page = this.#page;
+    (page.nick.value && !page.passkeyField.hidden ? page.passkey : page.nick).focus();
   }
 
   /** Sets the status line. */

@@ -7,6 +7,7 @@
  * @module
  */
 import type { ChatClient } from "../src/client/chat_client.ts";
+import { ChatError } from "../src/client/chat_error.ts";
 import { toDisplayEvent } from "../src/client/display_event.ts";
 import { HistoryCursor } from "../src/client/history_cursor.ts";
 import { type ConnectionStatus, ReconnectingClient } from "../src/client/reconnecting_client.ts";
@@ -18,7 +19,8 @@ import type { FileRows } from "./file_row.ts";
 import type { MessageList } from "./message_list.ts";
 import type { Pages } from "./pages.ts";
 import type { People } from "./people.ts";
-import { remember } from "./storage.ts";
+import { forget, recall, remember } from "./storage.ts";
+import type { WebCredentials } from "./pages.ts";
 
 /** Errors about files, which the transfer that caused them reports with the file's name. */
 const TRANSFER_ERRORS = new Set([
@@ -92,8 +94,11 @@ export class Session {
     return this.#client?.request(message) ?? false;
   }
 
-  /** Logs in; a refusal or an unreachable server shows the login page again with the reason. */
-  async login(nick: string, passkey: string): Promise<void> {
+  /**
+   * Logs in with `credentials` and this browser's device, if it has one; a refusal or an
+   * unreachable server shows the login page again with the reason.
+   */
+  async login(nick: string, credentials: WebCredentials): Promise<void> {
     const { list, page, pages } = this.#view;
     list.clear();
     page.outbox.replaceChildren();
@@ -108,14 +113,22 @@ export class Session {
         open: webSocketDialer(`${scheme}${location.host}/ws`),
         clientName: `chat-web/${VERSION}`,
         nick,
-        passkey,
+        ...credentials,
+        device: recall("chat-device") ?? undefined,
+        // Kept by the browser, never the passkey: a reload comes back in by itself.
+        onDevice: (device) => remember("chat-device", device),
         room: this.#room,
         onMessage: (message) => this.#receive(message),
         onStatus: (status) => this.#status(status),
       });
     } catch (error) {
       pages.setStatus("disconnected", "Disconnected");
-      pages.showLogin(error instanceof Error ? error.message : String(error), nick);
+      const code = error instanceof ChatError ? error.code : undefined;
+      // A device signed out (a new passkey) or an invite that expired: the passkey it is.
+      if (code === "bad_device") forget("chat-device");
+      pages.showLogin(error instanceof Error ? error.message : String(error), nick, {
+        askPasskey: code === "bad_device" || code === "bad_invite" || code === "bad_link_code",
+      });
       return;
     }
     this.#client = client;
@@ -125,7 +138,10 @@ export class Session {
     this.#client = undefined;
     clearTimeout(this.#countdown);
     pages.setStatus("disconnected", "Disconnected");
-    pages.showLogin(error?.message ?? "You left the chat.", this.#nick);
+    if (error?.code === "bad_device") forget("chat-device");
+    pages.showLogin(error?.message ?? "You left the chat.", this.#nick, {
+      askPasskey: error?.code === "bad_device",
+    });
   }
 
   #receive(message: ServerMessage): void {

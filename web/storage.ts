@@ -1,13 +1,16 @@
 /**
- * The little this client remembers in the browser: the last nick and the chosen theme, never
- * the passkey. Storage may be disabled (private windows, policies): then nothing is remembered
+ * The little this client remembers in the browser: the last nick, the chosen theme and this
+ * browser's device credential, never the passkey. Storage may be disabled (private windows, policies): then nothing is remembered
  * and nothing fails.
  *
  * @module
  */
 
-/** Keys this client stores under. */
-export type StoredKey = "chat-nick" | "chat-theme";
+/**
+ * Keys this client stores under: the last nick, the theme, and the device credential this
+ * browser was given (`welcome.device`), which brings it back in without the passkey.
+ */
+export type StoredKey = "chat-nick" | "chat-theme" | "chat-device";
 
 /**
  * The value stored under `key`, or null.
@@ -38,5 +41,21 @@ export function remember(key: StoredKey, value: string): void {
     localStorage.setItem(key, value);
   } catch {
     // Storage may be disabled; the page works without it.
+  }
+}
+
+/**
+ * Forgets what is stored under `key`.
+ *
+ * @example
+ * ```ts ignore
+ * forget("chat-device");
+ * ```
+ */
+export function forget(key: StoredKey): void {
+  try {
+    localStorage.removeItem(key);
+  } catch {
+    // Nothing was stored.
   }
 }

@@ -410,7 +410,8 @@ Deno.test("the theme toggle switches light and dark and is remembered after a re
   assertEquals(await theme(), "dark");
   await page.reload();
   assertEquals(await theme(), "dark", "the dark theme was forgotten after a reload");
-  await login(page, { nick: "ana", passkey: server.passkey });
+  // The browser kept its device: it is back in without typing anything.
+  await page.locator("#chat-page").waitFor({ state: "visible" });
   await page.locator("#theme-toggle").click();
   assertEquals(await theme(), "light");
   await page.reload();
@@ -462,5 +463,54 @@ Deno.test("the web client reconnects after a server restart and sends a message 
     const heard = ben.events.filter((e) => e.type === "message" && e.text === text);
     assertEquals(heard.length, 1, `ben got "${text}" ${heard.length} times`);
   }
+  assertEquals(fixture.pageErrors, [], fixture.describe());
+});
+
+Deno.test("an invite link lets a fresh browser in with only a nick, a reload keeps it in, a new passkey signs it out", async () => {
+  await using dir = await makeTempDir();
+  const ports = { port: unusedPort(), webPort: unusedPort() };
+  const options = {
+    port: ports.port,
+    dataDir: dir.path,
+    extraArgs: ["--web-port", String(ports.webPort)],
+  };
+  const first = await startWebServer(options);
+  const link = first.stdout.lines.map((line) => line.trim()).find((line) => /#invite=/.test(line));
+  if (link === undefined) throw new Error(`no invite link printed:\n${first.process.describe()}`);
+  assertMatch(link, new RegExp(`^http://127\\.0\\.0\\.1:${ports.webPort}/#invite=[0-9a-z]+&chat=`));
+  await using chrome = await launchBrowser();
+  await using fixture = await openPage(chrome.browser, link);
+  const { page } = fixture;
+  try {
+    assertEquals(await page.locator("#passkey").isVisible(), false, "no passkey is asked for");
+    assertEquals(new URL(page.url()).hash, "", "the invite is taken out of the address bar");
+    await page.fill("#nick", "guest");
+    await page.click("#login-button");
+    await page.locator("#chat-page").waitFor({ state: "visible" });
+    await waitForStatus(page, /^Connected$/);
+    const stored = await page.evaluate(() => Object.keys(localStorage).sort());
+    assertEquals(stored.includes("chat-device"), true, `stored: ${stored}`);
+    assert(
+      !(await page.evaluate(() => JSON.stringify(localStorage))).includes(first.passkey),
+      "the passkey is never stored",
+    );
+
+    await page.reload();
+    await page.locator("#chat-page").waitFor({ state: "visible" });
+    await waitForStatus(page, /^Connected$/);
+    await sendFromPage(page, "back after a reload");
+    await waitForShown(page, { type: "message", text: "back after a reload", from: "guest" });
+  } finally {
+    await first.stop();
+  }
+  await using second = await restart({
+    ...options,
+    passkey: null,
+    extraArgs: [...options.extraArgs, "--new-passkey"],
+  });
+  assert(second.passkey !== first.passkey, "a new passkey");
+  await page.locator("#login-page").waitFor({ state: "visible", timeout: 20_000 });
+  await page.locator("#passkey").waitFor({ state: "visible" });
+  assertMatch(await page.locator("#login-error").textContent() ?? "", /no longer signed in/);
   assertEquals(fixture.pageErrors, [], fixture.describe());
 });

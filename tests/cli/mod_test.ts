@@ -11,7 +11,7 @@ const HELP_TEXTS: { args: string[]; fixture: string; code?: number }[] = [
   { args: ["help"], fixture: "chat" },
   { args: ["--help"], fixture: "chat" },
   { args: ["-h"], fixture: "chat" },
-  ...["serve", "join", "send-file", "get", "files"].flatMap((command) => [
+  ...["serve", "join", "invite", "send-file", "get", "files"].flatMap((command) => [
     { args: [command, "--help"], fixture: command },
     { args: [command, "-h"], fixture: command },
     { args: [command, "more", "words", "--help"], fixture: command },
