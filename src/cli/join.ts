@@ -31,6 +31,12 @@ const JOIN_FLAGS = defineFlags({
     value: "DIR",
     help: "save every file shared in the room from now on into DIR",
   },
+  link: {
+    kind: "string",
+    value: "CODE",
+    help:
+      "a link code shown on a device of yours that is in already:\nthis machine becomes one of yours, with your nicks",
+  },
   reconnect: {
     kind: "boolean",
     default: true,
@@ -71,6 +77,7 @@ async function runJoin(flags: Flags<typeof JOIN_FLAGS>, positional: string[]): P
   let nick = flags.nick ?? (interactive ? askNick() : defaultNick());
   const login = new Login(formatAddress(address), {
     invite: link?.token,
+    link: flags.link,
     interactive,
     command: "join",
   });

@@ -14,6 +14,7 @@ import { askPasskey, CLI_CLIENT_NAME, defaultNick } from "./credentials.ts";
 /** What a client command gives the server to be let in (PROTOCOL.md section 2.4). */
 export interface LoginCredentials {
   device?: string;
+  link?: string;
   invite?: string;
   passkey?: string;
 }
@@ -36,13 +37,18 @@ export class Login {
   readonly #command: string;
   readonly #devices = new KnownDevices();
   #invite: string | undefined;
+  #link: string | undefined;
   #passkey: string | undefined = Deno.env.get("CHAT_PASSKEY") || undefined;
   #device: string | undefined;
   #loaded = false;
 
-  constructor(where: string, options: { invite?: string; interactive: boolean; command: string }) {
+  constructor(
+    where: string,
+    options: { invite?: string; link?: string; interactive: boolean; command: string },
+  ) {
     this.#where = where;
     this.#invite = options.invite;
+    this.#link = options.link;
     this.#interactive = options.interactive;
     this.#command = options.command;
   }
@@ -53,7 +59,8 @@ export class Login {
       this.#loaded = true;
       this.#device = await this.#devices.get(this.#where).catch(() => undefined);
     }
-    if (this.#device === undefined && this.#invite === undefined && this.#passkey === undefined) {
+    const other = this.#invite ?? this.#link ?? this.#passkey;
+    if (this.#device === undefined && other === undefined) {
       if (!this.#interactive) {
         throw new CliError(
           `No passkey: set CHAT_PASSKEY, or run chat ${this.#command} on a terminal to be asked ` +
@@ -63,14 +70,20 @@ export class Login {
       }
       this.#passkey = askPasskey();
     }
-    return { device: this.#device, invite: this.#invite, passkey: this.#passkey };
+    return {
+      device: this.#device,
+      link: this.#link,
+      invite: this.#invite,
+      passkey: this.#passkey,
+    };
   }
 
   /** Keeps the device the server made for this machine. */
   async remember(device: string): Promise<void> {
     this.#device = device;
-    // An invite is for getting in once; the device is how this machine comes back.
+    // An invite or a link code is for getting in once; the device is how this machine comes back.
     this.#invite = undefined;
+    this.#link = undefined;
     await this.#devices.remember(this.#where, device).catch((error) => {
       console.error(colors.yellow(`Could not remember this device: ${error.message}`));
     });
@@ -84,7 +97,9 @@ export class Login {
     if (error.code === "bad_device") {
       this.#device = undefined;
       await this.#devices.forget(this.#where).catch(() => {});
-      if (this.#passkey !== undefined || this.#invite !== undefined) return true;
+      if (this.#passkey !== undefined || this.#invite !== undefined || this.#link !== undefined) {
+        return true;
+      }
       if (!this.#interactive) return false;
       console.error(colors.red(error.message));
       this.#passkey = askPasskey();

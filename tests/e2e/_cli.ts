@@ -10,11 +10,24 @@ export interface CliOptions {
 
 const encoder = new TextEncoder();
 
+/**
+ * The config dir of every client the tests run, unless a test gives its own: the test process is
+ * one machine, whose devices and known servers are its own, never the user's.
+ */
+const CONFIG_DIR = Deno.makeTempDirSync({ prefix: "chat-e2e-config-" });
+globalThis.addEventListener("unload", () => {
+  try {
+    Deno.removeSync(CONFIG_DIR, { recursive: true });
+  } catch {
+    // Already gone.
+  }
+});
+
 function childEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env = Deno.env.toObject();
   // A passkey in the runner's environment would silently change what the tests check.
   delete env.CHAT_PASSKEY;
-  return { ...env, ...extra };
+  return { ...env, CHAT_CONFIG_DIR: CONFIG_DIR, ...extra };
 }
 
 /**

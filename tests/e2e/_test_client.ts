@@ -33,7 +33,21 @@ export interface HelloOptions {
   resume?: string;
   /** The last event id seen, for a catch-up. */
   since?: number;
+  /** False for a connection that only transfers files. */
+  presence?: boolean;
+  /**
+   * Log in as a stranger: without the device credential an earlier connection under this nick
+   * to this server was given. By default a test client is the same person as every earlier test
+   * client of the nick on the server, as one machine that keeps its device is.
+   */
+  stranger?: boolean;
 }
+
+/**
+ * Device credentials given to test clients, by server port and nick: the test process is one
+ * machine, which keeps the device it was given and comes back with it.
+ */
+const DEVICES = new Map<string, string>();
 
 /** The part of `Deno.Conn` a {@linkcode TestClient} uses; a Deno connection is one. */
 export interface ByteLink {
@@ -120,10 +134,12 @@ export class TestClient implements AsyncDisposable {
   #reading: Promise<void>;
   #writing: Promise<void> = Promise.resolve();
   #nextRid = 0;
+  readonly #port: number;
 
-  private constructor(link: ByteLink, label: string) {
+  private constructor(link: ByteLink, label: string, port: number) {
     this.#link = link;
     this.label = label;
+    this.#port = port;
     this.#reading = this.#read();
   }
 
@@ -139,7 +155,7 @@ export class TestClient implements AsyncDisposable {
     const link = options.localAddress === undefined
       ? await Deno.connect({ hostname: "127.0.0.1", port })
       : await connectFrom(port, options.localAddress);
-    return new TestClient(link, label);
+    return new TestClient(link, label, port);
   }
 
   /**
@@ -180,20 +196,28 @@ export class TestClient implements AsyncDisposable {
   async hello(options: HelloOptions): Promise<Received> {
     this.label = options.nick;
     const since = this.mark();
+    const key = `${this.#port} ${options.nick.toLowerCase()}`;
+    const device = options.stranger ? undefined : DEVICES.get(key);
     await this.sendMessage({
       type: "hello",
       v: options.v ?? 1,
       nick: options.nick,
       passkey: options.passkey,
+      ...(device === undefined ? {} : { device }),
       ...(options.room === undefined ? {} : { room: options.room }),
       ...(options.resume === undefined ? {} : { resume: options.resume }),
       ...(options.since === undefined ? {} : { since: options.since }),
+      ...(options.presence === undefined ? {} : { presence: options.presence }),
       client: "e2e-test",
     });
-    return await this.waitFor((m) => m.type === "welcome" || m.type === "error", {
+    const reply = await this.waitFor((m) => m.type === "welcome" || m.type === "error", {
       since,
       what: "welcome or error after hello",
     });
+    if (reply.type === "welcome" && typeof reply.device === "string") {
+      DEVICES.set(key, reply.device);
+    }
+    return reply;
   }
 
   /** Sends one message as a `JSON` frame. Objects outside the protocol types are allowed. */

@@ -1,27 +1,45 @@
 import { assert, assertEquals } from "@std/assert";
-import { startServer, TestClient } from "./_helpers.ts";
+import { makeTempDir, startServer, TestClient, unusedPort } from "./_helpers.ts";
+import { restart } from "./_faults.ts";
 
 /** Everything `client` received, as one string to search for a secret. */
 function everything(client: TestClient): string {
   return client.messages.map((message) => JSON.stringify(message)).join("\n");
 }
 
-Deno.test("a stranger who takes a free nick and resumes with since 0 reads none of its past private messages", async () => {
-  await using server = await startServer();
-  const passkey = server.passkey;
-  await using alice = await TestClient.join(server.port, { nick: "alice", passkey });
+Deno.test("a stranger cannot take a nick after its owner quit; once the host frees it, they read none of its past private messages", async () => {
+  await using dir = await makeTempDir();
+  const options = { port: unusedPort(), dataDir: dir.path };
+  let passkey: string;
   {
-    await using bob = await TestClient.join(server.port, { nick: "bob", passkey });
-    assertEquals((await alice.private("bob", "the vault code is 1234")).type, "ack");
-    assertEquals((await bob.private("alice", "and the alarm is off")).type, "ack");
-    await bob.sendMessage({ type: "quit" });
-    await bob.waitForClose();
+    await using server = await startServer(options);
+    passkey = server.passkey;
+    await using alice = await TestClient.join(server.port, { nick: "alice", passkey });
+    {
+      await using bob = await TestClient.join(server.port, { nick: "bob", passkey });
+      assertEquals((await alice.private("bob", "the vault code is 1234")).type, "ack");
+      assertEquals((await bob.private("alice", "and the alarm is off")).type, "ack");
+      await bob.sendMessage({ type: "quit" });
+      await bob.waitForClose();
+    }
+    await using mallory = await TestClient.connect(server.port, "mallory");
+    const refused = await mallory.hello({ nick: "bob", passkey, since: 0, stranger: true });
+    assertEquals([refused.type, refused.code], ["error", "nick_owned"]);
   }
 
-  // Anyone with the passkey can take the free nick, keep its token and come back with since 0.
+  // The host frees the nick; anyone with the passkey may take it, keep its token, come back.
+  await using server = await restart({
+    ...options,
+    passkey,
+    extraArgs: ["--release-nick", "bob"],
+  });
   let token: string;
   {
-    await using mallory = await TestClient.join(server.port, { nick: "bob", passkey });
+    await using mallory = await TestClient.join(server.port, {
+      nick: "bob",
+      passkey,
+      stranger: true,
+    });
     token = String(mallory.messages.find((message) => message.type === "welcome")?.resume);
     await mallory.close();
   }
