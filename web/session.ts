@@ -19,7 +19,7 @@ import type { FileRows } from "./file_row.ts";
 import type { MessageList } from "./message_list.ts";
 import type { Pages } from "./pages.ts";
 import type { People } from "./people.ts";
-import { forget, recall, remember } from "./storage.ts";
+import { recall, remember } from "./storage.ts";
 import type { WebCredentials } from "./pages.ts";
 
 /** Errors about files, which the transfer that caused them reports with the file's name. */
@@ -124,8 +124,8 @@ export class Session {
     } catch (error) {
       pages.setStatus("disconnected", "Disconnected");
       const code = error instanceof ChatError ? error.code : undefined;
-      // A device signed out (a new passkey) or an invite that expired: the passkey it is.
-      if (code === "bad_device") forget("chat-device");
+      // A device signed out (a new passkey) or an invite that expired: the passkey it is. The
+      // device is kept: given with the passkey, it proves this is the same person.
       pages.showLogin(error instanceof Error ? error.message : String(error), nick, {
         askPasskey: code === "bad_device" || code === "bad_invite" || code === "bad_link_code",
       });
@@ -138,7 +138,6 @@ export class Session {
     this.#client = undefined;
     clearTimeout(this.#countdown);
     pages.setStatus("disconnected", "Disconnected");
-    if (error?.code === "bad_device") forget("chat-device");
     pages.showLogin(error?.message ?? "You left the chat.", this.#nick, {
       askPasskey: error?.code === "bad_device",
     });

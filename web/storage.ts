@@ -43,19 +43,3 @@ export function remember(key: StoredKey, value: string): void {
     // Storage may be disabled; the page works without it.
   }
 }
-
-/**
- * Forgets what is stored under `key`.
- *
- * @example
- * ```ts ignore
- * forget("chat-device");
- * ```
- */
-export function forget(key: StoredKey): void {
-  try {
-    localStorage.removeItem(key);
-  } catch {
-    // Nothing was stored.
-  }
-}

@@ -90,15 +90,15 @@ export class Login {
   }
 
   /**
-   * Learns from a refusal: a device the server no longer knows is forgotten, and a wrong
-   * passkey is asked for again on a terminal. True when trying again may work.
+   * Learns from a refusal: for a device the server signed out, and for a wrong passkey, the
+   * passkey is asked for on a terminal. True when trying again may work.
    */
   async refused(error: ChatError): Promise<boolean> {
     if (error.code === "bad_device") {
-      this.#device = undefined;
-      await this.#devices.forget(this.#where).catch(() => {});
+      // The device is kept: given again with the passkey, it proves this is the same person,
+      // who keeps their nicks (PROTOCOL.md section 2.4), and the server makes a new one.
       if (this.#passkey !== undefined || this.#invite !== undefined || this.#link !== undefined) {
-        return true;
+        return false;
       }
       if (!this.#interactive) return false;
       console.error(colors.red(error.message));

@@ -32,9 +32,4 @@ export class KnownDevices {
   async remember(where: string, credential: string): Promise<void> {
     await this.#map.set(where, credential);
   }
-
-  /** Forgets the device of `where`: the server signed it out. */
-  async forget(where: string): Promise<void> {
-    await this.#map.set(where, undefined);
-  }
 }

@@ -35,6 +35,8 @@ export interface HelloOptions {
   since?: number;
   /** False for a connection that only transfers files. */
   presence?: boolean;
+  /** A device credential to log in with (another machine's, such as `chat join`'s). */
+  device?: string;
   /**
    * Log in as a stranger: without the device credential an earlier connection under this nick
    * to this server was given. By default a test client is the same person as every earlier test
@@ -197,7 +199,7 @@ export class TestClient implements AsyncDisposable {
     this.label = options.nick;
     const since = this.mark();
     const key = `${this.#port} ${options.nick.toLowerCase()}`;
-    const device = options.stranger ? undefined : DEVICES.get(key);
+    const device = options.device ?? (options.stranger ? undefined : DEVICES.get(key));
     await this.sendMessage({
       type: "hello",
       v: options.v ?? 1,

@@ -54,8 +54,14 @@ Deno.test("another machine cannot use an owned nick (exit 4), a linked one can",
   assertMatch(other.stderr, /The nick ANA belongs to someone else; choose another\./);
   assertEquals(other.stderrLines.filter((line) => line.trim() !== "").length, 1, other.stderr);
 
-  // Ana shows a link code on a device that is in, and types it on the second machine.
-  await using ana = await TestClient.join(server.port, { nick: "ana", passkey: server.passkey });
+  // Ana shows a link code on a device that is in (her first machine), and types it on the
+  // second machine.
+  const devices = JSON.parse(await Deno.readTextFile(join(first.path, "devices.json")));
+  await using ana = await TestClient.join(server.port, {
+    nick: "ana",
+    passkey: server.passkey,
+    device: devices.devices[server.address],
+  });
   const shown = await ana.request({ type: "link_code", rid: ana.rid() });
   assertEquals(shown.type, "link_code_created");
   await ana.close();
