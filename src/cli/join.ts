@@ -132,7 +132,7 @@ async function runJoin(flags: Flags<typeof JOIN_FLAGS>, positional: string[]): P
       break;
     } catch (error) {
       if (!(error instanceof ChatError)) throw error;
-      if (await login.refused(error)) continue;
+      if (login.refused(error)) continue;
       if (
         interactive &&
         (error.code === "nick_taken" || error.code === "nick_invalid" ||

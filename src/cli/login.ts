@@ -93,24 +93,16 @@ export class Login {
    * Learns from a refusal: for a device the server signed out, and for a wrong passkey, the
    * passkey is asked for on a terminal. True when trying again may work.
    */
-  async refused(error: ChatError): Promise<boolean> {
-    if (error.code === "bad_device") {
-      // The device is kept: given again with the passkey, it proves this is the same person,
-      // who keeps their nicks (PROTOCOL.md section 2.4), and the server makes a new one.
-      if (this.#passkey !== undefined || this.#invite !== undefined || this.#link !== undefined) {
-        return false;
-      }
-      if (!this.#interactive) return false;
-      console.error(colors.red(error.message));
-      this.#passkey = askPasskey();
-      return true;
-    }
-    if (error.code === "bad_passkey" && this.#interactive) {
-      console.error(colors.red(error.message));
-      this.#passkey = askPasskey();
-      return true;
-    }
-    return false;
+  refused(error: ChatError): boolean {
+    // A signed-out device is kept: given again with the passkey, it proves this is the same
+    // person, who keeps their nicks (PROTOCOL.md section 2.4), and the server makes a new one.
+    const hadOther = this.#passkey !== undefined || this.#invite !== undefined ||
+      this.#link !== undefined;
+    const askAgain = (error.code === "bad_device" && !hadOther) || error.code === "bad_passkey";
+    if (!askAgain || !this.#interactive) return false;
+    console.error(colors.red(error.message));
+    this.#passkey = askPasskey();
+    return true;
   }
 }
 
@@ -149,7 +141,7 @@ export async function connectForFiles(
         },
       });
     } catch (error) {
-      if (!(error instanceof ChatError) || !await login.refused(error)) throw error;
+      if (!(error instanceof ChatError) || !login.refused(error)) throw error;
     }
   }
 }
