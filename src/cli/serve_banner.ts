@@ -46,11 +46,11 @@ export function printBanner(
     colors.bold(`chat ${VERSION} is running on port ${port}.`),
     "",
     "Join from this machine:",
-    `  chat join ${address(local)}`,
+    `  ${chatCommand()} join ${address(local)}`,
   ];
   if (lan.length > 0) {
     lines.push("Join from another machine on the network:");
-    for (const host of lan) lines.push(`  chat join ${address(host)}`);
+    for (const host of lan) lines.push(`  ${chatCommand()} join ${address(host)}`);
   }
   if (info.webPort !== undefined) {
     const scheme = info.tls === undefined ? "http" : "https";
@@ -97,4 +97,24 @@ export function printBanner(
     "Press Ctrl+C to stop.",
   );
   console.log(lines.join("\n"));
+}
+
+/**
+ * How the person who started this server runs `chat`, so that the join lines are commands they
+ * can type: the program itself when it is the compiled binary, else the deno task of a checkout
+ * (through npx when Deno came from there, as the README's quick start does).
+ *
+ * @example
+ * ```ts
+ * import { chatCommand } from "./serve_banner.ts";
+ * chatCommand("/usr/local/bin/chat"); // "chat"
+ * chatCommand("/home/ana/.npm/_npx/6a1f/node_modules/deno/deno"); // "npx deno@2.9.6 task chat"
+ * ```
+ */
+export function chatCommand(execPath: string = Deno.execPath()): string {
+  const name = execPath.split(/[\\/]/).at(-1) ?? "";
+  if (!/^deno(\.exe)?$/i.test(name)) return "chat";
+  return /[\\/]_npx[\\/]/.test(execPath)
+    ? `npx deno@${Deno.version.deno} task chat`
+    : "deno task chat";
 }

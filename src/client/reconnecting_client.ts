@@ -2,6 +2,7 @@ import type { ChatEvent, ClientMessage, ServerMessage } from "../protocol/mod.ts
 import { ChatClient, type ConnectOptions } from "./chat_client.ts";
 import { ChatError } from "./chat_error.ts";
 import { ridPrefix } from "./rid_prefix.ts";
+import { sentence } from "./sentence.ts";
 
 /** What a reconnecting client tells its user about the connection. */
 export interface ConnectionStatus {
@@ -216,7 +217,7 @@ export class ReconnectingClient {
       this.#options.onStatus({
         state: "reconnecting",
         delayMs,
-        text: `${why.replace(/\.$/, "")}. Reconnecting in ${formatDelay(delayMs)}…`,
+        text: `${sentence(why)} Reconnecting in ${formatDelay(delayMs)}…`,
       });
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delayMs);
