@@ -18,6 +18,11 @@ export const CLI_PERMISSIONS: readonly string[] = [
 export interface CliOptions {
   /** Extra environment variables. `CHAT_PASSKEY` is never inherited from the test runner. */
   env?: Record<string, string>;
+  /**
+   * A command that runs the program, its arguments before `deno`: `["prlimit",
+   * "--nofile=512:512"]` runs it under a limit of 512 open files.
+   */
+  wrapper?: readonly string[];
 }
 
 const encoder = new TextEncoder();
@@ -50,8 +55,9 @@ export class CliProcess implements AsyncDisposable {
 
   constructor(args: readonly string[], options: CliOptions = {}) {
     this.args = args;
-    this.#child = new Deno.Command(Deno.execPath(), {
-      args: ["run", ...CLI_PERMISSIONS, MAIN, ...args],
+    const [command, ...before] = [...options.wrapper ?? [], Deno.execPath()];
+    this.#child = new Deno.Command(command, {
+      args: [...before, "run", ...CLI_PERMISSIONS, MAIN, ...args],
       env: childEnv(options.env),
       clearEnv: true,
       stdin: "piped",
