@@ -78,15 +78,17 @@ export class Login {
     };
   }
 
-  /** Keeps the device the server made for this machine. */
-  async remember(device: string): Promise<void> {
+  /** Keeps the device the server made for this machine, on disk at once. */
+  remember(device: string): void {
     this.#device = device;
     // An invite or a link code is for getting in once; the device is how this machine comes back.
     this.#invite = undefined;
     this.#link = undefined;
-    await this.#devices.remember(this.#where, device).catch((error) => {
-      console.error(colors.yellow(`Could not remember this device: ${error.message}`));
-    });
+    try {
+      this.#devices.remember(this.#where, device);
+    } catch (error) {
+      console.error(colors.yellow(`Could not remember this device: ${(error as Error).message}`));
+    }
   }
 
   /**

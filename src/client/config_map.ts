@@ -50,11 +50,39 @@ export class ConfigMap {
     await Deno.rename(temporary, this.path);
   }
 
+  /**
+   * Like {@linkcode ConfigMap.set}, but done before it returns: for what must be on disk even if
+   * the program ends right after (a command that has sent its last line).
+   */
+  setSync(where: string, value: string | undefined): void {
+    const entries = this.#readSync();
+    if (value === undefined) delete entries[where];
+    else entries[where] = value;
+    Deno.mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+    const temporary = `${this.path}.${crypto.randomUUID()}.tmp`;
+    Deno.writeTextFileSync(temporary, JSON.stringify({ [this.#key]: entries }, null, 2) + "\n", {
+      mode: 0o600,
+    });
+    Deno.renameSync(temporary, this.path);
+  }
+
+  #readSync(): Record<string, string> {
+    try {
+      return this.#parse(Deno.readTextFileSync(this.path));
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return {};
+      throw new Error(`Cannot read ${this.path}: ${(error as Error).message}`);
+    }
+  }
+
+  #parse(text: string): Record<string, string> {
+    const entries = JSON.parse(text)?.[this.#key];
+    return typeof entries === "object" && entries !== null ? entries : {};
+  }
+
   async #read(): Promise<Record<string, string>> {
     try {
-      const parsed = JSON.parse(await Deno.readTextFile(this.path));
-      const entries = parsed?.[this.#key];
-      return typeof entries === "object" && entries !== null ? entries : {};
+      return this.#parse(await Deno.readTextFile(this.path));
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) return {};
       throw new Error(`Cannot read ${this.path}: ${(error as Error).message}`);

@@ -28,8 +28,8 @@ export class KnownDevices {
     return await this.#map.get(where);
   }
 
-  /** Keeps `credential` for `where`. */
-  async remember(where: string, credential: string): Promise<void> {
-    await this.#map.set(where, credential);
+  /** Keeps `credential` for `where`, on disk before it returns. */
+  remember(where: string, credential: string): void {
+    this.#map.setSync(where, credential);
   }
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Connection } from "../transport/connection.ts";
-import { WebSocketConnection } from "../transport/ws.ts";
+import { BrowserWebSocketConnection } from "../transport/browser_websocket.ts";
 import { ChatError } from "./chat_error.ts";
 
 /** Settings of {@linkcode webSocketDialer}. */
@@ -44,7 +44,7 @@ export function webSocketDialer(
         return reject(unreachable());
       }
       // Made at once, so that it listens before any message can arrive.
-      const connection = new WebSocketConnection(socket, new URL(url).host);
+      const connection = new BrowserWebSocketConnection(socket, new URL(url).host);
       let settled = false;
       const fail = () => {
         if (settled) return;

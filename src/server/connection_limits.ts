@@ -1,6 +1,8 @@
 /**
  * Counts open connections in all and per address, and refuses those over either limit (0 means
- * no limit), so one machine cannot take all the server's sockets.
+ * no limit), so one machine cannot take all the server's sockets. One instance serves every
+ * port. The total can be capped lower while the server runs, when it finds out how many
+ * connections its file descriptors allow (see descriptor_reserve.ts).
  *
  * @example
  * ```ts
@@ -11,14 +13,31 @@
  * ```
  */
 export class ConnectionLimits {
-  readonly #total: number;
+  #total: number;
+  readonly #configuredTotal: number;
   readonly #perAddress: number;
   readonly #byAddress = new Map<string, number>();
   #open = 0;
 
   constructor(options: { total: number; perAddress: number }) {
-    this.#total = options.total;
+    this.#total = this.#configuredTotal = options.total;
     this.#perAddress = options.perAddress;
+  }
+
+  /** Connections counted in and not yet released. */
+  get open(): number {
+    return this.#open;
+  }
+
+  /** The total in force: the configured one, or the cap if lower (0: no limit). */
+  get total(): number {
+    return this.#total;
+  }
+
+  /** Lowers the total to `connections` (at least 1), unless the configured one is lower. */
+  cap(connections: number): void {
+    const cap = Math.max(1, connections);
+    this.#total = this.#configuredTotal === 0 ? cap : Math.min(this.#configuredTotal, cap);
   }
 
   /** Counts a new connection in; returns why it is refused instead, if it is. */

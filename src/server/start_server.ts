@@ -8,13 +8,28 @@ import {
   SqliteIdentityStore,
   SqliteSessionStore,
 } from "../store/mod.ts";
-import { type Connection, TcpConnection } from "../transport/mod.ts";
-import { Pacer } from "./pacer.ts";
-import { startWebServer } from "./web_server.ts";
-import { serveConnection } from "./serve_connection.ts";
+import { TcpConnection } from "../transport/mod.ts";
+import { AcceptLoop } from "./accept_loop.ts";
+import { BurstLog } from "./burst_log.ts";
 import { ConnectionLimits } from "./connection_limits.ts";
+import { writeResponse } from "./http/mod.ts";
+import { DescriptorReserve } from "./descriptor_reserve.ts";
+import { Pacer } from "./pacer.ts";
+import { serveConnection } from "./serve_connection.ts";
+import { refusedResponse, serveWebConnection } from "./web_server.ts";
 import { OutboundMessage } from "../protocol/mod.ts";
 import { VERSION } from "../version.ts";
+
+/** A TCP listener, or a TLS one with the certificate and key given. */
+function listen(
+  address: { hostname: string; port: number },
+  tls: { cert: string; key: string } | undefined,
+  alpnProtocols?: string[],
+): Deno.Listener {
+  return tls === undefined
+    ? Deno.listen(address)
+    : Deno.listenTls({ ...address, cert: tls.cert, key: tls.key, alpnProtocols });
+}
 
 /** How long shutdown waits for connections to finish before cutting them. */
 const SHUTDOWN_GRACE_MS = 3000;
@@ -38,11 +53,17 @@ export interface ServerOptions {
   maxFileBytes: number;
   /** Bound of each connection's outbound queue in bytes. */
   maxQueueBytes?: number;
-  /** Most connections at once; 0 for no limit. Default 20,000. */
+  /**
+   * Most connections at once, on the chat and web ports together; 0 for no limit. Default
+   * 20,000. Lowered while running if the process runs out of file descriptors first.
+   */
   maxConnections?: number;
   /** Most connections at once from one address; 0 for no limit. Default 100. */
   maxConnectionsPerAddress?: number;
-  /** A connection that has not authenticated by then is closed. Default 5 s. */
+  /**
+   * A connection that has not authenticated by then is closed, and so is a web connection whose
+   * request headers are not complete by then (or idle that long after a response). Default 5 s.
+   */
   handshakeTimeoutMs?: number;
   /** Requests per second per connection, and the burst allowed. Default 50/s, 200. */
   rate?: { perSecond: number; burst: number };
@@ -98,11 +119,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   await sweep();
   const sweeper = setInterval(sweep, RESUME_KEEP_MS / 6);
   let listener: Deno.Listener;
+  let webListener: Deno.Listener | undefined;
   try {
-    const address = { hostname: options.hostname, port: options.port };
-    listener = options.tls === undefined
-      ? Deno.listen(address)
-      : Deno.listenTls({ ...address, cert: options.tls.cert, key: options.tls.key });
+    listener = listen({ hostname: options.hostname, port: options.port }, options.tls);
+    try {
+      if (options.webPort !== undefined) {
+        // The web port speaks HTTP/1.1 only, which is what it tells a browser's TLS handshake.
+        webListener = listen({ hostname: options.hostname, port: options.webPort }, options.tls, [
+          "http/1.1",
+        ]);
+      }
+    } catch (error) {
+      listener.close();
+      throw error;
+    }
   } catch (error) {
     clearInterval(sweeper);
     await closeStores();
@@ -126,97 +156,84 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   // No connection survived the restart: the sessions they held may now be resumed for a while.
   await hub.releaseAllSessions();
-  const connections = new Set<Connection>();
-  const tasks = new Set<Promise<void>>();
+  const burstLog = new BurstLog(log);
+  // One budget for both ports: a connection counts from the moment it is accepted.
   const limits = new ConnectionLimits({
     total: options.maxConnections ?? 20_000,
     perAddress: options.maxConnectionsPerAddress ?? 100,
   });
-
+  const reserve = new DescriptorReserve({
+    open: () => Deno.openSync(options.dataDir, { read: true }),
+    limits,
+    log,
+  });
+  const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 5000;
   const connectionOptions = {
     maxQueueBytes: options.maxQueueBytes ?? 8 * 1024 * 1024,
-    handshakeTimeoutMs: options.handshakeTimeoutMs,
+    handshakeTimeoutMs,
     // One for the whole server: busy is a property of the server, not of a connection.
     pacer: new Pacer(),
   };
-  const track = (connection: Connection, task: Promise<void>) => {
-    connections.add(connection);
-    const tracked = task.finally(() => {
-      connections.delete(connection);
-      tasks.delete(tracked);
-    });
-    tasks.add(tracked);
-  };
-  let web: Deno.HttpServer<Deno.NetAddr> | undefined;
-  if (options.webPort !== undefined) {
-    try {
-      web = startWebServer({
-        hostname: options.hostname,
-        port: options.webPort,
-        hub,
-        limits,
-        connection: connectionOptions,
-        tls: options.tls,
-        log,
-        track,
-      });
-    } catch (error) {
-      listener.close();
-      clearInterval(sweeper);
-      await closeStores();
-      throw error;
-    }
-  }
 
-  const accepting = (async () => {
-    for await (const conn of listener) {
+  const chat = new AcceptLoop(listener, {
+    name: "chat port",
+    limits,
+    reserve,
+    log: burstLog,
+    serve(conn) {
       const connection = new TcpConnection(conn);
-      const address = (conn.remoteAddr as Deno.NetAddr).hostname;
-      const refusal = limits.admit(address);
-      if (refusal !== undefined) {
-        log(`refused ${connection.remote}: ${refusal}`);
-        refuse(connection, refusal);
-        continue;
-      }
-      track(
-        connection,
-        serveConnection(connection, hub, connectionOptions)
-          .catch((error) => log(`connection ${connection.remote} failed: ${error}`))
-          .finally(() => limits.release(address)),
-      );
-    }
-  })().catch((error) => log(`stopped accepting connections: ${error}`));
+      const done = serveConnection(connection, hub, connectionOptions)
+        .catch((error) => log(`connection ${connection.remote} failed: ${error}`));
+      return { done, close: () => connection.close() };
+    },
+    refuse: (conn, reason) => writeAll(conn, refusalFrame(reason)),
+  });
+  const web = webListener === undefined ? undefined : new AcceptLoop(webListener, {
+    name: "web port",
+    limits,
+    reserve,
+    log: burstLog,
+    serve: (conn) =>
+      serveWebConnection(conn, {
+        hub,
+        connection: connectionOptions,
+        secure: options.tls !== undefined,
+        headTimeoutMs: handshakeTimeoutMs,
+        log,
+      }),
+    refuse: (conn, reason) => writeResponse(conn, refusedResponse(reason), { close: true }),
+  });
+  const loops = web === undefined ? [chat] : [chat, web];
 
-  const address = listener.addr as Deno.NetAddr;
   hub.endpoints = {
-    chatPort: address.port,
+    chatPort: chat.addr.port,
     webPort: web?.addr.port,
     tls: options.tls !== undefined,
     fingerprint: options.fingerprint,
   };
   let closing: Promise<void> | undefined;
   return {
-    hostname: address.hostname,
-    port: address.port,
+    hostname: chat.addr.hostname,
+    port: chat.addr.port,
     webPort: web?.addr.port,
     invite: (ttlMs = hub.options.inviteTtlMs) => hub.admission.createInvite(ttlMs),
     releaseNick: (nick) => hub.releaseOwnership(nick),
     close() {
       closing ??= (async () => {
-        listener.close();
-        await accepting;
-        const webStopped = web?.shutdown();
+        await Promise.all(loops.map((loop) => loop.stop()));
+        // Idle web connections close now; pages being sent are finished first.
+        web?.drain();
         // Every client hears why, and in-flight writes finish, before anything is cut.
         hub.shutdown("The server is shutting down.");
-        const settled = Promise.allSettled([...tasks]);
+        const settled = Promise.all(loops.map((loop) => loop.settled()));
         const grace = new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, SHUTDOWN_GRACE_MS);
           settled.then(() => clearTimeout(timer), () => clearTimeout(timer)).then(resolve);
         });
         await grace;
-        for (const connection of connections) connection.close();
+        for (const loop of loops) loop.closeAll();
         await settled;
-        await webStopped;
+        reserve.close();
         clearInterval(sweeper);
         await hub.close();
         await closeStores();
@@ -226,17 +243,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
 }
 
-/** Tells a connection over the limits why, then closes it, without ever reading from it. */
-function refuse(connection: TcpConnection, reason: string): void {
-  const message = new OutboundMessage({
+/** The `too_many_connections` error frame a chat connection over the limits is closed with. */
+function refusalFrame(reason: string): Uint8Array {
+  return new OutboundMessage({
     type: "error",
     code: "too_many_connections",
     message: reason,
     fatal: true,
-  });
-  const timer = setTimeout(() => connection.close(), 1000);
-  connection.send([message]).finally(() => {
-    clearTimeout(timer);
-    connection.close();
-  }).catch(() => {});
+  }).frame;
+}
+
+async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
+  let written = 0;
+  while (written < bytes.byteLength) written += await conn.write(bytes.subarray(written));
 }

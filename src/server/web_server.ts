@@ -1,6 +1,12 @@
 import type { Hub } from "../chat/mod.ts";
-import { WebSocketConnection } from "../transport/mod.ts";
-import type { ConnectionLimits } from "./connection_limits.ts";
+import { acceptKey, hasToken, refuseHandshake, WebSocketConnection } from "../transport/mod.ts";
+import {
+  HttpConnection,
+  type HttpResponse,
+  type RequestHead,
+  targetPath,
+  type Upgrade,
+} from "./http/mod.ts";
 import { serveConnection, type ServeConnectionOptions } from "./serve_connection.ts";
 import { WEB_ASSETS } from "./web_assets.ts";
 
@@ -14,73 +20,128 @@ const SECURITY_HEADERS = {
   "cache-control": "no-store",
 };
 
-/** Settings of {@linkcode startWebServer}. */
+const encoder = new TextEncoder();
+
+/** The web client's files, encoded once. */
+const ASSETS = new Map(
+  [...WEB_ASSETS].map(([path, asset]) => [path, { ...asset, bytes: encoder.encode(asset.body) }]),
+);
+
+/** Settings of {@linkcode serveWebConnection}. */
 export interface WebServerOptions {
-  hostname: string;
-  port: number;
   hub: Hub;
-  limits: ConnectionLimits;
   connection: ServeConnectionOptions;
-  tls?: { cert: string; key: string };
+  /** Whether the port speaks TLS: `https` is the scheme of the pages' own origin. */
+  secure: boolean;
+  /** A request's head must be complete this soon (the handshake timeout). */
+  headTimeoutMs: number;
   log: (line: string) => void;
-  /** Called with each WebSocket connection, to be closed on shutdown. */
-  track: (connection: WebSocketConnection, task: Promise<void>) => void;
 }
 
 /**
- * Serves the web client and its WebSocket (`/ws`) with `Deno.serve`. WebSocket connections go
- * to the same hub as TCP ones, under the same limits.
+ * Serves the web client and its WebSocket (`/ws`) on one accepted connection: the page's files,
+ * and WebSocket connections that go to the same hub as TCP ones, under the same rules.
+ *
+ * @example
+ * ```ts ignore
+ * const http = serveWebConnection(conn, { hub, connection, secure: false, headTimeoutMs, log });
+ * await http.done;
+ * ```
  */
-export function startWebServer(options: WebServerOptions): Deno.HttpServer<Deno.NetAddr> {
-  const { hub, limits, log } = options;
-  return Deno.serve({
-    hostname: options.hostname,
-    port: options.port,
-    cert: options.tls?.cert,
-    key: options.tls?.key,
-    onListen: () => {},
-    onError: (error) => {
-      log(`web request failed: ${error}`);
-      return new Response("Internal error", { status: 500, headers: SECURITY_HEADERS });
-    },
-  }, (request, info) => {
-    const url = new URL(request.url);
-    if (url.pathname === "/ws") {
-      if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
-        return text(426, "This address takes WebSocket connections only.");
-      }
-      // A page from another site must not use a visitor's browser to talk to this server.
-      const origin = request.headers.get("origin");
-      if (origin !== null && new URL(origin).host !== url.host) {
-        return text(403, "WebSocket connections from other sites are refused.");
-      }
-      const address = info.remoteAddr.hostname;
-      const refusal = limits.admit(address);
-      if (refusal !== undefined) return text(503, refusal);
-      // Read before the upgrade: the request's details are gone after it.
-      const remote = address.includes(":")
-        ? `[${address}]:${info.remoteAddr.port}`
-        : `${address}:${info.remoteAddr.port}`;
-      const { socket, response } = Deno.upgradeWebSocket(request, { idleTimeout: 0 });
-      const connection = new WebSocketConnection(socket, remote);
-      const task = serveConnection(connection, hub, options.connection)
-        .catch((error) => log(`connection ${remote} failed: ${error}`))
-        .finally(() => limits.release(address));
-      options.track(connection, task);
-      return response;
-    }
-    const readable = request.method === "GET" || request.method === "HEAD";
-    const asset = readable ? WEB_ASSETS.get(url.pathname) : undefined;
-    if (asset === undefined) return text(404, "Not found.");
-    return new Response(asset.body, {
-      headers: { ...SECURITY_HEADERS, "content-type": asset.type },
-    });
+export function serveWebConnection(conn: Deno.Conn, options: WebServerOptions): HttpConnection {
+  // Each response and WebSocket message goes out whole and at once: no Nagle delay.
+  if ("setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(true);
+  return new HttpConnection(conn, {
+    handler: (request) => answer(request, options),
+    headTimeoutMs: options.headTimeoutMs,
+    refusal: textResponse,
+    log: options.log,
   });
 }
 
-function text(status: number, body: string): Response {
-  return new Response(body, {
+/** The answer to a connection over the connection limits, before anything is read from it. */
+export function refusedResponse(reason: string): HttpResponse {
+  return textResponse(503, reason);
+}
+
+function answer(
+  request: RequestHead,
+  options: WebServerOptions,
+): HttpResponse | Promise<Upgrade | HttpResponse> {
+  const path = targetPath(request.target);
+  if (path === undefined) return textResponse(400, "The request target is not a path.");
+  if (path === "/ws") return upgrade(request, options);
+  const asset = ASSETS.get(path);
+  if (asset === undefined) return textResponse(404, "Not found.");
+  if (request.method !== "GET" && request.method !== "HEAD") {
+    const response = textResponse(405, "Only GET and HEAD are answered here.");
+    return { ...response, headers: { ...response.headers, allow: "GET, HEAD" } };
+  }
+  return {
+    status: 200,
+    headers: { ...SECURITY_HEADERS, "content-type": asset.type },
+    body: asset.bytes,
+  };
+}
+
+async function upgrade(
+  request: RequestHead,
+  options: WebServerOptions,
+): Promise<Upgrade | HttpResponse> {
+  if (!hasToken(request.headers.get("upgrade"), "websocket")) {
+    return textResponse(426, "This address takes WebSocket connections only.");
+  }
+  // A page from another site must not use a visitor's browser to talk to this server.
+  const origin = request.headers.get("origin");
+  if (origin !== null && originHost(origin) !== ownHost(request, options.secure)) {
+    return textResponse(403, "WebSocket connections from other sites are refused.");
+  }
+  const refusal = refuseHandshake(request.method, request.headers);
+  if (refusal !== undefined) {
+    const response = textResponse(refusal.status, refusal.message);
+    return { ...response, headers: { ...response.headers, ...refusal.headers } };
+  }
+  const accept = await acceptKey(request.headers.get("sec-websocket-key")!);
+  return {
+    upgrade: {
+      status: 101,
+      headers: { upgrade: "websocket", connection: "Upgrade", "sec-websocket-accept": accept },
+    },
+    async takeOver(conn, buffered) {
+      const connection = new WebSocketConnection(conn, { buffered });
+      try {
+        await serveConnection(connection, options.hub, options.connection);
+      } catch (error) {
+        options.log(`connection ${connection.remote} failed: ${error}`);
+      }
+      connection.close();
+      await connection.ended;
+    },
+  };
+}
+
+/** The host (and port, unless the scheme's default) an Origin names; undefined if malformed. */
+function originHost(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The host the request was sent to, as its own pages' origin names it. */
+function ownHost(request: RequestHead, secure: boolean): string | undefined {
+  try {
+    return new URL(`${secure ? "https" : "http"}://${request.headers.get("host")}`).host;
+  } catch {
+    return undefined;
+  }
+}
+
+function textResponse(status: number, body: string): HttpResponse {
+  return {
     status,
     headers: { ...SECURITY_HEADERS, "content-type": "text/plain; charset=utf-8" },
-  });
+    body: encoder.encode(body),
+  };
 }

@@ -6,4 +6,6 @@
 export * from "./connection.ts";
 export * from "./tcp.ts";
 export * from "./node_socket.ts";
-export * from "./ws.ts";
+export * from "./websocket/mod.ts";
+export * from "./byte_source.ts";
+export * from "./remote.ts";

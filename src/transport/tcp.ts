@@ -1,6 +1,7 @@
 import { type DecodeResult, FrameDecoder, type Outbound } from "../protocol/mod.ts";
 import { FrameBufferPool } from "../util/mod.ts";
 import type { Connection } from "./connection.ts";
+import { remoteOf } from "./remote.ts";
 
 /**
  * What an idle connection reads into. A pending read holds its buffer, so this is paid by every
@@ -30,10 +31,7 @@ export class TcpConnection implements Connection {
 
   constructor(conn: Deno.Conn) {
     this.#conn = conn;
-    const address = conn.remoteAddr as Deno.NetAddr;
-    this.remote = address.hostname.includes(":")
-      ? `[${address.hostname}]:${address.port}`
-      : `${address.hostname}:${address.port}`;
+    this.remote = remoteOf(conn);
     // Chat frames are small and must go out at once: Nagle's algorithm would hold a frame back
     // until the previous one is acknowledged, tens of milliseconds on a quiet connection.
     if ("setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(true);

@@ -6,6 +6,11 @@ import { tail } from "./_wait.ts";
 export interface CliOptions {
   /** Extra environment variables. `CHAT_PASSKEY` is never inherited from the test runner. */
   env?: Record<string, string>;
+  /**
+   * A command that runs the program, its arguments before `deno`: `["prlimit",
+   * "--nofile=512:512"]` runs it under a limit of 512 open files.
+   */
+  wrapper?: readonly string[];
 }
 
 const encoder = new TextEncoder();
@@ -51,7 +56,7 @@ export class CliProcess implements AsyncDisposable {
 
   constructor(args: readonly string[], options: CliOptions = {}) {
     this.args = args;
-    const [command, ...commandArgs] = cliArgv(args);
+    const [command, ...commandArgs] = [...options.wrapper ?? [], ...cliArgv(args)];
     this.#child = new Deno.Command(command, {
       args: commandArgs,
       env: childEnv(options.env),

@@ -21,6 +21,8 @@ export interface ServerOptions {
   dataDir?: string;
   /** Extra environment variables for the server. */
   env?: Record<string, string>;
+  /** A command the server runs under, such as `["prlimit", "--nofile=512:512"]`. */
+  wrapper?: readonly string[];
   /** How long to wait for the join line. */
   timeoutMs?: number;
   /** Flags added after the usual ones, such as `["--rate", "5"]` or `["--tls"]`. */
@@ -81,7 +83,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ChatServ
   args.push("--web-port", "0");
   args.push(...options.extraArgs ?? []);
 
-  const cli = new CliProcess(args, { env: options.env });
+  const cli = new CliProcess(args, { env: options.env, wrapper: options.wrapper });
   let stopped: Promise<StopResult> | undefined;
   const stop = (stopOptions: { timeoutMs?: number; signal?: Deno.Signal } = {}) => {
     stopped ??= (async () => {

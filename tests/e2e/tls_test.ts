@@ -1,3 +1,4 @@
+import { chatCommand } from "../../src/cli/serve_banner.ts";
 import {
   assert,
   assertEquals,
@@ -93,9 +94,11 @@ Deno.test("chat serve --tls prints its fingerprint in the join line, and two cli
   await using server = await startTlsServer({ quiet: true });
   await using config = await makeTempDir();
   assertMatch(server.fingerprint, PRINTED_FINGERPRINT);
+  // Run from the checkout, the line names the deno task (the npx form under npx, as in CI): a
+  // command the person can type. The server runs on this test's Deno.
   assertEquals(
     stripAnsi(server.joinLine),
-    `chat join ${server.address} --tls --fingerprint ${server.fingerprint}`,
+    `${chatCommand()} join ${server.address} --tls --fingerprint ${server.fingerprint}`,
   );
   const keyMode = (await Deno.stat(join(server.dataDir, "tls", "key.pem"))).mode! & 0o777;
   assertEquals(keyMode.toString(8), "600", "the generated key is readable by its owner only");

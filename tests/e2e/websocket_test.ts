@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertMatch } from "@std/assert";
 import { startServer, TestClient } from "./_helpers.ts";
+import { webPortOf } from "./_web_port.ts";
 
 /** A raw WebSocket speaking the protocol of docs/PROTOCOL.md section 8. */
 class WsClient implements AsyncDisposable {
@@ -66,10 +67,7 @@ class WsClient implements AsyncDisposable {
 
 async function webServer() {
   const server = await startServer({ quiet: true });
-  const line = server.stdout.lines.find((text) => /Web: http:\/\/127\.0\.0\.1:\d+/.test(text));
-  const webPort = Number(line?.match(/:(\d+)\/?$/)?.[1]);
-  assert(webPort > 0, `the banner names the web port:\n${server.stdout.lines.join("\n")}`);
-  return { server, webPort };
+  return { server, webPort: webPortOf(server) };
 }
 
 Deno.test("a WebSocket client and a TCP client talk in the same room", async () => {

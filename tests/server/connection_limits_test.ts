@@ -70,3 +70,16 @@ Deno.test("ConnectionLimits returns to empty after every admitted connection is 
   const again = Array.from({ length: 10 }, (_, i) => limits.admit(`192.0.2.${i % 2}`));
   assertEquals(again, Array(10).fill(undefined), "all ten places are free: 5 from each of two");
 });
+
+Deno.test("ConnectionLimits.cap() lowers the total in force, never raising a configured one", () => {
+  const limits = new ConnectionLimits({ total: 10, perAddress: 0 });
+  for (const address of [A, B, C]) limits.admit(address);
+  limits.cap(3);
+  assertEquals([limits.total, limits.open], [3, 3]);
+  assertEquals(limits.admit(A), "The server is full (3 connections); try again later.");
+  limits.cap(50);
+  assertEquals(limits.total, 10);
+  const unlimited = new ConnectionLimits({ total: 0, perAddress: 0 });
+  unlimited.cap(0);
+  assertEquals(unlimited.total, 1, "a cap always leaves room for one");
+});

@@ -17,11 +17,12 @@ const MAX_PENDING_MESSAGES = 1024;
 const HIGH_WATER_BYTES = 1024 * 1024;
 
 /**
- * A {@linkcode Connection} over a WebSocket, as docs/PROTOCOL.md section 8 describes: a text
+ * A {@linkcode Connection} over the WebSocket API of a browser (or of Deno), the client's side, as
+ * docs/PROTOCOL.md section 8 describes: a text
  * message is one JSON control message, a binary message is a frame without its length prefix
  * (type byte, then payload), so WebSocket and TCP clients meet in the same hub.
  */
-export class WebSocketConnection implements Connection {
+export class BrowserWebSocketConnection implements Connection {
   readonly remote: string;
   maxFrameBytes = MAX_FRAME_BYTES;
   readonly #socket: WebSocket;
