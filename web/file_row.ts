@@ -1,7 +1,9 @@
 /**
- * The controls on a shared file's line: a Download link that fetches the file over the chat
- * connection, checks it and hands it to the browser to save, and for a picture an inline
- * preview. Previews load two at a time, and only while connected.
+ * The controls on a shared file's line: a Download link that asks the server for an HTTP link to
+ * the file and hands it to the browser's own download manager (which shows progress, keeps the
+ * file out of the page's memory whatever its size, and resumes with byte ranges), and for a
+ * picture an inline preview, fetched over the chat connection and checked by SHA-256. Previews
+ * load two at a time, and only while connected.
  *
  * @module
  */
@@ -17,6 +19,8 @@ const PREVIEWS_AT_ONCE = 2;
 /** What the file controls need of the page. */
 export interface FileRowOptions {
   transfers: Transfers;
+  /** An HTTP path on this server that downloads file `id`, for the signed-in user. */
+  downloadPath(id: number): Promise<string>;
   /** Whether the client is connected now. */
   connected(): boolean;
   complain(text: string): void;
@@ -58,22 +62,18 @@ export class FileRows {
   decorate(div: HTMLDivElement, event: DisplayEvent): void {
     const { id, file } = event;
     if (id === undefined || file === undefined) return;
-    const { transfers, complain } = this.#options;
+    const { complain } = this.#options;
     const link = el("a", {
       className: "download",
       attrs: { href: `#file-${id}`, "aria-label": `Download ${file.name}` },
     }, "Download");
     link.addEventListener("click", (click) => {
-      if (link.href.startsWith("blob:")) return; // fetched already: the browser saves it
       click.preventDefault();
       if (link.dataset.busy) return;
       link.dataset.busy = "true";
-      transfers.fetch(id, file.name).then(
-        ({ url }) => {
-          link.href = url;
-          link.download = sanitizeFileName(file.name);
-          link.click();
-        },
+      // A fresh link each time: they expire, and the server that signed one may have restarted.
+      this.#options.downloadPath(id).then(
+        (path) => saveAs(path, file.name),
         (error: Error) => complain(`Could not download ${file.name}: ${error.message}`),
       ).finally(() => delete link.dataset.busy);
     });

@@ -26,6 +26,15 @@ const list: MessageList = new MessageList(page.messages, {
 });
 const files = new FileRows({
   transfers,
+  downloadPath: async (id) => {
+    const client = session.live;
+    if (client === undefined) throw new Error("not connected; try again in a moment");
+    return (await client.call(
+      { type: "download_link", rid: client.rid(), id },
+      "download_link_created",
+    ))
+      .path;
+  },
   connected: () => session.live !== undefined,
   complain: (text) => list.complain(text),
   grew: (height) => list.grew(height),

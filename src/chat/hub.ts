@@ -6,6 +6,7 @@ import type { BlobStore } from "./blob_store.ts";
 import type { LoginSession, SessionStore } from "./session_store.ts";
 import type { IdentityStore, NickClaim } from "./identity_store.ts";
 import { Admission } from "./admission.ts";
+import { DOWNLOAD_LINK_TTL_MS, DownloadLinks } from "./download_links.ts";
 import type { PasskeyChecker } from "./passkey.ts";
 import { PasskeyGuard } from "./abuse_guard.ts";
 import { randomHex, sha256Hex } from "./_random.ts";
@@ -132,6 +133,8 @@ export class Hub {
   readonly #nicks = new Map<string, Member>();
   readonly #members = new Map<string, Member>();
   readonly #connected = new Set<Member>();
+  /** Signs the tokens of HTTP download links; a new secret for every run of the server. */
+  readonly #downloadLinks = DownloadLinks.create();
   /** Resolves once the hub follows the log; resolves to the function that stops it. */
   readonly #following: Promise<() => void>;
   #nextMemberId = 0;
@@ -386,6 +389,23 @@ export class Hub {
       { ...event, type: "private", ts: this.options.now() },
       { origin: sender.id },
     );
+  }
+
+  /**
+   * A token for downloading file `id` over HTTP, for `owner`, valid for
+   * {@linkcode DOWNLOAD_LINK_TTL_MS}. The caller has checked that the file is theirs to see.
+   */
+  async downloadToken(id: number, owner: string): Promise<{ token: string; expires: number }> {
+    const expires = this.options.now() + DOWNLOAD_LINK_TTL_MS;
+    return { token: await (await this.#downloadLinks).sign({ id, owner, expires }), expires };
+  }
+
+  /** The file a download token is for, if the token is this server's, valid and the file is. */
+  async downloadOf(token: string): Promise<StoredEvent | undefined> {
+    const grant = await (await this.#downloadLinks).verify(token, this.options.now());
+    if (grant === undefined) return undefined;
+    const event = await this.history.file(grant.id);
+    return event?.file === undefined ? undefined : event;
   }
 
   /** Stops following the log. */

@@ -76,6 +76,11 @@ export class Session implements Member {
     return this.#transfersMade ??= new Transfers(this.#hub, this.#peer, this);
   }
 
+  /** The person this connection is: the owner of its device and nicks. */
+  get owner(): string {
+    return this.#owner;
+  }
+
   /** Every room this connection has been in: where its files may come from. */
   get joinedRooms(): ReadonlySet<string> {
     return this.#joinedRooms;
@@ -180,6 +185,8 @@ export class Session implements Member {
         return await this.#transfers.list(message);
       case "invite":
         return await this.#invite(message.rid, message.ttl_s);
+      case "download_link":
+        return await this.#transfers.downloadLink(message);
       case "link_code": {
         const { code, expires } = await this.#hub.admission.createLinkCode(this.#owner);
         return this.#reply({

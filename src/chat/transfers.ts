@@ -34,6 +34,8 @@ type Request<T extends ClientMessage["type"]> = Extract<ClientMessage, { type: T
 export interface FileUser extends Member {
   /** Every room this connection has been in (for a files-only connection: its hello's room). */
   readonly joinedRooms: ReadonlySet<string>;
+  /** The person: the owner of the connection's device. */
+  readonly owner: string;
 }
 
 /** The abort reason of a download the client cancelled (not one whose connection ended). */
@@ -224,6 +226,22 @@ export class Transfers {
   /** `download_cancel`: stops sending a download. */
   downloadCancel(transfer: number): void {
     this.#downloads.get(transfer)?.abort(CANCELLED);
+  }
+
+  /**
+   * `download_link`: a path on the web port that streams file `id` over HTTP (with `Range`), for
+   * a browser's own download manager; only for a file this connection may download.
+   */
+  async downloadLink(request: Request<"download_link">): Promise<void> {
+    const event = await this.#fileEvent(request.id);
+    const { token, expires } = await this.#hub.downloadToken(event.id, this.#member.owner);
+    this.#reply({
+      type: "download_link_created",
+      rid: request.rid,
+      id: event.id,
+      path: `/files/${token}/${encodeURIComponent(event.file!.name)}`,
+      expires: new Date(expires).toISOString(),
+    });
   }
 
   /** `files`: the newest files shared in one room, or in every room this user has joined. */

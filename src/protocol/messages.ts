@@ -82,6 +82,7 @@ export const CLIENT_MESSAGES = {
   files: { rid: optionalRid, room: optional(string()), limit: optional(integer()) },
   invite: { rid, ttl_s: optional(integer({ min: 60, max: MAX_INVITE_TTL_S })) },
   link_code: { rid },
+  download_link: { rid, id: integer() },
 } as const satisfies Record<string, Shape>;
 
 /** The fields of every room event and private message, whatever its type. */
@@ -204,6 +205,7 @@ export const SERVER_MESSAGES = {
     fingerprint: optional(string()),
   },
   link_code_created: { rid, code: string(), expires: string() },
+  download_link_created: { rid, id: eventId, path: string(), expires: string() },
 } as const satisfies Record<string, Shape>;
 
 /** Message types a client may send. Append-only. */

@@ -9,6 +9,7 @@ import {
 } from "./http/mod.ts";
 import { serveConnection, type ServeConnectionOptions } from "./serve_connection.ts";
 import { WEB_ASSETS } from "./web_assets.ts";
+import { fileDownload } from "./file_download.ts";
 
 /** Headers of every response: the page may load only its own scripts and styles. */
 const SECURITY_HEADERS = {
@@ -71,6 +72,13 @@ function answer(
   const path = targetPath(request.target);
   if (path === undefined) return textResponse(400, "The request target is not a path.");
   if (path === "/ws") return upgrade(request, options);
+  if (path.startsWith("/files/")) {
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      const response = textResponse(405, "Only GET and HEAD are answered here.");
+      return { ...response, headers: { ...response.headers, allow: "GET, HEAD" } };
+    }
+    return fileDownload(request, path, options.hub, SECURITY_HEADERS);
+  }
   const asset = ASSETS.get(path);
   if (asset === undefined) return textResponse(404, "Not found.");
   if (request.method !== "GET" && request.method !== "HEAD") {

@@ -9,3 +9,4 @@ export * from "./http_connection.ts";
 export * from "./request_head.ts";
 export * from "./request_reader.ts";
 export * from "./response.ts";
+export * from "./range.ts";

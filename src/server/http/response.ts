@@ -36,11 +36,13 @@ export interface WriteResponseOptions {
 const REASONS: Record<number, string> = {
   101: "Switching Protocols",
   200: "OK",
+  206: "Partial Content",
   400: "Bad Request",
   403: "Forbidden",
   404: "Not Found",
   405: "Method Not Allowed",
   413: "Content Too Large",
+  416: "Range Not Satisfiable",
   426: "Upgrade Required",
   431: "Request Header Fields Too Large",
   500: "Internal Server Error",
