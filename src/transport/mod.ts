@@ -7,3 +7,4 @@ export * from "./connection.ts";
 export * from "./tcp.ts";
 export * from "./node_socket.ts";
 export * from "./ws.ts";
+export * from "./mdns_socket.ts";
