@@ -1,10 +1,12 @@
 import { resolve } from "@std/path";
 import {
+  defaultServiceName,
   loadOrCreateCertificate,
   loadOrCreatePasskey,
   startServer,
   type TlsCertificate,
 } from "../server/mod.ts";
+import { serviceNameProblem } from "../protocol/mod.ts";
 import { StoreVersionError } from "../store/mod.ts";
 import { CliError, ExitCode } from "./cli_error.ts";
 import { type Command, defineCommand } from "./command.ts";
@@ -31,6 +33,10 @@ async function runServer(flags: ServeFlags): Promise<number> {
   const handshakeTimeoutMs = 1000 * flags["handshake-timeout"];
   const dataDir = absolute(flags["data-dir"]);
   const hostname = flags.host;
+
+  const name = flags.name ?? defaultServiceName();
+  const nameProblem = serviceNameProblem(name);
+  if (nameProblem !== undefined) throw new CliError(`${nameProblem} Check --name.`, ExitCode.USAGE);
 
   try {
     await Deno.mkdir(dataDir, { recursive: true, mode: 0o700 });
@@ -61,6 +67,7 @@ async function runServer(flags: ServeFlags): Promise<number> {
       fingerprint: tls?.fingerprint,
       webPort,
       inviteTtlMs: flags["invite-ttl"],
+      announceAs: flags.announce ? name : undefined,
       log,
     });
   } catch (error) {
@@ -94,6 +101,9 @@ async function runServer(flags: ServeFlags): Promise<number> {
     qr: flags.qr,
   });
   log(`listening on ${hostname}:${server.port}`);
+  if (server.announcedOn.length > 0) {
+    log(`announced on the network as "${name}" on ${server.announcedOn.join(", ")}`);
+  }
 
   const stop = Promise.withResolvers<string>();
   const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];

@@ -128,6 +128,18 @@ export const SERVE_FLAGS = defineFlags({
     help: "how long the invite link printed at start (and any other\n" +
       "made without a time) lets people in (default 24h)",
   },
+  name: {
+    kind: "string",
+    value: "NAME",
+    help: "the name it is announced under on the network, such as\n" +
+      '"Room 214" (default: this machine\'s host name)',
+  },
+  announce: {
+    kind: "boolean",
+    default: true,
+    negatable: true,
+    help: "do not announce it on the network (DNS-SD over multicast DNS)",
+  },
   qr: {
     kind: "boolean",
     default: true,

@@ -7,4 +7,5 @@ export * from "./connection.ts";
 export * from "./tcp.ts";
 export * from "./node_socket.ts";
 export * from "./ws.ts";
+export * from "./mdns_interfaces.ts";
 export * from "./mdns_socket.ts";

@@ -67,6 +67,10 @@ const USAGE_ERRORS: { args: string[]; sentence: string }[] = [
     sentence: 'chat get: Give the id of the file to get, such as "chat get 192.168.1.20 12".',
   },
   { args: ["join", "a", "b"], sentence: 'chat join: Unexpected argument "b".' },
+  {
+    args: ["serve", "--name", " "],
+    sentence: "chat serve: The server's name must not be empty. Check --name.",
+  },
 ];
 
 Deno.test("runCli() answers a wrong command line with one sentence and exit code 2", async () => {
