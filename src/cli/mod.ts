@@ -13,7 +13,7 @@ const USAGE = `chat ${VERSION}: private group chat for people on one local netwo
 
 Usage:
   chat serve [--port 7777] [--passkey KEY] [--data-dir DIR]   start a server
-  chat join HOST[:PORT]|LINK [--nick NAME] [--room NAME]      join one
+  chat join [HOST[:PORT]|LINK] [--nick NAME] [--room NAME]    join one
   chat discover [--json] [--timeout S]                         list the servers on the network
   chat invite HOST[:PORT] [--ttl 2h] [--json]                  make an invite link
   chat send-file HOST[:PORT] [PATH|-] [--name NAME] [--room R] share a file

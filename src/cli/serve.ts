@@ -99,6 +99,7 @@ async function runServer(flags: ServeFlags): Promise<number> {
     tls,
     invite,
     qr: flags.qr,
+    announcedAs: server.announcedOn.length > 0 ? name : undefined,
   });
   log(`listening on ${hostname}:${server.port}`);
   if (server.announcedOn.length > 0) {

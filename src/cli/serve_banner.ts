@@ -34,6 +34,8 @@ export function printBanner(
     /** An invite to print as a link (and a QR code, unless `qr` is false). */
     invite?: { token: string; expires: number };
     qr?: boolean;
+    /** The name it is announced on the network under, if it is. */
+    announcedAs?: string;
   },
 ): void {
   const { hostname, port } = info;
@@ -58,6 +60,11 @@ export function printBanner(
       `${scheme}://${host.includes(":") ? `[${host}]` : host}:${info.webPort}/`;
     lines.push("Or open in a browser:", `  Web: ${url(local)}`);
     for (const host of lan) lines.push(`  Web: ${url(host)}`);
+  }
+  if (info.announcedAs !== undefined) {
+    lines.push(
+      `Or, without an address: chat join (this server is on the network as "${info.announcedAs}").`,
+    );
   }
   if (info.invite !== undefined && info.webPort !== undefined) {
     // The link of the first address others can reach; a phone scans it from the screen.
