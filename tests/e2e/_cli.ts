@@ -6,6 +6,12 @@ import { tail } from "./_wait.ts";
 export interface CliOptions {
   /** Extra environment variables. `CHAT_PASSKEY` is never inherited from the test runner. */
   env?: Record<string, string>;
+  /** Run it inside this network namespace, with `ip netns exec` (root only; see _netns.ts). */
+  netns?: string;
+  /** The permissions to run it with; the CLI's documented ones unless told. */
+  permissions?: readonly string[];
+  /** Its working directory; the test's unless told. */
+  cwd?: string;
 }
 
 const encoder = new TextEncoder();
@@ -51,9 +57,15 @@ export class CliProcess implements AsyncDisposable {
 
   constructor(args: readonly string[], options: CliOptions = {}) {
     this.args = args;
-    const [command, ...commandArgs] = cliArgv(args);
+    // `ip netns exec` execs the command in its place, so signals reach the program itself.
+    const netns = options.netns === undefined ? [] : ["ip", "netns", "exec", options.netns];
+    const [command, ...commandArgs] = [
+      ...netns,
+      ...cliArgv(args, { permissions: options.permissions }),
+    ];
     this.#child = new Deno.Command(command, {
       args: commandArgs,
+      cwd: options.cwd,
       env: childEnv(options.env),
       clearEnv: true,
       stdin: "piped",
