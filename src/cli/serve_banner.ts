@@ -54,17 +54,18 @@ export function printBanner(
     lines.push("Join from another machine on the network:");
     for (const host of lan) lines.push(`  chat join ${address(host)}`);
   }
+  if (info.announcedAs !== undefined) {
+    lines.push(
+      `Or, without an address: chat join${tlsFlags} (this server is on the network as ` +
+        `"${info.announcedAs}").`,
+    );
+  }
   if (info.webPort !== undefined) {
     const scheme = info.tls === undefined ? "http" : "https";
     const url = (host: string) =>
       `${scheme}://${host.includes(":") ? `[${host}]` : host}:${info.webPort}/`;
     lines.push("Or open in a browser:", `  Web: ${url(local)}`);
     for (const host of lan) lines.push(`  Web: ${url(host)}`);
-  }
-  if (info.announcedAs !== undefined) {
-    lines.push(
-      `Or, without an address: chat join (this server is on the network as "${info.announcedAs}").`,
-    );
   }
   if (info.invite !== undefined && info.webPort !== undefined) {
     // The link of the first address others can reach; a phone scans it from the screen.
