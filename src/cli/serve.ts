@@ -8,6 +8,7 @@ import {
 } from "../server/mod.ts";
 import { serviceNameProblem } from "../protocol/mod.ts";
 import { StoreVersionError } from "../store/mod.ts";
+import { errorReason } from "../util/mod.ts";
 import { CliError, ExitCode } from "./cli_error.ts";
 import { type Command, defineCommand } from "./command.ts";
 import type { Flags } from "./flags/mod.ts";
@@ -41,7 +42,7 @@ async function runServer(flags: ServeFlags): Promise<number> {
   try {
     await Deno.mkdir(dataDir, { recursive: true, mode: 0o700 });
   } catch (error) {
-    throw new CliError(`Cannot create the data dir ${dataDir}: ${describe(error)}.`);
+    throw new CliError(`Cannot create the data dir ${dataDir}: ${errorReason(error)}.`);
   }
   const passkey = await choosePasskey(flags, dataDir);
   const tls = await chooseCertificate(flags, dataDir);
@@ -81,7 +82,7 @@ async function runServer(flags: ServeFlags): Promise<number> {
       throw new CliError(`This machine has no address ${hostname}; check --host.`);
     }
     if (error instanceof StoreVersionError) throw new CliError(error.message);
-    throw new CliError(`Cannot start the server: ${describe(error)}.`);
+    throw new CliError(`Cannot start the server: ${errorReason(error)}.`);
   }
 
   if (flags["release-nick"] !== undefined) {
@@ -144,7 +145,7 @@ async function choosePasskey(
       origin: source === "generated" ? "new, saved in the data dir" : "saved in the data dir",
     };
   } catch (error) {
-    throw new CliError(`Cannot read or write the passkey in ${dataDir}: ${describe(error)}.`);
+    throw new CliError(`Cannot read or write the passkey in ${dataDir}: ${errorReason(error)}.`);
   }
 }
 
@@ -161,7 +162,7 @@ async function chooseCertificate(
   try {
     return await loadOrCreateCertificate(dataDir, { certFile, keyFile });
   } catch (error) {
-    throw new CliError(`Cannot use the TLS certificate: ${describe(error)}.`);
+    throw new CliError(`Cannot use the TLS certificate: ${errorReason(error)}.`);
   }
 }
 
@@ -176,8 +177,4 @@ function absolute(path: string): string {
     if (error instanceof Deno.errors.NotCapable) return path;
     throw error;
   }
-}
-
-function describe(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).replace(/\.$/, "");
 }

@@ -11,6 +11,7 @@
  */
 import { SERVICE_TYPE } from "../protocol/mod.ts";
 import { mdnsInterfaces, type MdnsSocket, openMdnsSocket } from "../transport/mod.ts";
+import { errorReason } from "../util/mod.ts";
 import { ChatError } from "./chat_error.ts";
 import { addDiscovered, type DiscoveredServer, serversInResponse } from "./discovered_server.ts";
 
@@ -50,7 +51,7 @@ export async function discoverServers(options: DiscoverOptions): Promise<Discove
   } catch (error) {
     throw new ChatError(
       "no_network",
-      `Cannot list this machine's network interfaces: ${describe(error)}.`,
+      `Cannot list this machine's network interfaces: ${errorReason(error)}.`,
     );
   }
   if (interfaces.length === 0) {
@@ -72,7 +73,7 @@ export async function discoverServers(options: DiscoverOptions): Promise<Discove
   const sockets = opened.flatMap((result) => result.status === "fulfilled" ? [result.value] : []);
   if (sockets.length === 0) {
     const reasons = opened.map((result, i) =>
-      `${interfaces[i].name}: ${describe((result as PromiseRejectedResult).reason)}`
+      `${interfaces[i].name}: ${errorReason((result as PromiseRejectedResult).reason)}`
     );
     throw new ChatError(
       "no_network",
@@ -101,8 +102,4 @@ async function askOn(socket: MdnsSocket): Promise<void> {
   } catch {
     // Nothing will answer on this interface; the others may.
   }
-}
-
-function describe(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).replace(/\.$/, "");
 }

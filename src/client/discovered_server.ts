@@ -39,7 +39,7 @@ export interface DiscoveredServer {
  *   { name: "_chat._tcp.local", type: "PTR", ttl: 4500, data: instance },
  *   { name: instance, type: "SRV", ttl: 120, data: { port: 7777, target: "chat-1.local" } },
  *   { name: instance, type: "TXT", ttl: 4500, data: ["v=1", "name=Room 214"] },
- * ] }, { address: "192.168.1.20", port: 5353 });
+ * ] }, { address: "192.168.1.20" });
  * // [{ name: "Room 214", addresses: ["192.168.1.20"], chatPort: 7777, version: 1, host: "chat-1.local" }]
  * ```
  */

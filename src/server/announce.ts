@@ -24,6 +24,7 @@ import {
   type MdnsSocket,
   openMdnsSocket,
 } from "../transport/mod.ts";
+import { errorReason } from "../util/mod.ts";
 import { type MdnsAnswer, ServiceRecords } from "./service_records.ts";
 
 /**
@@ -84,7 +85,7 @@ export async function announce(options: AnnounceOptions): Promise<Announcement> 
   try {
     interfaces = mdnsInterfaces(network.interfaces(), options.listenHost);
   } catch (error) {
-    options.log(`not announced on the network: ${describe(error)}`);
+    options.log(`not announced on the network: ${errorReason(error)}`);
     return none;
   }
   if (interfaces.length === 0) {
@@ -100,7 +101,8 @@ export async function announce(options: AnnounceOptions): Promise<Announcement> 
     webPort: options.webPort,
     fingerprint: options.fingerprint,
   });
-  const host = `chat-${randomHex(4)}.local`;
+  // Its own host name: the machine's is answered for by the system's responder (Avahi).
+  const host = `chat-${crypto.randomUUID().slice(0, 8)}.local`;
   const opened = await Promise.allSettled(interfaces.map(async (iface) => {
     const label = `${iface.name} (${iface.addresses[0]})`;
     const records = new ServiceRecords({
@@ -117,7 +119,7 @@ export async function announce(options: AnnounceOptions): Promise<Announcement> 
         await socket?.respond(packet, to);
       } catch (error) {
         // One line per interface, not one per query.
-        if (!failed) options.log(`announcing on ${label} failed: ${describe(error)}`);
+        if (!failed) options.log(`announcing on ${label} failed: ${errorReason(error)}`);
         failed = true;
       }
     };
@@ -143,7 +145,7 @@ export async function announce(options: AnnounceOptions): Promise<Announcement> 
   const live = opened.flatMap((result) => result.status === "fulfilled" ? [result.value] : []);
   const failures = opened.flatMap((result, i) =>
     result.status === "rejected"
-      ? [`${interfaces[i].name} (${interfaces[i].addresses[0]}): ${describe(result.reason)}`]
+      ? [`${interfaces[i].name} (${interfaces[i].addresses[0]}): ${errorReason(result.reason)}`]
       : []
   );
   if (failures.length > 0) {
@@ -206,13 +208,4 @@ export function defaultServiceName(): string {
 
 function isLoopback(host: string): boolean {
   return host.startsWith("127.") || host === "::1" || host === "localhost";
-}
-
-function randomHex(bytes: number): string {
-  return [...crypto.getRandomValues(new Uint8Array(bytes))]
-    .map((byte) => byte.toString(16).padStart(2, "0")).join("");
-}
-
-function describe(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).replace(/\.$/, "");
 }

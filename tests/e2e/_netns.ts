@@ -64,8 +64,7 @@ export async function createLan(): Promise<Lan> {
         "the tests as root (as CI does).",
     );
   }
-  const id = [...crypto.getRandomValues(new Uint8Array(4))]
-    .map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  const id = crypto.randomUUID().slice(0, 8);
   const server = { namespace: `chat-${id}-s`, device: `cv${id}s`, address: "10.77.0.1" };
   const client = { namespace: `chat-${id}-c`, device: `cv${id}c`, address: "10.77.0.2" };
   const created: string[] = [];
