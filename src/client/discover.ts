@@ -10,7 +10,12 @@
  * @module
  */
 import { SERVICE_TYPE } from "../protocol/mod.ts";
-import { mdnsInterfaces, type MdnsSocket, openMdnsSocket } from "../transport/mod.ts";
+import {
+  mdnsInterfaces,
+  type MdnsNetwork,
+  type MdnsSocket,
+  SYSTEM_NETWORK,
+} from "../transport/mod.ts";
 import { errorReason } from "../util/mod.ts";
 import { ChatError } from "./chat_error.ts";
 import { addDiscovered, type DiscoveredServer, serversInResponse } from "./discovered_server.ts";
@@ -22,11 +27,8 @@ const ASK_AGAIN_MS = 1000;
 export interface DiscoverOptions {
   /** How long to listen for answers. */
   timeoutMs: number;
-  /** The machine's interfaces and how to open mDNS on one; the real ones unless told. */
-  network?: {
-    interfaces(): Deno.NetworkInterfaceInfo[];
-    open: typeof openMdnsSocket;
-  };
+  /** Where to speak multicast DNS; this machine's network unless told. */
+  network?: MdnsNetwork;
 }
 
 /**
@@ -43,8 +45,7 @@ export interface DiscoverOptions {
  * ```
  */
 export async function discoverServers(options: DiscoverOptions): Promise<DiscoveredServer[]> {
-  const network = options.network ??
-    { interfaces: () => Deno.networkInterfaces(), open: openMdnsSocket };
+  const network = options.network ?? SYSTEM_NETWORK;
   let interfaces;
   try {
     interfaces = mdnsInterfaces(network.interfaces(), "0.0.0.0");

@@ -19,10 +19,11 @@ import {
   inSubnet,
   MDNS_PORT,
   mdnsInterfaces,
+  type MdnsNetwork,
   type MdnsResponse,
   type MdnsSender,
   type MdnsSocket,
-  openMdnsSocket,
+  SYSTEM_NETWORK,
 } from "../transport/mod.ts";
 import { errorReason } from "../util/mod.ts";
 import { type MdnsAnswer, ServiceRecords } from "./service_records.ts";
@@ -49,11 +50,8 @@ export interface AnnounceOptions {
   fingerprint?: string;
   /** Receives log lines. */
   log: (line: string) => void;
-  /** The machine's interfaces and how to open mDNS on one; the real ones unless told. */
-  network?: {
-    interfaces(): Deno.NetworkInterfaceInfo[];
-    open: typeof openMdnsSocket;
-  };
+  /** Where to speak multicast DNS; this machine's network unless told. */
+  network?: MdnsNetwork;
   /** When to send the records unsolicited, in ms after start; 0, 1 and 3 s unless told. */
   announceAtMs?: readonly number[];
 }
@@ -78,8 +76,7 @@ export interface Announcement {
  * ```
  */
 export async function announce(options: AnnounceOptions): Promise<Announcement> {
-  const network = options.network ??
-    { interfaces: () => Deno.networkInterfaces(), open: openMdnsSocket };
+  const network = options.network ?? SYSTEM_NETWORK;
   const none = { interfaces: [], close: () => Promise.resolve() };
   let interfaces;
   try {

@@ -187,3 +187,23 @@ function toRecord(raw: unknown): MdnsRecord[] {
   }
   return [];
 }
+
+/** The machine's network interfaces and how to open multicast DNS on one: its own, or a test's. */
+export interface MdnsNetwork {
+  interfaces(): Deno.NetworkInterfaceInfo[];
+  open: typeof openMdnsSocket;
+}
+
+/**
+ * This machine's network.
+ *
+ * @example
+ * ```ts ignore
+ * import { SYSTEM_NETWORK } from "./mdns_socket.ts";
+ * const socket = await SYSTEM_NETWORK.open(SYSTEM_NETWORK.interfaces()[1].address, {});
+ * ```
+ */
+export const SYSTEM_NETWORK: MdnsNetwork = {
+  interfaces: () => Deno.networkInterfaces(),
+  open: openMdnsSocket,
+};

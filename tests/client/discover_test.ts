@@ -6,11 +6,7 @@ import type {
   MdnsRecord,
   MdnsSocket,
 } from "../../src/transport/mod.ts";
-
-function v4(name: string, cidr: string): Deno.NetworkInterfaceInfo {
-  const address = cidr.split("/")[0];
-  return { name, family: "IPv4", address, netmask: "", scopeid: null, cidr, mac: "" };
-}
+import { ipv4Interface } from "../transport/_interfaces.ts";
 
 function announcement(name: string, host: string, address: string): MdnsRecord[] {
   const instance = `${name}._chat._tcp.local`;
@@ -74,7 +70,11 @@ Deno.test("discoverServers() asks on every interface and merges what answers", a
   const roomOnWlan0 = announcement("Room 214", "chat-1.local", "10.42.0.7");
   const lab = announcement("Lab", "chat-2.local", "192.168.1.31");
   const network = new FakeNetwork(
-    [v4("lo", "127.0.0.1/8"), v4("eth0", "192.168.1.5/24"), v4("wlan0", "10.42.0.9/24")],
+    [
+      ipv4Interface("lo", "127.0.0.1/8"),
+      ipv4Interface("eth0", "192.168.1.5/24"),
+      ipv4Interface("wlan0", "10.42.0.9/24"),
+    ],
     { "192.168.1.5": [roomOnEth0, lab, roomOnEth0], "10.42.0.9": [roomOnWlan0] },
   );
   const servers = await discoverServers(network.options(20));
@@ -90,7 +90,7 @@ Deno.test("discoverServers() asks on every interface and merges what answers", a
 });
 
 Deno.test("discoverServers() asks again after a second, and finds nothing without an error", async () => {
-  const network = new FakeNetwork([v4("eth0", "192.168.1.5/24")], {});
+  const network = new FakeNetwork([ipv4Interface("eth0", "192.168.1.5/24")], {});
   assertEquals(await discoverServers(network.options(1100)), []);
   assertEquals(network.queries.length, 2);
   assertEquals(network.closed, ["192.168.1.5"]);
@@ -98,7 +98,7 @@ Deno.test("discoverServers() asks again after a second, and finds nothing withou
 
 Deno.test("discoverServers() leaves out an interface it cannot open, if another one works", async () => {
   const network = new FakeNetwork(
-    [v4("docker0", "172.17.0.1/16"), v4("eth0", "192.168.1.5/24")],
+    [ipv4Interface("docker0", "172.17.0.1/16"), ipv4Interface("eth0", "192.168.1.5/24")],
     { "192.168.1.5": [announcement("Lab", "chat-2.local", "192.168.1.31")] },
     ["172.17.0.1"],
   );
@@ -108,13 +108,13 @@ Deno.test("discoverServers() leaves out an interface it cannot open, if another 
 const CANNOT_ASK: { name: string; network: FakeNetwork | DiscoverOptions; message: string }[] = [
   {
     name: "loopback only",
-    network: new FakeNetwork([v4("lo", "127.0.0.1/8")], {}),
+    network: new FakeNetwork([ipv4Interface("lo", "127.0.0.1/8")], {}),
     message:
       "This machine has no network interface to look for servers on; connect it to the network.",
   },
   {
     name: "no interface could be opened",
-    network: new FakeNetwork([v4("eth0", "192.168.1.5/24")], {}, ["192.168.1.5"]),
+    network: new FakeNetwork([ipv4Interface("eth0", "192.168.1.5/24")], {}, ["192.168.1.5"]),
     message: "Cannot look for servers on the network (eth0: bind EADDRINUSE 0.0.0.0:5353).",
   },
   {

@@ -8,11 +8,7 @@ import type {
   MdnsSocket,
 } from "../../src/transport/mod.ts";
 import { Watch } from "../e2e/_wait.ts";
-
-function v4(name: string, cidr: string): Deno.NetworkInterfaceInfo {
-  const address = cidr.split("/")[0];
-  return { name, family: "IPv4", address, netmask: "", scopeid: null, cidr, mac: "" };
-}
+import { ipv4Interface } from "../transport/_interfaces.ts";
 
 /** A machine whose mDNS sockets record what they send and take queries from the test. */
 class FakeNetwork {
@@ -111,9 +107,9 @@ const recordNames = (packet: MdnsResponse) =>
 
 Deno.test("announce() sends each interface's records, with that interface's addresses", async () => {
   const network = new FakeNetwork([
-    v4("lo", "127.0.0.1/8"),
-    v4("eth0", "192.168.1.20/24"),
-    v4("wlan0", "10.42.0.1/24"),
+    ipv4Interface("lo", "127.0.0.1/8"),
+    ipv4Interface("eth0", "192.168.1.20/24"),
+    ipv4Interface("wlan0", "10.42.0.1/24"),
   ]);
   const announcement = await announce(
     network.options({ fingerprint: `SHA256:${"AB:".repeat(31)}AB` }),
@@ -139,7 +135,7 @@ Deno.test("announce() sends each interface's records, with that interface's addr
 });
 
 Deno.test("announce() answers queriers on the interface's subnet only, legacy ones by unicast", async () => {
-  const network = new FakeNetwork([v4("eth0", "192.168.1.20/24")]);
+  const network = new FakeNetwork([ipv4Interface("eth0", "192.168.1.20/24")]);
   const announcement = await announce(network.options({ announceAtMs: [] }));
   const socket = network.socket("192.168.1.20");
 
@@ -165,7 +161,10 @@ Deno.test("announce() answers queriers on the interface's subnet only, legacy on
 });
 
 Deno.test("announce().close() says goodbye with TTL 0 on every interface, then closes", async () => {
-  const network = new FakeNetwork([v4("eth0", "192.168.1.20/24"), v4("eth1", "10.1.0.2/16")]);
+  const network = new FakeNetwork([
+    ipv4Interface("eth0", "192.168.1.20/24"),
+    ipv4Interface("eth1", "10.1.0.2/16"),
+  ]);
   const announcement = await announce(network.options({ announceAtMs: [] }));
   const closing = announcement.close();
   assert(announcement.close() === closing, "closing twice is closing once");
@@ -187,14 +186,14 @@ const FAILURES: {
 }[] = [
   {
     name: "an interface that cannot join the group is left out, in one line",
-    interfaces: [v4("eth0", "192.168.1.20/24"), v4("tun0", "10.8.0.2/24")],
+    interfaces: [ipv4Interface("eth0", "192.168.1.20/24"), ipv4Interface("tun0", "10.8.0.2/24")],
     failing: ["10.8.0.2"],
     announced: ["eth0 (192.168.1.20)"],
     log: ["not announced on tun0 (10.8.0.2): addMembership EADDRNOTAVAIL"],
   },
   {
     name: "no interface at all: one line that says what it means",
-    interfaces: [v4("eth0", "192.168.1.20/24"), v4("tun0", "10.8.0.2/24")],
+    interfaces: [ipv4Interface("eth0", "192.168.1.20/24"), ipv4Interface("tun0", "10.8.0.2/24")],
     failing: ["192.168.1.20", "10.8.0.2"],
     announced: [],
     log: [
@@ -204,13 +203,13 @@ const FAILURES: {
   },
   {
     name: "a machine with loopback only",
-    interfaces: [v4("lo", "127.0.0.1/8")],
+    interfaces: [ipv4Interface("lo", "127.0.0.1/8")],
     announced: [],
     log: ["not announced on the network: no network interface with an IPv4 address"],
   },
   {
     name: "a server kept to loopback says nothing",
-    interfaces: [v4("lo", "127.0.0.1/8"), v4("eth0", "192.168.1.20/24")],
+    interfaces: [ipv4Interface("lo", "127.0.0.1/8"), ipv4Interface("eth0", "192.168.1.20/24")],
     listenHost: "127.0.0.1",
     announced: [],
     log: [],
@@ -228,7 +227,7 @@ Deno.test("announce() logs what it cannot do in one line and goes on", async () 
 });
 
 Deno.test("announce() logs an interface whose sends fail once, not once per query", async () => {
-  const network = new FakeNetwork([v4("eth0", "192.168.1.20/24")]);
+  const network = new FakeNetwork([ipv4Interface("eth0", "192.168.1.20/24")]);
   const announcement = await announce(network.options({ announceAtMs: [] }));
   const socket = network.socket("192.168.1.20");
   socket.failSends = true;
