@@ -22,27 +22,29 @@ const TARGETS: Record<string, string> = {
 /**
  * The permissions of the compiled binary: network; files, because the client side reads the
  * files you send and saves where you ask (the server side writes only inside its data dir);
- * the environment variables it reads, by name; and the list of network interfaces.
+ * the environment variables it reads, by name; the list of network interfaces; and the host
+ * name, which names the server on the network unless `--name` does.
  */
 export const PERMISSIONS = [
   "--allow-net",
   "--allow-read",
   "--allow-write",
   "--allow-env=CHAT_PASSKEY,CHAT_DEBUG,CHAT_CONFIG_DIR,INIT_CWD,USER,USERNAME,HOME,USERPROFILE,XDG_CONFIG_HOME,APPDATA",
-  "--allow-sys=networkInterfaces",
+  "--allow-sys=networkInterfaces,hostname",
 ];
 
 /**
  * The permissions of the server-only binary, `chat-server`: network; read and write only in
  * `chat-data` beside where it is started (deno compile keeps a relative path relative, resolved
- * when the binary runs); the passkey variable and two of its own; the interface list.
+ * when the binary runs); the passkey variable and two of its own; the interface list and the
+ * host name.
  */
 export const SERVER_PERMISSIONS = [
   "--allow-net",
   "--allow-read=chat-data",
   "--allow-write=chat-data",
   "--allow-env=CHAT_PASSKEY,CHAT_DEBUG,INIT_CWD",
-  "--allow-sys=networkInterfaces",
+  "--allow-sys=networkInterfaces,hostname",
 ];
 
 /** The binaries built per platform: the full program, and the server alone, narrowly. */

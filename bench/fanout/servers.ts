@@ -130,7 +130,9 @@ export function serverCommands(servers: readonly ServerName[], profiled: boolean
       ...["serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", "$TMP/chat-RATE-RUN"],
       ...["--passkey", "PASSKEY", "--quiet", ...CHAT_ARGS],
     ];
-    lines.push(asTyped(cliArgv(serve, profiled ? ["--cpu-prof", "--cpu-prof-dir=DIR"] : [])));
+    lines.push(asTyped(cliArgv(serve, {
+      runtimeFlags: profiled ? ["--cpu-prof", "--cpu-prof-dir=DIR"] : [],
+    })));
   }
   if (servers.includes("ngircd")) lines.push("ngircd --nodaemon --config $TMP/ngircd.conf");
   if (servers.includes("inspircd")) {

@@ -45,7 +45,7 @@ export async function startServer(
     "--quiet",
     ...(options.maxFileSize === undefined ? [] : ["--max-file-size", options.maxFileSize]),
     ...(options.args ?? []),
-  ], options.runtimeFlags);
+  ], { runtimeFlags: options.runtimeFlags });
   const child = new Deno.Command(argv[0], {
     args: argv.slice(1),
     stdin: "null",

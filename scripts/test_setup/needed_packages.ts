@@ -26,7 +26,7 @@ export interface NeededPackage {
  * @example
  * ```ts
  * import { NEEDED_PACKAGES } from "./needed_packages.ts";
- * NEEDED_PACKAGES.map((row) => row.name); // ["chromium", "tmux", "openssl"]
+ * NEEDED_PACKAGES.map((row) => row.name); // ["chromium", "tmux", "openssl", "iproute2"]
  * ```
  */
 export const NEEDED_PACKAGES: readonly NeededPackage[] = [
@@ -35,4 +35,6 @@ export const NEEDED_PACKAGES: readonly NeededPackage[] = [
   { name: "tmux", proof: "tmux", neededBy: "the terminal tests" },
   // An independent second opinion on the certificates the program makes (tests/e2e/_openssl.ts).
   { name: "openssl", proof: "openssl", neededBy: "the TLS tests" },
+  // Builds the two-namespace LAN that discovery is tested across (tests/e2e/_netns.ts).
+  { name: "iproute2", proof: "ip", neededBy: "the discovery tests" },
 ];

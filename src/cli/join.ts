@@ -13,6 +13,7 @@ import {
   PASSKEY_NOTE,
   toCliError,
 } from "./credentials.ts";
+import { discoverServerToJoin } from "./join_discovered.ts";
 import { runLineMode } from "./join_lines.ts";
 import { runTerminal } from "./join_terminal.ts";
 import { EventSink, track } from "./join_context.ts";
@@ -49,10 +50,12 @@ const JOIN_FLAGS = defineFlags({
 /** `chat join`. */
 export const join: Command = defineCommand({
   name: "join",
-  usage: "HOST[:PORT]|LINK [options]",
+  usage: "[HOST[:PORT]|LINK] [options]",
   description: "Joins the chat server at HOST (port 7777 unless given), or the one an invite " +
-    `link names. ${PASSKEY_NOTE} A machine that joined once is remembered and comes back ` +
-    "without the passkey.",
+    "link names. Without either, it looks for servers on the network as chat discover does " +
+    "and joins the one it finds; of several, it asks which on a terminal, and in a script " +
+    `fails with their list. ${PASSKEY_NOTE} A machine that joined once is remembered and ` +
+    "comes back without the passkey.",
   flags: JOIN_FLAGS,
   helpColumn: 18,
   epilogue: "On a terminal, type /help for commands. With standard input piped, every line " +
@@ -64,14 +67,17 @@ async function runJoin(flags: Flags<typeof JOIN_FLAGS>, positional: string[]): P
   if (positional.length > 1) {
     throw new CliError(`Unexpected argument "${positional[1]}".`, ExitCode.USAGE);
   }
-  // An invite link names the server, the invite and, under TLS, the certificate to expect.
-  const link = positional[0] === undefined ? undefined : parseInviteLink(positional[0]);
-  const address = link === undefined
-    ? addressArgument(positional[0], "join")
-    : { hostname: link.hostname, port: link.chatPort };
   const json = flags.json;
   const interactive = Deno.stdin.isTerminal();
   const terminalUi = interactive && Deno.stdout.isTerminal() && !json;
+  // An invite link names the server, the invite and, under TLS, the certificate to expect.
+  const link = positional[0] === undefined ? undefined : parseInviteLink(positional[0]);
+  const found = positional[0] === undefined ? await discoverServerToJoin(interactive) : undefined;
+  const address = found !== undefined
+    ? { hostname: found.addresses[0], port: found.chatPort }
+    : link === undefined
+    ? addressArgument(positional[0], "join")
+    : { hostname: link.hostname, port: link.chatPort };
   colors.setColorEnabled(terminalUi && !Deno.noColor);
 
   let nick = flags.nick ?? (interactive ? askNick() : defaultNick());
@@ -86,8 +92,11 @@ async function runJoin(flags: Flags<typeof JOIN_FLAGS>, positional: string[]): P
   const autoDownload = flags["auto-download"] === undefined
     ? undefined
     : await downloadDir(flags["auto-download"]);
+  // An announced fingerprint is not trusted as a link's is: anyone on the LAN can announce one.
   const tls = tlsTrust(
-    link?.tls ? { tls: true, fingerprint: flags.fingerprint ?? link.fingerprint } : flags,
+    link?.tls
+      ? { tls: true, fingerprint: flags.fingerprint ?? link.fingerprint }
+      : { tls: flags.tls || found?.fingerprint !== undefined, fingerprint: flags.fingerprint },
   );
   const sink = new EventSink();
   const background = new Set<Promise<unknown>>();

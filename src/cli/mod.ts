@@ -1,5 +1,6 @@
 import { CliError, ExitCode } from "./cli_error.ts";
 import type { Command } from "./command.ts";
+import { discover } from "./discover.ts";
 import { files } from "./files.ts";
 import { get } from "./get.ts";
 import { invite } from "./invite.ts";
@@ -12,7 +13,8 @@ const USAGE = `chat ${VERSION}: private group chat for people on one local netwo
 
 Usage:
   chat serve [--port 7777] [--passkey KEY] [--data-dir DIR]   start a server
-  chat join HOST[:PORT]|LINK [--nick NAME] [--room NAME]      join one
+  chat join [HOST[:PORT]|LINK] [--nick NAME] [--room NAME]    join one
+  chat discover [--json] [--timeout S]                         list the servers on the network
   chat invite HOST[:PORT] [--ttl 2h] [--json]                  make an invite link
   chat send-file HOST[:PORT] [PATH|-] [--name NAME] [--room R] share a file
   chat get HOST[:PORT] ID [-o PATH|-] [--force]                fetch a shared file
@@ -22,7 +24,7 @@ Usage:
 Run "chat COMMAND --help" for a command's options.`;
 
 const COMMANDS: ReadonlyMap<string, Command> = new Map(
-  [serve, join, invite, sendFile, get, files].map((command) => [command.name, command]),
+  [serve, join, discover, invite, sendFile, get, files].map((command) => [command.name, command]),
 );
 
 /**

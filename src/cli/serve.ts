@@ -1,150 +1,19 @@
 import { resolve } from "@std/path";
 import {
+  defaultServiceName,
   loadOrCreateCertificate,
   loadOrCreatePasskey,
   startServer,
   type TlsCertificate,
 } from "../server/mod.ts";
+import { serviceNameProblem } from "../protocol/mod.ts";
 import { StoreVersionError } from "../store/mod.ts";
+import { errorReason } from "../util/mod.ts";
 import { CliError, ExitCode } from "./cli_error.ts";
 import { type Command, defineCommand } from "./command.ts";
-import { defineFlags, type Flags } from "./flags/mod.ts";
+import type { Flags } from "./flags/mod.ts";
 import { printBanner } from "./serve_banner.ts";
-
-/** The largest value the limits on sizes, rates and connections accept. */
-const MAX_LIMIT = 1_000_000;
-
-const SERVE_FLAGS = defineFlags({
-  host: {
-    kind: "string",
-    value: "ADDRESS",
-    default: "0.0.0.0",
-    help: "interface to listen on (default 0.0.0.0: every interface)",
-  },
-  port: {
-    kind: "integer",
-    value: "PORT",
-    min: 0,
-    max: 65535,
-    default: 7777,
-    help: "TCP port (default 7777; 0 picks a free one)",
-  },
-  passkey: {
-    kind: "string",
-    value: "KEY",
-    help: "passkey clients must give (default: $CHAT_PASSKEY, else one\n" +
-      "generated at first start and kept in the data dir)",
-  },
-  "new-passkey": { kind: "boolean", help: "generate a new passkey, replacing the stored one" },
-  "data-dir": {
-    kind: "string",
-    value: "DIR",
-    default: "./chat-data",
-    help: "where history and the passkey live (default ./chat-data)",
-  },
-  history: {
-    kind: "integer",
-    value: "N",
-    min: 1,
-    max: 500,
-    default: 50,
-    help: "events replayed on joining a room (default 50)",
-  },
-  "max-message-bytes": {
-    kind: "integer",
-    value: "N",
-    min: 1,
-    max: MAX_LIMIT,
-    default: 4096,
-    help: "largest message in UTF-8 bytes (default 4096)",
-  },
-  "max-file-size": {
-    kind: "size",
-    value: "SIZE",
-    default: "4G",
-    help: "largest shared file, such as 500M or 10G (default 4G)",
-  },
-  rate: {
-    kind: "integer",
-    value: "N",
-    min: 1,
-    max: MAX_LIMIT,
-    default: 50,
-    help: "requests per second each connection may make, and at once\n" +
-      '(default 50 and 200); faster clients get "slow down" errors',
-  },
-  burst: {
-    kind: "integer",
-    value: "N",
-    min: 1,
-    max: MAX_LIMIT,
-    default: 200,
-    help: { with: "rate" },
-  },
-  "max-connections": {
-    kind: "integer",
-    value: "N",
-    min: 0,
-    max: MAX_LIMIT,
-    default: 20000,
-    help: "connections at once, 0 for no limit (default 20000)",
-  },
-  "max-connections-per-address": {
-    kind: "integer",
-    value: "N",
-    min: 0,
-    max: MAX_LIMIT,
-    default: 100,
-    help: "connections at once from one address (default 100)",
-  },
-  "handshake-timeout": {
-    kind: "integer",
-    value: "S",
-    min: 1,
-    max: 3600,
-    default: 5,
-    help: "seconds a new connection has to log in (default 5)",
-  },
-  tls: {
-    kind: "boolean",
-    help: "encrypt with TLS; without --tls-cert/--tls-key a self-signed\n" +
-      "certificate is made once, kept in the data dir, and its\n" +
-      "fingerprint printed for clients to check",
-  },
-  "web-port": {
-    kind: "integer",
-    value: "PORT",
-    min: 0,
-    max: 65535,
-    help: "port of the web client (default: the chat port + 1, 7778)",
-  },
-  web: { kind: "boolean", default: true, negatable: true, help: "do not serve the web client" },
-  "tls-cert": {
-    kind: "string",
-    value: "FILE",
-    help: "your own PEM certificate and key (implies --tls)",
-  },
-  "tls-key": { kind: "string", value: "FILE", help: { with: "tls-cert" } },
-  "invite-ttl": {
-    kind: "duration",
-    value: "TIME",
-    default: "24h",
-    help: "how long the invite link printed at start (and any other\n" +
-      "made without a time) lets people in (default 24h)",
-  },
-  qr: {
-    kind: "boolean",
-    default: true,
-    negatable: true,
-    help: "do not draw the invite link as a QR code",
-  },
-  "release-nick": {
-    kind: "string",
-    value: "NICK",
-    help: "free a nick that belongs to someone, for anyone to take",
-  },
-  quiet: { kind: "boolean", help: "no log lines on stderr" },
-});
+import { SERVE_FLAGS } from "./serve_flags.ts";
 
 type ServeFlags = Flags<typeof SERVE_FLAGS>;
 
@@ -166,10 +35,14 @@ async function runServer(flags: ServeFlags): Promise<number> {
   const dataDir = absolute(flags["data-dir"]);
   const hostname = flags.host;
 
+  const name = flags.name ?? defaultServiceName();
+  const nameProblem = serviceNameProblem(name);
+  if (nameProblem !== undefined) throw new CliError(`${nameProblem} Check --name.`, ExitCode.USAGE);
+
   try {
     await Deno.mkdir(dataDir, { recursive: true, mode: 0o700 });
   } catch (error) {
-    throw new CliError(`Cannot create the data dir ${dataDir}: ${describe(error)}.`);
+    throw new CliError(`Cannot create the data dir ${dataDir}: ${errorReason(error)}.`);
   }
   const passkey = await choosePasskey(flags, dataDir);
   const tls = await chooseCertificate(flags, dataDir);
@@ -195,6 +68,7 @@ async function runServer(flags: ServeFlags): Promise<number> {
       fingerprint: tls?.fingerprint,
       webPort,
       inviteTtlMs: flags["invite-ttl"],
+      announceAs: flags.announce ? name : undefined,
       log,
     });
   } catch (error) {
@@ -208,7 +82,7 @@ async function runServer(flags: ServeFlags): Promise<number> {
       throw new CliError(`This machine has no address ${hostname}; check --host.`);
     }
     if (error instanceof StoreVersionError) throw new CliError(error.message);
-    throw new CliError(`Cannot start the server: ${describe(error)}.`);
+    throw new CliError(`Cannot start the server: ${errorReason(error)}.`);
   }
 
   if (flags["release-nick"] !== undefined) {
@@ -226,8 +100,12 @@ async function runServer(flags: ServeFlags): Promise<number> {
     tls,
     invite,
     qr: flags.qr,
+    announcedAs: server.announcedOn.length > 0 ? name : undefined,
   });
   log(`listening on ${hostname}:${server.port}`);
+  if (server.announcedOn.length > 0) {
+    log(`announced on the network as "${name}" on ${server.announcedOn.join(", ")}`);
+  }
 
   const stop = Promise.withResolvers<string>();
   const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
@@ -267,7 +145,7 @@ async function choosePasskey(
       origin: source === "generated" ? "new, saved in the data dir" : "saved in the data dir",
     };
   } catch (error) {
-    throw new CliError(`Cannot read or write the passkey in ${dataDir}: ${describe(error)}.`);
+    throw new CliError(`Cannot read or write the passkey in ${dataDir}: ${errorReason(error)}.`);
   }
 }
 
@@ -284,7 +162,7 @@ async function chooseCertificate(
   try {
     return await loadOrCreateCertificate(dataDir, { certFile, keyFile });
   } catch (error) {
-    throw new CliError(`Cannot use the TLS certificate: ${describe(error)}.`);
+    throw new CliError(`Cannot use the TLS certificate: ${errorReason(error)}.`);
   }
 }
 
@@ -299,8 +177,4 @@ function absolute(path: string): string {
     if (error instanceof Deno.errors.NotCapable) return path;
     throw error;
   }
-}
-
-function describe(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).replace(/\.$/, "");
 }

@@ -34,6 +34,8 @@ export function printBanner(
     /** An invite to print as a link (and a QR code, unless `qr` is false). */
     invite?: { token: string; expires: number };
     qr?: boolean;
+    /** The name it is announced on the network under, if it is. */
+    announcedAs?: string;
   },
 ): void {
   const { hostname, port } = info;
@@ -51,6 +53,12 @@ export function printBanner(
   if (lan.length > 0) {
     lines.push("Join from another machine on the network:");
     for (const host of lan) lines.push(`  ${chatCommand()} join ${address(host)}`);
+  }
+  if (info.announcedAs !== undefined) {
+    lines.push(
+      `Or, without an address: chat join${tlsFlags} (this server is on the network as ` +
+        `"${info.announcedAs}").`,
+    );
   }
   if (info.webPort !== undefined) {
     const scheme = info.tls === undefined ? "http" : "https";

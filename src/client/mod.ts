@@ -24,3 +24,5 @@ export * from "./known_devices.ts";
 export * from "./config_map.ts";
 export * from "./dial.ts";
 export * from "./websocket_dialer.ts";
+export * from "./discovered_server.ts";
+export * from "./discover.ts";

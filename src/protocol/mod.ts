@@ -14,3 +14,4 @@ export * from "./file_name.ts";
 export * from "./fingerprint.ts";
 export * from "./schema.ts";
 export * from "./invite_link.ts";
+export * from "./lan_service.ts";

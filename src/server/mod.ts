@@ -7,3 +7,4 @@ export * from "./lan_addresses.ts";
 export * from "./passkey_file.ts";
 export * from "./start_server.ts";
 export * from "./tls_certificate.ts";
+export * from "./announce.ts";

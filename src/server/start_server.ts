@@ -17,6 +17,7 @@ import { DescriptorReserve } from "./descriptor_reserve.ts";
 import { Pacer } from "./pacer.ts";
 import { serveConnection } from "./serve_connection.ts";
 import { refusedResponse, serveWebConnection } from "./web_server.ts";
+import { announce, type Announcement } from "./announce.ts";
 import { OutboundMessage } from "../protocol/mod.ts";
 import { VERSION } from "../version.ts";
 
@@ -75,6 +76,11 @@ export interface ServerOptions {
   inviteTtlMs?: number;
   /** The certificate's fingerprint, with TLS: invites carry it. */
   fingerprint?: string;
+  /**
+   * Announce the server on the LAN under this name (docs/PROTOCOL.md section 9); not announced
+   * unless given.
+   */
+  announceAs?: string;
   /** Receives log lines (without timestamps). */
   log?: (line: string) => void;
 }
@@ -85,6 +91,8 @@ export interface RunningServer {
   port: number;
   /** The web client's port, when it is served. */
   webPort?: number;
+  /** The interfaces it is announced on, such as `eth0 (192.168.1.20)`; empty if none. */
+  announcedOn: string[];
   /** Makes an invite, valid for `ttlMs` (default: the server's invite time). */
   invite(ttlMs?: number): Promise<{ token: string; expires: number }>;
   /** Frees an owned nick for anyone to claim; false when nobody owned it. */
@@ -211,15 +219,28 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     tls: options.tls !== undefined,
     fingerprint: options.fingerprint,
   };
+  const announcement: Announcement | undefined = options.announceAs === undefined
+    ? undefined
+    : await announce({
+      listenHost: options.hostname,
+      name: options.announceAs,
+      chatPort: chat.addr.port,
+      webPort: web?.addr.port,
+      fingerprint: options.fingerprint,
+      log,
+    });
   let closing: Promise<void> | undefined;
   return {
     hostname: chat.addr.hostname,
     port: chat.addr.port,
     webPort: web?.addr.port,
+    announcedOn: announcement?.interfaces ?? [],
     invite: (ttlMs = hub.options.inviteTtlMs) => hub.admission.createInvite(ttlMs),
     releaseNick: (nick) => hub.releaseOwnership(nick),
     close() {
       closing ??= (async () => {
+        // Gone from the network first, so that nobody finds a server that no longer answers.
+        await announcement?.close();
         await Promise.all(loops.map((loop) => loop.stop()));
         // Idle web connections close now; pages being sent are finished first.
         web?.drain();

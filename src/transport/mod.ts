@@ -9,3 +9,5 @@ export * from "./node_socket.ts";
 export * from "./websocket/mod.ts";
 export * from "./byte_source.ts";
 export * from "./remote.ts";
+export * from "./mdns_interfaces.ts";
+export * from "./mdns_socket.ts";

@@ -17,3 +17,4 @@ export * from "./portable_sha256.ts";
 export * from "./read_full.ts";
 export * from "./token_bucket.ts";
 export * from "./duration.ts";
+export * from "./error_reason.ts";

@@ -11,7 +11,7 @@ const HELP_TEXTS: { args: string[]; fixture: string; code?: number }[] = [
   { args: ["help"], fixture: "chat" },
   { args: ["--help"], fixture: "chat" },
   { args: ["-h"], fixture: "chat" },
-  ...["serve", "join", "invite", "send-file", "get", "files"].flatMap((command) => [
+  ...["serve", "join", "discover", "invite", "send-file", "get", "files"].flatMap((command) => [
     { args: [command, "--help"], fixture: command },
     { args: [command, "-h"], fixture: command },
     { args: [command, "more", "words", "--help"], fixture: command },
@@ -67,6 +67,15 @@ const USAGE_ERRORS: { args: string[]; sentence: string }[] = [
     sentence: 'chat get: Give the id of the file to get, such as "chat get 192.168.1.20 12".',
   },
   { args: ["join", "a", "b"], sentence: 'chat join: Unexpected argument "b".' },
+  { args: ["discover", "lab"], sentence: 'chat discover: Unexpected argument "lab".' },
+  {
+    args: ["discover", "--timeout", "0"],
+    sentence: 'chat discover: --timeout must be a whole number from 1 to 60, not "0".',
+  },
+  {
+    args: ["serve", "--name", " "],
+    sentence: "chat serve: The server's name must not be empty. Check --name.",
+  },
 ];
 
 Deno.test("runCli() answers a wrong command line with one sentence and exit code 2", async () => {

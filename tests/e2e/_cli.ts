@@ -11,6 +11,12 @@ export interface CliOptions {
    * "--nofile=512:512"]` runs it under a limit of 512 open files.
    */
   wrapper?: readonly string[];
+  /** Run it inside this network namespace, with `ip netns exec` (root only; see _netns.ts). */
+  netns?: string;
+  /** The permissions to run it with; the CLI's documented ones unless told. */
+  permissions?: readonly string[];
+  /** Its working directory; the test's unless told. */
+  cwd?: string;
 }
 
 const encoder = new TextEncoder();
@@ -56,9 +62,16 @@ export class CliProcess implements AsyncDisposable {
 
   constructor(args: readonly string[], options: CliOptions = {}) {
     this.args = args;
-    const [command, ...commandArgs] = [...options.wrapper ?? [], ...cliArgv(args)];
+    // `ip netns exec` execs the command in its place, so signals reach the program itself.
+    const netns = options.netns === undefined ? [] : ["ip", "netns", "exec", options.netns];
+    const [command, ...commandArgs] = [
+      ...options.wrapper ?? [],
+      ...netns,
+      ...cliArgv(args, { permissions: options.permissions }),
+    ];
     this.#child = new Deno.Command(command, {
       args: commandArgs,
+      cwd: options.cwd,
       env: childEnv(options.env),
       clearEnv: true,
       stdin: "piped",

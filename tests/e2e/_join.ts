@@ -1,4 +1,4 @@
-import { CliProcess } from "./_cli.ts";
+import { type CliOptions, CliProcess } from "./_cli.ts";
 
 /** One `--json` output line of `chat join`. */
 export interface JsonEvent {
@@ -15,8 +15,11 @@ export interface JsonEvent {
   [field: string]: unknown;
 }
 
-/** Options of {@linkcode runJoin} and {@linkcode spawnJoin}. */
-export interface JoinOptions {
+/**
+ * Options of {@linkcode runJoin} and {@linkcode spawnJoin}; `netns` and `permissions` as for a
+ * CLI process.
+ */
+export interface JoinOptions extends Pick<CliOptions, "netns" | "permissions"> {
   /** Given to the client as `CHAT_PASSKEY`. */
   passkey?: string;
   /** Extra environment variables. */
@@ -80,7 +83,11 @@ export async function runJoin(
   args: readonly string[],
   options: JoinOptions & { stdin?: string | readonly string[] } = {},
 ): Promise<JoinResult> {
-  await using cli = new CliProcess(["join", ...args], { env: joinEnv(options) });
+  await using cli = new CliProcess(["join", ...args], {
+    env: joinEnv(options),
+    netns: options.netns,
+    permissions: options.permissions,
+  });
   const input = typeof options.stdin === "string"
     ? options.stdin
     : (options.stdin ?? []).map((line) => `${line}\n`).join("");
@@ -104,7 +111,11 @@ export class JoinClient implements AsyncDisposable {
   #parsed: (JsonEvent | undefined)[] = [];
 
   constructor(args: readonly string[], options: JoinOptions = {}) {
-    this.process = new CliProcess(["join", ...args], { env: joinEnv(options) });
+    this.process = new CliProcess(["join", ...args], {
+      env: joinEnv(options),
+      netns: options.netns,
+      permissions: options.permissions,
+    });
   }
 
   /** Every JSON line so far, in order. */

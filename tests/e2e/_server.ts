@@ -1,9 +1,11 @@
 import { JOIN_LINE } from "../support/mod.ts";
-import { CliProcess } from "./_cli.ts";
+import { type CliOptions, CliProcess } from "./_cli.ts";
 import type { LineCollector } from "./_lines.ts";
 
-/** Options of {@linkcode startServer}. */
-export interface ServerOptions {
+/** Options of {@linkcode startServer}; `netns`, `permissions` and `cwd` as for a CLI process. */
+export interface ServerOptions extends Pick<CliOptions, "netns" | "permissions" | "cwd"> {
+  /** `--host ADDRESS`; 127.0.0.1 unless told. */
+  host?: string;
   /**
    * The passkey given with `--passkey`. A fresh random one unless told; `null` gives none, so
    * the server takes `CHAT_PASSKEY` from `env` or generates one.
@@ -61,8 +63,8 @@ export interface ChatServer extends AsyncDisposable {
 const PASSKEY_LINE = /Passkey:\s*(\S+)/;
 
 /**
- * Starts `chat serve --host 127.0.0.1 --port 0` (or `options.port`) and waits (with a timeout)
- * until its stdout shows the join line with the real port and the passkey line.
+ * Starts `chat serve --host 127.0.0.1 --port 0` (or `options.host`, `options.port`) and waits
+ * (with a timeout) until its stdout shows the join line with the real port and the passkey line.
  */
 export async function startServer(options: ServerOptions = {}): Promise<ChatServer> {
   const ownsDir = options.dataDir === undefined;
@@ -71,7 +73,8 @@ export async function startServer(options: ServerOptions = {}): Promise<ChatServ
     ? `test-${crypto.randomUUID().slice(0, 13)}`
     : options.passkey;
   const port = String(options.port ?? 0);
-  const args = ["serve", "--host", "127.0.0.1", "--port", port, "--data-dir", dataDir];
+  const host = options.host ?? "127.0.0.1";
+  const args = ["serve", "--host", host, "--port", port, "--data-dir", dataDir];
   if (passkey !== null) args.push("--passkey", passkey);
   if (options.history !== undefined) args.push("--history", String(options.history));
   if (options.maxMessageBytes !== undefined) {
@@ -83,7 +86,13 @@ export async function startServer(options: ServerOptions = {}): Promise<ChatServ
   args.push("--web-port", "0");
   args.push(...options.extraArgs ?? []);
 
-  const cli = new CliProcess(args, { env: options.env, wrapper: options.wrapper });
+  const cli = new CliProcess(args, {
+    env: options.env,
+    wrapper: options.wrapper,
+    netns: options.netns,
+    permissions: options.permissions,
+    cwd: options.cwd,
+  });
   let stopped: Promise<StopResult> | undefined;
   const stop = (stopOptions: { timeoutMs?: number; signal?: Deno.Signal } = {}) => {
     stopped ??= (async () => {

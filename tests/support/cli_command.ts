@@ -19,6 +19,14 @@ export const CLI_PERMISSIONS: readonly string[] = [
   "--allow-sys",
 ];
 
+/** Options of {@linkcode cliArgv}. */
+export interface CliArgvOptions {
+  /** Flags of `deno run` before the permissions, such as `--v8-flags=…`. */
+  runtimeFlags?: readonly string[];
+  /** The permissions to run with; {@linkcode CLI_PERMISSIONS} unless told. */
+  permissions?: readonly string[];
+}
+
 /**
  * `deno run [runtime flags] <permissions> main.ts ...args` as argv, the deno binary first.
  *
@@ -29,8 +37,9 @@ export const CLI_PERMISSIONS: readonly string[] = [
  * new Deno.Command(command, { args });
  * ```
  */
-export function cliArgv(args: readonly string[], runtimeFlags: readonly string[] = []): string[] {
-  return [Deno.execPath(), "run", ...runtimeFlags, ...CLI_PERMISSIONS, MAIN, ...args];
+export function cliArgv(args: readonly string[], options: CliArgvOptions = {}): string[] {
+  const permissions = options.permissions ?? CLI_PERMISSIONS;
+  return [Deno.execPath(), "run", ...options.runtimeFlags ?? [], ...permissions, MAIN, ...args];
 }
 
 /** The line `chat serve` prints once it listens: `chat join 127.0.0.1:PORT`; group 1 is PORT. */
