@@ -82,6 +82,7 @@ async function runJoin(flags: Flags<typeof JOIN_FLAGS>, positional: string[]): P
 
   let nick = flags.nick ?? (interactive ? askNick() : defaultNick());
   const login = new Login(formatAddress(address), {
+    nick,
     invite: link?.token,
     link: flags.link,
     interactive,
@@ -128,6 +129,8 @@ async function runJoin(flags: Flags<typeof JOIN_FLAGS>, positional: string[]): P
           }
         },
         onMessage: (message) => {
+          // The person's new nick comes back with their device too.
+          if (message.type === "nick_ok") login.remember(undefined, message.nick);
           sink.receive(message);
           if (
             autoDownload !== undefined && message.type === "file" && !message.history &&
@@ -149,6 +152,7 @@ async function runJoin(flags: Flags<typeof JOIN_FLAGS>, positional: string[]): P
       ) {
         console.error(colors.red(error.message));
         nick = askNick();
+        login.setNick(nick);
       } else {
         throw toCliError(error);
       }

@@ -27,12 +27,14 @@ export interface LoginCredentials {
  *
  * @example
  * ```ts ignore
- * const login = new Login("192.168.1.20:7777", { interactive: true, command: "join" });
+ * const login = new Login("192.168.1.20:7777", { nick: "ana", interactive: true, command: "join" });
  * const client = await ReconnectingClient.connect({ ...await login.credentials(), onDevice: (d) => login.remember(d), … });
  * ```
  */
 export class Login {
   readonly #where: string;
+  #nick: string;
+  readonly #anyNick: boolean;
   readonly #interactive: boolean;
   readonly #command: string;
   readonly #devices = new KnownDevices();
@@ -40,13 +42,24 @@ export class Login {
   #link: string | undefined;
   #passkey: string | undefined = Deno.env.get("CHAT_PASSKEY") || undefined;
   #device: string | undefined;
-  #loaded = false;
+  /** The nick #device was looked up for; undefined before the first look. */
+  #loadedFor: string | undefined;
 
   constructor(
     where: string,
-    options: { invite?: string; link?: string; interactive: boolean; command: string },
+    options: {
+      nick: string;
+      /** Any device of this machine on the server will do: the nick is only a label. */
+      anyNick?: boolean;
+      invite?: string;
+      link?: string;
+      interactive: boolean;
+      command: string;
+    },
   ) {
     this.#where = where;
+    this.#nick = options.nick;
+    this.#anyNick = options.anyNick ?? false;
     this.#invite = options.invite;
     this.#link = options.link;
     this.#interactive = options.interactive;
@@ -55,9 +68,10 @@ export class Login {
 
   /** The credentials to give now; asks for the passkey when nothing else would let us in. */
   async credentials(): Promise<LoginCredentials> {
-    if (!this.#loaded) {
-      this.#loaded = true;
-      this.#device = await this.#devices.get(this.#where).catch(() => undefined);
+    if (this.#loadedFor !== this.#nick) {
+      this.#loadedFor = this.#nick;
+      this.#device = await this.#devices.get(this.#where, this.#nick, { anyNick: this.#anyNick })
+        .catch(() => undefined);
     }
     const other = this.#invite ?? this.#link ?? this.#passkey;
     if (this.#device === undefined && other === undefined) {
@@ -78,14 +92,26 @@ export class Login {
     };
   }
 
-  /** Keeps the device the server made for this machine, on disk at once. */
-  remember(device: string): void {
-    this.#device = device;
-    // An invite or a link code is for getting in once; the device is how this machine comes back.
-    this.#invite = undefined;
-    this.#link = undefined;
+  /** Joins as `nick` from now on (asked again after a refusal): its own device, if any. */
+  setNick(nick: string): void {
+    this.#nick = nick;
+  }
+
+  /**
+   * Keeps the device the server made for this machine, on disk at once, for the nick in use, or
+   * the device in use for `nick` as well (the person's new nick after `/nick`).
+   */
+  remember(device: string | undefined, nick = this.#nick): void {
+    const credential = device ?? this.#device;
+    if (credential === undefined) return;
+    if (device !== undefined) {
+      this.#device = device;
+      // An invite or a link code is for getting in once; the device is how one comes back.
+      this.#invite = undefined;
+      this.#link = undefined;
+    }
     try {
-      this.#devices.remember(this.#where, device);
+      this.#devices.remember(this.#where, nick, credential);
     } catch (error) {
       console.error(colors.yellow(`Could not remember this device: ${(error as Error).message}`));
     }
@@ -122,7 +148,10 @@ export async function connectForFiles(
     onMessage?: (message: ServerMessage) => void;
   },
 ): Promise<ChatClient> {
+  const nick = options.nick ?? defaultNick();
   const login = new Login(formatAddress(address), {
+    nick,
+    anyNick: true,
     interactive: Deno.stdin.isTerminal(),
     command: "send-file",
   });
@@ -131,7 +160,7 @@ export async function connectForFiles(
       return await ChatClient.connect({
         open: dialer({ ...address, tls: options.tls }),
         clientName: CLI_CLIENT_NAME,
-        nick: options.nick ?? defaultNick(),
+        nick,
         ...await login.credentials(),
         room: options.room,
         presence: false,

@@ -32,6 +32,11 @@ export class ConfigMap {
     return join(dir, fileName);
   }
 
+  /** Every entry, in the order they were first kept. */
+  async entries(): Promise<[string, string][]> {
+    return Object.entries(await this.#read());
+  }
+
   /** The value kept for `where`, if any. */
   async get(where: string): Promise<string | undefined> {
     return (await this.#read())[where];

@@ -333,7 +333,7 @@ Deno.test("toDisplayEvent() is tested with every server message type", () => {
   // page's Invite dialog) are plumbing here too.
   const plumbing = [
     ...["ping", "pong", "ack", "upload_ready", "download_ready", "download_end"],
-    ...["invite_created", "link_code_created"],
+    ...["invite_created", "link_code_created", "download_link_created"],
   ];
   const covered = new Set([...MAPPINGS.map(({ message }) => message.type), ...plumbing]);
   assertEquals(SERVER_MESSAGE_TYPES.filter((type) => !covered.has(type)), []);

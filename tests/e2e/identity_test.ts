@@ -26,7 +26,7 @@ Deno.test("chat join remembers its device: run again without the passkey, it is 
   });
   assertEquals(first.code, 0, first.stderr);
   const devices = JSON.parse(await Deno.readTextFile(join(machine.path, "devices.json")));
-  assertMatch(String(devices.devices[server.address]), /^[0-9a-f]{16}\.[0-9a-z]{52}$/);
+  assertMatch(String(devices.devices[`${server.address} ana`]), /^[0-9a-f]{16}\.[0-9a-z]{52}$/);
   const mode = (await Deno.stat(join(machine.path, "devices.json"))).mode! & 0o777;
   assertEquals(mode, 0o600, "only its user may read the device credential");
 
@@ -60,7 +60,7 @@ Deno.test("another machine cannot use an owned nick (exit 4), a linked one can",
   await using ana = await TestClient.join(server.port, {
     nick: "ana",
     passkey: server.passkey,
-    device: devices.devices[server.address],
+    device: devices.devices[`${server.address} ana`],
   });
   const shown = await ana.request({ type: "link_code", rid: ana.rid() });
   assertEquals(shown.type, "link_code_created");
