@@ -78,17 +78,45 @@ export class Transfers {
     this.#client = client;
   }
 
-  /** Shares `file` with the current room; resolves once the server verified it. */
+  /**
+   * Shares `file` with the current room; resolves once the server verified it. A lost
+   * connection does not lose the upload: once the page is connected again it goes on from where
+   * the server's copy stopped (for up to {@linkcode RESUME_FOR_MS}). The Cancel button beside the
+   * progress bar stops it; then it rejects with `cancelled`.
+   */
   async share(file: File): Promise<{ id: number; file: FileInfo }> {
-    const view = this.#progress("Sharing", file.name, file.size);
+    const abort = new AbortController();
+    const view = this.#progress("Sharing", file.name, file.size, () => abort.abort());
+    const source = { ...fileSource(file), resumeKey: resumeKeyOf(file) };
+    const giveUpAt = Date.now() + RESUME_FOR_MS;
     try {
-      return await uploadFile(this.#connected(), fileSource(file), {
-        createHash: portableSha256,
-        chunkBytes: WEB_CHUNK_BYTES,
-        onProgress: (bytes) => view.value = bytes,
-      });
+      for (;;) {
+        const client = this.#connected();
+        try {
+          return await uploadFile(client, source, {
+            createHash: portableSha256,
+            chunkBytes: WEB_CHUNK_BYTES,
+            onProgress: (bytes) => view.update(bytes),
+            signal: abort.signal,
+          });
+        } catch (error) {
+          // The connection went, not the upload: it goes on once a new one is up.
+          if (!client.ended || abort.signal.aborted || Date.now() > giveUpAt) throw error;
+          view.waiting();
+          await this.#reconnected(abort.signal, giveUpAt);
+        }
+      }
     } finally {
-      view.parentElement?.remove();
+      view.remove();
+    }
+  }
+
+  /** Resolves once a connection is up again; rejects when cancelled or too late. */
+  async #reconnected(signal: AbortSignal, giveUpAt: number): Promise<void> {
+    while (this.#client() === undefined) {
+      if (signal.aborted) throw new ChatError("cancelled", "The upload was cancelled.");
+      if (Date.now() > giveUpAt) throw new ChatError("closed", "the connection did not come back");
+      await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
 
@@ -120,14 +148,14 @@ export class Transfers {
           parts.push(data.slice());
           hash.update(data);
           received += data.byteLength;
-          view.value = received;
+          view.update(received);
         },
         end(error) {
           if (error === undefined) finished.resolve();
           else finished.reject(error);
         },
       });
-      view.max = Math.max(1, ready.file.size);
+      view.bar.max = Math.max(1, ready.file.size);
       await finished.promise;
       if (received !== ready.file.size || hash.digest() !== ready.file.sha256) {
         throw new ChatError("damaged", "the file arrived damaged (SHA-256 mismatch)");
@@ -137,7 +165,7 @@ export class Transfers {
       });
       return { url: URL.createObjectURL(blob), file: ready.file };
     } finally {
-      view.parentElement?.remove();
+      view.remove();
     }
   }
 
@@ -147,19 +175,64 @@ export class Transfers {
     return client;
   }
 
-  /** Adds a progress bar; the bar's parent is removed when the transfer ends. */
-  #progress(verb: string, name: string, size: number): HTMLProgressElement {
+  /**
+   * Adds a progress bar with its percentage, and a Cancel button when `cancel` is given; the
+   * returned view updates and removes them.
+   */
+  #progress(verb: string, name: string, size: number, cancel?: () => void): ProgressView {
     const bar = el("progress", { attrs: { "aria-label": `${verb} ${name}` } });
     bar.max = Math.max(1, size);
     bar.value = 0;
-    this.#container.append(
-      el(
-        "div",
-        { className: "transfer" },
-        el("span", { className: "name" }, `${verb} ${name}`),
-        bar,
-      ),
+    const percent = el("span", { className: "percent", attrs: { "aria-hidden": "true" } }, "0 %");
+    const row = el(
+      "div",
+      { className: "transfer" },
+      el("span", { className: "name" }, `${verb} ${name}`),
+      bar,
+      percent,
     );
-    return bar;
+    if (cancel !== undefined) {
+      const button = el(
+        "button",
+        { attrs: { type: "button", "aria-label": `Cancel ${name}` } },
+        "Cancel",
+      );
+      button.addEventListener("click", cancel, { once: true });
+      row.append(button);
+    }
+    this.#container.append(row);
+    return {
+      bar,
+      update(bytes: number) {
+        bar.value = bytes;
+        percent.textContent = `${Math.floor((100 * bytes) / bar.max)} %`;
+      },
+      waiting() {
+        percent.textContent = "waiting for the connection…";
+      },
+      remove: () => row.remove(),
+    };
   }
+}
+
+/** A transfer's progress bar as the code that runs the transfer sees it. */
+interface ProgressView {
+  bar: HTMLProgressElement;
+  update(bytes: number): void;
+  /** Says that the transfer waits for the connection to come back. */
+  waiting(): void;
+  remove(): void;
+}
+
+/** How long an upload waits for a lost connection to come back before it gives up. */
+const RESUME_FOR_MS = 2 * 60 * 1000;
+
+/**
+ * The resume key of a file: the same file (name, size, modification time) gets the same key, so
+ * that a retry continues it on the server (PROTOCOL.md section 6.2).
+ */
+function resumeKeyOf(file: File): string {
+  const hash = portableSha256();
+  hash.update(new TextEncoder().encode(`${file.name}\n${file.size}\n${file.lastModified}`));
+  return `web-${hash.digest().slice(0, 32)}`;
 }

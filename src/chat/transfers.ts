@@ -15,6 +15,7 @@ import type { StoredEvent } from "./history_store.ts";
 import { BlobBusyError, ChecksumError, StorageError, type UploadSink } from "./blob_store.ts";
 import type { Hub, Member } from "./hub.ts";
 import type { Peer } from "./peer.ts";
+import { sha256Hex } from "./_random.ts";
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
@@ -73,12 +74,11 @@ export class Transfers {
     if (sha256 !== undefined && !SHA256_HEX.test(sha256)) {
       throw new ProtocolError("bad_request", 'Field "sha256" must be 64 lowercase hex digits.');
     }
-    const resumable = sha256 !== undefined && size !== undefined;
+    const key = await this.#resumeKey(request);
+    const resumable = key !== undefined;
     let sink: UploadSink;
     try {
-      sink = await this.#hub.blobs.openUpload(resumable ? `${sha256}-${size}` : undefined, {
-        expectedBytes: size,
-      });
+      sink = await this.#hub.blobs.openUpload(key, { expectedBytes: size });
     } catch (error) {
       if (error instanceof BlobBusyError) {
         throw new ProtocolError(
@@ -98,6 +98,27 @@ export class Transfers {
       resumable,
     });
     this.#reply({ type: "upload_ready", rid: request.rid, transfer, offset: sink.offset });
+  }
+
+  /**
+   * The key under which an interrupted upload is kept for a retry: the file's SHA-256 and size
+   * when the client knows them up front, or a key of the client's own choosing (a browser that
+   * would have to read a whole file to hash it first) with the size, kept apart per person so
+   * that nobody else can add to it. `undefined`: the upload cannot be resumed.
+   */
+  async #resumeKey(request: Request<"upload">): Promise<string | undefined> {
+    const { size, sha256 } = request;
+    if (size === undefined) return undefined;
+    if (sha256 !== undefined) return `${sha256}-${size}`;
+    if (request.resume_key === undefined) return undefined;
+    if (!/^[0-9a-z-]{8,64}$/.test(request.resume_key)) {
+      throw new ProtocolError(
+        "bad_request",
+        'Field "resume_key" must be 8 to 64 lowercase letters, digits or "-".',
+      );
+    }
+    const scoped = await sha256Hex(`${this.#member.owner}\n${request.resume_key}`);
+    return `k${scoped.slice(0, 40)}-${size}`;
   }
 
   /** A `CHUNK` frame of an upload. */

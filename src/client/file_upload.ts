@@ -9,6 +9,7 @@ import { allocateChunkData, CHUNK_BYTES, type FileInfo } from "../protocol/mod.t
 import type { Sha256Hasher } from "../util/portable_sha256.ts";
 import { readFull } from "../util/read_full.ts";
 import type { ChatClient } from "./chat_client.ts";
+import { ChatError } from "./chat_error.ts";
 
 /** Where an upload's bytes come from. */
 export interface UploadSource {
@@ -17,7 +18,13 @@ export interface UploadSource {
   size?: number;
   /** SHA-256 of the whole file, when known before sending: it makes the upload resumable. */
   sha256?: string;
-  /** The bytes from `offset` on. A source without `sha256` is only ever opened at 0. */
+  /**
+   * A key for this file of the client's choosing, with `size` known: the upload is resumable
+   * without hashing the file first (PROTOCOL.md section 6.2). After a resume the source is read
+   * again from 0 up to the offset, to hash what the server already holds.
+   */
+  resumeKey?: string;
+  /** The bytes from `offset` on. A source without `sha256` or `resumeKey` is opened at 0 only. */
   open(offset: number): Promise<SourceReader>;
 }
 
@@ -46,6 +53,8 @@ export interface UploadOptions {
   onResume?: (offset: number) => void;
   /** Called with the bytes the server has received so far. */
   onProgress?: (bytes: number) => void;
+  /** Cancels the upload: the server drops it and the upload rejects with `cancelled`. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -66,14 +75,21 @@ export async function uploadFile(
     name: source.name,
     size: source.size,
     sha256: source.sha256,
+    resume_key: source.sha256 === undefined ? source.resumeKey : undefined,
   }, "upload_ready");
   const { transfer, offset } = ready;
+  const cancelled = () => {
+    client.request({ type: "upload_cancel", transfer });
+    return new ChatError("cancelled", `The upload of ${source.name} was cancelled.`);
+  };
   if (offset > 0) options.onResume?.(offset);
   // A pipe is hashed as it goes (in the terminal on another thread when it is large).
   const hash = source.sha256 === undefined
     ? options.createHash({ expectedBytes: source.size })
     : undefined;
   try {
+    // Resumed by key: what the server holds already is hashed from the file itself.
+    if (hash !== undefined && offset > 0) await hashPrefix(source, offset, hash, chunkBytes);
     let sent = offset;
     options.onProgress?.(sent);
     const reader = await source.open(offset);
@@ -81,6 +97,7 @@ export async function uploadFile(
       const buffers = [allocateChunkData(chunkBytes), allocateChunkData(chunkBytes)];
       let sending: Promise<void> = Promise.resolve();
       for (let turn = 0;; turn++) {
+        if (options.signal?.aborted) throw cancelled();
         // The buffer of two turns ago: its send has finished, since the last one began after.
         const filled = reader.readSync === undefined
           ? await readFull(reader, buffers[turn % 2])
@@ -101,6 +118,7 @@ export async function uploadFile(
     } finally {
       reader.close();
     }
+    if (options.signal?.aborted) throw cancelled();
     const sha256 = source.sha256 ?? await hash!.digest();
     const done = await client.call(
       { type: "upload_end", rid: client.rid(), transfer, sha256 },
@@ -109,6 +127,27 @@ export async function uploadFile(
     return { id: done.id, file: done.file };
   } finally {
     hash?.close();
+  }
+}
+
+/** Feeds the first `bytes` bytes of `source` to `hash`. */
+async function hashPrefix(
+  source: UploadSource,
+  bytes: number,
+  hash: Sha256Hasher,
+  chunkBytes: number,
+): Promise<void> {
+  const reader = await source.open(0);
+  try {
+    const buffer = new Uint8Array(Math.min(chunkBytes, bytes));
+    for (let left = bytes; left > 0;) {
+      const filled = await readFull(reader, buffer.subarray(0, Math.min(buffer.length, left)));
+      if (filled === 0) throw new ChatError("changed", `${source.name} is shorter than before.`);
+      await hash.update(buffer.subarray(0, filled));
+      left -= filled;
+    }
+  } finally {
+    reader.close();
   }
 }
 

@@ -2,7 +2,7 @@ import { assert, assertEquals, assertMatch } from "@std/assert";
 import { Buffer } from "node:buffer";
 import { join } from "@std/path";
 import type { Page } from "playwright-core";
-import { makeTempDir, spawnJoin, unusedPort } from "../e2e/_helpers.ts";
+import { makeTempDir, spawnJoin, TestClient, unusedPort } from "../e2e/_helpers.ts";
 import { randomBytes, runFileCli, sendFile } from "../e2e/_files.ts";
 import { restart } from "../e2e/_faults.ts";
 import {
@@ -512,5 +512,27 @@ Deno.test("an invite link lets a fresh browser in with only a nick, a reload kee
   await page.locator("#login-page").waitFor({ state: "visible", timeout: 20_000 });
   await page.locator("#passkey").waitFor({ state: "visible" });
   assertMatch(await page.locator("#login-error").textContent() ?? "", /no longer signed in/);
+  assertEquals(fixture.pageErrors, [], fixture.describe());
+});
+
+Deno.test("an upload shows its percentage and a Cancel button that stops it, and nothing is shared", async () => {
+  await using server = await startWebServer();
+  await using chrome = await launchBrowser();
+  await using fixture = await openPage(chrome.browser, server.webUrl);
+  const { page } = fixture;
+  await login(page, { nick: "ana", passkey: server.passkey });
+  await using dir = await makeTempDir();
+  const path = join(dir.path, "large.bin");
+  await Deno.writeFile(path, randomBytes(48 * 1024 * 1024));
+  await page.locator("#file-input").setInputFiles(path);
+  const row = page.locator("#transfers .transfer", { hasText: "large.bin" });
+  await row.locator(".percent").waitFor();
+  assertMatch(await row.locator(".percent").textContent() ?? "", /^\d+ %$/);
+  await row.getByRole("button", { name: "Cancel large.bin" }).click();
+  await row.waitFor({ state: "detached" });
+  await page.locator("#messages .event[data-type=error]", { hasText: /cancelled/ }).waitFor();
+  await using ben = await TestClient.join(server.port, { nick: "ben", passkey: server.passkey });
+  const files = await ben.request({ type: "files", rid: ben.rid() });
+  assertEquals(files.files, [], "a cancelled upload is never shared");
   assertEquals(fixture.pageErrors, [], fixture.describe());
 });

@@ -656,6 +656,43 @@ Deno.test("Session.disconnect() keeps a partial upload with a sha256 for a new s
   assertEquals((await download(bob, done.id)).bytes, bytes);
 });
 
+Deno.test("Session.disconnect() keeps a partial upload with a resume_key for the same person only", async () => {
+  const { chat, alice, bob } = await threeUsers();
+  const bytes = fileBytes(4000);
+  const sha256 = await sha256Hex(bytes);
+  const fields = { name: "big.bin", size: 4000, resume_key: "web-0123456789abcdef" };
+  const first = await openUpload(alice, fields);
+  await sendChunks(alice.session, first.transfer, bytes.subarray(0, 2500));
+  await alice.session.disconnect();
+
+  // Someone else with the same key starts afresh, apart.
+  bob.take();
+  const other = await openUpload(bob, fields);
+  assertEquals(other.offset, 0);
+  await bob.handle({ type: "upload_cancel", transfer: other.transfer });
+
+  const again = await chat.connect("alice");
+  again.take();
+  const { transfer, offset } = await openUpload(again, fields);
+  assertEquals(offset, 2500);
+  await sendChunks(again.session, transfer, bytes.subarray(offset));
+  await again.handle({ type: "upload_end", rid: "u2", transfer, sha256 });
+  const done = expectType(again.take()[0], "upload_done");
+  assertEquals(done.file, { name: "big.bin", size: 4000, sha256 });
+  assertEquals((await download(bob, done.id)).bytes, bytes);
+});
+
+Deno.test("Session.handle() refuses a resume_key that is not 8 to 64 of a-z, 0-9 and -", async () => {
+  const { alice } = await threeUsers();
+  for (const resume_key of ["short", "UPPER-CASE-KEY", "has space in it", "x".repeat(65)]) {
+    const error = await rejection(
+      () => alice.handle({ type: "upload", rid: "u1", name: "a", size: 10, resume_key }),
+      "bad_request",
+    );
+    assert(error.message.includes("resume_key"), error.message);
+  }
+});
+
 Deno.test("Session.disconnect() discards a partial upload without a sha256", async () => {
   const { chat, alice } = await threeUsers();
   const bytes = fileBytes(4000);
