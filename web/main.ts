@@ -70,3 +70,10 @@ const nick = recall("chat-nick");
 if (invite === undefined && !link && nick && recall("chat-device") !== null) {
   session.login(nick, {});
 }
+
+// Installable where the browser allows a service worker: a secure context (localhost, --tls).
+if (isSecureContext && "serviceWorker" in navigator) {
+  navigator.serviceWorker.register("/sw.js").catch(() => {
+    // Without it the page works the same; it only cannot open while the server is away.
+  });
+}

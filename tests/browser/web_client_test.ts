@@ -536,3 +536,26 @@ Deno.test("an upload shows its percentage and a Cancel button that stops it, and
   assertEquals(files.files, [], "a cancelled upload is never shared");
   assertEquals(fixture.pageErrors, [], fixture.describe());
 });
+
+Deno.test("the page can be installed: a manifest with an icon, and a service worker on localhost", async () => {
+  await using server = await startWebServer();
+  await using chrome = await launchBrowser();
+  await using fixture = await openPage(chrome.browser, server.webUrl);
+  const { page } = fixture;
+  const manifestPath = await page.locator("link[rel=manifest]").getAttribute("href");
+  assertEquals(manifestPath, "/manifest.webmanifest");
+  const manifest = await (await fetch(new URL(manifestPath!, server.webUrl))).json();
+  assertEquals([manifest.name, manifest.start_url, manifest.display], ["chat", "/", "standalone"]);
+  for (const icon of manifest.icons) {
+    const response = await fetch(new URL(icon.src, server.webUrl));
+    assertEquals([response.status, response.headers.get("content-type")], [200, icon.type]);
+    await response.body?.cancel();
+  }
+  // localhost is a secure context: the worker registers and takes the page's files.
+  // Evaluated in the page, where navigator has the DOM's serviceWorker (this file sees Deno's).
+  const scope = await page.evaluate(
+    "navigator.serviceWorker.ready.then((registration) => registration.scope)",
+  );
+  assertEquals(scope, server.webUrl);
+  assertEquals(fixture.pageErrors, [], fixture.describe());
+});
