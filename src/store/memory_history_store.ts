@@ -8,6 +8,7 @@ import type {
 } from "../chat/history_store.ts";
 import { nickKey } from "../protocol/names.ts";
 import { assertAfter, assertLimit, copyEvent, fileTypeProblem } from "./_events.ts";
+import { settle } from "./_settle.ts";
 
 /**
  * A {@linkcode HistoryStore} that keeps events in memory, for tests and for wiring the seam
@@ -156,15 +157,6 @@ export class MemoryHistoryStore implements HistoryStore {
 
   #assertOpen(): void {
     if (this.#closed) throw new Error("The history store is closed");
-  }
-}
-
-/** Runs `fn` now and reports its result or error as a promise, as an async store would. */
-function settle<T>(fn: () => T): Promise<T> {
-  try {
-    return Promise.resolve(fn());
-  } catch (error) {
-    return Promise.reject(error);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Device, IdentityStore, Invite, NickClaim } from "../chat/identity_store.ts";
 import { nickKey } from "../protocol/names.ts";
+import { settle } from "./_settle.ts";
 
 /**
  * An {@linkcode IdentityStore} in memory, for tests; otherwise it behaves like the SQLite store.
@@ -129,10 +130,6 @@ export class MemoryIdentityStore implements IdentityStore {
 
   #run<T>(work: () => T): Promise<T> {
     if (this.#closed) return Promise.reject(new Error("The identity store is closed"));
-    try {
-      return Promise.resolve(work());
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return settle(work);
   }
 }

@@ -1,5 +1,6 @@
 import type { LoginSession, SessionStore } from "../chat/session_store.ts";
 import { nickKey } from "../protocol/names.ts";
+import { settle } from "./_settle.ts";
 
 /**
  * A {@linkcode SessionStore} in memory, for tests. Nothing survives the process; otherwise it
@@ -89,11 +90,7 @@ export class MemorySessionStore implements SessionStore {
 
   #run<T>(work: () => T): Promise<T> {
     if (this.#closed) return Promise.reject(new Error("The session store is closed"));
-    try {
-      return Promise.resolve(work());
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return settle(work);
   }
 }
 

@@ -12,6 +12,7 @@ import type { EventType, NoticeEvent } from "../protocol/mod.ts";
 import { nickKey } from "../protocol/names.ts";
 import { openChatDatabase, readText } from "./_sqlite_schema.ts";
 import { assertAfter, assertLimit, copyEvent, fileTypeProblem } from "./_events.ts";
+import { settle } from "./_settle.ts";
 
 /**
  * Free-text columns are read as BLOBs and decoded here, because the `node:sqlite` binding cuts
@@ -223,23 +224,16 @@ export class SqliteHistoryStore implements HistoryStore {
     if (this.#closed) return Promise.resolve();
     this.#flush();
     this.#closed = true;
-    try {
-      this.#db.close();
-      return Promise.resolve();
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return settle(() => this.#db.close());
   }
 
   /** Runs a query after committing pending appends, so a read sees every earlier append. */
   #read<T>(query: () => T): Promise<T> {
     if (this.#closed) return Promise.reject(closedError());
-    try {
+    return settle(() => {
       this.#flush();
-      return Promise.resolve(query());
-    } catch (error) {
-      return Promise.reject(error);
-    }
+      return query();
+    });
   }
 
   #flush(): void {

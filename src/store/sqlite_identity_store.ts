@@ -2,6 +2,7 @@ import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { Device, IdentityStore, Invite, NickClaim } from "../chat/identity_store.ts";
 import { nickKey } from "../protocol/names.ts";
 import { openChatDatabase, readText } from "./_sqlite_schema.ts";
+import { settle } from "./_settle.ts";
 
 /**
  * A durable {@linkcode IdentityStore}: the `devices`, `nicks`, `invites` and `link_codes` tables
@@ -175,21 +176,12 @@ export class SqliteIdentityStore implements IdentityStore {
   close(): Promise<void> {
     if (this.#closed) return Promise.resolve();
     this.#closed = true;
-    try {
-      this.#db.close();
-      return Promise.resolve();
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return settle(() => this.#db.close());
   }
 
   #run<T>(work: () => T): Promise<T> {
     if (this.#closed) return Promise.reject(new Error("The identity store is closed"));
-    try {
-      return Promise.resolve(work());
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return settle(work);
   }
 }
 

@@ -2,6 +2,7 @@ import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { LoginSession, SessionStore } from "../chat/session_store.ts";
 import { nickKey } from "../protocol/names.ts";
 import { openChatDatabase, readText } from "./_sqlite_schema.ts";
+import { settle } from "./_settle.ts";
 
 const COLUMNS = "id, CAST(nick AS BLOB) AS nick, owner, since, expires";
 
@@ -105,21 +106,12 @@ export class SqliteSessionStore implements SessionStore {
   close(): Promise<void> {
     if (this.#closed) return Promise.resolve();
     this.#closed = true;
-    try {
-      this.#db.close();
-      return Promise.resolve();
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return settle(() => this.#db.close());
   }
 
   #run<T>(work: () => T): Promise<T> {
     if (this.#closed) return Promise.reject(new Error("The session store is closed"));
-    try {
-      return Promise.resolve(work());
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return settle(work);
   }
 }
 
