@@ -15,3 +15,4 @@ export * from "./fingerprint.ts";
 export * from "./schema.ts";
 export * from "./invite_link.ts";
 export * from "./lan_service.ts";
+export * from "./mentions.ts";
