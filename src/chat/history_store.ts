@@ -12,7 +12,7 @@ export interface NewEvent {
   from: string;
   text: string;
   ts: number;
-  /** Recipient nick, for `private` events. */
+  /** Recipient nick, for `private` events and files shared with one person. */
   to?: string;
   /** Notice kind, for `notice` events. */
   event?: NoticeEvent;
@@ -54,7 +54,46 @@ export interface PageOptions {
   after?: number;
   /** At most this many events: the newest ones, or the oldest ones when `after` is given. */
   limit: number;
+  /**
+   * Leaves join and leave notices out, so that the page holds `limit` other events: a page a
+   * person reads, as opposed to a catch-up, which must carry every event.
+   */
+  skipPresence?: boolean;
 }
+
+/** Options of {@linkcode HistoryStore.conversation}. */
+export interface ConversationOptions {
+  /** Only events with an id above this one (`0` for all); must be an integer. */
+  after: number;
+  /** Only events with an id below this one. */
+  before?: number;
+  /** At most this many events, the newest ones. */
+  limit: number;
+}
+
+/** A private conversation as {@linkcode HistoryStore.conversations} lists it. */
+export interface ConversationSummary {
+  /** The other person's nick, as the newest event spells it (the nick itself for notes to self). */
+  with: string;
+  /** The newest event of the conversation. */
+  lastId: number;
+}
+
+/** Where a place stands for one reader, from {@linkcode HistoryStore.tally}. */
+export interface Tally {
+  /** Messages, actions and files above `after` not sent by the reader's nick. */
+  unread: number;
+  /** Those of them that mention the reader's nick (rooms only: in a conversation all are for you). */
+  mentions: number;
+  /** The newest message, action or file of the place, `0` when it has none. */
+  lastId: number;
+}
+
+/** The place {@linkcode HistoryStore.tally} counts: a room, or `nick`'s conversation `with` someone. */
+export type TallyPlace = { room: string } | { nick: string; with: string };
+
+/** Event types a person reads: what unread counts count. */
+export const READABLE_TYPES: readonly EventType[] = ["message", "action", "file"];
 
 /** Options of {@linkcode HistoryStore.privates}. */
 export interface PrivatesOptions {
@@ -75,7 +114,8 @@ export interface HistoryStore {
    */
   append(event: NewEvent): Promise<AppendResult>;
   /**
-   * Room events of `room`, in ascending id order. Private messages are never part of a page.
+   * Room events of `room`, in ascending id order. Private messages and files shared privately
+   * (events with a `to`) are never part of a page.
    *
    * - Without `after`: the newest `limit` events with `id < before` (every id when `before` is
    *   not given).
@@ -88,7 +128,8 @@ export interface HistoryStore {
    */
   page(room: string, options: PageOptions): Promise<StoredEvent[]>;
   /**
-   * The oldest `limit` `private` events with `id > after`, in ascending id order, of which
+   * The oldest `limit` events with a `to` (private messages and files shared privately) with
+   * `id > after`, in ascending id order, of which
    * `nick` is the sender or the recipient. Nicks are compared by their `nickKey()` (NFKC, then
    * lowercase), so `ADA` finds the messages of `ada`; messages between other users are never
    * returned.
@@ -97,6 +138,39 @@ export interface HistoryStore {
    * integer.
    */
   privates(nick: string, options: PrivatesOptions): Promise<StoredEvent[]>;
+  /**
+   * The newest `limit` events, in ascending id order, between `nick` and `other` (private
+   * messages and files shared privately, either way), with `after < id` and `id < before` when
+   * given. Nicks are compared by their `nickKey()`; a conversation of a nick with itself holds
+   * its notes to self.
+   *
+   * @throws {RangeError} when `limit` is not a non-negative integer or `after` is not an
+   * integer.
+   */
+  conversation(nick: string, other: string, options: ConversationOptions): Promise<StoredEvent[]>;
+  /**
+   * The people `nick` has private messages or files with, above `after`: the `limit` whose
+   * newest event is newest, newest first.
+   *
+   * @throws {RangeError} when `limit` is not a non-negative integer or `after` is not an
+   * integer.
+   */
+  conversations(nick: string, options: PrivatesOptions): Promise<ConversationSummary[]>;
+  /**
+   * Counts what `self` has to read in `place` above `after`: for a room, its messages, actions
+   * and files not sent by `self` (spelled as stored) and those of them mentioning `self` (`mentions()` of the
+   * protocol); for a conversation, what the other sent to `place.nick`.
+   *
+   * @throws {RangeError} when `after` is not an integer.
+   */
+  tally(place: TallyPlace, options: { after: number; self: string }): Promise<Tally>;
+  /**
+   * The newest `limit` messages and actions of any room that mention `nick`, with `id < before`
+   * when given, in ascending id order.
+   *
+   * @throws {RangeError} when `limit` is not a non-negative integer.
+   */
+  mentions(nick: string, options: { before?: number; limit: number }): Promise<StoredEvent[]>;
   /**
    * The highest id stored, of any event in any room (private ones included), or `0` when the
    * store is empty. Every event appended later gets a higher id, so it is a cursor for `after`.
@@ -116,7 +190,7 @@ export interface HistoryStore {
   byClientId(clientId: string): Promise<StoredEvent | undefined>;
   /** The `file` event with this id, if there is one. */
   file(id: number): Promise<StoredEvent | undefined>;
-  /** The newest `limit` `file` events, of one room or of all, oldest first. */
+  /** The newest `limit` `file` events, of one room or of all, oldest first; never private ones. */
   files(options: { room?: string; limit: number }): Promise<StoredEvent[]>;
   /** Flushes and releases the store. */
   close(): Promise<void>;

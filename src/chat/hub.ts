@@ -1,5 +1,19 @@
-import { type ByeReason, type ChatEvent, nickKey, OutboundMessage } from "../protocol/mod.ts";
-import type { AppendResult, HistoryStore, NewEvent, StoredEvent } from "./history_store.ts";
+import {
+  type ByeReason,
+  type ChatEvent,
+  mentions,
+  nickKey,
+  OutboundMessage,
+  type ServerMessage,
+} from "../protocol/mod.ts";
+import {
+  type AppendResult,
+  type HistoryStore,
+  type NewEvent,
+  READABLE_TYPES,
+  type StoredEvent,
+} from "./history_store.ts";
+import { type Place, placeKey, placeOfKey, type ReadMarkerStore } from "./read_marker_store.ts";
 import type { EventLog, LoggedEvent } from "./event_log.ts";
 import type { Registry } from "./registry.ts";
 import type { BlobStore } from "./blob_store.ts";
@@ -17,8 +31,15 @@ export interface Member {
   readonly id: string;
   readonly nick: string;
   readonly room: string;
+  /** The person this connection is: the owner of its device and nicks (set once logged in). */
+  readonly owner: string;
   /** Delivers a room event (or a private message) to this member. */
   deliver(message: OutboundMessage, eventId: number): void;
+  /**
+   * Sends a message at once, outside the order of room events: activity elsewhere, read
+   * markers, typing, presence.
+   */
+  notify(message: OutboundMessage): void;
   /** Says `bye` with a reason and closes the connection. */
   end(reason: ByeReason, message: string): void;
 }
@@ -41,6 +62,12 @@ export interface Endpoints {
   fingerprint?: string;
 }
 
+/** Most private conversations `unread_counts` lists: those with the newest messages. */
+export const MAX_CONVERSATIONS = 100;
+
+/** One place of an `unread_counts`. */
+export type UnreadPlace = Extract<ServerMessage, { type: "unread_counts" }>["places"][number];
+
 /** How often, at most, expired login sessions are swept from the store (on a login). */
 const SESSION_SWEEP_MS = 60 * 1000;
 
@@ -59,6 +86,8 @@ export interface HubOptions {
   sessions: SessionStore;
   /** Devices, who owns which nick, invites and link codes. */
   identities: IdentityStore;
+  /** What each person has read in each room and conversation they follow. */
+  readMarkers: ReadMarkerStore;
   /** How long an invite stays valid unless asked otherwise. Default 24 h. */
   inviteTtlMs?: number;
   /** Where shared files' bytes live. */
@@ -132,6 +161,10 @@ export class Hub {
   /** Nick key → the member of this hub holding it: whom its private messages go to. */
   readonly #nicks = new Map<string, Member>();
   readonly #members = new Map<string, Member>();
+  /** Room → the members of this hub that follow it: whom its activity is told while elsewhere. */
+  readonly #followers = new Map<string, Set<Member>>();
+  /** Owner → the members of this hub that are that person: where read markers are mirrored. */
+  readonly #people = new Map<string, Set<Member>>();
   readonly #connected = new Set<Member>();
   /** Signs the tokens of HTTP download links; a new secret for every run of the server. */
   readonly #downloadLinks = DownloadLinks.create();
@@ -195,6 +228,20 @@ export class Hub {
     return this.#nicks.get(nickKey(nick));
   }
 
+  /**
+   * Whom a private message or file for `nick` goes to, as they spell it: whoever holds the nick
+   * now, or whoever held it until a moment ago (they get it when they resume), or, when the nick
+   * belongs to someone who is not connected, the nick as given (they find it when they come
+   * back). `undefined` when nobody holds or owns it.
+   */
+  async recipientOf(nick: string): Promise<string | undefined> {
+    const holder = await this.holderOf(nick);
+    if (holder !== undefined) return holder;
+    const dropped = await this.droppedSession(nick);
+    if (dropped !== undefined) return dropped.nick;
+    return await this.options.identities.nickOwner(nick) === undefined ? undefined : nick;
+  }
+
   /** Who holds `nick` now (case-insensitively), as they spell it; undefined when nobody does. */
   async holderOf(nick: string): Promise<string | undefined> {
     return (await this.options.registry.holder(nick))?.nick;
@@ -225,6 +272,108 @@ export class Hub {
   unregister(member: Member): void {
     this.#connected.delete(member);
     if (this.#members.get(member.id) === member) this.#members.delete(member.id);
+  }
+
+  /**
+   * Counts a logged-in member in as its person, following the rooms it has read in before:
+   * returns its read markers (place key → id).
+   */
+  async attach(member: Member): Promise<Map<string, number>> {
+    addTo(this.#people, member.owner, member);
+    const markers = await this.options.readMarkers.markers(member.owner);
+    for (const key of markers.keys()) {
+      const place = placeOfKey(key);
+      if ("room" in place) addTo(this.#followers, place.room, member);
+    }
+    return markers;
+  }
+
+  /** Counts a member out of its person and of the rooms it follows. */
+  detach(member: Member, followed: Iterable<string>): void {
+    removeFrom(this.#people, member.owner, member);
+    for (const room of followed) removeFrom(this.#followers, room, member);
+  }
+
+  /**
+   * Makes `member` follow `room`: it is told of the room's activity while elsewhere. With `id`,
+   * its person's read marker there is set to it too (a room they start following).
+   */
+  async follow(member: Member, room: string, id?: number): Promise<void> {
+    addTo(this.#followers, room, member);
+    if (id !== undefined) await this.options.readMarkers.mark(member.owner, placeKey({ room }), id);
+  }
+
+  /**
+   * Records that `member`'s person read `place` up to `id`, and tells their other connections;
+   * resolves with the marker as it stands.
+   */
+  async markRead(member: Member, place: Place, id: number): Promise<number> {
+    const marker = await this.options.readMarkers.mark(member.owner, placeKey(place), id);
+    const out = new OutboundMessage({ type: "read_marker", ...place, id: marker });
+    for (const other of this.#people.get(member.owner) ?? []) {
+      if (other !== member) other.notify(out);
+    }
+    return marker;
+  }
+
+  /**
+   * Where `member`'s person stands in every room they follow and every private conversation of
+   * `nick` since `claimSince` (when they came to own it).
+   */
+  async unreadCounts(member: Member, nick: string, claimSince: number): Promise<UnreadPlace[]> {
+    const markers = await this.options.readMarkers.markers(member.owner);
+    const places: UnreadPlace[] = [];
+    for (const [key, readId] of markers) {
+      const place = placeOfKey(key);
+      if (!("room" in place)) continue;
+      const tally = await this.history.tally(place, { after: readId, self: nick });
+      places.push({ room: place.room, ...counts(tally), read_id: readId });
+    }
+    const talks = await this.history.conversations(nick, {
+      after: claimSince,
+      limit: MAX_CONVERSATIONS,
+    });
+    for (const talk of talks) {
+      const readId = markers.get(placeKey({ with: talk.with })) ?? 0;
+      const tally = await this.history.tally(
+        { nick, with: talk.with },
+        { after: Math.max(readId, claimSince), self: nick },
+      );
+      places.push({ with: talk.with, ...counts(tally), read_id: readId });
+    }
+    return places;
+  }
+
+  /**
+   * Tells the room (or the person `to`) that `member` is typing; never in a big room. Typing is
+   * never stored.
+   */
+  async typing(member: Member, to?: string): Promise<void> {
+    if (to !== undefined) {
+      this.#nicks.get(nickKey(to))?.notify(
+        new OutboundMessage({ type: "typing", from: member.nick }),
+      );
+      return;
+    }
+    if (await this.isBig(member.room)) return;
+    this.#signal(member.room, { type: "typing", from: member.nick, room: member.room }, member);
+  }
+
+  /** Marks `member` away (with `text`) or, with `undefined`, back, and tells its room. */
+  async setAway(member: Member, text: string | undefined): Promise<void> {
+    await this.options.registry.setAway(member.id, text);
+    this.#signal(member.room, {
+      type: "presence",
+      nick: member.nick,
+      room: member.room,
+      away: text !== undefined,
+      ...(text === undefined || text === "" ? {} : { text }),
+    });
+  }
+
+  /** The nicks in `room` who are away. */
+  async awayIn(room: string): Promise<string[]> {
+    return await this.options.registry.awayIn(room);
   }
 
   /** Says `bye` to every connection: the server is going away. */
@@ -415,17 +564,63 @@ export class Hub {
 
   /** Delivers an event of the log to the members of this hub it is for. */
   #deliver({ event, origin }: LoggedEvent): void {
-    if (event.type === "private") {
-      const recipient = event.to === undefined ? undefined : this.#nicks.get(nickKey(event.to));
+    if (event.to !== undefined) {
+      // A private message, or a file shared with one person.
+      const recipient = this.#nicks.get(nickKey(event.to));
       if (recipient !== undefined && recipient.id !== origin) {
         recipient.deliver(new OutboundMessage(toWireEvent(event)), event.id);
       }
       return;
     }
     const members = this.#rooms.get(event.room);
-    if (members === undefined) return;
-    // Encoded once: the same bytes go to every member.
-    const out = new OutboundMessage(toWireEvent(event));
-    for (const member of members) if (member.id !== origin) member.deliver(out, event.id);
+    if (members !== undefined) {
+      // Encoded once: the same bytes go to every member.
+      const out = new OutboundMessage(toWireEvent(event));
+      for (const member of members) if (member.id !== origin) member.deliver(out, event.id);
+    }
+    const followers = this.#followers.get(event.room);
+    if (followers !== undefined && READABLE_TYPES.includes(event.type)) {
+      this.#tellActivity(event, followers, origin);
+    }
   }
+
+  /** Tells those who follow the event's room but are elsewhere that something was said. */
+  #tellActivity(event: StoredEvent, followers: Set<Member>, origin?: string): void {
+    let plain: OutboundMessage | undefined;
+    let mentioned: OutboundMessage | undefined;
+    for (const member of followers) {
+      if (member.room === event.room || member.id === origin || member.nick === event.from) {
+        continue;
+      }
+      const base = { type: "activity" as const, room: event.room, id: event.id, from: event.from };
+      if (event.type !== "file" && mentions(event.text, member.nick)) {
+        member.notify(mentioned ??= new OutboundMessage({ ...base, mention: true }));
+      } else member.notify(plain ??= new OutboundMessage(base));
+    }
+  }
+
+  /** Sends a message that is not an event to every member of this hub in `room` but `except`. */
+  #signal(room: string, message: ServerMessage, except?: Member): void {
+    const members = this.#rooms.get(room);
+    if (members === undefined) return;
+    const out = new OutboundMessage(message);
+    for (const member of members) if (member !== except) member.notify(out);
+  }
+}
+
+/** The counts of a tally as `unread_counts` carries them. */
+function counts(tally: { unread: number; mentions: number; lastId: number }) {
+  return { unread: tally.unread, mentions: tally.mentions, last_id: tally.lastId };
+}
+
+function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  let set = map.get(key);
+  if (set === undefined) map.set(key, set = new Set());
+  set.add(value);
+}
+
+function removeFrom<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  const set = map.get(key);
+  set?.delete(value);
+  if (set?.size === 0) map.delete(key);
 }

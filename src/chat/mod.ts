@@ -16,3 +16,4 @@ export * from "./registry.ts";
 export * from "./history_store.ts";
 export * from "./identity_store.ts";
 export * from "./session_store.ts";
+export * from "./read_marker_store.ts";

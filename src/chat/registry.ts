@@ -31,4 +31,11 @@ export interface Registry {
   rooms(): Promise<RoomCount[]>;
   /** How many nicks are held. */
   online(): Promise<number>;
+  /**
+   * Marks `holder` away (with `text`, which may be empty) or, with `undefined`, back. Being away
+   * ends when the holder releases its nick.
+   */
+  setAway(holder: string, text: string | undefined): Promise<void>;
+  /** The nicks in `room` that are away, sorted. */
+  awayIn(room: string): Promise<string[]>;
 }

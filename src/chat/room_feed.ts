@@ -37,9 +37,9 @@ export class RoomFeed {
   /** Delivers a live event, holding it back during a replay and never sending one twice. */
   deliver(message: OutboundMessage, id: number): void {
     if (this.#held !== null) this.#held.push({ message, id });
-    // Private messages are replayed only by a catch-up, up to #privatesUpTo.
+    // Private messages and files are replayed only by a catch-up, up to #privatesUpTo.
     else if (
-      id > this.#replayedUpTo || (message.message.type === "private" && id > this.#privatesUpTo)
+      id > this.#replayedUpTo || ("to" in message.message && id > this.#privatesUpTo)
     ) {
       this.#peer.post(message);
     }
@@ -65,21 +65,26 @@ export class RoomFeed {
 
   /**
    * Sends a page of `room`'s history (`history: true`) and `history_end`: the newest page, or
-   * the one before `before`, or, without it, the one before the oldest event sent so far.
+   * the one before `before`, or, without it, the one before the oldest event sent so far. Join
+   * and leave notices are not part of pages. Resolves with the newest id sent (`0` for none).
    */
   async replay(
     room: string,
     options: { limit?: number; before?: number; rid?: string; gap?: boolean } = {},
-  ): Promise<void> {
+  ): Promise<number> {
     const before = options.before ?? this.#pagedBefore;
-    const limit = options.limit ?? this.#hub.options.historyLimit;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_PAGE) {
-      throw new ProtocolError(
-        "bad_request",
-        `History page size ${limit} is outside 1 to ${MAX_HISTORY_PAGE}.`,
-      );
-    }
-    const page = await this.#hub.history.page(room, { before, limit: limit + 1 });
+    const limit = pageLimit(options.limit ?? this.#hub.options.historyLimit);
+    // The newest page covers the room up to its newest event, notices the page leaves out
+    // included: the client's catch-up cursor. Read first, so that nothing the page holds is
+    // newer than a live event dropped as covered (only a notice can fall between the reads).
+    const newest = before === undefined
+      ? (await this.#hub.history.page(room, { limit: 1 }))[0]?.id ?? 0
+      : undefined;
+    const page = await this.#hub.history.page(room, {
+      before,
+      limit: limit + 1,
+      skipPresence: true,
+    });
     const more = page.length > limit;
     const events = more ? page.slice(1) : page;
     for (const event of events) {
@@ -87,10 +92,10 @@ export class RoomFeed {
       if (options.rid !== undefined) wire.rid = options.rid;
       this.#peer.send(new OutboundMessage(wire));
     }
+    if (newest !== undefined) {
+      this.#replayedUpTo = Math.max(this.#replayedUpTo, newest, events.at(-1)?.id ?? 0);
+    }
     if (events.length > 0) {
-      if (before === undefined) {
-        this.#replayedUpTo = Math.max(this.#replayedUpTo, events[events.length - 1].id);
-      }
       this.#pagedBefore = Math.min(this.#pagedBefore ?? Infinity, events[0].id);
     }
     this.#send({
@@ -101,6 +106,41 @@ export class RoomFeed {
       more,
       rid: options.rid,
       ...(options.gap ? { gap: true as const } : {}),
+      ...(newest === undefined ? {} : { last_id: newest }),
+    });
+    return events.at(-1)?.id ?? 0;
+  }
+
+  /**
+   * Sends a page of `nick`'s private conversation with `other`, from `after` on (when `nick`
+   * came to own it): the newest page, or the one before `before`; then `history_end` with `with`.
+   */
+  async replayConversation(
+    nick: string,
+    other: string,
+    options: { after: number; limit?: number; before?: number; rid?: string },
+  ): Promise<void> {
+    const limit = pageLimit(options.limit ?? this.#hub.options.historyLimit);
+    const page = await this.#hub.history.conversation(nick, other, {
+      after: options.after,
+      before: options.before,
+      limit: limit + 1,
+    });
+    const more = page.length > limit;
+    const events = more ? page.slice(1) : page;
+    for (const event of events) {
+      const wire = toWireEvent(event, true);
+      if (options.rid !== undefined) wire.rid = options.rid;
+      this.#peer.send(new OutboundMessage(wire));
+    }
+    this.#send({
+      type: "history_end",
+      room: "",
+      with: other,
+      count: events.length,
+      before: events[0]?.id ?? null,
+      more,
+      rid: options.rid,
     });
   }
 
@@ -142,6 +182,17 @@ export class RoomFeed {
   #send(message: ServerMessage): void {
     this.#peer.send(new OutboundMessage(message));
   }
+}
+
+/** Checks a page size a client asked for. */
+function pageLimit(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_PAGE) {
+    throw new ProtocolError(
+      "bad_request",
+      `History page size ${limit} is outside 1 to ${MAX_HISTORY_PAGE}.`,
+    );
+  }
+  return limit;
 }
 
 /** Whether `event` is the join or leave notice of the user whose nick key is `self`. */

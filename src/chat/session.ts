@@ -1,6 +1,7 @@
 import {
   type ByeReason,
   type ClientMessage,
+  MAX_HISTORY_PAGE,
   nickProblem,
   normalizeRoom,
   OutboundMessage,
@@ -25,7 +26,16 @@ const PRESENCE_ONLY = new Set<ClientMessage["type"]>([
   "join",
   "nick",
   "history",
+  "read",
+  "unread",
+  "mentions",
+  "typing",
+  "away",
+  "back",
 ]);
+
+/** The fewest milliseconds between two `typing` signals of one connection that are relayed. */
+export const TYPING_INTERVAL_MS = 3000;
 
 /**
  * One client's conversation with the hub: the handshake, then its requests. It is driven one
@@ -60,6 +70,10 @@ export class Session implements Member {
   #replaced = false;
   readonly #feed: RoomFeed;
   readonly #joinedRooms = new Set<string>();
+  /** Rooms this person follows (has a read marker in), as far as this connection knows. */
+  readonly #followed = new Set<string>();
+  /** When the last `typing` was relayed. */
+  #typingAt = -Infinity;
   readonly #bucket: TokenBucket;
 
   constructor(hub: Hub, peer: Peer, remote: string) {
@@ -103,6 +117,11 @@ export class Session implements Member {
     this.#feed.deliver(message, id);
   }
 
+  /** Sends a message at once, outside the order of room events. */
+  notify(message: OutboundMessage): void {
+    this.#peer.send(message);
+  }
+
   /** Handles one validated client message. */
   async handle(message: ClientMessage): Promise<void> {
     if (!this.#authenticated) {
@@ -143,6 +162,7 @@ export class Session implements Member {
           room: this.room,
           users: await this.#hub.usersIn(this.room),
           rid: message.rid,
+          ...await this.#awayIn(this.room),
         });
       case "rooms":
         return this.#reply({
@@ -162,7 +182,30 @@ export class Session implements Member {
           rid: message.rid,
         });
       case "history":
-        return await this.#feed.replay(this.room, message);
+        if (message.with !== undefined) {
+          return await this.#feed.replayConversation(this.nick, message.with, {
+            ...message,
+            after: this.#claimSince,
+          });
+        }
+        await this.#feed.replay(this.room, message);
+        return;
+      case "read":
+        return await this.#read(message);
+      case "unread":
+        return this.#reply({
+          type: "unread_counts",
+          places: await this.#hub.unreadCounts(this, this.nick, this.#claimSince),
+          rid: message.rid,
+        });
+      case "mentions":
+        return await this.#mentions(message);
+      case "typing":
+        return await this.#typing(message.with);
+      case "away":
+        return await this.#hub.setAway(this, message.text ?? "");
+      case "back":
+        return await this.#hub.setAway(this, undefined);
       case "ping":
         return this.#reply({ type: "pong", rid: message.rid });
       case "pong":
@@ -216,6 +259,7 @@ export class Session implements Member {
     this.#authenticated = false;
     await this.#transfersMade?.close();
     if (!this.#present) return;
+    this.#hub.detach(this, this.#followed);
     if (this.#login !== undefined) await this.#hub.releaseSession(this.#login.session.id);
     await this.#hub.releaseNick(this);
     if (this.#replaced) await this.#hub.removeFromRoom(this, this.room);
@@ -302,7 +346,71 @@ export class Session implements Member {
     if (!this.#present) {
       this.room = room;
       this.#joinedRooms.add(room);
-    } else await this.#enterRoom(room, { since: hello.since, quiet: takeover });
+      return;
+    }
+    const markers = await this.#hub.attach(this);
+    for (const key of markers.keys()) if (key.startsWith("#")) this.#followed.add(key.slice(1));
+    await this.#enterRoom(room, { since: hello.since, quiet: takeover });
+    this.#reply({
+      type: "unread_counts",
+      places: await this.#hub.unreadCounts(this, this.nick, this.#claimSince),
+    });
+  }
+
+  /** `read`: moves the person's read marker in a room or conversation. */
+  async #read(request: Extract<ClientMessage, { type: "read" }>): Promise<void> {
+    if ((request.room === undefined) === (request.with === undefined)) {
+      throw new ProtocolError("bad_request", '"read" names either a "room" or a "with", not both.');
+    }
+    // Nobody reads what was not written yet: a marker beyond the log would hide what comes.
+    const id = Math.min(request.id, await this.#hub.history.lastId());
+    if (request.with !== undefined) {
+      await this.#hub.markRead(this, { with: request.with }, id);
+      return;
+    }
+    const { room, problem } = normalizeRoom(request.room!);
+    if (problem !== undefined) throw new ProtocolError("room_invalid", problem);
+    await this.#hub.markRead(this, { room }, id);
+    if (!this.#followed.has(room)) {
+      this.#followed.add(room);
+      await this.#hub.follow(this, room);
+    }
+  }
+
+  /** `mentions`: the newest messages that mention this nick, a page at a time. */
+  async #mentions(request: Extract<ClientMessage, { type: "mentions" }>): Promise<void> {
+    const limit = request.limit ?? 50;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_PAGE) {
+      throw new ProtocolError("bad_request", `Limit ${limit} is outside 1 to ${MAX_HISTORY_PAGE}.`);
+    }
+    const found = await this.#hub.history.mentions(this.nick, {
+      before: request.before,
+      limit: limit + 1,
+    });
+    const more = found.length > limit;
+    const events = (more ? found.slice(1) : found).map((event) => ({
+      type: event.type as "message" | "action",
+      id: event.id,
+      ts: new Date(event.ts).toISOString(),
+      room: event.room,
+      from: event.from,
+      text: event.text,
+    }));
+    this.#reply({ type: "mention_list", events, more, rid: request.rid });
+  }
+
+  /** `typing`: relayed at most every {@linkcode TYPING_INTERVAL_MS}, the rest dropped. */
+  async #typing(to?: string): Promise<void> {
+    const now = this.#hub.options.now();
+    if (now - this.#typingAt < TYPING_INTERVAL_MS) return;
+    this.#typingAt = now;
+    await this.#hub.typing(this, to);
+  }
+
+  /** The `away` field of `joined` and `users`: present only when someone is away. */
+  async #awayIn(room: string): Promise<{ away?: string[] }> {
+    const away = await this.#hub.awayIn(room);
+    return away.length === 0 ? {} : { away };
   }
 
   /** Makes an invite, valid for `ttlSeconds` or the server's default. */
@@ -358,21 +466,17 @@ export class Session implements Member {
   async #private(rid: string, to: string, text: string): Promise<void> {
     this.#checkText(text);
     const clientId = this.#clientId(rid);
-    const recipient = await this.#hub.holderOf(to);
-    // Someone who dropped a moment ago gets it when they resume, in their catch-up.
-    const dropped = recipient === undefined ? await this.#hub.droppedSession(to) : undefined;
-    if (recipient === undefined && dropped === undefined) {
+    const recipient = await this.#hub.recipientOf(to);
+    if (recipient === undefined) {
       // A resend whose first try was stored, to someone who has gone since, is still acknowledged.
       const stored = await this.#hub.history.byClientId(clientId);
-      if (stored === undefined) {
-        throw new ProtocolError("no_such_user", `No user named ${to} is connected.`);
-      }
+      if (stored === undefined) throw noSuchUser(to);
       return this.#acknowledge(rid, { type: "private", text }, stored, false);
     }
     const { event, created } = await this.#hub.publishPrivate({
       room: this.room,
       from: this.nick,
-      to: recipient ?? dropped!.nick,
+      to: recipient,
       text,
       clientId,
     }, this);
@@ -462,11 +566,17 @@ export class Session implements Member {
     this.#reply(await this.#joined(room, rid));
     // The nick's owner's private messages: never those from before they claimed it.
     const privates = { nick: this.nick, after: this.#claimSince };
-    if (since === undefined) await this.#feed.replay(room, { rid });
+    let shown: number | undefined;
+    if (since === undefined) shown = await this.#feed.replay(room, { rid });
     else if (!await this.#feed.catchUp(room, since, { self: this.nick, privates })) {
-      await this.#feed.replay(room, { rid, gap: true });
+      shown = await this.#feed.replay(room, { rid, gap: true });
     }
     this.#feed.release();
+    // A room joined for the first time starts read up to what its first page showed.
+    if (!this.#followed.has(room)) {
+      this.#followed.add(room);
+      await this.#hub.follow(this, room, shown ?? since ?? 0);
+    }
     if (options.quiet || await this.#hub.isBig(room)) return;
     await this.#hub.publish({
       type: "notice",
@@ -480,7 +590,14 @@ export class Session implements Member {
   /** The `joined` reply: in a big room, only the first members' nicks, and always the count. */
   async #joined(room: string, rid?: string): Promise<ServerMessage> {
     const users = await this.#hub.usersIn(room, this.#hub.options.bigRoom);
-    return { type: "joined", room, users, count: await this.#hub.countIn(room), rid };
+    return {
+      type: "joined",
+      room,
+      users,
+      count: await this.#hub.countIn(room),
+      rid,
+      ...await this.#awayIn(room),
+    };
   }
 
   async #leaveRoom(): Promise<void> {
@@ -504,6 +621,10 @@ export class Session implements Member {
 /** The host part of `host:port` or `[v6]:port`. */
 function hostOf(remote: string): string {
   return remote.replace(/:\d+$/, "").replace(/^\[(.*)\]$/, "$1");
+}
+
+function noSuchUser(nick: string): ProtocolError {
+  return new ProtocolError("no_such_user", `Nobody called ${nick} has ever been here.`);
 }
 
 function ownedMessage(nick: string): string {

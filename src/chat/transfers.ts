@@ -4,6 +4,7 @@ import {
   CHUNK_BYTES,
   type ClientMessage,
   MAX_HISTORY_PAGE,
+  nickKey,
   normalizeRoom,
   OutboundChunk,
   OutboundMessage,
@@ -26,6 +27,8 @@ interface Upload {
   /** The SHA-256 announced by `upload`, which `upload_end` must repeat. */
   sha256: string | undefined;
   room: string;
+  /** The one person it is shared with, for a private file. */
+  to: string | undefined;
   resumable: boolean;
 }
 
@@ -74,6 +77,16 @@ export class Transfers {
     if (sha256 !== undefined && !SHA256_HEX.test(sha256)) {
       throw new ProtocolError("bad_request", 'Field "sha256" must be 64 lowercase hex digits.');
     }
+    let to: string | undefined;
+    if (request.to !== undefined) {
+      to = await this.#hub.recipientOf(request.to);
+      if (to === undefined) {
+        throw new ProtocolError(
+          "no_such_user",
+          `Nobody called ${request.to} has ever been here; the file was not sent.`,
+        );
+      }
+    }
     const key = await this.#resumeKey(request);
     const resumable = key !== undefined;
     let sink: UploadSink;
@@ -95,6 +108,7 @@ export class Transfers {
       size,
       sha256,
       room: this.#member.room || "lobby",
+      to,
       resumable,
     });
     this.#reply({ type: "upload_ready", rid: request.rid, transfer, offset: sink.offset });
@@ -192,6 +206,7 @@ export class Transfers {
       from: nick,
       text: `${nick} shared ${upload.name} (${formatBytes(sink.size)})`,
       file,
+      ...(upload.to === undefined ? {} : { to: upload.to }),
     }, this.#member);
     this.#hub.options.log(`${nick} shared file ${event.id}: ${upload.name} (${sink.size} bytes)`);
     const { blob: _blob, ...info } = file;
@@ -271,6 +286,13 @@ export class Transfers {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_PAGE) {
       throw new ProtocolError("bad_request", `Limit ${limit} is outside 1 to ${MAX_HISTORY_PAGE}.`);
     }
+    if (request.with !== undefined) {
+      const events = (await this.#hub.history.conversation(this.#member.nick, request.with, {
+        after: 0,
+        limit: MAX_HISTORY_PAGE,
+      })).filter((event) => event.file !== undefined).slice(-limit);
+      return this.#reply({ type: "file_list", rid: request.rid, files: events.map(listing) });
+    }
     let rooms = [...this.#member.joinedRooms];
     if (request.room !== undefined) {
       const normalized = normalizeRoom(request.room);
@@ -289,19 +311,7 @@ export class Transfers {
       rooms.map((room) => this.#hub.history.files({ room, limit })),
     );
     const events = perRoom.flat().sort((a, b) => a.id - b.id).slice(-limit);
-    this.#reply({
-      type: "file_list",
-      rid: request.rid,
-      files: events.map((event) => ({
-        id: event.id,
-        ts: new Date(event.ts).toISOString(),
-        room: event.room,
-        from: event.from,
-        name: event.file!.name,
-        size: event.file!.size,
-        sha256: event.file!.sha256,
-      })),
-    });
+    this.#reply({ type: "file_list", rid: request.rid, files: events.map(listing) });
   }
 
   /** The connection ended: resumable uploads are kept for a retry, the rest dropped. */
@@ -316,14 +326,22 @@ export class Transfers {
 
   async #fileEvent(id: number): Promise<StoredEvent> {
     const event = Number.isSafeInteger(id) ? await this.#hub.history.file(id) : undefined;
-    // A file of a room this user never joined is as absent as one that does not exist.
-    if (event?.file === undefined || !this.#member.joinedRooms.has(event.room)) {
+    // A file of a room this user never joined, or shared privately between two others, is as
+    // absent as one that does not exist.
+    if (event?.file === undefined || !this.#maySee(event)) {
       throw new ProtocolError(
         "no_such_file",
         `There is no file ${id} in the rooms you have joined; /files lists them.`,
       );
     }
     return event;
+  }
+
+  /** Whether this member may list and download the file of `event`. */
+  #maySee(event: StoredEvent): boolean {
+    if (event.to === undefined) return this.#member.joinedRooms.has(event.room);
+    const self = nickKey(this.#member.nick);
+    return nickKey(event.to) === self || nickKey(event.from) === self;
   }
 
   /**
@@ -403,4 +421,18 @@ function storageFailed(error: unknown): ProtocolError {
       error instanceof Error ? error.message : error
     }.`;
   return new ProtocolError("storage_failed", message);
+}
+
+/** A row of a `file_list`. */
+function listing(event: StoredEvent) {
+  return {
+    id: event.id,
+    ts: new Date(event.ts).toISOString(),
+    room: event.room,
+    from: event.from,
+    name: event.file!.name,
+    size: event.file!.size,
+    sha256: event.file!.sha256,
+    ...(event.to === undefined ? {} : { to: event.to }),
+  };
 }

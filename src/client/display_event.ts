@@ -40,7 +40,18 @@ export interface DisplayEvent {
   uptime_s?: number;
   messages?: number;
   server?: string;
+  /** For `system` `unread`: where there is something to read. */
+  places?: UnreadPlace[];
+  /** For `system` `mentions`: the messages that mention you. */
+  mentions?: MentionListing[];
+  /** For `system` `presence`: whether `nick` went away (true) or came back. */
+  away?: boolean;
 }
+
+/** A place of an `unread_counts`. */
+export type UnreadPlace = Extract<ServerMessage, { type: "unread_counts" }>["places"][number];
+/** A message of a `mention_list`. */
+export type MentionListing = Extract<ServerMessage, { type: "mention_list" }>["events"][number];
 
 /**
  * Turns a server message into the event a user sees, or `undefined` for protocol chatter
@@ -67,9 +78,53 @@ export function toDisplayEvent(message: ServerMessage): DisplayEvent | undefined
       return { type, room, from, text, id, ts, to, event, nick, history };
     }
     case "file": {
-      const { id, ts, room, from, text, file, history } = message;
-      return { type: "file", room, from, text: `${text} — /get ${id}`, id, ts, history, file };
+      const { id, ts, room, from, text, file, history, to } = message;
+      const shown = to === undefined ? text : `${text}, only with ${to}`;
+      return { type: "file", room, from, to, text: `${shown} — /get ${id}`, id, ts, history, file };
     }
+    case "unread_counts": {
+      const places = message.places.filter((place) => place.unread > 0);
+      if (places.length === 0) return undefined;
+      return {
+        type: "system",
+        event: "unread",
+        places,
+        text: "Unread: " + places.map(describePlace).join("; ") + ".",
+      };
+    }
+    case "activity":
+      // Plain activity elsewhere only counts; a mention is worth a line.
+      if (!message.mention) return undefined;
+      return {
+        type: "system",
+        event: "mention",
+        room: message.room,
+        from: message.from,
+        id: message.id,
+        text: `${message.from} mentioned you in ${message.room} (/join ${message.room}).`,
+      };
+    case "mention_list":
+      return {
+        type: "system",
+        event: "mentions",
+        mentions: message.events,
+        more: message.more,
+        text: message.events.length === 0 ? "Nobody has mentioned you yet." : "Mentions of you: " +
+          message.events.map((event) => `[${event.room}] ${event.from}: ${event.text}`).join(
+            "; ",
+          ) + (message.more ? "; /mentions again for older ones." : "."),
+      };
+    case "presence":
+      return {
+        type: "system",
+        event: "presence",
+        nick: message.nick,
+        room: message.room,
+        away: message.away,
+        text: message.away
+          ? `${message.nick} is away${message.text ? `: ${message.text}` : ""}.`
+          : `${message.nick} is back.`,
+      };
     case "upload_done":
       return {
         type: "system",
@@ -172,6 +227,15 @@ export function toDisplayEvent(message: ServerMessage): DisplayEvent | undefined
     default:
       return undefined;
   }
+}
+
+/** One place of an unread count, as a user reads it: "lobby 3 (1 mentions you)". */
+function describePlace(place: UnreadPlace): string {
+  if (place.with !== undefined) {
+    return `${place.with} ${place.unread} private (/query ${place.with})`;
+  }
+  const mentions = place.mentions > 0 ? ` (${place.mentions} mention you)` : "";
+  return `${place.room} ${place.unread}${mentions}`;
 }
 
 /** The nicks, and how many more there are when the list is partial (a big room's `joined`). */

@@ -191,6 +191,10 @@ export class ReconnectingClient {
       }
       this.#lastId = Math.max(this.#lastId, message.id);
     }
+    if (message.type === "history_end" && message.last_id !== undefined) {
+      // The room as the page showed it, notices it left out included.
+      this.#lastId = Math.max(this.#lastId, message.last_id);
+    }
     this.#options.onMessage(message);
   }
 

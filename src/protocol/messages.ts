@@ -44,6 +44,8 @@ const optionalRid = optional(rid);
 const eventId = integer({ min: 1 });
 const transferId = integer({ min: 0, max: 0xffff_ffff });
 const fileInfo = object({ name: string(), size: integer({ min: 0 }), sha256: string() });
+/** A conversation with one person, named by their nick, where a room would be named. */
+const withNick = optional(string());
 
 /**
  * Every message a client may send, with its fields: the one statement of them. Keys are the
@@ -70,7 +72,13 @@ export const CLIENT_MESSAGES = {
   who: { rid: optionalRid },
   rooms: { rid: optionalRid },
   info: { rid: optionalRid },
-  history: { before: optional(integer()), limit: optional(integer()), rid: optionalRid },
+  history: {
+    before: optional(integer()),
+    limit: optional(integer()),
+    rid: optionalRid,
+    /** Pages the private conversation with this nick instead of the room. */
+    with: withNick,
+  },
   ping: { rid: optionalRid },
   pong: { rid: optionalRid },
   quit: {},
@@ -80,15 +88,30 @@ export const CLIENT_MESSAGES = {
     size: optional(integer()),
     sha256: optional(string()),
     resume_key: optional(string({ min: 8, max: 64 })),
+    /** Shares the file privately with this nick instead of the room. */
+    to: optional(string()),
   },
   upload_end: { rid, transfer: transferId, sha256: string() },
   upload_cancel: { transfer: transferId },
   download: { rid, id: integer(), offset: optional(integer()) },
   download_cancel: { transfer: transferId },
-  files: { rid: optionalRid, room: optional(string()), limit: optional(integer()) },
+  files: {
+    rid: optionalRid,
+    room: optional(string()),
+    limit: optional(integer()),
+    /** Lists the files of the private conversation with this nick. */
+    with: withNick,
+  },
   invite: { rid, ttl_s: optional(integer({ min: 60, max: MAX_INVITE_TTL_S })) },
   link_code: { rid },
   download_link: { rid, id: integer() },
+  /** The person has read everything up to `id` in a room or in a private conversation. */
+  read: { room: optional(string()), with: withNick, id: integer({ min: 0 }) },
+  unread: { rid: optionalRid },
+  mentions: { rid: optionalRid, before: optional(integer()), limit: optional(integer()) },
+  typing: { with: withNick },
+  away: { rid: optionalRid, text: optional(string({ max: 200 })) },
+  back: { rid: optionalRid },
 } as const satisfies Record<string, Shape>;
 
 /** The fields of every room event and private message, whatever its type. */
@@ -123,7 +146,14 @@ export const SERVER_MESSAGES = {
     /** A device made by this login: `ID.SECRET`, to keep and give as `hello.device` next time. */
     device: optional(string()),
   },
-  joined: { room: string(), users: array(string()), count: integer(), rid: optionalRid },
+  joined: {
+    room: string(),
+    users: array(string()),
+    count: integer(),
+    rid: optionalRid,
+    /** Those of `users` who are away. */
+    away: optional(array(string())),
+  },
   message: EVENT,
   action: EVENT,
   private: { ...EVENT, to: string() },
@@ -136,6 +166,13 @@ export const SERVER_MESSAGES = {
     rid: optionalRid,
     /** A catch-up that missed too much: events between `since` and this page were skipped. */
     gap: optional(flag()),
+    /** On a page of the private conversation with this nick (`room` is then `""`). */
+    with: withNick,
+    /**
+     * On the newest page of a room: the room's newest event, join and leave notices included,
+     * which the page leaves out. A client's catch-up cursor (`since`) moves up to it.
+     */
+    last_id: optional(integer({ min: 0 })),
   },
   ack: {
     rid,
@@ -153,7 +190,13 @@ export const SERVER_MESSAGES = {
     }),
   },
   nick_ok: { nick: string(), rid: optionalRid },
-  users: { room: string(), users: array(string()), rid: optionalRid },
+  users: {
+    room: string(),
+    users: array(string()),
+    rid: optionalRid,
+    /** Those of `users` who are away. */
+    away: optional(array(string())),
+  },
   room_list: {
     rooms: array(object({ name: string(), users: integer() })),
     rid: optionalRid,
@@ -178,7 +221,12 @@ export const SERVER_MESSAGES = {
     retry_after_ms: optional(integer({ min: 0 })),
   },
   bye: { reason: oneOf(BYE_REASONS), message: string() },
-  file: { ...EVENT, file: fileInfo },
+  file: {
+    ...EVENT,
+    file: fileInfo,
+    /** On a file shared privately: the one person it was shared with. */
+    to: optional(string()),
+  },
   upload_ready: { rid, transfer: transferId, offset: integer({ min: 0 }) },
   upload_done: { rid, transfer: transferId, id: eventId, file: fileInfo },
   download_ready: {
@@ -198,6 +246,7 @@ export const SERVER_MESSAGES = {
       name: string(),
       size: integer({ min: 0 }),
       sha256: string(),
+      to: optional(string()),
     })),
     rid: optionalRid,
   },
@@ -212,6 +261,38 @@ export const SERVER_MESSAGES = {
   },
   link_code_created: { rid, code: string(), expires: string() },
   download_link_created: { rid, id: eventId, path: string(), expires: string() },
+  /** Where a person stands in each room and conversation they follow: after login, or asked. */
+  unread_counts: {
+    places: array(object({
+      room: optional(string()),
+      with: withNick,
+      unread: integer({ min: 0 }),
+      mentions: integer({ min: 0 }),
+      last_id: integer({ min: 0 }),
+      read_id: integer({ min: 0 }),
+    })),
+    rid: optionalRid,
+  },
+  /** The person read up to `id` on another of their connections. */
+  read_marker: { room: optional(string()), with: withNick, id: integer({ min: 0 }) },
+  /** Something was said in a room the person follows, but this connection is elsewhere. */
+  activity: { room: string(), id: eventId, from: string(), mention: optional(flag()) },
+  mention_list: {
+    events: array(object({
+      type: oneOf(["message", "action"]),
+      id: eventId,
+      ts: string(),
+      room: string(),
+      from: string(),
+      text: string(),
+    })),
+    more: boolean(),
+    rid: optionalRid,
+  },
+  /** `from` is typing in `room`, or, without `room`, in their private conversation with you. */
+  typing: { from: string(), room: optional(string()) },
+  /** `nick` went away (with an optional `text`) or came back. */
+  presence: { nick: string(), room: string(), away: boolean(), text: optional(string()) },
 } as const satisfies Record<string, Shape>;
 
 /** Message types a client may send. Append-only. */

@@ -6,6 +6,7 @@ import {
   MemoryRegistry,
   SqliteHistoryStore,
   SqliteIdentityStore,
+  SqliteReadMarkerStore,
   SqliteSessionStore,
 } from "../store/mod.ts";
 import { TcpConnection } from "../transport/mod.ts";
@@ -117,7 +118,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const history = SqliteHistoryStore.open(join(options.dataDir, "chat.db"));
   const sessions = SqliteSessionStore.open(join(options.dataDir, "chat.db"));
   const identities = SqliteIdentityStore.open(join(options.dataDir, "chat.db"));
-  const closeStores = () => Promise.all([history.close(), sessions.close(), identities.close()]);
+  const readMarkers = SqliteReadMarkerStore.open(join(options.dataDir, "chat.db"));
+  const closeStores = () =>
+    Promise.all([history.close(), sessions.close(), identities.close(), readMarkers.close()]);
   const blobs = await DiskBlobStore.open(join(options.dataDir, "files"));
   const sweep = () =>
     blobs.sweep(RESUME_KEEP_MS).then(
@@ -152,6 +155,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     registry: new MemoryRegistry(),
     sessions,
     identities,
+    readMarkers,
     inviteTtlMs: options.inviteTtlMs,
     blobs,
     maxFileBytes: options.maxFileBytes,

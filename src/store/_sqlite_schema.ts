@@ -11,7 +11,7 @@ import { StoreVersionError } from "./store_version_error.ts";
  */
 
 /** The storage version this code writes. Append-only: a change of schema adds a migration. */
-const STORAGE_VERSION = 5;
+const STORAGE_VERSION = 6;
 
 /**
  * The schema of storage version 1, never edited. A new file is created at version 1 and then
@@ -127,6 +127,26 @@ const MIGRATIONS: Readonly<Record<number, string | ((db: DatabaseSync) => void)>
       owner TEXT NOT NULL,
       expires INTEGER NOT NULL
     );
+  `,
+  // Version 6: following conversations. Files shared with one person carry the nick keys too,
+  // so the private indexes now cover every event with a recipient (private messages already
+  // have their keys); a third one finds a conversation between two people. Read markers: the
+  // newest event each person has read in each place (`#room` or `@nickkey`).
+  5: `
+    DROP INDEX events_private_sender_key_id;
+    DROP INDEX events_private_recipient_key_id;
+    CREATE INDEX events_direct_sender ON events (sender_key, id)
+      WHERE recipient_key IS NOT NULL;
+    CREATE INDEX events_direct_recipient ON events (recipient_key, id)
+      WHERE recipient_key IS NOT NULL;
+    CREATE INDEX events_direct_pair ON events (recipient_key, sender_key, id)
+      WHERE recipient_key IS NOT NULL;
+    CREATE TABLE read_markers (
+      owner TEXT NOT NULL,
+      place TEXT NOT NULL,
+      id INTEGER NOT NULL,
+      PRIMARY KEY (owner, place)
+    ) WITHOUT ROWID;
   `,
 };
 

@@ -1,12 +1,18 @@
-import type {
-  AppendResult,
-  HistoryStore,
-  NewEvent,
-  PageOptions,
-  PrivatesOptions,
-  StoredEvent,
+import {
+  type AppendResult,
+  type ConversationOptions,
+  type ConversationSummary,
+  type HistoryStore,
+  type NewEvent,
+  type PageOptions,
+  type PrivatesOptions,
+  READABLE_TYPES,
+  type StoredEvent,
+  type Tally,
+  type TallyPlace,
 } from "../chat/history_store.ts";
 import { nickKey } from "../protocol/names.ts";
+import { mentions } from "../protocol/mentions.ts";
 import { assertAfter, assertLimit, copyEvent, fileTypeProblem } from "./_events.ts";
 import { settle } from "./_settle.ts";
 
@@ -69,7 +75,8 @@ export class MemoryHistoryStore implements HistoryStore {
       const before = options.before ?? Infinity;
       const after = options.after ?? -Infinity;
       const matching = this.#events.filter((event) =>
-        event.room === room && event.type !== "private" && event.id < before && event.id > after
+        event.room === room && event.to === undefined && event.id < before &&
+        event.id > after && !(options.skipPresence && isPresence(event))
       );
       return options.after === undefined
         ? newest(matching, options.limit)
@@ -85,10 +92,88 @@ export class MemoryHistoryStore implements HistoryStore {
       assertAfter(options.after);
       const key = nickKey(nick);
       const matching = this.#events.filter((event) =>
-        event.type === "private" && event.id > options.after &&
-        (nickKey(event.from) === key || (event.to !== undefined && nickKey(event.to) === key))
+        event.to !== undefined && event.id > options.after &&
+        (nickKey(event.from) === key || nickKey(event.to) === key)
       );
       return oldest(matching, options.limit);
+    });
+  }
+
+  /** The newest `limit` events between `nick` and `other`, within the bounds, oldest first. */
+  conversation(nick: string, other: string, options: ConversationOptions): Promise<StoredEvent[]> {
+    return settle(() => {
+      this.#assertOpen();
+      assertLimit(options.limit);
+      assertAfter(options.after);
+      const before = options.before ?? Infinity;
+      const matching = this.#events.filter((event) =>
+        event.id > options.after && event.id < before && between(event, nick, other)
+      );
+      return newest(matching, options.limit);
+    });
+  }
+
+  /** Whom `nick` has private events with above `after`, the newest `limit`, newest first. */
+  conversations(nick: string, options: PrivatesOptions): Promise<ConversationSummary[]> {
+    return settle(() => {
+      this.#assertOpen();
+      assertLimit(options.limit);
+      assertAfter(options.after);
+      const key = nickKey(nick);
+      const found = new Map<string, ConversationSummary>();
+      for (let index = this.#events.length - 1; index >= 0; index--) {
+        const event = this.#events[index];
+        if (event.id <= options.after) break;
+        if (event.to === undefined) continue;
+        const other = nickKey(event.from) === key
+          ? event.to
+          : nickKey(event.to) === key
+          ? event.from
+          : undefined;
+        if (other === undefined || found.has(nickKey(other))) continue;
+        found.set(nickKey(other), { with: other, lastId: event.id });
+      }
+      return [...found.values()].slice(0, options.limit);
+    });
+  }
+
+  /** What `self` has to read in `place` above `after`. */
+  tally(place: TallyPlace, options: { after: number; self: string }): Promise<Tally> {
+    return settle(() => {
+      this.#assertOpen();
+      assertAfter(options.after);
+      const tally: Tally = { unread: 0, mentions: 0, lastId: 0 };
+      for (const event of this.#events) {
+        if ("room" in place) {
+          if (event.room !== place.room || event.to !== undefined) continue;
+          if (!READABLE_TYPES.includes(event.type)) continue;
+          tally.lastId = event.id;
+          if (event.id <= options.after || event.from === options.self) continue;
+          tally.unread++;
+          if (event.type !== "file" && mentions(event.text, options.self)) tally.mentions++;
+        } else {
+          if (!between(event, place.nick, place.with)) continue;
+          tally.lastId = event.id;
+          if (event.id <= options.after || nickKey(event.to!) !== nickKey(place.nick)) continue;
+          if (nickKey(event.from) === nickKey(place.nick)) continue;
+          tally.unread++;
+        }
+      }
+      return tally;
+    });
+  }
+
+  /** The newest `limit` room messages and actions mentioning `nick` below `before`. */
+  mentions(nick: string, options: { before?: number; limit: number }): Promise<StoredEvent[]> {
+    return settle(() => {
+      this.#assertOpen();
+      assertLimit(options.limit);
+      const before = options.before ?? Infinity;
+      const matching = this.#events.filter((event) =>
+        event.id < before && event.to === undefined &&
+        (event.type === "message" || event.type === "action") && mentions(event.text, nick)
+      );
+      return newest(matching, options.limit);
     });
   }
 
@@ -135,7 +220,8 @@ export class MemoryHistoryStore implements HistoryStore {
       this.#assertOpen();
       assertLimit(options.limit);
       const matching = this.#events.filter((event) =>
-        event.type === "file" && (options.room === undefined || event.room === options.room)
+        event.type === "file" && event.to === undefined &&
+        (options.room === undefined || event.room === options.room)
       );
       return newest(matching, options.limit);
     });
@@ -158,6 +244,21 @@ export class MemoryHistoryStore implements HistoryStore {
   #assertOpen(): void {
     if (this.#closed) throw new Error("The history store is closed");
   }
+}
+
+/** Whether `event` is a join or leave notice. */
+function isPresence(event: StoredEvent): boolean {
+  return event.type === "notice" && (event.event === "join" || event.event === "leave");
+}
+
+/** Whether `event` is private between `nick` and `other` (either way). */
+function between(event: StoredEvent, nick: string, other: string): boolean {
+  if (event.to === undefined) return false;
+  const from = nickKey(event.from);
+  const to = nickKey(event.to);
+  const a = nickKey(nick);
+  const b = nickKey(other);
+  return (from === a && to === b) || (from === b && to === a);
 }
 
 /** Copies of the first `limit` events. */

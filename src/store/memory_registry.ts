@@ -24,6 +24,8 @@ export class MemoryRegistry implements Registry {
   readonly #held = new Map<string, string>();
   /** Room → its holders, in the order they entered. */
   readonly #rooms = new Map<string, Set<string>>();
+  /** Holder → its away text, for those away. */
+  readonly #away = new Map<string, string>();
 
   claim(nick: string, holder: string): Promise<boolean> {
     const current = this.#nicks.get(nickKey(nick));
@@ -45,6 +47,7 @@ export class MemoryRegistry implements Registry {
       this.#nicks.delete(key);
       if (this.#held.get(holder) !== undefined && nickKey(this.#held.get(holder)!) === key) {
         this.#held.delete(holder);
+        this.#away.delete(holder);
       }
     }
     return Promise.resolve();
@@ -95,6 +98,21 @@ export class MemoryRegistry implements Registry {
 
   online(): Promise<number> {
     return Promise.resolve(this.#nicks.size);
+  }
+
+  setAway(holder: string, text: string | undefined): Promise<void> {
+    if (text === undefined) this.#away.delete(holder);
+    else if (this.#held.has(holder)) this.#away.set(holder, text);
+    return Promise.resolve();
+  }
+
+  awayIn(room: string): Promise<string[]> {
+    const nicks: string[] = [];
+    for (const holder of this.#rooms.get(room) ?? []) {
+      const nick = this.#held.get(holder);
+      if (nick !== undefined && this.#away.has(holder)) nicks.push(nick);
+    }
+    return Promise.resolve(nicks.sort());
   }
 
   /** Records that `holder` holds `nick`, dropping the nick it held before. */

@@ -34,3 +34,6 @@ export * from "./sqlite_history_store.ts";
 export * from "./sqlite_identity_store.ts";
 export * from "./sqlite_session_store.ts";
 export * from "./store_version_error.ts";
+export * from "../chat/read_marker_store.ts";
+export * from "./memory_read_marker_store.ts";
+export * from "./sqlite_read_marker_store.ts";

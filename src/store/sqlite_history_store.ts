@@ -2,14 +2,19 @@ import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { clearImmediate, setImmediate } from "node:timers";
 import type {
   AppendResult,
+  ConversationOptions,
+  ConversationSummary,
   HistoryStore,
   NewEvent,
   PageOptions,
   PrivatesOptions,
   StoredEvent,
+  Tally,
+  TallyPlace,
 } from "../chat/history_store.ts";
 import type { EventType, NoticeEvent } from "../protocol/mod.ts";
 import { nickKey } from "../protocol/names.ts";
+import { mentions } from "../protocol/mentions.ts";
 import { openChatDatabase, readText } from "./_sqlite_schema.ts";
 import { assertAfter, assertLimit, copyEvent, fileTypeProblem } from "./_events.ts";
 import { settle } from "./_settle.ts";
@@ -22,6 +27,13 @@ const COLUMNS = `id, ts, type, event, CAST(room AS BLOB) AS room, CAST(sender AS
   CAST(recipient AS BLOB) AS recipient, CAST(text AS BLOB) AS text, CAST(nick AS BLOB) AS nick,
   CAST(client_id AS BLOB) AS client_id, CAST(file_name AS BLOB) AS file_name, file_size,
   file_sha256, file_blob`;
+
+/** Join and leave notices, which pages a person reads leave out. */
+const NOT_PRESENCE = "NOT (type = 'notice' AND event IN ('join', 'leave'))";
+/** Room events a person reads (`READABLE_TYPES`). */
+const READABLE = "type IN ('message', 'action', 'file') AND recipient IS NULL";
+/** How many candidate rows a mention search reads at a time. */
+const MENTION_BATCH = 500;
 
 interface PendingAppend {
   event: NewEvent;
@@ -63,6 +75,16 @@ export class SqliteHistoryStore implements HistoryStore {
   #page: StatementSync;
   #pageAfter: StatementSync;
   #privates: StatementSync;
+  #pageReading: StatementSync;
+  #conversation: StatementSync;
+  #conversations: StatementSync;
+  #eventById: StatementSync;
+  #roomUnread: StatementSync;
+  #roomMentionCandidates: StatementSync;
+  #roomLast: StatementSync;
+  #conversationUnread: StatementSync;
+  #conversationLast: StatementSync;
+  #mentionCandidates: StatementSync;
   #lastId: StatementSync;
   #count: StatementSync;
   #file: StatementSync;
@@ -83,12 +105,18 @@ export class SqliteHistoryStore implements HistoryStore {
     this.#events = db.prepare(`SELECT ${COLUMNS} FROM events WHERE id > ? ORDER BY id LIMIT ?`);
     this.#page = db.prepare(
       `SELECT ${COLUMNS} FROM (
-         SELECT * FROM events WHERE room = ? AND type <> 'private' AND id < ?
+         SELECT * FROM events WHERE room = ? AND recipient IS NULL AND id < ?
+         ORDER BY id DESC LIMIT ?
+       ) ORDER BY id`,
+    );
+    this.#pageReading = db.prepare(
+      `SELECT ${COLUMNS} FROM (
+         SELECT * FROM events WHERE room = ? AND recipient IS NULL AND id < ? AND ${NOT_PRESENCE}
          ORDER BY id DESC LIMIT ?
        ) ORDER BY id`,
     );
     this.#pageAfter = db.prepare(
-      `SELECT ${COLUMNS} FROM events WHERE room = ? AND type <> 'private' AND id > ? AND id < ?
+      `SELECT ${COLUMNS} FROM events WHERE room = ? AND recipient IS NULL AND id > ? AND id < ?
        ORDER BY id LIMIT ?`,
     );
     // Each side of the UNION reads at most `limit` rows through its own index; a message a user
@@ -96,27 +124,77 @@ export class SqliteHistoryStore implements HistoryStore {
     this.#privates = db.prepare(
       `SELECT ${COLUMNS} FROM events WHERE id IN (
          SELECT id FROM (
-           SELECT id FROM events WHERE type = 'private' AND sender_key = ?1 AND id > ?2
+           SELECT id FROM events WHERE recipient_key IS NOT NULL AND sender_key = ?1 AND id > ?2
            ORDER BY id LIMIT ?3
          )
          UNION
          SELECT id FROM (
-           SELECT id FROM events WHERE type = 'private' AND recipient_key = ?1 AND id > ?2
+           SELECT id FROM events WHERE recipient_key = ?1 AND id > ?2
            ORDER BY id LIMIT ?3
          )
        ) ORDER BY id LIMIT ?3`,
+    );
+    // Both directions through the pair index, newest first; notes to self are in both, once.
+    this.#conversation = db.prepare(
+      `SELECT ${COLUMNS} FROM events WHERE id IN (
+         SELECT id FROM (
+           SELECT id FROM events WHERE recipient_key = ?2 AND sender_key = ?1
+             AND id > ?3 AND id < ?4 ORDER BY id DESC LIMIT ?5
+         )
+         UNION
+         SELECT id FROM (
+           SELECT id FROM events WHERE recipient_key = ?1 AND sender_key = ?2
+             AND id > ?3 AND id < ?4 ORDER BY id DESC LIMIT ?5
+         )
+       ) ORDER BY id DESC LIMIT ?5`,
+    );
+    this.#conversations = db.prepare(
+      `SELECT other, MAX(id) AS last FROM (
+         SELECT recipient_key AS other, id FROM events
+           WHERE recipient_key IS NOT NULL AND sender_key = ?1 AND id > ?2
+         UNION ALL
+         SELECT sender_key AS other, id FROM events WHERE recipient_key = ?1 AND id > ?2
+       ) GROUP BY other ORDER BY last DESC LIMIT ?3`,
+    );
+    this.#eventById = db.prepare(`SELECT ${COLUMNS} FROM events WHERE id = ?`);
+    this.#roomUnread = db.prepare(
+      `SELECT COUNT(*) AS n FROM events WHERE room = ? AND id > ? AND ${READABLE} AND sender <> ?`,
+    );
+    this.#roomMentionCandidates = db.prepare(
+      `SELECT CAST(text AS BLOB) AS text FROM events
+       WHERE room = ? AND id > ? AND type IN ('message', 'action') AND recipient IS NULL
+         AND sender <> ? AND text LIKE ? ESCAPE '\\'`,
+    );
+    this.#roomLast = db.prepare(
+      `SELECT id FROM events WHERE room = ? AND ${READABLE} ORDER BY id DESC LIMIT 1`,
+    );
+    this.#conversationUnread = db.prepare(
+      `SELECT COUNT(*) AS n FROM events WHERE recipient_key = ? AND sender_key = ? AND id > ?
+         AND sender_key <> recipient_key`,
+    );
+    this.#conversationLast = db.prepare(
+      `SELECT MAX(
+         (SELECT COALESCE(MAX(id), 0) FROM events WHERE recipient_key = ?1 AND sender_key = ?2),
+         (SELECT COALESCE(MAX(id), 0) FROM events WHERE recipient_key = ?2 AND sender_key = ?1)
+       ) AS n`,
+    );
+    this.#mentionCandidates = db.prepare(
+      `SELECT ${COLUMNS} FROM events
+       WHERE type IN ('message', 'action') AND recipient IS NULL AND id < ? AND text LIKE ? ESCAPE '\\'
+       ORDER BY id DESC LIMIT ?`,
     );
     this.#lastId = db.prepare("SELECT COALESCE(MAX(id), 0) AS n FROM events");
     this.#count = db.prepare("SELECT COUNT(*) AS n FROM events");
     this.#file = db.prepare(`SELECT ${COLUMNS} FROM events WHERE id = ? AND type = 'file'`);
     this.#filesInRoom = db.prepare(
       `SELECT ${COLUMNS} FROM (
-         SELECT * FROM events WHERE type = 'file' AND room = ? ORDER BY id DESC LIMIT ?
+         SELECT * FROM events WHERE type = 'file' AND recipient IS NULL AND room = ?
+         ORDER BY id DESC LIMIT ?
        ) ORDER BY id`,
     );
     this.#filesInAllRooms = db.prepare(
       `SELECT ${COLUMNS} FROM (
-         SELECT * FROM events WHERE type = 'file' ORDER BY id DESC LIMIT ?
+         SELECT * FROM events WHERE type = 'file' AND recipient IS NULL ORDER BY id DESC LIMIT ?
        ) ORDER BY id`,
     );
   }
@@ -156,10 +234,92 @@ export class SqliteHistoryStore implements HistoryStore {
       assertLimit(options.limit);
       const before = options.before ?? Number.MAX_SAFE_INTEGER;
       if (options.after === undefined) {
-        return this.#page.all(room, before, options.limit).map(toStoredEvent);
+        const query = options.skipPresence ? this.#pageReading : this.#page;
+        return query.all(room, before, options.limit).map(toStoredEvent);
       }
       assertAfter(options.after);
-      return this.#pageAfter.all(room, options.after, before, options.limit).map(toStoredEvent);
+      const events = this.#pageAfter.all(room, options.after, before, options.limit)
+        .map(toStoredEvent);
+      return options.skipPresence ? events.filter((event) => !isPresence(event)) : events;
+    });
+  }
+
+  /** The newest `limit` events between `nick` and `other`, within the bounds, oldest first. */
+  conversation(nick: string, other: string, options: ConversationOptions): Promise<StoredEvent[]> {
+    return this.#read(() => {
+      assertLimit(options.limit);
+      assertAfter(options.after);
+      const before = options.before ?? Number.MAX_SAFE_INTEGER;
+      return this.#conversation
+        .all(nickKey(nick), nickKey(other), options.after, before, options.limit)
+        .map(toStoredEvent)
+        .reverse();
+    });
+  }
+
+  /** Whom `nick` has private events with above `after`, the newest `limit`, newest first. */
+  conversations(nick: string, options: PrivatesOptions): Promise<ConversationSummary[]> {
+    return this.#read(() => {
+      assertLimit(options.limit);
+      assertAfter(options.after);
+      const key = nickKey(nick);
+      return this.#conversations.all(key, options.after, options.limit).map((row) => {
+        const event = toStoredEvent(this.#eventById.get(Number(row.last))!);
+        // The newest event spells the other person's nick as they last used it.
+        const other = nickKey(event.from) === key ? event.to! : event.from;
+        return { with: other, lastId: Number(row.last) };
+      });
+    });
+  }
+
+  /** What `self` has to read in `place` above `after`. */
+  tally(place: TallyPlace, options: { after: number; self: string }): Promise<Tally> {
+    return this.#read(() => {
+      assertAfter(options.after);
+      if (!("room" in place)) {
+        const reader = nickKey(place.nick);
+        const other = nickKey(place.with);
+        return {
+          unread: Number(this.#conversationUnread.get(reader, other, options.after)?.n ?? 0),
+          mentions: 0,
+          lastId: Number(this.#conversationLast.get(reader, other)?.n ?? 0),
+        };
+      }
+      const { room } = place;
+      const unread = Number(this.#roomUnread.get(room, options.after, options.self)?.n ?? 0);
+      // LIKE narrows by the ASCII-case-insensitive text; mentions() decides.
+      const candidates = unread === 0 ? [] : this.#roomMentionCandidates.all(
+        room,
+        options.after,
+        options.self,
+        `%@${escapeLike(options.self)}%`,
+      );
+      return {
+        unread,
+        mentions: candidates.filter((row) => mentions(readText(row.text), options.self)).length,
+        lastId: Number(this.#roomLast.get(room)?.id ?? 0),
+      };
+    });
+  }
+
+  /** The newest `limit` room messages and actions mentioning `nick` below `before`. */
+  mentions(nick: string, options: { before?: number; limit: number }): Promise<StoredEvent[]> {
+    return this.#read(() => {
+      assertLimit(options.limit);
+      const found: StoredEvent[] = [];
+      let before = options.before ?? Number.MAX_SAFE_INTEGER;
+      const pattern = `%@${escapeLike(nick)}%`;
+      while (found.length < options.limit) {
+        const rows = this.#mentionCandidates.all(before, pattern, MENTION_BATCH);
+        for (const row of rows) {
+          const event = toStoredEvent(row);
+          if (mentions(event.text, nick)) found.push(event);
+          if (found.length === options.limit) break;
+        }
+        if (rows.length < MENTION_BATCH) break;
+        before = Number(rows[rows.length - 1].id);
+      }
+      return found.reverse();
     });
   }
 
@@ -285,11 +445,21 @@ export class SqliteHistoryStore implements HistoryStore {
       event.file?.size ?? null,
       event.file?.sha256 ?? null,
       event.file?.blob ?? null,
-      event.type === "private" ? nickKey(event.from) : null,
-      event.type === "private" && event.to !== undefined ? nickKey(event.to) : null,
+      event.to !== undefined ? nickKey(event.from) : null,
+      event.to !== undefined ? nickKey(event.to) : null,
     );
     return { event: copyEvent(event, Number(lastInsertRowid)), created: true };
   }
+}
+
+/** Whether `event` is a join or leave notice. */
+function isPresence(event: StoredEvent): boolean {
+  return event.type === "notice" && (event.event === "join" || event.event === "leave");
+}
+
+/** `text` for a LIKE pattern with `\` as the escape character. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
 function closedError(): Error {

@@ -9,6 +9,7 @@ import {
   MemoryBlobStore,
   MemoryHistoryStore,
   MemoryIdentityStore,
+  MemoryReadMarkerStore,
   MemoryRegistry,
   MemorySessionStore,
   type NewEvent,
@@ -82,6 +83,7 @@ export async function startChat(options: TestChatOptions = {}): Promise<TestChat
     registry: new MemoryRegistry(),
     sessions: options.sessions ?? new MemorySessionStore(),
     identities: options.identities ?? new MemoryIdentityStore(),
+    readMarkers: new MemoryReadMarkerStore(),
     blobs: options.blobs ?? new MemoryBlobStore(),
     // Room for a few chunks of CHUNK_BYTES (about 1 MiB each).
     maxFileBytes: options.maxFileBytes ?? 8 * 1024 * 1024,
@@ -159,7 +161,7 @@ export class GatedHistoryStore implements HistoryStore {
   readonly #inner = new MemoryHistoryStore();
   #hold: { snapshot: Snapshot; paused: () => void; released: Promise<void> } | undefined;
 
-  /** Holds the next `page()` call until `release()` is called. */
+  /** Holds the next `page()` call of a page of history until `release()` is called. */
   holdNextPage(snapshot: Snapshot): HeldPage {
     const paused = Promise.withResolvers<void>();
     const released = Promise.withResolvers<void>();
@@ -173,8 +175,9 @@ export class GatedHistoryStore implements HistoryStore {
 
   async page(room: string, options: PageOptions): Promise<StoredEvent[]> {
     const hold = this.#hold;
+    // Only the page of history itself is held, not the look at the room's newest event.
+    if (hold === undefined || !options.skipPresence) return await this.#inner.page(room, options);
     this.#hold = undefined;
-    if (hold === undefined) return await this.#inner.page(room, options);
     const early = hold.snapshot === "before" ? await this.#inner.page(room, options) : undefined;
     hold.paused();
     await hold.released;
@@ -183,6 +186,26 @@ export class GatedHistoryStore implements HistoryStore {
 
   privates(nick: string, options: PrivatesOptions): Promise<StoredEvent[]> {
     return this.#inner.privates(nick, options);
+  }
+
+  conversation(
+    nick: string,
+    other: string,
+    options: Parameters<HistoryStore["conversation"]>[2],
+  ): Promise<StoredEvent[]> {
+    return this.#inner.conversation(nick, other, options);
+  }
+
+  conversations(nick: string, options: PrivatesOptions): ReturnType<HistoryStore["conversations"]> {
+    return this.#inner.conversations(nick, options);
+  }
+
+  tally(...args: Parameters<HistoryStore["tally"]>): ReturnType<HistoryStore["tally"]> {
+    return this.#inner.tally(...args);
+  }
+
+  mentions(...args: Parameters<HistoryStore["mentions"]>): ReturnType<HistoryStore["mentions"]> {
+    return this.#inner.mentions(...args);
   }
 
   lastId(): Promise<number> {

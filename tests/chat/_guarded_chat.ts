@@ -5,6 +5,7 @@ import {
   MemoryBlobStore,
   MemoryHistoryStore,
   MemoryIdentityStore,
+  MemoryReadMarkerStore,
   MemoryRegistry,
   MemorySessionStore,
 } from "../../src/store/mod.ts";
@@ -48,6 +49,7 @@ export async function startGuardedChat(
     registry: new MemoryRegistry(),
     sessions: new MemorySessionStore(),
     identities: new MemoryIdentityStore(),
+    readMarkers: new MemoryReadMarkerStore(),
     blobs: new MemoryBlobStore(),
     maxFileBytes: 1024 * 1024,
     passkey: await PasskeyChecker.create(PASSKEY),

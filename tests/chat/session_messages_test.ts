@@ -108,7 +108,7 @@ Deno.test("Session.handle() answers a private message to an absent nick with no_
   assertEquals([error.code, error.fatal, error.message], [
     "no_such_user",
     false,
-    "No user named zed is connected.",
+    "Nobody called zed has ever been here.",
   ]);
   assertEquals(alice.take(), []);
   assertEquals(bob.take(), []);

@@ -15,6 +15,83 @@ const FILE = { name: "report.pdf", size: 1_200_000, sha256: "ab".repeat(32) };
 const MAPPINGS: { message: ServerMessage; event: object }[] = [
   {
     message: {
+      type: "unread_counts",
+      places: [
+        { room: "lobby", unread: 3, mentions: 1, last_id: 9, read_id: 6 },
+        { room: "lab", unread: 0, mentions: 0, last_id: 4, read_id: 4 },
+        { with: "ben", unread: 2, mentions: 0, last_id: 8, read_id: 0 },
+      ],
+    },
+    event: {
+      type: "system",
+      event: "unread",
+      places: [
+        { room: "lobby", unread: 3, mentions: 1, last_id: 9, read_id: 6 },
+        { with: "ben", unread: 2, mentions: 0, last_id: 8, read_id: 0 },
+      ],
+      text: "Unread: lobby 3 (1 mention you); ben 2 private (/query ben).",
+    },
+  },
+  {
+    message: { type: "activity", room: "lab", id: 7, from: "ben", mention: true },
+    event: {
+      type: "system",
+      event: "mention",
+      room: "lab",
+      from: "ben",
+      id: 7,
+      text: "ben mentioned you in lab (/join lab).",
+    },
+  },
+  {
+    message: {
+      type: "mention_list",
+      events: [{ type: "message", id: 7, ts: TS, room: "lab", from: "ben", text: "@ana hi" }],
+      more: true,
+    },
+    event: {
+      type: "system",
+      event: "mentions",
+      mentions: [{ type: "message", id: 7, ts: TS, room: "lab", from: "ben", text: "@ana hi" }],
+      more: true,
+      text: "Mentions of you: [lab] ben: @ana hi; /mentions again for older ones.",
+    },
+  },
+  {
+    message: { type: "presence", nick: "ana", room: "lobby", away: true, text: "lunch" },
+    event: {
+      type: "system",
+      event: "presence",
+      nick: "ana",
+      room: "lobby",
+      away: true,
+      text: "ana is away: lunch.",
+    },
+  },
+  {
+    message: {
+      type: "file",
+      id: 13,
+      ts: TS,
+      room: "lobby",
+      from: "ana",
+      to: "ben",
+      text: "ana shared a.txt (3 B)",
+      file: FILE,
+    },
+    event: {
+      type: "file",
+      id: 13,
+      ts: TS,
+      room: "lobby",
+      from: "ana",
+      to: "ben",
+      text: "ana shared a.txt (3 B), only with ben — /get 13",
+      file: FILE,
+    },
+  },
+  {
+    message: {
       type: "file",
       id: 12,
       ts: TS,
@@ -315,6 +392,13 @@ Deno.test("toDisplayEvent() shows nothing for ping, pong, ack and transfer plumb
     { type: "ping", rid: "p1" },
     { type: "pong" },
     { type: "pong", rid: "p1" },
+    { type: "read_marker", room: "lobby", id: 4 },
+    { type: "typing", from: "ben", room: "lobby" },
+    { type: "activity", room: "lab", id: 7, from: "ben" },
+    {
+      type: "unread_counts",
+      places: [{ room: "lab", unread: 0, mentions: 0, last_id: 4, read_id: 4 }],
+    },
     {
       type: "ack",
       rid: "a1",
@@ -334,6 +418,8 @@ Deno.test("toDisplayEvent() is tested with every server message type", () => {
   const plumbing = [
     ...["ping", "pong", "ack", "upload_ready", "download_ready", "download_end"],
     ...["invite_created", "link_code_created", "download_link_created"],
+    // Kept by the client's own state (counts, markers, who is typing), not lines.
+    ...["read_marker", "typing"],
   ];
   const covered = new Set([...MAPPINGS.map(({ message }) => message.type), ...plumbing]);
   assertEquals(SERVER_MESSAGE_TYPES.filter((type) => !covered.has(type)), []);

@@ -430,6 +430,141 @@ export function historyStoreContract(
     await assertRejects(() => store.files({ limit: -1 }), RangeError, "Page limit");
   });
 
+  test("page() with skipPresence leaves join and leave notices out and fills the page", async (store) => {
+    await store.append(message("lobby", "first"));
+    for (let i = 0; i < 5; i++) {
+      await store.append({ ...notice("join", `p${i}`), room: "lobby" });
+      await store.append({ ...notice("leave", `p${i}`), room: "lobby" });
+    }
+    await store.append({ ...notice("nick", "ada"), nick: "ada2" });
+    await store.append(message("lobby", "last"));
+    const page = await store.page("lobby", { limit: 3, skipPresence: true });
+    assertEquals(page.map((event) => event.event ?? event.text), ["first", "nick", "last"]);
+    assertEquals((await store.page("lobby", { limit: 3 })).map((event) => event.type), [
+      "notice",
+      "notice",
+      "message",
+    ]);
+    const after = await store.page("lobby", { after: 0, limit: 100, skipPresence: true });
+    assertEquals(after.length, 3);
+  });
+
+  test("a file shared with one person is private: in privates(), never in pages or files()", async (store) => {
+    const shared = await store.append({ ...fileEvent("lobby", "secret.txt"), to: "bob" });
+    await store.append(fileEvent("lobby", "public.txt"));
+    assertEquals(names(await store.page("lobby", { limit: 10 })), ["public.txt"]);
+    assertEquals(names(await store.files({ limit: 10 })), ["public.txt"]);
+    assertEquals(names(await store.files({ room: "lobby", limit: 10 })), ["public.txt"]);
+    assertEquals(await store.privates("BOB", { after: 0, limit: 10 }), [shared.event]);
+    assertEquals(await store.privates("ada", { after: 0, limit: 10 }), [shared.event]);
+    assertEquals(await store.privates("cy", { after: 0, limit: 10 }), []);
+    assertEquals(await store.file(shared.event.id), shared.event);
+  });
+
+  test("conversation() pages the events between two nicks, both ways, newest first", async (store) => {
+    const ids: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const [from, to] = i % 2 === 0 ? ["ada", "Bob"] : ["bob", "ADA"];
+      ids.push((await store.append(privateMessage(from, to, `m${i}`))).event.id);
+      await store.append(privateMessage("ada", "cy", `other${i}`));
+      await store.append(message("lobby", `room${i}`));
+    }
+    const file = await store.append({ ...fileEvent("lobby", "f.txt"), from: "bob", to: "ada" });
+    const newest = await store.conversation("ada", "bob", { after: 0, limit: 3 });
+    assertEquals(newest.map((event) => event.text), ["m4", "m5", file.event.text]);
+    const older = await store.conversation("BOB", "ada", {
+      after: 0,
+      before: newest[0].id,
+      limit: 10,
+    });
+    assertEquals(texts(older), ["m0", "m1", "m2", "m3"]);
+    const bounded = await store.conversation("ada", "bob", { after: ids[1], limit: 10 });
+    assertEquals(texts(bounded), ["m2", "m3", "m4", "m5", file.event.text]);
+  });
+
+  test("conversation() of a nick with itself holds its notes to self once", async (store) => {
+    await store.append(privateMessage("ada", "ada", "note"));
+    await store.append(privateMessage("ada", "bob", "hi"));
+    assertEquals(texts(await store.conversation("ada", "ADA", { after: 0, limit: 10 })), ["note"]);
+  });
+
+  test("conversations() lists whom a nick talks with, newest first, above after", async (store) => {
+    await store.append(privateMessage("ada", "bob", "1"));
+    const old = await store.append(privateMessage("cy", "ada", "2"));
+    await store.append(privateMessage("bob", "cy", "not ada's"));
+    const newest = await store.append(privateMessage("Bob", "ada", "3"));
+    assertEquals(await store.conversations("ADA", { after: 0, limit: 10 }), [
+      { with: "Bob", lastId: newest.event.id },
+      { with: "cy", lastId: old.event.id },
+    ]);
+    assertEquals(await store.conversations("ada", { after: 0, limit: 1 }), [
+      { with: "Bob", lastId: newest.event.id },
+    ]);
+    assertEquals(await store.conversations("ada", { after: old.event.id, limit: 10 }), [
+      { with: "Bob", lastId: newest.event.id },
+    ]);
+  });
+
+  test("tally() counts a room's unread and mentions above after, not the reader's own", async (store) => {
+    const read = await store.append(message("lobby", "old @bob"));
+    await store.append({ ...message("lobby", "hi @Bob"), from: "cy" });
+    await store.append({ ...message("lobby", "mail bob@x.org"), from: "cy" });
+    await store.append({ ...message("lobby", "@bob_ is someone else"), from: "cy" });
+    await store.append({ ...message("lobby", "mine @bob"), from: "bob" });
+    await store.append({ ...notice("join", "dan"), room: "lobby" });
+    await store.append({ type: "action", room: "lobby", from: "cy", text: "pokes @bob", ts: 1 });
+    await store.append({ ...message("side", "@bob elsewhere"), from: "cy" });
+    await store.append(privateMessage("cy", "bob", "@bob private"));
+    const last = await store.append({ ...fileEvent("lobby", "a.txt"), from: "cy" });
+    await store.append({ ...fileEvent("lobby", "b.txt"), from: "cy", to: "dan" });
+    assertEquals(await store.tally({ room: "lobby" }, { after: read.event.id, self: "bob" }), {
+      unread: 5,
+      mentions: 2,
+      lastId: last.event.id,
+    });
+    assertEquals(await store.tally({ room: "lobby" }, { after: last.event.id, self: "bob" }), {
+      unread: 0,
+      mentions: 0,
+      lastId: last.event.id,
+    });
+    assertEquals(await store.tally({ room: "empty" }, { after: 0, self: "bob" }), {
+      unread: 0,
+      mentions: 0,
+      lastId: 0,
+    });
+  });
+
+  test("tally() counts what the other sent in a conversation above after", async (store) => {
+    const first = await store.append(privateMessage("cy", "bob", "1"));
+    await store.append(privateMessage("CY", "Bob", "2"));
+    await store.append(privateMessage("bob", "cy", "my answer"));
+    await store.append(privateMessage("dan", "bob", "not cy"));
+    const file = await store.append({ ...fileEvent("lobby", "f.txt"), from: "cy", to: "bob" });
+    assertEquals(
+      await store.tally({ nick: "bob", with: "cy" }, { after: first.event.id, self: "bob" }),
+      { unread: 2, mentions: 0, lastId: file.event.id },
+    );
+    assertEquals(
+      await store.tally({ nick: "cy", with: "bob" }, { after: 0, self: "cy" }),
+      { unread: 1, mentions: 0, lastId: file.event.id },
+    );
+  });
+
+  test("mentions() finds the newest room messages and actions mentioning a nick", async (store) => {
+    const ids: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      ids.push((await store.append({ ...message("lobby", `@ADA ${i}`), from: "cy" })).event.id);
+      await store.append({ ...message("lobby", `no mention ${i} @adam`), from: "cy" });
+    }
+    await store.append(privateMessage("cy", "ada", "@ada private"));
+    await store.append({ type: "action", room: "side", from: "cy", text: "waves at @ada", ts: 1 });
+    const newest = await store.mentions("ada", { limit: 3 });
+    assertEquals(texts(newest), ["@ADA 5", "@ADA 6", "waves at @ada"]);
+    const older = await store.mentions("ada", { before: ids[5], limit: 100 });
+    assertEquals(texts(older), ["@ADA 0", "@ADA 1", "@ADA 2", "@ADA 3", "@ADA 4"]);
+    assertEquals(await store.mentions("ad_", { limit: 5 }), []);
+  });
+
   test("close() commits pending appends and can be called twice", async (store) => {
     const pending = store.append(message("lobby", "last words"));
     await store.close();
@@ -451,6 +586,10 @@ export function historyStoreContract(
 
 function privateMessage(from: string, to: string, text: string): NewEvent {
   return { type: "private", room: "lobby", from, to, text, ts: 1_700_000_000_000 };
+}
+
+function notice(event: "join" | "leave" | "nick", from: string): NewEvent {
+  return { type: "notice", event, room: "lobby", from, text: `${from} ${event}`, ts: 1 };
 }
 
 function message(room: string, text: string): NewEvent {

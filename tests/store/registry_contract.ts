@@ -97,4 +97,27 @@ export function registryContract(
     await r.leave("zoo", "c1");
     assertEquals((await r.rooms()).map((room) => room.name), ["art", "lobby"]);
   });
+
+  test("setAway() marks a holder away in its room until back or until it releases its nick", async (r) => {
+    await r.claim("ada", "c1");
+    await r.claim("bob", "c2");
+    await r.enter("lobby", "c1");
+    await r.enter("lobby", "c2");
+    assertEquals(await r.awayIn("lobby"), []);
+    await r.setAway("c2", "lunch");
+    await r.setAway("c1", "");
+    assertEquals(await r.awayIn("lobby"), ["ada", "bob"]);
+    assertEquals(await r.awayIn("side"), []);
+    await r.setAway("c1", undefined);
+    assertEquals(await r.awayIn("lobby"), ["bob"]);
+    await r.release("bob", "c2");
+    await r.claim("bob", "c2");
+    assertEquals(await r.awayIn("lobby"), []);
+  });
+
+  test("setAway() of a holder without a nick changes nothing", async (r) => {
+    await r.enter("lobby", "c9");
+    await r.setAway("c9", "gone");
+    assertEquals(await r.awayIn("lobby"), []);
+  });
 }

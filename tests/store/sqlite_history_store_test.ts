@@ -54,6 +54,20 @@ const SCHEMA_V1 = `
   INSERT INTO meta (key, value) VALUES ('schema_version', '1');
 `;
 
+/**
+ * Turns today's file back into the version 5 layout: the private-message indexes of version 3
+ * instead of those of version 6, and no read markers. (Version 4 and 5 only added tables.)
+ */
+const VERSION_6_UNDONE = `
+  DROP INDEX events_direct_sender;
+  DROP INDEX events_direct_recipient;
+  DROP INDEX events_direct_pair;
+  DROP TABLE read_markers;
+  CREATE INDEX events_private_sender_key_id ON events (sender_key, id) WHERE type = 'private';
+  CREATE INDEX events_private_recipient_key_id ON events (recipient_key, id)
+    WHERE type = 'private';
+`;
+
 /** Writes a version 1 file holding one message, as chat 1 would have left it. */
 function writeVersion1File(path: string): void {
   withRawDatabase(path, (db) => {
@@ -112,12 +126,12 @@ function message(text: string): NewEvent {
   return { type: "message", room: "lobby", from: "ada", text, ts: 1_700_000_000_000 };
 }
 
-Deno.test("SqliteHistoryStore: open() creates storage version 5 in WAL mode", async () => {
+Deno.test("SqliteHistoryStore: open() creates storage version 6 in WAL mode", async () => {
   await withDatabasePath(async (path) => {
     await SqliteHistoryStore.open(path).close();
     withRawDatabase(path, (db) => {
       const meta = db.prepare("SELECT key, value FROM meta").all();
-      assertEquals(meta.map((row) => ({ ...row })), [{ key: "schema_version", value: "5" }]);
+      assertEquals(meta.map((row) => ({ ...row })), [{ key: "schema_version", value: "6" }]);
       assertEquals(db.prepare("PRAGMA journal_mode").get()?.journal_mode, "wal");
     });
   });
@@ -192,9 +206,9 @@ Deno.test("SqliteHistoryStore: open() refuses a newer storage version with Store
     assertEquals(
       error.message,
       `The data in ${path} uses storage version 99 but this chat understands only up to ` +
-        `version 5; upgrade chat or use another --data-dir.`,
+        `version 6; upgrade chat or use another --data-dir.`,
     );
-    assertEquals([error.version, error.supportedVersion, error.path], [99, 5, path]);
+    assertEquals([error.version, error.supportedVersion, error.path], [99, 6, path]);
     const kept = withRawDatabase(path, (db) => db.prepare("SELECT value FROM meta").get()?.value);
     assertEquals(kept, "99");
   });
@@ -249,7 +263,7 @@ Deno.test("SqliteHistoryStore: open() upgrades a version 1 file and keeps its ev
       await store.close();
     }
     const version = withRawDatabase(path, (db) => db.prepare("SELECT value FROM meta").get());
-    assertEquals(version?.value, "5");
+    assertEquals(version?.value, "6");
     const reopened = SqliteHistoryStore.open(path);
     try {
       assertEquals(await reopened.count(), 2);
@@ -327,7 +341,7 @@ Deno.test("SqliteHistoryStore: open() upgrades a version 2 file and finds its pr
       await store.close();
     }
     withRawDatabase(path, (db) => {
-      assertEquals(db.prepare("SELECT value FROM meta").get()?.value, "5");
+      assertEquals(db.prepare("SELECT value FROM meta").get()?.value, "6");
       const keys = db.prepare(
         "SELECT sender_key, recipient_key FROM events WHERE id IN (1, 2, 5) ORDER BY id",
       ).all().map((row) => [row.sender_key, row.recipient_key]);
@@ -385,6 +399,7 @@ Deno.test("SqliteHistoryStore: open() upgrades a version 3 file with an empty se
         DROP TABLE sessions; DROP TABLE devices; DROP TABLE nicks; DROP TABLE invites;
         DROP TABLE link_codes; UPDATE meta SET value = '3' WHERE key = 'schema_version'
       `);
+      db.exec(VERSION_6_UNDONE);
     });
     const store = SqliteHistoryStore.open(path);
     try {
@@ -395,8 +410,35 @@ Deno.test("SqliteHistoryStore: open() upgrades a version 3 file with an empty se
       await store.close();
     }
     withRawDatabase(path, (db) => {
-      assertEquals(db.prepare("SELECT value FROM meta").get()?.value, "5");
+      assertEquals(db.prepare("SELECT value FROM meta").get()?.value, "6");
       assertEquals(db.prepare("SELECT COUNT(*) AS n FROM sessions").get()?.n, 0);
+    });
+  });
+});
+
+Deno.test("SqliteHistoryStore: open() upgrades a version 5 file: its private messages form conversations", async () => {
+  await withDatabasePath(async (path) => {
+    const first = SqliteHistoryStore.open(path);
+    await first.append({ ...message("hi"), type: "private", from: "Ada", to: "bob" });
+    await first.append({ ...message("hi back"), type: "private", from: "bob", to: "ada" });
+    await first.close();
+    withRawDatabase(path, (db) => {
+      db.exec(VERSION_6_UNDONE);
+      db.exec("UPDATE meta SET value = '5' WHERE key = 'schema_version'");
+    });
+    const store = SqliteHistoryStore.open(path);
+    try {
+      const talk = await store.conversation("BOB", "ada", { after: 0, limit: 10 });
+      assertEquals(talk.map((event) => event.text), ["hi", "hi back"]);
+      assertEquals(await store.conversations("ada", { after: 0, limit: 10 }), [
+        { with: "bob", lastId: 2 },
+      ]);
+    } finally {
+      await store.close();
+    }
+    withRawDatabase(path, (db) => {
+      assertEquals(db.prepare("SELECT value FROM meta").get()?.value, "6");
+      assertEquals(db.prepare("SELECT COUNT(*) AS n FROM read_markers").get()?.n, 0);
     });
   });
 });
