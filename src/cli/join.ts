@@ -44,6 +44,12 @@ const JOIN_FLAGS = defineFlags({
     negatable: true,
     help: "stop at a lost connection instead of reconnecting",
   },
+  bell: {
+    kind: "boolean",
+    negatable: true,
+    help: "ring the terminal bell when you are mentioned (@nick) or get a\n" +
+      "private message (default: on when output is a terminal)",
+  },
   ...CLIENT_TLS_FLAGS,
 });
 
@@ -159,7 +165,8 @@ async function runJoin(flags: Flags<typeof JOIN_FLAGS>, positional: string[]): P
     }
   }
   fetchAnnounced();
-  const context = { client, sink, json, background };
+  const bell = flags.bell ?? Deno.stdout.isTerminal();
+  const context = { client, sink, json, background, bell };
   return terminalUi ? await runTerminal(context) : await runLineMode(context);
 }
 

@@ -2,7 +2,9 @@ import {
   ChatError,
   type DisplayEvent,
   HistoryCursor,
+  markMention,
   type ReconnectingClient,
+  RoomMembers,
   toDisplayEvent,
 } from "../client/mod.ts";
 import type { ServerMessage } from "../protocol/mod.ts";
@@ -12,18 +14,25 @@ export class EventSink {
   #show: ((event: DisplayEvent) => void) | undefined;
   #early: DisplayEvent[] = [];
   readonly cursor = new HistoryCursor();
+  /** Who is in the room, and this client's nick, as the messages so far tell. */
+  readonly members = new RoomMembers();
 
   /** Receives a server message from the client. */
   receive(message: ServerMessage): void {
     this.cursor.observe(message);
+    this.members.observe(message);
     const event = toDisplayEvent(message);
     if (event === undefined) return;
-    if (this.#show === undefined) this.#early.push(event);
-    else this.#show(event);
+    // Marked with the nick of the moment it arrived: a later /nick does not change the past.
+    this.#deliver(markMention(event, this.members.self));
   }
 
   /** Shows a line of this client's own, such as the result of a download. */
   local(event: DisplayEvent): void {
+    this.#deliver(event);
+  }
+
+  #deliver(event: DisplayEvent): void {
     if (this.#show === undefined) this.#early.push(event);
     else this.#show(event);
   }
@@ -43,6 +52,8 @@ export interface JoinContext {
   json: boolean;
   /** Transfers under way; line mode waits for them before it leaves. */
   background: Set<Promise<unknown>>;
+  /** Ring the terminal bell for what calls for attention (`callsForAttention()`). */
+  bell: boolean;
 }
 
 /**

@@ -1,5 +1,12 @@
 import { TextLineStream } from "@std/streams/text-line-stream";
-import { executeInput, HELP, parseInput, renderLine, terminalFileCommands } from "../client/mod.ts";
+import {
+  callsForAttention,
+  executeInput,
+  HELP,
+  parseInput,
+  renderLine,
+  terminalFileCommands,
+} from "../client/mod.ts";
 import { ChatError, type ReconnectingClient } from "../client/mod.ts";
 import { CliError } from "./cli_error.ts";
 import { toCliError } from "./credentials.ts";
@@ -12,6 +19,7 @@ import { type JoinContext, track } from "./join_context.ts";
 export async function runLineMode(context: JoinContext): Promise<number> {
   const { client, sink, json } = context;
   sink.attach((event) => {
+    if (context.bell && callsForAttention(event, sink.members.self)) ringBell();
     if (json) return write(JSON.stringify(event));
     const line = renderLine(event, { self: client.nick });
     if (event.type === "error") console.error(line);
@@ -74,6 +82,22 @@ function write(line: string): void {
     console.log(line);
   } catch {
     // stdout went away (a closed pipe): nobody is left to read events.
+  }
+}
+
+/** The terminal bell (BEL). */
+const BEL = new Uint8Array([0x07]);
+
+/**
+ * Rings the terminal bell on stdout if it is a terminal, else on stderr (`--bell` with output
+ * piped, as to jq), so that no BEL byte ever lands among the lines a program reads.
+ */
+function ringBell(): void {
+  const terminal = Deno.stdout.isTerminal() ? Deno.stdout : Deno.stderr;
+  try {
+    terminal.writeSync(BEL);
+  } catch {
+    // Nobody is left to hear it.
   }
 }
 

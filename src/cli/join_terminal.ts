@@ -1,13 +1,26 @@
 import * as readline from "node:readline";
 import process from "node:process";
 import * as colors from "@std/fmt/colors";
-import { executeInput, HELP, parseInput, renderLine, terminalFileCommands } from "../client/mod.ts";
+import {
+  callsForAttention,
+  completeNick,
+  executeInput,
+  HELP,
+  parseInput,
+  renderLine,
+  terminalFileCommands,
+} from "../client/mod.ts";
 import { toCliError } from "./credentials.ts";
 import { type JoinContext, track } from "./join_context.ts";
 
+/** The terminal bell (BEL): a terminal beeps, flashes or marks the window, as its user chose. */
+const BEL = "\x07";
+
 /**
- * `chat join` on a terminal: a prompt with line editing and history; incoming events are
- * printed above the line being typed, which survives them intact.
+ * `chat join` on a terminal: a prompt with line editing, history and Tab completion of the
+ * room's nicks (node:readline's own line editor, given a completer); incoming events are
+ * printed above the line being typed, which survives them intact. What mentions you or is
+ * written to you privately rings the bell, unless `--no-bell`.
  */
 export async function runTerminal(context: JoinContext): Promise<number> {
   const { client, sink } = context;
@@ -16,6 +29,12 @@ export async function runTerminal(context: JoinContext): Promise<number> {
     output: process.stdout,
     terminal: true,
     historySize: 500,
+    // Called with the text left of the cursor; readline replaces `partial` with the completion
+    // (even in another case), or lists the completions at a second Tab.
+    completer: (before: string): [string[], string] => {
+      const { completions, partial } = completeNick(before, sink.members);
+      return [completions, partial];
+    },
   });
   const promptText = () => colors.bold(`${client.room}> `);
   let open = true;
@@ -27,7 +46,11 @@ export async function runTerminal(context: JoinContext): Promise<number> {
     rl.setPrompt(promptText());
     rl.prompt(true);
   };
-  sink.attach((event) => print(renderLine(event, { self: client.nick })));
+  sink.attach((event) => {
+    // Before the line: once the line shows, the bell has reached the terminal too.
+    if (context.bell && callsForAttention(event, sink.members.self)) process.stdout.write(BEL);
+    print(renderLine(event, { self: client.nick }));
+  });
   rl.setPrompt(promptText());
   rl.prompt();
 

@@ -24,6 +24,8 @@ export interface DisplayEvent {
   id?: number;
   ts?: string;
   history?: true;
+  /** Someone else's line mentions you (`@you`); set by `markMention()`, absent otherwise. */
+  mention?: true;
   /** For `notice`: join, leave or nick; for `system`: what happened. */
   event?: string;
   nick?: string;

@@ -1,5 +1,5 @@
 import * as colors from "@std/fmt/colors";
-import { nickKey } from "../protocol/mod.ts";
+import { mentionedNicks, mentions, nickKey } from "../protocol/mod.ts";
 import { formatClock } from "./clock.ts";
 import type { DisplayEvent } from "./display_event.ts";
 import { sanitize } from "./sanitize.ts";
@@ -32,7 +32,8 @@ export function nickColor(nick: string): Paint {
 
 /**
  * Renders an event as one terminal line. Everything that came from other users is passed
- * through {@linkcode sanitize}; colour is applied only when @std/fmt/colors is enabled.
+ * through {@linkcode sanitize}; colour is applied only when @std/fmt/colors is enabled. A line
+ * that mentions you (`event.mention`) is bold, with each `@you` in reverse video.
  *
  * @example
  * ```ts
@@ -44,7 +45,9 @@ export function nickColor(nick: string): Paint {
 export function renderLine(event: DisplayEvent, options: { self: string; now?: Date }): string {
   const time = formatClock(event.ts, options.now ?? new Date());
   const stamp = time === "" ? "" : colors.gray(time) + " ";
-  const text = sanitize(event.text);
+  const text = event.mention && !event.history
+    ? highlightMentions(sanitize(event.text), options.self)
+    : sanitize(event.text);
   const from = event.from === undefined ? "" : sanitize(event.from);
   const who = (nick: string) => nickColor(nick)(nick);
   let line: string;
@@ -73,5 +76,18 @@ export function renderLine(event: DisplayEvent, options: { self: string; now?: D
       line = colors.cyan(`-- ${text}`);
       break;
   }
-  return event.history ? colors.dim(`│ ${colors.stripAnsiCode(line)}`) : line;
+  if (event.history) return colors.dim(`│ ${colors.stripAnsiCode(line)}`);
+  return event.mention ? colors.bold(line) : line;
+}
+
+/** `text` with each mention of `self` in reverse video, by the rule of `mentions()`. */
+function highlightMentions(text: string, self: string): string {
+  let out = "";
+  let at = 0;
+  for (const { start, end } of mentionedNicks(text)) {
+    if (!mentions(text.slice(start, end), self)) continue;
+    out += text.slice(at, start) + colors.inverse(text.slice(start, end));
+    at = end;
+  }
+  return out + text.slice(at);
 }

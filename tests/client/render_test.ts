@@ -185,3 +185,42 @@ Deno.test("nickColor() spreads nicks over many colours", () => {
   const paints = new Set(Array.from({ length: 100 }, (_, i) => nickColor(`user${i}`)));
   assert(paints.size >= 8, `${paints.size} colours for 100 nicks`);
 });
+
+Deno.test("renderLine() makes a line that mentions you bold, with each @you in reverse video", () => {
+  colors.setColorEnabled(true);
+  try {
+    const event: DisplayEvent = {
+      type: "message",
+      from: "ada",
+      text: "@Bob look, @bobby and @bob.",
+      ts: TS,
+      mention: true,
+    };
+    assertEquals(
+      renderLine(event, { self: "bob", now: SAME_DAY }),
+      colors.bold(
+        `${colors.gray("09:30")} <${nickColor("ada")("ada")}> ${colors.inverse("@Bob")} look, ` +
+          `@bobby and ${colors.inverse("@bob.")}`,
+      ),
+    );
+  } finally {
+    colors.setColorEnabled(false);
+  }
+});
+
+Deno.test("renderLine() shows a mention as plain text without colour, and dims it in history", () => {
+  const event: DisplayEvent = { type: "action", from: "ada", text: "pokes @bob", ts: TS };
+  assertEquals(
+    renderLine({ ...event, mention: true }, { self: "bob", now: SAME_DAY }),
+    "09:30 * ada pokes @bob",
+  );
+  colors.setColorEnabled(true);
+  try {
+    assertEquals(
+      renderLine({ ...event, mention: true, history: true }, { self: "bob", now: SAME_DAY }),
+      colors.dim("│ 09:30 * ada pokes @bob"),
+    );
+  } finally {
+    colors.setColorEnabled(false);
+  }
+});

@@ -12,7 +12,10 @@ export const SCREEN_TIMEOUT_MS = 10_000;
 const POLL_MS = 50;
 const SESSION = "chat-test";
 // Printed by `display-message` before the pane contents, so one tmux call reads both.
-const STATE_FORMAT = "#{cursor_x} #{cursor_y}|#{pane_title}";
+const STATE_FORMAT = "#{cursor_x} #{cursor_y} #{@bells}|#{pane_title}";
+// Counts the bells (BEL) the program rings in the user option @bells: tmux runs the alert-bell
+// hook for each bell it notices (with monitor-bell on), as it would alert an attached user.
+const COUNT_BELLS = 'set-option -gF @bells "#{e|+:#{@bells},1}"';
 // The program runs under a shell that prints its exit status and keeps the pane open. tmux's
 // own `#{pane_dead_status}` is not used: tmux 3.3a left an exited `deno` pane process an
 // unreaped zombie in about half of the runs, so the status never arrived.
@@ -35,6 +38,11 @@ export interface Screen {
   title: string;
   /** The exit status once the program has ended (shown on the last line), else `undefined`. */
   exitStatus: number | undefined;
+  /**
+   * How often the program has rung the terminal bell (BEL) since it started. Bells that reach
+   * tmux in one read count once, as tmux alerts once for them.
+   */
+  bells: number;
 }
 
 /** Options of {@linkcode TmuxSession.start}. */
@@ -82,7 +90,7 @@ export function showScreen(screen: Screen): string {
   const status = screen.exitStatus === undefined ? "running" : `exited ${screen.exitStatus}`;
   return `Screen (cursor at ${screen.cursor.x},${screen.cursor.y}; title ${
     JSON.stringify(screen.title)
-  }; ${status}):\n${rows.join("\n")}`;
+  }; bells ${screen.bells}; ${status}):\n${rows.join("\n")}`;
 }
 
 /**
@@ -126,6 +134,21 @@ export class TmuxSession implements AsyncDisposable {
       "-g",
       "remain-on-exit",
       "on",
+      ";",
+      "set-option",
+      "-g",
+      "monitor-bell",
+      "on",
+      ";",
+      "set-option",
+      "-g",
+      "@bells",
+      "0",
+      ";",
+      "set-hook",
+      "-g",
+      "alert-bell",
+      COUNT_BELLS,
       ";",
       "new-session",
       "-d",
@@ -197,7 +220,7 @@ export class TmuxSession implements AsyncDisposable {
     const newline = output.indexOf("\n");
     const state = output.slice(0, newline);
     const bar = state.indexOf("|");
-    const [x, y] = state.slice(0, bar).split(" ");
+    const [x, y, bells] = state.slice(0, bar).split(" ");
     const lines = output.slice(newline + 1).replace(/\n$/, "").split("\n")
       .map((line) => line.trimEnd());
     const cursor = { x: Number(x), y: Number(y) };
@@ -209,6 +232,7 @@ export class TmuxSession implements AsyncDisposable {
       lastLine: lines.findLast((line) => line.trim() !== "") ?? "",
       title: state.slice(bar + 1),
       exitStatus: exitStatus(lines),
+      bells: Number(bells),
     };
   }
 

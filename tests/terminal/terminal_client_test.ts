@@ -1,30 +1,7 @@
 import { assert, assertEquals, assertFalse, assertMatch, assertStringIncludes } from "@std/assert";
-import { type ChatServer, spawnJoin, startServer, TestClient } from "../e2e/_helpers.ts";
-import { cliArgv } from "../support/mod.ts";
-import { type Screen, showScreen, TmuxSession } from "./_tmux.ts";
-
-const PROMPT = "lobby>";
-
-/** `chat join ADDRESS ...args` on a 120×40 tmux terminal. */
-function joinOnTerminal(
-  server: ChatServer,
-  args: readonly string[],
-  env: Record<string, string>,
-): Promise<TmuxSession> {
-  return TmuxSession.start(cliArgv(["join", server.address, ...args]), { env });
-}
-
-/** Rows showing `<nick> text` as render.ts draws a chat message: `HH:MM <nick> text`. */
-function messageRows(screen: Screen, nick: string, text: string): string[] {
-  return screen.lines.filter((line) =>
-    /^\d\d:\d\d </.test(line) && line.endsWith(`<${nick}> ${text}`)
-  );
-}
-
-/** The empty lobby prompt with the cursor after it: the client is ready for input. */
-function atEmptyPrompt(screen: Screen): boolean {
-  return screen.cursorLine === PROMPT && screen.cursor.x === `${PROMPT} `.length;
-}
+import { spawnJoin, startServer, TestClient } from "../e2e/_helpers.ts";
+import { atEmptyPrompt, joinOnTerminal, messageRows, PROMPT } from "./_chat_screen.ts";
+import { showScreen } from "./_tmux.ts";
 
 Deno.test("The terminal client asks for nick and passkey without echoing it, and asks again after a wrong one", async () => {
   await using server = await startServer({ quiet: true });

@@ -13,8 +13,11 @@ export interface ParseArgsOptions {
   string: string[];
   /** Flags without a value. */
   boolean: string[];
-  /** Values of flags not given. */
-  default: Record<string, string | boolean>;
+  /**
+   * Values of flags not given. `undefined` keeps a boolean flag that is not given undefined;
+   * without an entry, parseArgs makes it `false`.
+   */
+  default: Record<string, string | boolean | undefined>;
   /** Short names, such as `{ h: "help" }`. */
   alias: Record<string, string>;
   /** Boolean flags that `--no-NAME` turns off. */

@@ -28,11 +28,18 @@ interface FlagCommon {
   readonly help: FlagHelp;
 }
 
-/** A flag without a value, `--json`; parsed as a boolean, `false` unless given. */
+/**
+ * A flag without a value, `--json`; parsed as a boolean, `false` unless given. A negatable flag
+ * without a default has three states: `--NAME` (true), `--no-NAME` (false), and neither
+ * (`undefined`), for a command that decides then, as `chat join` rings the bell on a terminal.
+ */
 export interface BooleanFlag extends FlagCommon {
   readonly kind: "boolean";
   readonly default?: boolean;
-  /** `--no-NAME` turns it off; the help shows that form when the default is `true`. */
+  /**
+   * `--no-NAME` turns it off; the help shows that form when the default is `true`, and both
+   * forms when there is no default.
+   */
   readonly negatable?: boolean;
 }
 
@@ -80,9 +87,13 @@ export type FlagDeclarations = Readonly<Record<string, FlagDeclaration>>;
 
 /**
  * The parsed value of a flag: a boolean for a boolean flag, a number for an integer, size or
- * duration flag (milliseconds), else a string; `undefined` too when the flag has no default and was not given.
+ * duration flag (milliseconds), else a string; `undefined` too when the flag has no default and
+ * was not given (for a boolean flag, only a negatable one).
  */
-export type FlagValue<Flag extends FlagDeclaration> = Flag extends BooleanFlag ? boolean
+export type FlagValue<Flag extends FlagDeclaration> = Flag extends BooleanFlag ?
+    | boolean
+    | (Flag extends { readonly negatable: true; readonly default?: undefined } ? undefined
+      : never)
   :
     | (Flag extends IntegerFlag | SizeFlag | DurationFlag ? number : string)
     | (Flag extends { readonly default: unknown } ? never : undefined);

@@ -59,10 +59,14 @@ export function optionsHelp(declarations: FlagDeclarations, layout: { column: nu
   }).join("\n");
 }
 
-/** A flag as a user types it: `-o, --output PATH`, `--no-web`. */
+/** A flag as a user types it: `-o, --output PATH`, `--no-web`, `--bell, --no-bell`. */
 function label(name: string, flag: FlagDeclaration): string {
-  const off = flag.kind === "boolean" && flag.negatable === true && flag.default === true;
-  const long = off ? `--no-${name}` : `--${name}`;
+  const negatable = flag.kind === "boolean" && flag.negatable === true;
+  const long = negatable && flag.default === true
+    ? `--no-${name}`
+    : negatable && flag.default === undefined
+    ? `--${name}, --no-${name}`
+    : `--${name}`;
   const typed = flag.kind === "boolean" ? long : `${long} ${flag.value}`;
   return flag.alias === undefined ? typed : `-${flag.alias}, ${typed}`;
 }

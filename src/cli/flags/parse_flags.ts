@@ -48,8 +48,10 @@ export function parseFlags<Declarations extends FlagDeclarations>(
     negatable: namesOf((flag) => flag.kind === "boolean" && flag.negatable === true),
     // Numbers stay text until they are checked below, as the user wrote them.
     default: Object.fromEntries(
-      all.flatMap(([name, flag]) =>
-        flag.default === undefined
+      all.flatMap(([name, flag]): [string, string | boolean | undefined][] =>
+        isThreeState(flag)
+          ? [[name, undefined]]
+          : flag.default === undefined
           ? []
           : [[name, typeof flag.default === "number" ? String(flag.default) : flag.default]]
       ),
@@ -78,10 +80,17 @@ export function parseFlags<Declarations extends FlagDeclarations>(
 
 /** The typed value of one flag from what parseArgs made of it. */
 function valueOf(name: string, flag: FlagDeclaration, raw: unknown): unknown {
-  if (flag.kind === "boolean") return Boolean(raw);
+  if (flag.kind === "boolean") {
+    return raw === undefined && isThreeState(flag) ? undefined : Boolean(raw);
+  }
   if (typeof raw !== "string") return undefined;
   if (flag.kind === "integer") return integerValue(raw, { name, min: flag.min, max: flag.max });
   if (flag.kind === "size") return byteSizeValue(raw, name);
   if (flag.kind === "duration") return durationValue(raw, name);
   return raw;
+}
+
+/** A negatable boolean flag without a default: given, given as `--no-NAME`, or not given. */
+function isThreeState(flag: FlagDeclaration): boolean {
+  return flag.kind === "boolean" && flag.negatable === true && flag.default === undefined;
 }

@@ -22,12 +22,14 @@ const FLAGS = defineFlags({
   "min-file-size": { kind: "size", value: "SIZE", help: "smallest file" },
   json: { kind: "boolean", help: "print JSON" },
   web: { kind: "boolean", default: true, negatable: true, help: "no web client" },
+  bell: { kind: "boolean", negatable: true, help: "ring the bell" },
   ...SHARED,
 });
 
 type Parsed = Flags<typeof FLAGS>;
 
 Deno.test("Flags<> types each flag by its kind, and as possibly undefined without a default", () => {
+  // A boolean flag is false unless given; only one with a --no- form and no default is unset.
   const same: [
     Equal<Parsed["nick"], string | undefined>,
     Equal<Parsed["host"], string>,
@@ -37,6 +39,7 @@ Deno.test("Flags<> types each flag by its kind, and as possibly undefined withou
     Equal<Parsed["min-file-size"], number | undefined>,
     Equal<Parsed["json"], boolean>,
     Equal<Parsed["web"], boolean>,
+    Equal<Parsed["bell"], boolean | undefined>,
     Equal<Parsed["tls"], boolean>,
     Equal<Parsed["fingerprint"], string | undefined>,
     Equal<
@@ -49,10 +52,11 @@ Deno.test("Flags<> types each flag by its kind, and as possibly undefined withou
       | "min-file-size"
       | "json"
       | "web"
+      | "bell"
       | "tls"
       | "fingerprint"
     >,
-  ] = [true, true, true, true, true, true, true, true, true, true, true];
+  ] = [true, true, true, true, true, true, true, true, true, true, true, true];
   assertEquals(same.every((check) => check), true);
 });
 

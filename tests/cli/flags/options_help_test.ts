@@ -68,7 +68,8 @@ const LAYOUTS: { name: string; flags: FlagDeclarations; column: number; help: st
     ],
   },
   {
-    name: "short aliases, and --no-NAME for a negatable flag that is on by default",
+    name: "short aliases, --no-NAME for a negatable flag that is on by default, both forms for " +
+      "one without a default",
     flags: {
       output: { kind: "string", alias: "o", value: "PATH", help: "save there" },
       web: { kind: "boolean", default: true, negatable: true, help: "no web client" },
@@ -80,7 +81,7 @@ const LAYOUTS: { name: string; flags: FlagDeclarations; column: number; help: st
     help: [
       "  -o, --output PATH   save there",
       "  --no-web            no web client",
-      "  --json              print JSON",
+      "  --json, --no-json   print JSON",
       "  --force             overwrite",
       "  --max-file-size SIZE",
       "                      largest file",

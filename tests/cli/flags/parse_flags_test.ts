@@ -11,6 +11,7 @@ const FLAGS = defineFlags({
   "max-file-size": { kind: "size", value: "SIZE", default: "4G", help: "largest file" },
   json: { kind: "boolean", help: "print JSON" },
   web: { kind: "boolean", default: true, negatable: true, help: "no web client" },
+  bell: { kind: "boolean", negatable: true, help: "ring the bell" },
 });
 
 const DEFAULTS: Flags<typeof FLAGS> = {
@@ -22,6 +23,7 @@ const DEFAULTS: Flags<typeof FLAGS> = {
   "max-file-size": 4 * 1024 ** 3,
   json: false,
   web: true,
+  bell: undefined,
 };
 
 const PARSES: { args: string[]; flags?: Partial<Flags<typeof FLAGS>>; positional?: string[] }[] = [
@@ -45,6 +47,10 @@ const PARSES: { args: string[]; flags?: Partial<Flags<typeof FLAGS>>; positional
   { args: ["--json", "false"], flags: { json: false } },
   { args: ["--no-web"], flags: { web: false } },
   { args: ["--web=false"], flags: { web: false } },
+  { args: ["--bell"], flags: { bell: true } },
+  { args: ["--no-bell"], flags: { bell: false } },
+  { args: ["--bell=false"], flags: { bell: false } },
+  { args: ["--no-bell", "--bell"], flags: { bell: true } },
   { args: ["host", "12"], positional: ["host", "12"] },
   { args: ["-"], positional: ["-"] },
   { args: ["--json", "a", "b"], flags: { json: true }, positional: ["a", "b"] },
