@@ -17,6 +17,10 @@ export type Input =
   | { kind: "who" | "rooms" | "info" | "files" }
   | { kind: "help" | "quit" }
   | { kind: "history"; limit?: number }
+  /** `/query NICK`: talk privately with NICK; `/query` alone: back to the room. */
+  | { kind: "query"; nick?: string }
+  | { kind: "mentions" | "back" }
+  | { kind: "away"; text?: string }
   /** `/file` alone: the web page opens its file chooser; the terminal needs a path. */
   | { kind: "upload"; path?: string }
   | { kind: "get"; id: number; dir?: string }
@@ -41,13 +45,17 @@ export const COMMANDS: readonly CommandHelp[] = [
   { usage: "/info", summary: "room, users online, server uptime, stored messages" },
   { usage: "/nick NEW", summary: "change your nick" },
   { usage: "/msg NICK TEXT", summary: "a private message only NICK sees" },
+  { usage: "/query NICK", summary: "talk privately with NICK (/query alone: back to the room)" },
   { usage: "/me TEXT", summary: "an action: * you TEXT" },
   { usage: "/join ROOM", summary: "move to another room (created on first use)" },
   { usage: "/rooms", summary: "rooms with their member counts" },
-  { usage: "/history [N]", summary: "N more earlier messages of this room" },
+  { usage: "/history [N]", summary: "N more earlier messages of this room or conversation" },
+  { usage: "/mentions", summary: "recent messages that mention you" },
+  { usage: "/away [TEXT]", summary: "tell others you are away, with why if you like" },
+  { usage: "/back", summary: "you are back: /away no longer shows" },
   {
     usage: "/file PATH",
-    summary: "share a file with this room (also /send PATH)",
+    summary: "share a file with this room or conversation (also /send PATH)",
     browser: {
       usage: "/file",
       summary: "choose files to share with this room (or the File button, or drop them here)",
@@ -111,6 +119,17 @@ export function parseInput(line: string): Input {
         ? usage("/msg NICK TEXT")
         : { kind: "msg", to: first, text };
     }
+    case "query":
+      return others.length > 0
+        ? usage("/query NICK, or /query alone to go back to the room")
+        : first === ""
+        ? { kind: "query" }
+        : { kind: "query", nick: first };
+    case "away":
+      return rest === "" ? { kind: "away" } : { kind: "away", text: rest };
+    case "mentions":
+    case "back":
+      return { kind: command };
     case "join":
       return first === "" || others.length > 0
         ? usage("/join ROOM")

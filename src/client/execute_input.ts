@@ -17,6 +17,8 @@ export type Outcome =
   /** A request went out; its reply arrives through the client's `onMessage`. */
   | { kind: "requested"; request: ClientMessage }
   | { kind: "help" | "quit" | "empty" }
+  /** `/query`: the client switches to the conversation with `nick`, or back to the room. */
+  | { kind: "query"; nick?: string }
   | { kind: "invalid"; message: string };
 
 /**
@@ -25,8 +27,10 @@ export type Outcome =
  */
 export interface InputOptions {
   cursor: HistoryCursor;
-  /** `/file [PATH]`. */
-  upload(path: string | undefined): Outcome;
+  /** The nick of the private conversation on screen (`/query`), if any: lines go to them. */
+  conversation?: string;
+  /** `/file [PATH]`: to the room, or privately `to` the person of the conversation on screen. */
+  upload(path: string | undefined, to?: string): Outcome;
   /** `/get ID [DIR]`. */
   get(id: number, dir: string | undefined): Outcome;
 }
@@ -50,10 +54,19 @@ export function executeInput(
   const request = (
     message: Exclude<ClientMessage, { type: "hello" | "send" | "private" }>,
   ): Outcome => client.request(message) ? { kind: "requested", request: message } : NOT_CONNECTED;
+  const talk = options.conversation;
   switch (input.kind) {
     case "say":
-      return { kind: "sent", acknowledged: client.send(input.text) };
+      return {
+        kind: "sent",
+        acknowledged: talk === undefined
+          ? client.send(input.text)
+          : client.sendPrivate(talk, input.text),
+      };
     case "me":
+      if (talk !== undefined) {
+        return { kind: "invalid", message: "/me is for rooms; /query alone goes back to yours." };
+      }
       return { kind: "sent", acknowledged: client.send(input.text, { action: true }) };
     case "msg":
       return { kind: "sent", acknowledged: client.sendPrivate(input.to, input.text) };
@@ -61,21 +74,36 @@ export function executeInput(
       return request({ type: "join", room: input.room });
     case "nick":
       return request({ type: "nick", nick: input.nick });
+    case "files":
+      return request(talk === undefined ? { type: "files" } : { type: "files", with: talk });
     case "who":
     case "rooms":
     case "info":
-    case "files":
+    case "mentions":
+    case "back":
       return request({ type: input.kind });
+    case "away":
+      return request(
+        input.text === undefined ? { type: "away" } : { type: "away", text: input.text },
+      );
     case "history":
-      return request({
-        type: "history",
-        limit: input.limit,
-        before: options.cursor.before(client.room),
-      });
+      return request(
+        talk === undefined
+          ? { type: "history", limit: input.limit, before: options.cursor.before(client.room) }
+          : {
+            type: "history",
+            with: talk,
+            limit: input.limit,
+            before: options.cursor.beforeWith(talk),
+          },
+      );
     case "upload":
-      return options.upload(input.path);
+      return options.upload(input.path, talk);
     case "get":
       return options.get(input.id, input.dir);
+    case "query":
+      // Where lines go is the client's own state: it shows the switch its own way.
+      return { kind: "query", nick: input.nick };
     case "help":
     case "quit":
     case "empty":

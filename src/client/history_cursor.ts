@@ -1,4 +1,4 @@
-import type { ServerMessage } from "../protocol/mod.ts";
+import { nickKey, type ServerMessage } from "../protocol/mod.ts";
 
 /**
  * Remembers the oldest room event id seen in each room (private messages are not part of a
@@ -19,16 +19,28 @@ export class HistoryCursor {
   /** Notes the ids in a server message. */
   observe(message: ServerMessage): void {
     if (
-      (message.type === "message" || message.type === "action" || message.type === "notice" ||
-        message.type === "file") &&
-      message.id < (this.#oldest.get(message.room) ?? Infinity)
+      message.type !== "message" && message.type !== "action" && message.type !== "notice" &&
+      message.type !== "file" && message.type !== "private"
     ) {
-      this.#oldest.set(message.room, message.id);
+      return;
+    }
+    const to = "to" in message ? message.to : undefined;
+    // A private event belongs to the conversation of its two people, not to a room.
+    const keys = to === undefined
+      ? [message.room]
+      : [`@${nickKey(message.from)}`, `@${nickKey(to)}`];
+    for (const key of keys) {
+      if (message.id < (this.#oldest.get(key) ?? Infinity)) this.#oldest.set(key, message.id);
     }
   }
 
   /** The id to page back from in `room`, or undefined to start from the newest. */
   before(room: string): number | undefined {
     return this.#oldest.get(room);
+  }
+
+  /** The id to page back from in the conversation with `nick`, or undefined for the newest. */
+  beforeWith(nick: string): number | undefined {
+    return this.#oldest.get(`@${nickKey(nick)}`);
   }
 }

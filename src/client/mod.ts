@@ -29,3 +29,4 @@ export * from "./dial.ts";
 export * from "./websocket_dialer.ts";
 export * from "./discovered_server.ts";
 export * from "./discover.ts";
+export * from "./unread_tracker.ts";

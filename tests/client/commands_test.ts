@@ -30,6 +30,12 @@ const CASES: { line: string; input: Input }[] = [
   { line: "/files", input: { kind: "files" } },
   { line: "/get 12", input: { kind: "get", id: 12 } },
   { line: "/get 12 ~/Downloads", input: { kind: "get", id: 12, dir: "~/Downloads" } },
+  { line: "/query ben", input: { kind: "query", nick: "ben" } },
+  { line: "/query", input: { kind: "query" } },
+  { line: "/mentions", input: { kind: "mentions" } },
+  { line: "/away", input: { kind: "away" } },
+  { line: "/away  at lunch ", input: { kind: "away", text: "at lunch" } },
+  { line: "/back", input: { kind: "back" } },
 ];
 
 Deno.test("parseInput() recognises every command and its arguments", () => {
@@ -57,6 +63,7 @@ const USAGE_ERRORS: { line: string; usage: string }[] = [
   { line: "/get 0", usage: "/get ID [DIR], where ID is the number shown with the file" },
   { line: "/get twelve", usage: "/get ID [DIR], where ID is the number shown with the file" },
   { line: "/get 12 a b", usage: "/get ID [DIR], where ID is the number shown with the file" },
+  { line: "/query ben cy", usage: "/query NICK, or /query alone to go back to the room" },
 ];
 
 Deno.test("parseInput() answers a command with missing or extra arguments with its usage", () => {
@@ -124,6 +131,10 @@ const KNOWN = [
   "files",
   "get",
   "quit",
+  "query",
+  "mentions",
+  "away",
+  "back",
 ];
 
 Deno.test("helpText() lists every command parseInput() knows, for the terminal and the browser", () => {
