@@ -10,7 +10,7 @@ import { executeInput, NOT_CONNECTED, type Outcome } from "../src/client/execute
 import { format as formatBytes } from "@std/fmt/bytes";
 import type { PageElements } from "./elements.ts";
 import { saveAs } from "./file_row.ts";
-import type { MessageList } from "./message_list.ts";
+import type { MessageList } from "./list/message_list.ts";
 import type { Session } from "./session.ts";
 import type { Transfers } from "./transfers.ts";
 

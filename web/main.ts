@@ -8,7 +8,7 @@
 import { Composer } from "./composer.ts";
 import { findElements } from "./elements.ts";
 import { FileRows } from "./file_row.ts";
-import { MessageList } from "./message_list.ts";
+import { MessageList } from "./list/message_list.ts";
 import { Pages } from "./pages.ts";
 import { People } from "./people.ts";
 import { Session } from "./session.ts";

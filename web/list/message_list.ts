@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { DisplayEvent } from "../src/client/display_event.ts";
-import { el } from "./elements.ts";
+import type { DisplayEvent } from "../../src/client/display_event.ts";
+import { el } from "../elements.ts";
 import { renderEvent } from "./event_row.ts";
 
 /** Lines kept; older ones are dropped from the top. */

@@ -6,9 +6,9 @@
  * @module
  */
 import { format as formatBytes } from "@std/fmt/bytes";
-import { formatClock } from "../src/client/clock.ts";
-import type { DisplayEvent } from "../src/client/display_event.ts";
-import { el } from "./elements.ts";
+import { formatClock } from "../../src/client/clock.ts";
+import type { DisplayEvent } from "../../src/client/display_event.ts";
+import { el } from "../elements.ts";
 
 /** Event types whose line names who wrote it. */
 const AUTHORED = new Set(["message", "action", "private", "file"]);
