@@ -201,8 +201,12 @@ export class Session {
     document.title = `${message.room} — chat`;
     page.input.placeholder = `Message ${message.room}`;
     people.setUsers(message.users);
-    if (changed) list.note(toDisplayEvent(message)!.text);
-    list.expectJoinHistory();
+    if (changed) {
+      list.note(toDisplayEvent(message)!.text);
+      list.enterRoom(message.room);
+    } else {
+      list.expectCatchUp();
+    }
     this.request({ type: "rooms", rid: AUTO_RID });
   }
 

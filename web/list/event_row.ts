@@ -12,6 +12,7 @@ import { formatClock } from "../../src/client/clock.ts";
 import type { DisplayEvent } from "../../src/client/display_event.ts";
 import { mentions } from "../../src/protocol/mentions.ts";
 import { el } from "../elements.ts";
+import { localDay } from "./days.ts";
 import { textParts } from "./text_parts.ts";
 
 /** Event types whose line names who wrote it. */
@@ -20,9 +21,10 @@ const AUTHORED = new Set(["message", "action", "private", "file"]);
 const WRITTEN = new Set(["message", "action", "private"]);
 
 /**
- * Renders `event` as a `div.event` with `data-type`, `data-id` and `data-history`; `self` is
- * this user's nick (own lines are marked `mine`, lines that mention this user `mentioned`, a
- * private message names the other person).
+ * Renders `event` as a `div.event` with `data-type`, `data-id`, `data-history` and `data-day`
+ * (its local day), and for a notice `data-event` and `data-from`; `self` is this user's nick
+ * (own lines are marked `mine`, lines that mention this user `mentioned`, a private message
+ * names the other person).
  *
  * @example
  * ```ts ignore
@@ -33,6 +35,11 @@ export function renderEvent(event: DisplayEvent, self: string): HTMLDivElement {
   const div = el("div", { className: "event", data: { type: event.type } });
   if (event.id !== undefined) div.dataset.id = String(event.id);
   if (event.history) div.dataset.history = "true";
+  if (event.ts !== undefined) div.dataset.day = localDay(new Date(event.ts));
+  if (event.type === "notice") {
+    div.dataset.event = event.event ?? "";
+    div.dataset.from = event.from ?? "";
+  }
   if (event.from === self && event.type !== "notice") div.classList.add("mine");
   const time = el("span", { className: "time" }, formatClock(event.ts, new Date()));
   if (event.ts !== undefined) time.title = new Date(event.ts).toLocaleString();
