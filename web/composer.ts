@@ -10,7 +10,7 @@ import { executeInput, NOT_CONNECTED, type Outcome } from "../src/client/execute
 import { format as formatBytes } from "@std/fmt/bytes";
 import type { PageElements } from "./elements.ts";
 import { saveAs } from "./file_row.ts";
-import type { MessageList } from "./message_list.ts";
+import type { MessageList } from "./list/message_list.ts";
 import type { Session } from "./session.ts";
 import type { Transfers } from "./transfers.ts";
 
@@ -64,8 +64,12 @@ export class Composer {
   run(line: string): void {
     const { session, list } = this.#parts;
     const input = parseInput(line);
-    if (input.kind === "history" && list.pagingBack) {
-      return list.complain("Earlier messages are on their way.");
+    if (input.kind === "history") {
+      // The list asks for the page before what it shows, and puts it above without a jump.
+      const outcome = list.loadEarlier({ limit: input.limit });
+      if (outcome === "busy") list.complain("Earlier messages are on their way.");
+      if (outcome === "offline") this.#show(NOT_CONNECTED, "");
+      return;
     }
     const client = session.client;
     const outcome: Outcome = client === undefined ? NOT_CONNECTED : executeInput(client, input, {
@@ -127,7 +131,6 @@ export class Composer {
         });
         return;
       case "requested":
-        if (outcome.request.type === "history") list.expectEarlierPage();
         return;
       case "help":
         for (const text of helpText("browser").split("\n")) list.note(text);

@@ -40,6 +40,7 @@ export interface PageElements {
   rooms: HTMLUListElement;
   users: HTMLUListElement;
   messages: HTMLElement;
+  jumpLatest: HTMLButtonElement;
   outbox: HTMLUListElement;
   transfers: HTMLElement;
   composer: HTMLFormElement;
@@ -85,6 +86,7 @@ export function findElements(): PageElements {
     rooms: byId("rooms", HTMLUListElement),
     users: byId("users", HTMLUListElement),
     messages: byId("messages", HTMLElement),
+    jumpLatest: byId("jump-latest", HTMLButtonElement),
     outbox: byId("outbox", HTMLUListElement),
     transfers: byId("transfers", HTMLElement),
     composer: byId("composer", HTMLFormElement),

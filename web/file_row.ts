@@ -24,8 +24,8 @@ export interface FileRowOptions {
   /** Whether the client is connected now. */
   connected(): boolean;
   complain(text: string): void;
-  /** A picture grew the list by `height` pixels. */
-  grew(height: number): void;
+  /** A picture (`element`) grew the list by `height` pixels. */
+  grew(element: HTMLElement, height: number): void;
 }
 
 /**
@@ -80,7 +80,7 @@ export class FileRows {
     div.append(" ", link);
     if (imageType(file) === undefined) return;
     const img = el("img", { className: "preview", attrs: { alt: file.name } });
-    img.addEventListener("load", () => this.#options.grew(img.offsetHeight));
+    img.addEventListener("load", () => this.#options.grew(img, img.offsetHeight));
     div.append(img);
     this.#queue.push({ id, file, img });
     queueMicrotask(() => this.loadPreviews());

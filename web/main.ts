@@ -8,7 +8,8 @@
 import { Composer } from "./composer.ts";
 import { findElements } from "./elements.ts";
 import { FileRows } from "./file_row.ts";
-import { MessageList } from "./message_list.ts";
+import { MessageList } from "./list/message_list.ts";
+import { browserReadMarks } from "./list/read_marks.ts";
 import { Pages } from "./pages.ts";
 import { People } from "./people.ts";
 import { Session } from "./session.ts";
@@ -23,6 +24,9 @@ const transfers = new Transfers(page.transfers, () => session.live);
 const list: MessageList = new MessageList(page.messages, {
   self: (): string => session.nick,
   decorateFile: (div, event) => files.decorate(div, event),
+  requestHistory: ({ before, limit }) => session.request({ type: "history", before, limit }),
+  readMarks: browserReadMarks(),
+  jump: page.jumpLatest,
 });
 const files = new FileRows({
   transfers,
@@ -37,7 +41,7 @@ const files = new FileRows({
   },
   connected: () => session.live !== undefined,
   complain: (text) => list.complain(text),
-  grew: (height) => list.grew(height),
+  grew: (element, height) => list.grew(element, height),
 });
 const pages = new Pages(page, (nick, credentials) => session.login(nick, credentials));
 const people = new People(page, {

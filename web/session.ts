@@ -16,7 +16,7 @@ import type { ChatEvent, ClientMessage, ServerMessage } from "../src/protocol/me
 import { VERSION } from "../src/version.ts";
 import type { PageElements } from "./elements.ts";
 import type { FileRows } from "./file_row.ts";
-import type { MessageList } from "./message_list.ts";
+import type { MessageList } from "./list/message_list.ts";
 import type { Pages } from "./pages.ts";
 import type { People } from "./people.ts";
 import { recall, remember } from "./storage.ts";
@@ -201,8 +201,12 @@ export class Session {
     document.title = `${message.room} — chat`;
     page.input.placeholder = `Message ${message.room}`;
     people.setUsers(message.users);
-    if (changed) list.note(toDisplayEvent(message)!.text);
-    list.expectJoinHistory();
+    if (changed) {
+      list.note(toDisplayEvent(message)!.text);
+      list.enterRoom(message.room);
+    } else {
+      list.expectCatchUp();
+    }
     this.request({ type: "rooms", rid: AUTO_RID });
   }
 

@@ -1,16 +1,17 @@
 /**
- * The little this client remembers in the browser: the last nick, the chosen theme and this
- * browser's device credential, never the passkey. Storage may be disabled (private windows, policies): then nothing is remembered
- * and nothing fails.
+ * The little this client remembers in the browser: the last nick, the chosen theme, this
+ * browser's device credential and how far it has read in each room, never the passkey. Storage
+ * may be disabled (private windows, policies): then nothing is remembered and nothing fails.
  *
  * @module
  */
 
 /**
- * Keys this client stores under: the last nick, the theme, and the device credential this
- * browser was given (`welcome.device`), which brings it back in without the passkey.
+ * Keys this client stores under: the last nick, the theme, the device credential this browser
+ * was given (`welcome.device`), which brings it back in without the passkey, and the newest
+ * event seen in each room (list/read_marks.ts).
  */
-export type StoredKey = "chat-nick" | "chat-theme" | "chat-device";
+export type StoredKey = "chat-nick" | "chat-theme" | "chat-device" | "chat-seen";
 
 /**
  * The value stored under `key`, or null.

@@ -322,7 +322,7 @@ Deno.test("HTML in a message or a file name is shown as text and never runs", as
   const { page } = fixture;
   const strayRequests: string[] = [];
   page.on("request", (request) => {
-    // The page's own files (the icon and manifest of an installable page included) are no harm.
+    // The page's own files; Chromium asks for the icon whenever it gets to it.
     const own = /\/(ws|app\.js|app\.css|sha256\.js|icon\.svg|manifest\.webmanifest|sw\.js)?$/;
     if (!own.test(new URL(request.url()).pathname)) {
       strayRequests.push(request.url());

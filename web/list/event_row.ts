@@ -1,0 +1,88 @@
+/**
+ * One line of the message list, made from the same display event the terminal prints: its
+ * time, who it is from, and its text, each in its own element so the style sheet can set them
+ * apart. In what people write, web addresses become links and `@nick` mentions are marked, the
+ * reader's own strongly (text_parts.ts); everything else stays text. A shared file's line gets
+ * its controls from file_row.ts.
+ *
+ * @module
+ */
+import { format as formatBytes } from "@std/fmt/bytes";
+import { formatClock } from "../../src/client/clock.ts";
+import type { DisplayEvent } from "../../src/client/display_event.ts";
+import { mentions } from "../../src/protocol/mentions.ts";
+import { el } from "../elements.ts";
+import { localDay } from "./days.ts";
+import { textParts } from "./text_parts.ts";
+
+/** Event types whose line names who wrote it. */
+const AUTHORED = new Set(["message", "action", "private", "file"]);
+/** Event types whose text is what someone wrote, with links and mentions. */
+const WRITTEN = new Set(["message", "action", "private"]);
+
+/**
+ * Renders `event` as a `div.event` with `data-type`, `data-id`, `data-history` and `data-day`
+ * (its local day), and for a notice `data-event` and `data-from`; `self` is this user's nick
+ * (own lines are marked `mine`, lines that mention this user `mentioned`, a private message
+ * names the other person).
+ *
+ * @example
+ * ```ts ignore
+ * list.append(renderEvent({ type: "message", from: "ben", text: "hi", id: 41 }, "ana"));
+ * ```
+ */
+export function renderEvent(event: DisplayEvent, self: string): HTMLDivElement {
+  const div = el("div", { className: "event", data: { type: event.type } });
+  if (event.id !== undefined) div.dataset.id = String(event.id);
+  if (event.history) div.dataset.history = "true";
+  if (event.ts !== undefined) div.dataset.day = localDay(new Date(event.ts));
+  if (event.type === "notice") {
+    div.dataset.event = event.event ?? "";
+    div.dataset.from = event.from ?? "";
+  }
+  if (event.from === self && event.type !== "notice") div.classList.add("mine");
+  const time = el("span", { className: "time" }, formatClock(event.ts, new Date()));
+  if (event.ts !== undefined) time.title = new Date(event.ts).toLocaleString();
+  div.append(time, " ");
+  let from = AUTHORED.has(event.type) ? event.from ?? "" : "";
+  if (event.type === "private") {
+    const mine = event.from === self;
+    div.append(el("span", { className: "label" }, mine ? "private to" : "private from"), " ");
+    from = (mine ? event.to : event.from) ?? "";
+  }
+  div.append(el("span", { className: "from" }, from), " ");
+  if (!WRITTEN.has(event.type)) {
+    const text = event.type === "file" && event.file !== undefined
+      ? `shared ${event.file.name} (${formatBytes(event.file.size)})`
+      : event.text;
+    div.append(el("span", { className: "text" }, text));
+    return div;
+  }
+  if (event.from !== self && mentions(event.text, self)) {
+    div.classList.add("mentioned");
+    // Said, not only coloured: screen readers read it, and the line has a bar besides its tint.
+    div.append(el("span", { className: "visually-hidden" }, "(mentions you)"), " ");
+  }
+  // One's own line marks no mention of oneself.
+  const reader = event.from === self ? "" : self;
+  div.append(el("span", { className: "text" }, ...writtenText(event.text, reader)));
+  return div;
+}
+
+/** Text nodes, links and mention marks for what someone wrote, as `reader` sees it. */
+function writtenText(text: string, reader: string): (Node | string)[] {
+  return textParts(text, reader).map((part) => {
+    switch (part.kind) {
+      case "text":
+        return part.text;
+      case "link":
+        return el("a", {
+          attrs: { href: part.href, target: "_blank", rel: "noopener noreferrer" },
+        }, part.text);
+      case "mention":
+        return part.you
+          ? el("mark", { className: "mention you" }, part.text)
+          : el("span", { className: "mention" }, part.text);
+    }
+  });
+}
