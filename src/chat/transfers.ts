@@ -86,6 +86,17 @@ export class Transfers {
           `Nobody called ${request.to} has ever been here; the file was not sent.`,
         );
       }
+      // Only the two people may fetch a private file, told apart by nick: a files-only
+      // connection that borrowed a free nick makes it its own here, or anyone else could borrow
+      // it in turn and be taken for the sender.
+      const { nick, owner } = this.#member;
+      const claim = await this.#hub.nickOwnership(nick, owner, { claim: true });
+      if (claim?.owner !== owner) {
+        throw new ProtocolError(
+          "nick_owned",
+          `The nick ${nick} belongs to someone else; the file was not sent.`,
+        );
+      }
     }
     const key = await this.#resumeKey(request);
     const resumable = key !== undefined;
