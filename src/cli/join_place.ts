@@ -14,6 +14,13 @@ import { nickKey, nickProblem } from "../protocol/mod.ts";
  * they opened with `/query NICK`. There, plain lines, `/history`, `/files` and `/file` are the
  * conversation's (`executeInput()` with `conversation`); `/query` alone, or `/join`, goes back to
  * a room. Shared by the terminal and line mode, so a script can `/query` too.
+ *
+ * @example
+ * ```ts ignore
+ * const place = new JoinPlace(client, (event) => sink.local(event));
+ * place.run(parseInput("/query ben"), { cursor, ...terminalFileCommands(client) });
+ * place.label; // "[ben]"
+ * ```
  */
 export class JoinPlace {
   readonly #client: ReconnectingClient;

@@ -116,10 +116,18 @@ Deno.test("/query NICK talks privately with NICK: the prompt says so, lines, /hi
 
 Deno.test("/away shows on the other side, in presence and in /who, until /back", async () => {
   await using server = await startServer({ quiet: true });
+  await using anaHome = await makeTempDir();
+  await using benHome = await makeTempDir();
   const env = { CHAT_PASSKEY: server.passkey };
-  await using ana = await joinOnTerminal(server, ["--nick", "ana"], env);
+  await using ana = await joinOnTerminal(server, ["--nick", "ana"], {
+    ...env,
+    CHAT_CONFIG_DIR: anaHome.path,
+  });
   await ana.waitForScreen(atEmptyPrompt, { what: "ana's prompt" });
-  await using ben = await joinOnTerminal(server, ["--nick", "ben"], env);
+  await using ben = await joinOnTerminal(server, ["--nick", "ben"], {
+    ...env,
+    CHAT_CONFIG_DIR: benHome.path,
+  });
   await ben.waitForScreen(atEmptyPrompt, { what: "ben's prompt" });
 
   await ana.typeLine("/away lunch");
@@ -144,9 +152,11 @@ Deno.test("/away shows on the other side, in presence and in /who, until /back",
 
 Deno.test("/mentions lists the messages that mention you, one a line with room and time", async () => {
   await using server = await startServer({ quiet: true });
+  await using home = await makeTempDir();
   await using ben = await TestClient.join(server.port, { nick: "ben", passkey: server.passkey });
   await using term = await joinOnTerminal(server, ["--nick", "ana"], {
     CHAT_PASSKEY: server.passkey,
+    CHAT_CONFIG_DIR: home.path,
   });
   await term.waitForScreen(atEmptyPrompt, { what: `the ${PROMPT} prompt` });
   await ben.send("@ana look at this");
