@@ -335,3 +335,23 @@ Deno.test("Session: a file shared privately from a files-only connection makes t
   await ana.handle({ type: "download", rid: "d", id });
   assertEquals(only(ana.take(), "download_ready").id, id);
 });
+
+Deno.test("Session: whoever owns a nick after the host freed it cannot list or fetch the files shared privately with the one before", async () => {
+  const chat = await startChat({ blobs: new MemoryBlobStore() });
+  const ana = await chat.connect("ana");
+  await chat.connect("ben");
+  const id = await share(ana, "secret.txt", "for ben only", "ben");
+  await ana.session.disconnect();
+  await chat.hub.releaseOwnership("ana");
+  const newAna = await chat.connect("ana", undefined, { stranger: true });
+  newAna.take();
+  await newAna.handle({ type: "files", rid: "f", with: "ben" });
+  assertEquals(only(newAna.take(), "file_list").files, [], "not in the new ana's list");
+  const error = await assertRejects(
+    () => newAna.handle({ type: "download", rid: "d", id }),
+    ProtocolError,
+  );
+  assertEquals(error.code, "no_such_file");
+  await newAna.handle({ type: "history", rid: "h", with: "ben" });
+  assertEquals(newAna.take().filter((m) => m.type === "file"), [], "as her history says");
+});
