@@ -86,6 +86,17 @@ export class Transfers {
           `Nobody called ${request.to} has ever been here; the file was not sent.`,
         );
       }
+      // Only the two people may fetch a private file, told apart by nick: a files-only
+      // connection that borrowed a free nick makes it its own here, or anyone else could borrow
+      // it in turn and be taken for the sender.
+      const { nick, owner } = this.#member;
+      const claim = await this.#hub.nickOwnership(nick, owner, { claim: true });
+      if (claim?.owner !== owner) {
+        throw new ProtocolError(
+          "nick_owned",
+          `The nick ${nick} belongs to someone else; the file was not sent.`,
+        );
+      }
     }
     const key = await this.#resumeKey(request);
     const resumable = key !== undefined;
@@ -287,10 +298,12 @@ export class Transfers {
       throw new ProtocolError("bad_request", `Limit ${limit} is outside 1 to ${MAX_HISTORY_PAGE}.`);
     }
     if (request.with !== undefined) {
-      const events = (await this.#hub.history.conversation(this.#member.nick, request.with, {
-        after: 0,
-        limit: MAX_HISTORY_PAGE,
-      })).filter((event) => event.file !== undefined).slice(-limit);
+      const since = await this.#ownedSince();
+      const events = since === undefined ? [] : (await this.#hub.history.conversation(
+        this.#member.nick,
+        request.with,
+        { after: since, limit: MAX_HISTORY_PAGE },
+      )).filter((event) => event.file !== undefined).slice(-limit);
       return this.#reply({ type: "file_list", rid: request.rid, files: events.map(listing) });
     }
     let rooms = [...this.#member.joinedRooms];
@@ -328,7 +341,7 @@ export class Transfers {
     const event = Number.isSafeInteger(id) ? await this.#hub.history.file(id) : undefined;
     // A file of a room this user never joined, or shared privately between two others, is as
     // absent as one that does not exist.
-    if (event?.file === undefined || !this.#maySee(event)) {
+    if (event?.file === undefined || !await this.#maySee(event)) {
       throw new ProtocolError(
         "no_such_file",
         `There is no file ${id} in the rooms you have joined; /files lists them.`,
@@ -337,11 +350,27 @@ export class Transfers {
     return event;
   }
 
-  /** Whether this member may list and download the file of `event`. */
-  #maySee(event: StoredEvent): boolean {
+  /**
+   * Whether this member may list and download the file of `event`: a private one only as one
+   * of its two people, who owns the nick since before it was shared (after the host frees a
+   * nick, its next owner gets none of the files of the one before, as none of the messages).
+   */
+  async #maySee(event: StoredEvent): Promise<boolean> {
     if (event.to === undefined) return this.#member.joinedRooms.has(event.room);
     const self = nickKey(this.#member.nick);
-    return nickKey(event.to) === self || nickKey(event.from) === self;
+    if (nickKey(event.to) !== self && nickKey(event.from) !== self) return false;
+    const since = await this.#ownedSince();
+    return since !== undefined && event.id > since;
+  }
+
+  /**
+   * Since when (the newest event id then) this member's person owns its nick; `undefined` when
+   * they do not own it (a files-only connection's borrowed nick).
+   */
+  async #ownedSince(): Promise<number | undefined> {
+    const { nick, owner } = this.#member;
+    const claim = await this.#hub.nickOwnership(nick, owner, { claim: false });
+    return claim?.owner === owner ? claim.since : undefined;
   }
 
   /**

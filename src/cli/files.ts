@@ -1,6 +1,6 @@
 import { format as formatBytes } from "@std/fmt/bytes";
 import { ChatError, sanitize } from "../client/mod.ts";
-import { ExitCode } from "./cli_error.ts";
+import { CliError, ExitCode } from "./cli_error.ts";
 import { type Command, defineCommand } from "./command.ts";
 import { defineFlags, type Flags } from "./flags/mod.ts";
 import { CLIENT_TLS_FLAGS, tlsTrust } from "./tls_trust.ts";
@@ -9,9 +9,15 @@ import { connectForFiles } from "./login.ts";
 
 const FILES_FLAGS = defineFlags({
   room: { kind: "string", value: "NAME", help: "the room (default lobby)" },
+  with: {
+    kind: "string",
+    value: "NICK",
+    help: "instead, the files shared only between you and NICK",
+  },
   json: {
     kind: "boolean",
-    help: "one JSON object per line: id, name, size, sha256, from, room, ts",
+    help: "one JSON object per line: id, name, size, sha256, from, room, ts\n" +
+      "(and to, for a file shared with one person)",
   },
   nick: { kind: "string", value: "NAME", help: "who asks (default: your user name)" },
   ...CLIENT_TLS_FLAGS,
@@ -20,9 +26,9 @@ const FILES_FLAGS = defineFlags({
 /** `chat files`. */
 export const files: Command = defineCommand({
   name: "files",
-  usage: "HOST[:PORT] [--room ROOM] [--json]",
-  description: "Lists the files shared in a room (default lobby), newest last: id, name, size, " +
-    "who shared it, room and time.",
+  usage: "HOST[:PORT] [--room ROOM|--with NICK] [--json]",
+  description: "Lists the files shared in a room (default lobby), or between you and one " +
+    "person (--with), newest last: id, name, size, who shared it, room and time.",
   flags: FILES_FLAGS,
   helpColumn: 18,
   run: ({ flags, positional }) => listFiles(flags, positional),
@@ -31,6 +37,9 @@ export const files: Command = defineCommand({
 async function listFiles(flags: Flags<typeof FILES_FLAGS>, positional: string[]): Promise<number> {
   const address = addressArgument(positional[0], "files");
   const room = flags.room;
+  if (room !== undefined && flags.with !== undefined) {
+    throw new CliError("Give --room or --with, not both.", ExitCode.USAGE);
+  }
   let client;
   try {
     client = await connectForFiles(address, { tls: tlsTrust(flags), nick: flags.nick, room });
@@ -38,6 +47,7 @@ async function listFiles(flags: Flags<typeof FILES_FLAGS>, positional: string[])
       type: "files",
       rid: client.rid(),
       room,
+      with: flags.with,
       limit: 500,
     }, "file_list");
     if (flags.json) {
@@ -51,7 +61,7 @@ async function listFiles(flags: Flags<typeof FILES_FLAGS>, positional: string[])
             String(file.id).padStart(6),
             formatBytes(file.size).padStart(10),
             file.ts.slice(0, 16).replace("T", " "),
-            sanitize(file.room).padEnd(12),
+            sanitize(file.to === undefined ? file.room : `to ${file.to}`).padEnd(12),
             sanitize(file.from).padEnd(12),
             sanitize(file.name),
           ].join("  "),

@@ -91,11 +91,26 @@ async function runGet(flags: Flags<typeof GET_FLAGS>, positional: string[]): Pro
     }
     return ExitCode.OK;
   } catch (error) {
-    if (error instanceof ChatError && error.code === "no_such_file" && room === undefined) {
-      throw new CliError(`${error.message} If it was shared in another room, add --room ROOM.`);
+    if (error instanceof ChatError && error.code === "no_such_file") {
+      throw new CliError(notFound(id, { room, nick: flags.nick }));
     }
     throw error instanceof ChatError ? toCliError(error) : error;
   }
+}
+
+/**
+ * Why file `id` could not be had, as one sentence: the server says only that there is none this
+ * connection may fetch, which is also the answer for a room not joined and for a file shared
+ * privately with someone else's nick.
+ */
+function notFound(id: number, asked: { room?: string; nick?: string }): string {
+  const where = asked.room === undefined ? "in the lobby" : `in ${asked.room}`;
+  const hints = [
+    ...asked.room === undefined ? ["if it was shared in another room, add --room ROOM"] : [],
+    ...asked.nick === undefined ? ["if it was shared with you alone, add --nick YOUR_NICK"] : [],
+  ];
+  return `There is no file ${id} ${where} or shared with you` +
+    (hints.length === 0 ? "." : `; ${hints.join(", and ")}.`);
 }
 
 async function targetFor(output: string | undefined): Promise<DownloadTarget> {

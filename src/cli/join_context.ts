@@ -6,6 +6,7 @@ import {
   type ReconnectingClient,
   RoomMembers,
   toDisplayEvent,
+  UnreadTracker,
 } from "../client/mod.ts";
 import type { ServerMessage } from "../protocol/mod.ts";
 
@@ -16,11 +17,14 @@ export class EventSink {
   readonly cursor = new HistoryCursor();
   /** Who is in the room, and this client's nick, as the messages so far tell. */
   readonly members = new RoomMembers();
+  /** What is unread where: the terminal tells the server what it has shown. */
+  readonly unread = new UnreadTracker();
 
   /** Receives a server message from the client. */
   receive(message: ServerMessage): void {
     this.cursor.observe(message);
     this.members.observe(message);
+    this.unread.observe(message);
     const event = toDisplayEvent(message);
     if (event === undefined) return;
     // Marked with the nick of the moment it arrived: a later /nick does not change the past.

@@ -1,7 +1,6 @@
 import { TextLineStream } from "@std/streams/text-line-stream";
 import {
   callsForAttention,
-  executeInput,
   HELP,
   parseInput,
   renderLine,
@@ -11,6 +10,7 @@ import { ChatError, type ReconnectingClient } from "../client/mod.ts";
 import { CliError } from "./cli_error.ts";
 import { toCliError } from "./credentials.ts";
 import { type JoinContext, track } from "./join_context.ts";
+import { JoinPlace } from "./join_place.ts";
 
 /**
  * `chat join` for scripts: every stdin line is sent, every event printed on stdout (JSON Lines
@@ -26,6 +26,8 @@ export async function runLineMode(context: JoinContext): Promise<number> {
     else write(line);
   });
 
+  // `/query NICK` works in a script too: the lines after it go to NICK.
+  const place = new JoinPlace(client, (event) => sink.local(event));
   let refused = 0;
   const acknowledgements: Promise<unknown>[] = [];
   const reading = (async () => {
@@ -33,7 +35,7 @@ export async function runLineMode(context: JoinContext): Promise<number> {
       .pipeThrough(new TextDecoderStream())
       .pipeThrough(new TextLineStream());
     for await (const line of lines) {
-      const outcome = executeInput(client, parseInput(line), {
+      const outcome = place.run(parseInput(line), {
         cursor: sink.cursor,
         ...terminalFileCommands(client),
       });

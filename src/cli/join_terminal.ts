@@ -2,28 +2,42 @@ import * as readline from "node:readline";
 import process from "node:process";
 import * as colors from "@std/fmt/colors";
 import {
+  AUTO_AWAY_MS,
+  AutoAway,
   callsForAttention,
   completeNick,
-  executeInput,
+  type DisplayEvent,
   HELP,
   parseInput,
+  type PresenceRequest,
+  ReadReporter,
   renderLine,
   terminalFileCommands,
 } from "../client/mod.ts";
 import { toCliError } from "./credentials.ts";
 import { type JoinContext, track } from "./join_context.ts";
+import { JoinPlace } from "./join_place.ts";
 
 /** The terminal bell (BEL): a terminal beeps, flashes or marks the window, as its user chose. */
 const BEL = "\x07";
+
+/** How often the terminal looks at the clock: for read reports and going away by itself. */
+const TICK_MS = 1000;
 
 /**
  * `chat join` on a terminal: a prompt with line editing, history and Tab completion of the
  * room's nicks (node:readline's own line editor, given a completer); incoming events are
  * printed above the line being typed, which survives them intact. What mentions you or is
  * written to you privately rings the bell, unless `--no-bell`.
+ *
+ * The prompt names the place: the room, or `[ben]` in the conversation `/query ben` opened.
+ * Everything shown counts as read where the user is: the server is told at most every few
+ * seconds, and at once on leaving a place or quitting (`ReadReporter`). Ten minutes without a
+ * keystroke mark the user away, and the next keystroke back (`AutoAway`).
  */
 export async function runTerminal(context: JoinContext): Promise<number> {
   const { client, sink } = context;
+  const now = Date.now;
   const rl = readline.createInterface({
     input: process.stdin,
     output: process.stdout,
@@ -36,7 +50,18 @@ export async function runTerminal(context: JoinContext): Promise<number> {
       return [completions, partial];
     },
   });
-  const promptText = () => colors.bold(`${client.room}> `);
+  const place = new JoinPlace(client, (event) => sink.local(event));
+  const reads = new ReadReporter(sink.unread, {
+    get connected() {
+      return client.current !== undefined;
+    },
+    request: (message) => client.request(message),
+  }, { now });
+  const away = new AutoAway({ now });
+  const tell = (request: PresenceRequest | undefined) => {
+    if (request !== undefined) client.request(request);
+  };
+  const promptText = () => colors.bold(`${place.label}> `);
   let open = true;
   const print = (line: string) => {
     if (!open) return void process.stdout.write(line + "\n");
@@ -46,23 +71,49 @@ export async function runTerminal(context: JoinContext): Promise<number> {
     rl.setPrompt(promptText());
     rl.prompt(true);
   };
-  sink.attach((event) => {
+  const show = (event: DisplayEvent) => {
     // Before the line: once the line shows, the bell has reached the terminal too.
     if (context.bell && callsForAttention(event, sink.members.self)) process.stdout.write(BEL);
     print(renderLine(event, { self: client.nick }));
-  });
+    const hint = place.hint(event);
+    if (hint !== undefined) print(renderLine(hint, { self: client.nick }));
+    // A new room (after /join) is the place on screen once the server says so.
+    if (event.event === "joined") reads.show(place.place);
+    // Presence ends with a connection: an absence goes on in the new one.
+    if (event.event === "reconnected") tell(away.restore());
+  };
+  reads.show(place.place);
+  sink.attach(show);
   rl.setPrompt(promptText());
   rl.prompt();
+
+  // Any key is the user at the keyboard; node:readline announces each on its input stream.
+  const keystroke = () => tell(away.keystroke());
+  process.stdin.on("keypress", keystroke);
+  const ticker = setInterval(() => {
+    reads.tick();
+    const gone = away.check();
+    if (gone === undefined) return;
+    tell(gone);
+    print(colors.cyan(
+      `-- No keystroke for ${AUTO_AWAY_MS / 60_000} minutes: you show as away until the next one.`,
+    ));
+  }, TICK_MS);
 
   const done = Promise.withResolvers<void>();
   rl.on("line", (line: string) => {
     // The typed line is replaced by the acknowledged one, so it shows once.
     readline.moveCursor(process.stdout, 0, -1);
     readline.clearLine(process.stdout, 0);
-    const outcome = executeInput(client, parseInput(line), {
-      cursor: sink.cursor,
-      ...terminalFileCommands(client),
-    });
+    const input = parseInput(line);
+    const outcome = place.run(input, { cursor: sink.cursor, ...terminalFileCommands(client) });
+    if (outcome.kind === "requested" && input.kind === "away") {
+      away.chose({ type: "away", text: input.text });
+    } else if (outcome.kind === "requested" && input.kind === "back") {
+      away.chose({ type: "back" });
+    }
+    // Entering or leaving a conversation; a new room waits for the server's `joined`.
+    if (input.kind === "query") reads.show(place.place);
     if (outcome.kind === "sent") {
       outcome.acknowledged.catch(() => {});
     } else if (outcome.kind === "transfer") {
@@ -84,7 +135,11 @@ export async function runTerminal(context: JoinContext): Promise<number> {
   });
 
   const ended = await Promise.race([done.promise.then(() => "user" as const), client.finished]);
+  clearInterval(ticker);
+  process.stdin.off("keypress", keystroke);
   if (ended === "user") {
+    // What was shown last is read: said before the goodbye, on the same connection.
+    reads.flush();
     await client.quit();
     return 0;
   }

@@ -23,6 +23,11 @@ const SEND_FILE_FLAGS = defineFlags({
     help: `the name others see (default: the file's name; "stdin" for a pipe)`,
   },
   room: { kind: "string", value: "NAME", help: "the room to share it in (default lobby)" },
+  to: {
+    kind: "string",
+    value: "NICK",
+    help: "share it with NICK only: only the two of you can list or get it",
+  },
   nick: { kind: "string", value: "NAME", help: "who shares it (default: your user name)" },
   ...CLIENT_TLS_FLAGS,
 });
@@ -31,9 +36,10 @@ const SEND_FILE_FLAGS = defineFlags({
 export const sendFile: Command = defineCommand({
   name: "send-file",
   usage: "HOST[:PORT] [PATH|-] [options]",
-  description: `Shares a file with a room. Reads standard input when PATH is "-" or left out ` +
-    "with input piped. Prints the new file's id as the last line on stdout. A file (not a " +
-    "pipe) that was interrupted continues where it stopped when sent again.",
+  description: "Shares a file with a room, or with one person (--to). Reads standard input " +
+    `when PATH is "-" or left out with input piped. Prints the new file's id as the last line ` +
+    "on stdout. A file (not a pipe) that was interrupted continues where it stopped when " +
+    "sent again.",
   flags: SEND_FILE_FLAGS,
   helpColumn: 18,
   epilogue: PASSKEY_NOTE,
@@ -78,6 +84,7 @@ async function runSendFile(
             );
           },
           onProgress: (bytes) => bar.update(bytes),
+          to: flags.to,
         });
         bar.done();
         return shared;
@@ -85,7 +92,8 @@ async function runSendFile(
         client.close();
       }
     }, { resumable: () => connected && path !== "-" });
-    console.error(`Shared ${file.name} (${formatBytes(file.size)}) as file ${id}.`);
+    const withWhom = flags.to === undefined ? "" : ` with ${flags.to} only`;
+    console.error(`Shared ${file.name} (${formatBytes(file.size)})${withWhom} as file ${id}.`);
     console.log(String(id));
     return ExitCode.OK;
   } catch (error) {

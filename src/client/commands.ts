@@ -61,7 +61,7 @@ export const COMMANDS: readonly CommandHelp[] = [
       summary: "choose files to share with this room (or the File button, or drop them here)",
     },
   },
-  { usage: "/files", summary: "files shared in the rooms you joined, with their ids" },
+  { usage: "/files", summary: "files of the rooms you joined, or of this conversation, with ids" },
   {
     usage: "/get ID [DIR]",
     summary: "download file ID (into DIR, default here)",

@@ -1,5 +1,5 @@
 import { format as formatBytes } from "@std/fmt/bytes";
-import type { FileInfo, FileListing, ServerMessage } from "../protocol/mod.ts";
+import { type FileInfo, type FileListing, nickKey, type ServerMessage } from "../protocol/mod.ts";
 
 /** Values of `type` in `--json` output, as documented in the README. */
 export type DisplayType =
@@ -48,6 +48,11 @@ export interface DisplayEvent {
   mentions?: MentionListing[];
   /** For `system` `presence`: whether `nick` went away (true) or came back. */
   away?: boolean;
+  /**
+   * The nick of a private conversation: on its `history_end`, and on `query` (the terminal
+   * switched to it).
+   */
+  with?: string;
 }
 
 /** A place of an `unread_counts`. */
@@ -111,10 +116,13 @@ export function toDisplayEvent(message: ServerMessage): DisplayEvent | undefined
         event: "mentions",
         mentions: message.events,
         more: message.more,
-        text: message.events.length === 0 ? "Nobody has mentioned you yet." : "Mentions of you: " +
-          message.events.map((event) => `[${event.room}] ${event.from}: ${event.text}`).join(
-            "; ",
-          ) + (message.more ? "; /mentions again for older ones." : "."),
+        // `/mentions` always asks for the newest: older ones are not one command away.
+        text: message.events.length === 0
+          ? "Nobody has mentioned you yet."
+          : `Mentions of you${message.more ? ` (the newest ${message.events.length})` : ""}: ` +
+            message.events.map((event) => `[${event.room}] ${event.from}: ${event.text}`)
+              .join("; ") +
+            ".",
       };
     case "presence":
       return {
@@ -164,13 +172,16 @@ export function toDisplayEvent(message: ServerMessage): DisplayEvent | undefined
         event: "joined",
         room: message.room,
         users: message.users,
-        text: `You are in ${message.room} with ${listUsers(message.users, message.count)}.`,
+        text: `You are in ${message.room} with ${
+          listUsers(message.users, { count: message.count, away: message.away })
+        }.`,
       };
-    case "history_end":
+    case "history_end": {
+      const talk = message.with;
       return {
         type: "system",
         event: "history_end",
-        room: message.room,
+        ...(talk === undefined ? { room: message.room } : { with: talk }),
         count: message.count,
         more: message.more,
         ...(message.gap ? { gap: true } : {}),
@@ -178,18 +189,18 @@ export function toDisplayEvent(message: ServerMessage): DisplayEvent | undefined
           ? "More than 5,000 events happened while you were away; the newest are shown " +
             "(/history for earlier ones)."
           : message.count === 0
-          ? "No earlier messages."
-          : `End of history (${message.count} earlier events${
-            message.more ? "; /history for more" : ""
-          }).`,
+          ? talk === undefined ? "No earlier messages." : `No earlier messages with ${talk}.`
+          : `End of history${talk === undefined ? "" : ` with ${talk}`} (${message.count} ` +
+            `earlier events${message.more ? "; /history for more" : ""}).`,
       };
+    }
     case "users":
       return {
         type: "system",
         event: "users",
         room: message.room,
         users: message.users,
-        text: `In ${message.room}: ${listUsers(message.users)}.`,
+        text: `In ${message.room}: ${listUsers(message.users, { away: message.away })}.`,
       };
     case "room_list":
       return {
@@ -240,11 +251,20 @@ function describePlace(place: UnreadPlace): string {
   return `${place.room} ${place.unread}${mentions}`;
 }
 
-/** The nicks, and how many more there are when the list is partial (a big room's `joined`). */
-function listUsers(users: string[], count = users.length): string {
+/**
+ * The nicks, those who are away marked `(away)`, and how many more there are when the list is
+ * partial (a big room's `joined`).
+ */
+function listUsers(
+  users: string[],
+  options: { count?: number; away?: readonly string[] } = {},
+): string {
+  const count = options.count ?? users.length;
   if (users.length === 0) return count > 0 ? `${count} people (/who lists them)` : "nobody";
+  const away = new Set(options.away?.map(nickKey));
+  const shown = users.map((nick) => away.has(nickKey(nick)) ? `${nick} (away)` : nick).join(", ");
   const more = count - users.length;
-  return more > 0 ? `${users.join(", ")} and ${more} more (/who lists them all)` : users.join(", ");
+  return more > 0 ? `${shown} and ${more} more (/who lists them all)` : shown;
 }
 
 function formatUptime(seconds: number): string {

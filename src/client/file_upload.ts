@@ -55,6 +55,11 @@ export interface UploadOptions {
   onProgress?: (bytes: number) => void;
   /** Cancels the upload: the server drops it and the upload rejects with `cancelled`. */
   signal?: AbortSignal;
+  /**
+   * Shares the file with this nick only, as a private message (PROTOCOL.md section 6.4): only
+   * the two of you can list or fetch it. Without it, the file is shared with the room.
+   */
+  to?: string;
 }
 
 /**
@@ -76,6 +81,7 @@ export async function uploadFile(
     size: source.size,
     sha256: source.sha256,
     resume_key: source.sha256 === undefined ? source.resumeKey : undefined,
+    to: options.to,
   }, "upload_ready");
   const { transfer, offset } = ready;
   const cancelled = () => {

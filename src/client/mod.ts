@@ -30,3 +30,5 @@ export * from "./websocket_dialer.ts";
 export * from "./discovered_server.ts";
 export * from "./discover.ts";
 export * from "./unread_tracker.ts";
+export * from "./auto_away.ts";
+export * from "./read_reporter.ts";

@@ -1,7 +1,7 @@
 import * as colors from "@std/fmt/colors";
 import { mentionedNicks, mentions, nickKey } from "../protocol/mod.ts";
 import { formatClock } from "./clock.ts";
-import type { DisplayEvent } from "./display_event.ts";
+import type { DisplayEvent, MentionListing } from "./display_event.ts";
 import { sanitize } from "./sanitize.ts";
 
 type Paint = (text: string) => string;
@@ -43,6 +43,9 @@ export function nickColor(nick: string): Paint {
  * ```
  */
 export function renderLine(event: DisplayEvent, options: { self: string; now?: Date }): string {
+  if (event.event === "mentions" && event.mentions !== undefined && event.mentions.length > 0) {
+    return renderMentions(event.mentions, { ...options, more: event.more === true });
+  }
   const time = formatClock(event.ts, options.now ?? new Date());
   const stamp = time === "" ? "" : colors.gray(time) + " ";
   const text = event.mention && !event.history
@@ -78,6 +81,27 @@ export function renderLine(event: DisplayEvent, options: { self: string; now?: D
   }
   if (event.history) return colors.dim(`│ ${colors.stripAnsiCode(line)}`);
   return event.mention ? colors.bold(line) : line;
+}
+
+/**
+ * `/mentions` as lines: a heading, then each message that mentions you as it was said, with its
+ * room, and your `@nick` in reverse video.
+ */
+function renderMentions(
+  list: readonly MentionListing[],
+  options: { self: string; now?: Date; more: boolean },
+): string {
+  const heading = options.more ? `Mentions of you, the newest ${list.length}:` : "Mentions of you:";
+  const lines = list.map((mention) => {
+    const time = formatClock(mention.ts, options.now ?? new Date());
+    const from = sanitize(mention.from);
+    const text = highlightMentions(sanitize(mention.text), options.self);
+    const said = mention.type === "action"
+      ? `* ${nickColor(from)(from)} ${text}`
+      : `<${nickColor(from)(from)}> ${text}`;
+    return `   ${colors.gray(`${time} ${sanitize(mention.room)}`)} ${said}`;
+  });
+  return [colors.cyan(`-- ${heading}`), ...lines].join("\n");
 }
 
 /** `text` with each mention of `self` in reverse video, by the rule of `mentions()`. */

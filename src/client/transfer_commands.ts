@@ -23,12 +23,12 @@ export function terminalFileCommands(
   client: ReconnectingClient,
 ): Pick<InputOptions, "upload" | "get"> {
   return {
-    upload(path) {
+    upload(path, to) {
       if (path === undefined) return { kind: "invalid", message: "Usage: /file PATH" };
       const live = client.current;
       return live === undefined
         ? NOT_CONNECTED
-        : { kind: "transfer", done: shareFile(live, path).then(() => undefined) };
+        : { kind: "transfer", done: shareFile(live, path, { to }).then(() => undefined) };
     },
     get(id, dir) {
       const live = client.current;
@@ -40,13 +40,14 @@ export function terminalFileCommands(
 }
 
 /**
- * `/file PATH` in `chat join`: shares a local file with the current room. The room sees the
- * `file` event; this client sees `upload_done`. Rejects with a {@linkcode ChatError} whose
- * message is one sentence.
+ * `/file PATH` in `chat join`: shares a local file with the current room, or with one person
+ * (`to`, in a `/query`). The room (or that person) sees the `file` event; this client sees
+ * `upload_done`. Rejects with a {@linkcode ChatError} whose message is one sentence.
  */
 export async function shareFile(
   client: ChatClient,
   path: string,
+  options: { to?: string } = {},
 ): Promise<{ id: number; file: FileInfo }> {
   let source;
   try {
@@ -57,7 +58,7 @@ export async function shareFile(
       `Cannot read ${path}: ${fileErrorReason(error)}; nothing was sent.`,
     );
   }
-  return await uploadFile(client, source, { createHash: incrementalSha256 });
+  return await uploadFile(client, source, { createHash: incrementalSha256, to: options.to });
 }
 
 /**

@@ -2,7 +2,7 @@ import { assertEquals, assertRejects } from "@std/assert";
 import { TYPING_INTERVAL_MS } from "../../src/chat/mod.ts";
 import { ProtocolError, type ServerMessage } from "../../src/protocol/mod.ts";
 import { MemoryBlobStore } from "../../src/store/mod.ts";
-import { NOW, startChat, type TestChat, type User } from "./_chat.ts";
+import { NOW, PASSKEY, startChat, type TestChat, type User } from "./_chat.ts";
 
 /** The one message of `type` among `received`; throws when there is none or several. */
 function only<T extends ServerMessage["type"]>(
@@ -298,4 +298,60 @@ Deno.test("Session: a file for a nick nobody ever had is refused before any byte
     ProtocolError,
   );
   assertEquals(error.code, "no_such_user");
+});
+
+/** A files-only connection (`presence: false`) of a new person, logged in with the passkey. */
+async function filesOnly(chat: TestChat, nick: string): Promise<User> {
+  const { peer, session } = chat.open();
+  await session.handle({ type: "hello", v: 1, nick, passkey: PASSKEY, presence: false });
+  peer.take();
+  return {
+    nick,
+    peer,
+    session,
+    handle: (message) => session.handle(message),
+    take: () => peer.take(),
+  };
+}
+
+Deno.test("Session: a file shared privately from a files-only connection makes the nick its sender's, so nobody can borrow it to fetch the file", async () => {
+  const chat = await startChat({ blobs: new MemoryBlobStore() });
+  await chat.connect("ben");
+  // ana only ever sent a file: her connection borrowed the nick, as files-only ones do.
+  const ana = await filesOnly(chat, "ana");
+  const id = await share(ana, "secret.txt", "for ben only", "ben");
+
+  // cy, another person, borrowing "ana" would be taken for the sender.
+  const { session } = chat.open();
+  const error = await assertRejects(
+    () => session.handle({ type: "hello", v: 1, nick: "ana", passkey: PASSKEY, presence: false }),
+    ProtocolError,
+  );
+  assertEquals(error.code, "nick_owned");
+
+  // ana herself, from her device, still lists and fetches it.
+  await ana.handle({ type: "files", rid: "f", with: "ben" });
+  assertEquals(only(ana.take(), "file_list").files.map((file) => file.id), [id]);
+  await ana.handle({ type: "download", rid: "d", id });
+  assertEquals(only(ana.take(), "download_ready").id, id);
+});
+
+Deno.test("Session: whoever owns a nick after the host freed it cannot list or fetch the files shared privately with the one before", async () => {
+  const chat = await startChat({ blobs: new MemoryBlobStore() });
+  const ana = await chat.connect("ana");
+  await chat.connect("ben");
+  const id = await share(ana, "secret.txt", "for ben only", "ben");
+  await ana.session.disconnect();
+  await chat.hub.releaseOwnership("ana");
+  const newAna = await chat.connect("ana", undefined, { stranger: true });
+  newAna.take();
+  await newAna.handle({ type: "files", rid: "f", with: "ben" });
+  assertEquals(only(newAna.take(), "file_list").files, [], "not in the new ana's list");
+  const error = await assertRejects(
+    () => newAna.handle({ type: "download", rid: "d", id }),
+    ProtocolError,
+  );
+  assertEquals(error.code, "no_such_file");
+  await newAna.handle({ type: "history", rid: "h", with: "ben" });
+  assertEquals(newAna.take().filter((m) => m.type === "file"), [], "as her history says");
 });

@@ -54,7 +54,7 @@ const MAPPINGS: { message: ServerMessage; event: object }[] = [
       event: "mentions",
       mentions: [{ type: "message", id: 7, ts: TS, room: "lab", from: "ben", text: "@ana hi" }],
       more: true,
-      text: "Mentions of you: [lab] ben: @ana hi; /mentions again for older ones.",
+      text: "Mentions of you (the newest 1): [lab] ben: @ana hi.",
     },
   },
   {
@@ -303,6 +303,48 @@ const MAPPINGS: { message: ServerMessage; event: object }[] = [
       room: "lobby",
       users: ["ada", "bob"],
       text: "In lobby: ada, bob.",
+    },
+  },
+  {
+    message: { type: "users", room: "lobby", users: ["ada", "Bob", "cy"], away: ["bob"] },
+    event: {
+      type: "system",
+      event: "users",
+      room: "lobby",
+      users: ["ada", "Bob", "cy"],
+      text: "In lobby: ada, Bob (away), cy.",
+    },
+  },
+  {
+    message: { type: "joined", room: "lab", users: ["ada", "bob"], count: 2, away: ["ada"] },
+    event: {
+      type: "system",
+      event: "joined",
+      room: "lab",
+      users: ["ada", "bob"],
+      text: "You are in lab with ada (away), bob.",
+    },
+  },
+  {
+    message: { type: "history_end", room: "", with: "ben", count: 2, before: 7, more: true },
+    event: {
+      type: "system",
+      event: "history_end",
+      with: "ben",
+      count: 2,
+      more: true,
+      text: "End of history with ben (2 earlier events; /history for more).",
+    },
+  },
+  {
+    message: { type: "history_end", room: "", with: "ben", count: 0, before: null, more: false },
+    event: {
+      type: "system",
+      event: "history_end",
+      with: "ben",
+      count: 0,
+      more: false,
+      text: "No earlier messages with ben.",
     },
   },
   {

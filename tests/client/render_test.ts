@@ -224,3 +224,39 @@ Deno.test("renderLine() shows a mention as plain text without colour, and dims i
     colors.setColorEnabled(false);
   }
 });
+
+Deno.test("renderLine() shows /mentions one message a line, with room and time, escaped", () => {
+  const event: DisplayEvent = {
+    type: "system",
+    event: "mentions",
+    text: "Mentions of you (the newest 2): …",
+    more: true,
+    mentions: [
+      { type: "message", id: 7, ts: TS, room: "lab", from: "ada", text: "@bob look\x1b[2J" },
+      { type: "action", id: 9, ts: TS, room: "lobby", from: "cy", text: "waves at @bob" },
+    ],
+  };
+  assertEquals(renderLine(event, { self: "bob", now: SAME_DAY }).split("\n"), [
+    "-- Mentions of you, the newest 2:",
+    "   09:30 lab <ada> @bob look\\x1b[2J",
+    "   09:30 lobby * cy waves at @bob",
+  ]);
+  const none: DisplayEvent = { ...event, mentions: [], text: "Nobody has mentioned you yet." };
+  assertEquals(renderLine(none, { self: "bob" }), "-- Nobody has mentioned you yet.");
+});
+
+Deno.test("renderLine() reverses your @nick in /mentions", () => {
+  colors.setColorEnabled(true);
+  try {
+    const event: DisplayEvent = {
+      type: "system",
+      event: "mentions",
+      text: "",
+      mentions: [{ type: "message", id: 7, ts: TS, room: "lab", from: "ada", text: "hi @bob" }],
+    };
+    const row = renderLine(event, { self: "bob", now: SAME_DAY }).split("\n")[1];
+    assert(row.endsWith(`hi ${colors.inverse("@bob")}`), JSON.stringify(row));
+  } finally {
+    colors.setColorEnabled(false);
+  }
+});

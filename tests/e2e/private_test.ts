@@ -65,3 +65,24 @@ Deno.test("/msg reaches only its recipient and never a third client or its histo
   assertEquals(page.filter((m) => JSON.stringify(m).includes("vault code")), []);
   assertEquals((await bob.close()).code, 0);
 });
+
+Deno.test("chat join in a script: after /query ben the lines go to ben alone, after /query back to the room", async () => {
+  await using server = await startServer({ quiet: true });
+  const passkey = server.passkey;
+  await using ben = await TestClient.join(server.port, { nick: "ben", passkey });
+  const ana = await runJoin([server.address, "--nick", "ana", "--json"], {
+    passkey,
+    stdin: ["/query ben", "just for you", "/query", "for the room"],
+  });
+  assertEquals(ana.code, 0, ana.stderr);
+  const opened = ana.events.find((e) => e.event === "query" && e.with === "ben");
+  assert(opened !== undefined, `a query event:\n${ana.stdout.join("\n")}`);
+  await ben.waitFor((m) => m.type === "message" && m.text === "for the room", {
+    what: "the room line",
+  });
+  const heard = ben.messages.filter((m) => m.type === "private" || m.type === "message");
+  assertEquals(heard.map((m) => [m.type, m.from, m.text]), [
+    ["private", "ana", "just for you"],
+    ["message", "ana", "for the room"],
+  ]);
+});
