@@ -74,7 +74,7 @@ const files = new FileRows({
   },
   connected: () => session.live !== undefined,
   complain: (text) => places.active.complain(text),
-  grew: (element, height) => places.active.grew(element, height),
+  grew: (element, height) => places.listHolding(element)?.grew(element, height),
 });
 const pages = new Pages(page, (nick, credentials) => session.login(nick, credentials));
 const people = new People(page, {

@@ -166,8 +166,18 @@ Deno.test("a private conversation is a place of its own: it survives a room swit
   await ben.private("ana", "while you were in side");
   await waitForPlace(page, { with: "ben" }, "ben, 1 unread");
   await placeButton(page, { with: "ben" }).click();
-  await conversationList(page, "ben").locator(".event", { hasText: "while you were in side" })
-    .waitFor();
+  const missed = conversationList(page, "ben").locator(".event", {
+    hasText: "while you were in side",
+  });
+  await missed.waitFor();
+  // Where ana left the conversation, a New messages line.
+  assertEquals(
+    await missed.evaluate((row) =>
+      (row as unknown as { previousElementSibling: { className: string } | null })
+        .previousElementSibling?.className
+    ),
+    "separator new",
+  );
   const expected = [
     { type: "private", from: "ben", text: "psst, a word?" },
     { type: "private", from: "ana", text: "sure, go ahead" },

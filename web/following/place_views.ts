@@ -81,6 +81,11 @@ export class PlaceViews {
     return place.room === this.#options.currentRoom() ? this.room : undefined;
   }
 
+  /** The list `element` (a row, a picture in it) is in. */
+  listHolding(element: Element): MessageList | undefined {
+    return this.lists.find((list) => list.element.contains(element));
+  }
+
   /** Puts the room's list on screen. */
   showRoom(): void {
     this.#switch(undefined, this.room);

@@ -81,22 +81,15 @@ export class Sidebar {
   #draw(): void {
     const rooms = new Map<string, Row>();
     for (const { name, users } of this.#rooms) {
-      rooms.set(name, { key: name, place: { room: name }, name, unread: 0, mentions: 0 });
-      rooms.get(name)!.members = users;
+      const place = { room: name };
+      rooms.set(name, { key: name, place, name, unread: 0, mentions: 0, members: users });
     }
     const talks: Row[] = [];
-    for (const state of this.#states) {
-      const { place, unread, mentions } = state;
+    for (const { place, unread, mentions } of this.#states) {
       if ("room" in place) {
-        const members = rooms.get(place.room)?.members;
-        rooms.set(place.room, {
-          key: place.room,
-          place,
-          name: place.room,
-          unread,
-          mentions,
-          members,
-        });
+        const { room } = place;
+        const members = rooms.get(room)?.members;
+        rooms.set(room, { key: room, place, name: room, unread, mentions, members });
       } else {
         // Every private message is for you: its unread count is the one that calls.
         talks.push({ key: place.with, place, name: place.with, unread, mentions: 0 });

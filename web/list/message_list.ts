@@ -257,7 +257,7 @@ export class MessageList {
       return;
     }
     if (event.history && pending?.mode === "join") pending.rows++;
-    const stick = this.isNearBottom();
+    const stick = this.#atEnd();
     const line = pending?.mode === "join" && pending.fresh && this.#line === undefined
       ? this.#newLineFor(event)
       : undefined;
@@ -313,12 +313,19 @@ export class MessageList {
    */
   grew(element: HTMLElement, height: number): void {
     const list = this.#element;
+    // A hidden list has no geometry; shown again, it opens where the reader left it.
+    if (this.hidden) return;
     if (list.scrollHeight - list.scrollTop - list.clientHeight - height < STICK_PX) {
       this.scrollDown(true);
     } else if (element.getBoundingClientRect().top < list.getBoundingClientRect().top) {
       // It grew downwards from above the visible part: everything in view moved down with it.
       list.scrollTop += height;
     }
+  }
+
+  /** Whether the reader is at the newest line, or was when the list was hidden. */
+  #atEnd(): boolean {
+    return this.hidden ? this.#leftAt.end : this.isNearBottom();
   }
 
   /** Scrolls to the newest line when `stick`. */
@@ -337,7 +344,7 @@ export class MessageList {
   }
 
   #append(element: HTMLElement): void {
-    const stick = this.isNearBottom();
+    const stick = this.#atEnd();
     this.#element.append(element);
     this.#trim(stick);
     this.scrollDown(stick);
