@@ -1,7 +1,8 @@
 /**
  * What the user types and drops: lines go through the shared command parser and executor (the
- * terminal's), messages wait in the outbox until the server has stored them, and files come
- * from the File button, `/file`, or a drop on the page.
+ * terminal's), to the room or, while a private conversation is on screen, to that person;
+ * messages wait in the outbox until the server has stored them, and files come from the File
+ * button, `/file`, or a drop on the page, shared likewise with the room or the person.
  *
  * @module
  */
@@ -10,7 +11,8 @@ import { executeInput, NOT_CONNECTED, type Outcome } from "../src/client/execute
 import { format as formatBytes } from "@std/fmt/bytes";
 import type { PageElements } from "./elements.ts";
 import { saveAs } from "./file_row.ts";
-import type { MessageList } from "./list/message_list.ts";
+import type { Following } from "./following/following.ts";
+import type { PlaceViews } from "./following/place_views.ts";
 import type { Session } from "./session.ts";
 import type { Transfers } from "./transfers.ts";
 
@@ -18,7 +20,8 @@ import type { Transfers } from "./transfers.ts";
 export interface ComposerParts {
   page: PageElements;
   session: Session;
-  list: MessageList;
+  places: PlaceViews;
+  following: Following;
   transfers: Transfers;
 }
 
@@ -27,7 +30,7 @@ export interface ComposerParts {
  *
  * @example
  * ```ts ignore
- * const composer = new Composer({ page, session, list, transfers });
+ * const composer = new Composer({ page, session, places, following, transfers });
  * composer.run("/who");
  * ```
  */
@@ -46,6 +49,7 @@ export class Composer {
       }
       page.input.focus();
     });
+    page.input.addEventListener("input", () => parts.following.typed(page.input.value));
     page.input.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
@@ -62,8 +66,11 @@ export class Composer {
 
   /** Carries out one typed line. */
   run(line: string): void {
-    const { session, list } = this.#parts;
+    const { session, places, following } = this.#parts;
+    const list = places.active;
     const input = parseInput(line);
+    if (input.kind === "away") following.presence.chose({ type: "away", text: input.text });
+    if (input.kind === "back") following.presence.chose({ type: "back" });
     if (input.kind === "history") {
       // The list asks for the page before what it shows, and puts it above without a jump.
       const outcome = list.loadEarlier({ limit: input.limit });
@@ -74,6 +81,7 @@ export class Composer {
     const client = session.client;
     const outcome: Outcome = client === undefined ? NOT_CONNECTED : executeInput(client, input, {
       cursor: session.cursor,
+      conversation: places.conversation,
       upload: () => {
         // The browser cannot read a path: /file opens the file chooser instead.
         this.#parts.page.fileInput.click();
@@ -93,13 +101,18 @@ export class Composer {
     this.#show(outcome, waiting);
   }
 
-  /** Shares files with the current room, each with its own progress bar. */
+  /**
+   * Shares files with the place on screen, each with its own progress bar: the room, or only
+   * the person of the conversation on screen.
+   */
   share(files: FileList | null): void {
-    const { session, list, transfers } = this.#parts;
+    const { session, places, transfers } = this.#parts;
+    const to = places.conversation;
     for (const file of files ?? []) {
-      transfers.share(file).then(
+      transfers.share(file, { to }).then(
+        // The server tells the sharer with upload_done; the line is this page's own.
         (shared) =>
-          list.showEvent({
+          places.showEvent({
             type: "file",
             id: shared.id,
             ts: new Date().toISOString(),
@@ -107,15 +120,17 @@ export class Composer {
             from: session.nick,
             file: shared.file,
             text: "",
+            ...(to === undefined ? {} : { to }),
           }),
-        (error: Error) => list.complain(`Could not share ${file.name}: ${error.message}`),
+        (error: Error) => places.active.complain(`Could not share ${file.name}: ${error.message}`),
       );
     }
   }
 
   /** Shows what became of a line; `waiting` is the text a sent message shows in the outbox. */
   #show(outcome: Outcome, waiting: string): void {
-    const { page, list } = this.#parts;
+    const { page, places, session } = this.#parts;
+    const list = places.active;
     switch (outcome.kind) {
       case "sent": {
         const line = document.createElement("li");
@@ -137,6 +152,10 @@ export class Composer {
         return;
       case "quit":
         this.#parts.session.client?.quit();
+        return;
+      case "query":
+        if (outcome.nick === undefined) places.showRoom();
+        else session.openConversation(outcome.nick);
         return;
       case "invalid":
         return list.complain(outcome.message);

@@ -38,9 +38,18 @@ export interface PageElements {
   linkCodeShown: HTMLOutputElement;
   sidebarToggle: HTMLButtonElement;
   rooms: HTMLUListElement;
+  conversationsNav: HTMLElement;
+  conversations: HTMLUListElement;
   users: HTMLUListElement;
+  soundToggle: HTMLInputElement;
+  notifyField: HTMLElement;
+  notifyToggle: HTMLInputElement;
+  notifyNote: HTMLElement;
+  roomAlertsField: HTMLElement;
+  roomAlerts: HTMLSelectElement;
   messages: HTMLElement;
   jumpLatest: HTMLButtonElement;
+  typing: HTMLElement;
   outbox: HTMLUListElement;
   transfers: HTMLElement;
   composer: HTMLFormElement;
@@ -84,9 +93,18 @@ export function findElements(): PageElements {
     linkCodeShown: byId("link-code-shown", HTMLOutputElement),
     sidebarToggle: byId("sidebar-toggle", HTMLButtonElement),
     rooms: byId("rooms", HTMLUListElement),
+    conversationsNav: byId("conversations-nav", HTMLElement),
+    conversations: byId("conversations", HTMLUListElement),
     users: byId("users", HTMLUListElement),
+    soundToggle: byId("sound-toggle", HTMLInputElement),
+    notifyField: byId("notify-field", HTMLElement),
+    notifyToggle: byId("notify-toggle", HTMLInputElement),
+    notifyNote: byId("notify-note", HTMLElement),
+    roomAlertsField: byId("room-alerts-field", HTMLElement),
+    roomAlerts: byId("room-alerts", HTMLSelectElement),
     messages: byId("messages", HTMLElement),
     jumpLatest: byId("jump-latest", HTMLButtonElement),
+    typing: byId("typing", HTMLElement),
     outbox: byId("outbox", HTMLUListElement),
     transfers: byId("transfers", HTMLElement),
     composer: byId("composer", HTMLFormElement),

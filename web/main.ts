@@ -1,15 +1,17 @@
 /**
  * The browser client of `chat`: the page's parts put together. The protocol, reconnecting,
- * commands and display events are the client core in src/client, shared with `chat join`; the
- * files here are only the view. Bundled into one script by `deno task bundle` (web/dist/app.js).
+ * commands, display events and unread counts are the client core in src/client, shared with
+ * `chat join`; the files here are only the view. Bundled into one script by `deno task bundle`
+ * (web/dist/app.js).
  *
  * @module
  */
 import { Composer } from "./composer.ts";
 import { findElements } from "./elements.ts";
 import { FileRows } from "./file_row.ts";
+import { Following } from "./following/following.ts";
+import { PlaceViews } from "./following/place_views.ts";
 import { MessageList } from "./list/message_list.ts";
-import { browserReadMarks } from "./list/read_marks.ts";
 import { Pages } from "./pages.ts";
 import { People } from "./people.ts";
 import { Session } from "./session.ts";
@@ -21,12 +23,43 @@ import { recall } from "./storage.ts";
 const page = findElements();
 setUpTheme(page.themeToggle);
 const transfers = new Transfers(page.transfers, () => session.live);
-const list: MessageList = new MessageList(page.messages, {
-  self: (): string => session.nick,
-  decorateFile: (div, event) => files.decorate(div, event),
-  requestHistory: ({ before, limit }) => session.request({ type: "history", before, limit }),
-  readMarks: browserReadMarks(),
-  jump: page.jumpLatest,
+const following: Following = new Following({
+  page,
+  request: (message) => session.request(message),
+  connected: () => session.live !== undefined,
+  self: () => session.nick,
+  onScreen: () => places.onScreen,
+  openRoom: (room) => session.openRoom(room),
+  openConversation: (nick) => session.openConversation(nick),
+});
+/** A message list in `element`; `place` pages its history (a room's, or a conversation's). */
+const newList = (element: HTMLElement): MessageList => {
+  const list: MessageList = new MessageList(element, {
+    self: (): string => session.nick,
+    decorateFile: (div, event) => files.decorate(div, event),
+    requestHistory: ({ before, limit }) => {
+      const place = list.place;
+      return session.request(
+        place !== undefined && "with" in place
+          ? { type: "history", with: place.with, before, limit }
+          : { type: "history", before, limit },
+      );
+    },
+    readMarks: following.readMarks,
+    jump: page.jumpLatest,
+  });
+  return list;
+};
+const places: PlaceViews = new PlaceViews({
+  room: newList(page.messages),
+  newList,
+  request: (message) => session.request(message),
+  currentRoom: () => session.room,
+  self: () => session.nick,
+  changed: (place) => {
+    session.placeChanged();
+    following.placeChanged(place);
+  },
 });
 const files = new FileRows({
   transfers,
@@ -40,22 +73,17 @@ const files = new FileRows({
       .path;
   },
   connected: () => session.live !== undefined,
-  complain: (text) => list.complain(text),
-  grew: (element, height) => list.grew(element, height),
+  complain: (text) => places.active.complain(text),
+  grew: (element, height) => places.listHolding(element)?.grew(element, height),
 });
 const pages = new Pages(page, (nick, credentials) => session.login(nick, credentials));
 const people = new People(page, {
   self: (): string => session.nick,
-  room: () => session.room,
-  joinRoom: (room) => session.request({ type: "join", room }),
-  writeTo: (nick) => {
-    page.input.value = `/msg ${nick} `;
-    page.input.focus();
-  },
+  talkTo: (nick) => session.openConversation(nick),
 });
-const session: Session = new Session({ page, pages, list, people, files });
-new Composer({ page, session, list, transfers });
-setUpInviteDialog(page, () => session.live, (text) => list.complain(text));
+const session: Session = new Session({ page, pages, places, following, people, files });
+new Composer({ page, session, places, following, transfers });
+setUpInviteDialog(page, () => session.live, (text) => places.active.complain(text));
 
 // An invite link (or a link code) travels in the fragment, which the browser never sends to the
 // server; it is taken out of the address bar at once, so it is not bookmarked or shared by

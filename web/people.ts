@@ -1,50 +1,52 @@
 /**
- * The sidebar: the rooms with their member counts (click one to go there) and the people in
- * this room (click one to write them a private message), folded behind a button on a narrow
- * screen.
+ * The sidebar's people: who is in this room, those who are away marked so (with their reason as
+ * a tooltip); click one to talk with them privately. The sidebar folds behind a button on a
+ * narrow screen.
  *
  * @module
  */
+import { nickKey } from "../src/protocol/names.ts";
 import { el, type PageElements } from "./elements.ts";
 
-/** What the sidebar asks of the rest of the page. */
+/** What the people list asks of the rest of the page. */
 export interface PeopleActions {
   /** This user's nick, now. */
   self(): string;
-  /** The room this user is in, now. */
-  room(): string;
-  joinRoom(room: string): void;
-  writeTo(nick: string): void;
+  /** Opens the private conversation with `nick`. */
+  talkTo(nick: string): void;
 }
 
 /**
- * The rooms and people lists.
+ * The people list, and the sidebar's folding.
  *
  * @example
  * ```ts ignore
  * const people = new People(page, actions);
- * people.setUsers(["ana", "ben"]);
+ * people.setUsers(["ana", "ben"], ["ben"]);
  * ```
  */
 export class People {
   readonly #page: PageElements;
   readonly #actions: PeopleActions;
   #users: string[] = [];
+  /** Those away, by nick key, with the reason they gave (`""` for none). */
+  readonly #away = new Map<string, string>();
 
   constructor(page: PageElements, actions: PeopleActions) {
     this.#page = page;
     this.#actions = actions;
-    page.rooms.addEventListener("click", (event) => {
-      const room = closest(event, "li[data-room]")?.dataset.room;
-      if (room !== undefined && room !== actions.room()) actions.joinRoom(room);
-      this.setSidebar(false);
-    });
     page.users.addEventListener("click", (event) => {
       const nick = closest(event, "li[data-nick]")?.dataset.nick;
       if (nick === undefined || nick === actions.self()) return;
-      actions.writeTo(nick);
+      actions.talkTo(nick);
       this.setSidebar(false);
     });
+    // A place chosen in the sidebar is on screen: on a phone, the sidebar gets out of the way.
+    for (const list of [page.rooms, page.conversations]) {
+      list.addEventListener("click", (event) => {
+        if (closest(event, "button") !== undefined) this.setSidebar(false);
+      });
+    }
     page.sidebarToggle.addEventListener("click", () => {
       this.setSidebar(page.sidebarToggle.getAttribute("aria-expanded") !== "true");
     });
@@ -56,29 +58,23 @@ export class People {
     });
   }
 
-  /** The people in this room, sorted as people read them. */
-  setUsers(users: readonly string[]): void {
-    const self = this.#actions.self();
+  /** The people in this room, sorted as people read them; `away` are those who are away. */
+  setUsers(users: readonly string[], away?: readonly string[]): void {
+    if (away !== undefined) {
+      this.#away.clear();
+      for (const nick of away) this.#away.set(nickKey(nick), "");
+    }
     this.#users = [...new Set(users)].sort((a, b) =>
       a.localeCompare(b, undefined, { sensitivity: "base" })
     );
-    this.#page.users.replaceChildren(...this.#users.map((nick) =>
-      el(
-        "li",
-        { data: { nick } },
-        el(
-          "button",
-          {
-            attrs: {
-              type: "button",
-              title: nick === self ? "You" : `Send ${nick} a private message`,
-            },
-          },
-          nick,
-          ...(nick === self ? [el("span", { className: "you" }, " (you)")] : []),
-        ),
-      )
-    ));
+    this.#draw();
+  }
+
+  /** Someone went away (with a reason, perhaps) or came back. */
+  setAway(nick: string, away: boolean, text?: string): void {
+    if (away) this.#away.set(nickKey(nick), text ?? "");
+    else this.#away.delete(nickKey(nick));
+    this.#draw();
   }
 
   /** Someone came in. */
@@ -88,35 +84,43 @@ export class People {
 
   /** Someone left. */
   left(nick: string): void {
+    this.#away.delete(nickKey(nick));
     this.setUsers(this.#users.filter((user) => user !== nick));
   }
 
   /** Someone is known by another nick now. */
   renamed(from: string, to: string): void {
+    const away = this.#away.get(nickKey(from));
+    if (away !== undefined) {
+      this.#away.delete(nickKey(from));
+      this.#away.set(nickKey(to), away);
+    }
     this.setUsers(this.#users.map((user) => user === from ? to : user));
-  }
-
-  /** The rooms of the server, with how many are in each. */
-  setRooms(rooms: readonly { name: string; users: number }[]): void {
-    const current = this.#actions.room();
-    this.#page.rooms.replaceChildren(...rooms.map(({ name, users }) =>
-      el(
-        "li",
-        { data: { room: name }, attrs: name === current ? { "aria-current": "true" } : {} },
-        el(
-          "button",
-          { attrs: { type: "button" } },
-          el("span", {}, name),
-          el("span", { className: "count", attrs: { title: `${users} here` } }, String(users)),
-        ),
-      )
-    ));
   }
 
   /** Opens or folds the sidebar (on a narrow screen). */
   setSidebar(open: boolean): void {
     this.#page.chatPage.classList.toggle("sidebar-open", open);
     this.#page.sidebarToggle.setAttribute("aria-expanded", String(open));
+  }
+
+  #draw(): void {
+    const self = this.#actions.self();
+    this.#page.users.replaceChildren(...this.#users.map((nick) => {
+      const away = this.#away.get(nickKey(nick));
+      const title = nick === self ? "You" : `Talk privately with ${nick}`;
+      return el(
+        "li",
+        { data: away === undefined ? { nick } : { nick, away: "true" } },
+        el(
+          "button",
+          { attrs: { type: "button", title: away ? `${title} (away: ${away})` : title } },
+          nick,
+          ...(nick === self ? [el("span", { className: "you" }, " (you)")] : []),
+          ...(away === undefined ? [] : [el("span", { className: "away" }, " (away)")]),
+        ),
+      );
+    }));
   }
 }
 

@@ -1,8 +1,9 @@
 /**
  * The web page's side of the client core: one {@linkcode ReconnectingClient} per login over a
  * WebSocket to this page's server, its messages turned into display events (the terminal's) and
- * shown in the lists, and the connection's state in the status line. Reconnecting, resuming,
- * dropping duplicates, pacing and keepalive are the core's; this file only shows them.
+ * shown in the lists of their places (a room, a private conversation), and the connection's
+ * state in the status line. Reconnecting, resuming, dropping duplicates, pacing and keepalive are
+ * the core's; this file only shows them, and goes where the reader asks (a room, a conversation).
  *
  * @module
  */
@@ -13,13 +14,16 @@ import { HistoryCursor } from "../src/client/history_cursor.ts";
 import { type ConnectionStatus, ReconnectingClient } from "../src/client/reconnecting_client.ts";
 import { webSocketDialer } from "../src/client/websocket_dialer.ts";
 import type { ChatEvent, ClientMessage, ServerMessage } from "../src/protocol/messages.ts";
+import { nickKey } from "../src/protocol/names.ts";
 import { VERSION } from "../src/version.ts";
 import type { PageElements } from "./elements.ts";
 import type { FileRows } from "./file_row.ts";
-import type { MessageList } from "./list/message_list.ts";
+import type { Following } from "./following/following.ts";
+import { mentionBlock } from "./following/mention_block.ts";
+import type { PlaceViews } from "./following/place_views.ts";
 import type { Pages } from "./pages.ts";
 import type { People } from "./people.ts";
-import { recall, remember } from "./storage.ts";
+import { forget, recall, remember } from "./storage.ts";
 import type { WebCredentials } from "./pages.ts";
 
 /** Errors about files, which the transfer that caused them reports with the file's name. */
@@ -40,7 +44,8 @@ const ROOMS_EVERY_MS = 10_000;
 export interface SessionView {
   page: PageElements;
   pages: Pages;
-  list: MessageList;
+  places: PlaceViews;
+  following: Following;
   people: People;
   files: FileRows;
 }
@@ -62,6 +67,10 @@ export class Session {
   #room = "lobby";
   #welcomed = false;
   #firstJoin = true;
+  /** A `welcome` was the last word on the connection: its `joined` starts a history or catch-up. */
+  #hello = false;
+  /** The conversation to open again once the login's counts are in, after a reload. */
+  #reopen: string | undefined;
   #countdown: ReturnType<typeof setTimeout> | undefined;
 
   constructor(view: SessionView) {
@@ -89,6 +98,20 @@ export class Session {
     return this.#room;
   }
 
+  /** Takes the reader to `room`: joined, or put on screen if it is the room the page is in. */
+  openRoom(room: string): void {
+    if (room === this.#room) this.#view.places.showRoom();
+    else this.request({ type: "join", room });
+  }
+
+  /** Takes the reader to their private conversation with `nick`, opening it if need be. */
+  openConversation(nick: string): void {
+    if (nickKey(nick) === nickKey(this.#nick)) {
+      return this.#view.places.active.complain("That is you; a conversation is with someone else.");
+    }
+    this.#view.places.open(nick);
+  }
+
   /** Sends a request if connected; false otherwise. */
   request(message: Exclude<ClientMessage, { type: "hello" | "send" | "private" }>): boolean {
     return this.#client?.request(message) ?? false;
@@ -99,12 +122,13 @@ export class Session {
    * unreachable server shows the login page again with the reason.
    */
   async login(nick: string, credentials: WebCredentials): Promise<void> {
-    const { list, page, pages } = this.#view;
-    list.clear();
+    const { places, page, pages } = this.#view;
+    places.reset();
     page.outbox.replaceChildren();
     this.#nick = nick;
     this.#welcomed = false;
     this.#firstJoin = true;
+    this.#reopen = recall("chat-open") ?? undefined;
     remember("chat-nick", nick);
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
     let client: ReconnectingClient;
@@ -144,11 +168,14 @@ export class Session {
   }
 
   #receive(message: ServerMessage): void {
-    const { list, people, pages, files } = this.#view;
+    const { places, people, pages, files, following } = this.#view;
+    const list = places.active;
     this.cursor.observe(message);
+    following.observe(message);
     switch (message.type) {
       case "welcome":
         this.#nick = message.nick;
+        this.#hello = true;
         remember("chat-nick", message.nick);
         pages.showChat();
         pages.setStatus("connected", "Connected");
@@ -159,7 +186,7 @@ export class Session {
       case "joined":
         return this.#joined(message);
       case "history_end":
-        return list.endHistory(message, toDisplayEvent(message)!);
+        return places.endHistory(message);
       case "message":
       case "action":
       case "private":
@@ -167,13 +194,28 @@ export class Session {
       case "file":
         return this.#event(message);
       case "users":
-        if (message.room === this.#room) people.setUsers(message.users);
+        if (message.room === this.#room) people.setUsers(message.users, message.away);
         if (message.rid !== AUTO_RID) list.note(toDisplayEvent(message)!.text);
         return;
       case "room_list":
-        people.setRooms(message.rooms);
+        following.setRooms(message.rooms);
         if (message.rid !== AUTO_RID) list.note(toDisplayEvent(message)!.text);
         return;
+      case "presence":
+        if (message.room === this.#room) people.setAway(message.nick, message.away, message.text);
+        if (nickKey(message.nick) === nickKey(this.#nick)) {
+          list.note(
+            message.away
+              ? "You are away; others see it beside your nick. /back when you are."
+              : "You are back.",
+          );
+        }
+        return;
+      case "mention_list":
+        list.block(mentionBlock(message, (room) => this.openRoom(room)));
+        return;
+      case "unread_counts":
+        return this.#counted(message);
       case "nick_ok":
         people.renamed(this.#nick, message.nick);
         this.#nick = message.nick;
@@ -191,27 +233,57 @@ export class Session {
   }
 
   #joined(message: Extract<ServerMessage, { type: "joined" }>): void {
-    const { list, people, page } = this.#view;
+    const { places, people } = this.#view;
+    const list = places.room;
     const changed = message.room !== this.#room || this.#firstJoin;
+    const afterHello = this.#hello;
+    this.#hello = false;
     this.#firstJoin = false;
     if (message.room !== this.#room) list.clear();
     this.#room = message.room;
-    page.roomName.textContent = message.room;
-    page.roomName.title = message.room;
-    document.title = `${message.room} — chat`;
-    page.input.placeholder = `Message ${message.room}`;
-    people.setUsers(message.users);
+    people.setUsers(message.users, message.away);
     if (changed) {
       list.note(toDisplayEvent(message)!.text);
-      list.enterRoom(message.room);
-    } else {
+      list.enter({ room: message.room });
+      // Going to a room shows it; a login comes back to the conversation it was in.
+      if (!afterHello || places.conversation === undefined) places.showRoom();
+    } else if (afterHello) {
+      // Back on a new connection: what was missed follows, and pages lost with the old one are
+      // asked for again.
       list.expectCatchUp();
+      places.reconnected();
+    } else {
+      // The reader asked for the room they are in.
+      places.showRoom();
     }
     this.request({ type: "rooms", rid: AUTO_RID });
   }
 
+  /** The login's counts are in: where the reader left off in the room, and their conversation. */
+  #counted(message: Extract<ServerMessage, { type: "unread_counts" }>): void {
+    const { places } = this.#view;
+    const here = message.places.find((place) => place.room === this.#room);
+    if (here !== undefined) places.room.readMarkKnown(here.read_id);
+    const reopen = this.#reopen;
+    this.#reopen = undefined;
+    if (reopen !== undefined && places.conversation === undefined) this.openConversation(reopen);
+  }
+
+  /** Shows the place on screen in the top bar and the message box, and remembers it. */
+  placeChanged(): void {
+    const { page, places } = this.#view;
+    const talk = places.conversation;
+    const name = talk ?? this.#room;
+    page.roomName.textContent = name;
+    page.roomName.title = talk === undefined ? name : `Private conversation with ${talk}`;
+    page.roomName.dataset.place = talk === undefined ? "room" : "conversation";
+    page.input.placeholder = talk === undefined ? `Message ${name}` : `Message ${talk} privately`;
+    if (talk === undefined) forget("chat-open");
+    else remember("chat-open", talk);
+  }
+
   #event(event: ChatEvent): void {
-    const { list, people } = this.#view;
+    const { places, people } = this.#view;
     if (event.type === "notice" && !event.history) {
       // This user's own coming and going, as a catch-up may bring it.
       if (event.from === this.#nick && event.event !== "nick") return;
@@ -223,15 +295,16 @@ export class Session {
         }
       }
     }
-    list.showEvent(toDisplayEvent(event)!);
+    places.showEvent(event);
   }
 
   #status(status: ConnectionStatus): void {
-    const { pages, list } = this.#view;
+    const { pages, places, following } = this.#view;
     clearTimeout(this.#countdown);
     if (status.state === "reconnected") {
       pages.setStatus("connected", "Connected");
-      list.note("Reconnected.");
+      places.active.note("Reconnected.");
+      following.presence.reconnected();
     } else if (status.state === "reconnecting") {
       this.#count(Date.now() + (status.delayMs ?? 0));
     }

@@ -1,17 +1,27 @@
 /**
  * The little this client remembers in the browser: the last nick, the chosen theme, this
- * browser's device credential and how far it has read in each room, never the passkey. Storage
- * may be disabled (private windows, policies): then nothing is remembered and nothing fails.
+ * browser's device credential, the conversation it had open and its alert settings, never the
+ * passkey. How far the reader has read is the server's to keep (read markers), for every device.
+ * Storage may be disabled (private windows, policies): then nothing is remembered and nothing
+ * fails.
  *
  * @module
  */
 
 /**
  * Keys this client stores under: the last nick, the theme, the device credential this browser
- * was given (`welcome.device`), which brings it back in without the passkey, and the newest
- * event seen in each room (list/read_marks.ts).
+ * was given (`welcome.device`), which brings it back in without the passkey, the private
+ * conversation on screen (opened again after a reload), and the alerts: sound on or off,
+ * notifications on or off, and each room's choice (following/alerts.ts).
  */
-export type StoredKey = "chat-nick" | "chat-theme" | "chat-device" | "chat-seen";
+export type StoredKey =
+  | "chat-nick"
+  | "chat-theme"
+  | "chat-device"
+  | "chat-open"
+  | "chat-sound"
+  | "chat-notify"
+  | "chat-alerts";
 
 /**
  * The value stored under `key`, or null.
@@ -40,6 +50,22 @@ export function recall(key: StoredKey): string | null {
 export function remember(key: StoredKey, value: string): void {
   try {
     localStorage.setItem(key, value);
+  } catch {
+    // Storage may be disabled; the page works without it.
+  }
+}
+
+/**
+ * Removes what is stored under `key`, if the browser lets it.
+ *
+ * @example
+ * ```ts ignore
+ * forget("chat-open");
+ * ```
+ */
+export function forget(key: StoredKey): void {
+  try {
+    localStorage.removeItem(key);
   } catch {
     // Storage may be disabled; the page works without it.
   }

@@ -79,12 +79,12 @@ export class Transfers {
   }
 
   /**
-   * Shares `file` with the current room; resolves once the server verified it. A lost
-   * connection does not lose the upload: once the page is connected again it goes on from where
-   * the server's copy stopped (for up to {@linkcode RESUME_FOR_MS}). The Cancel button beside the
+   * Shares `file` with the current room, or only with the person `to`; resolves once the server
+   * verified it. A lost connection does not lose the upload: once the page is connected again it
+   * goes on from where the server's copy stopped (for up to {@linkcode RESUME_FOR_MS}). The Cancel button beside the
    * progress bar stops it; then it rejects with `cancelled`.
    */
-  async share(file: File): Promise<{ id: number; file: FileInfo }> {
+  async share(file: File, options: { to?: string } = {}): Promise<{ id: number; file: FileInfo }> {
     const abort = new AbortController();
     const view = this.#progress("Sharing", file.name, file.size, () => abort.abort());
     const source = { ...fileSource(file), resumeKey: resumeKeyOf(file) };
@@ -98,6 +98,7 @@ export class Transfers {
             chunkBytes: WEB_CHUNK_BYTES,
             onProgress: (bytes) => view.update(bytes),
             signal: abort.signal,
+            to: options.to,
           });
         } catch (error) {
           // The connection went, not the upload: it goes on once a new one is up.

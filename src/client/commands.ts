@@ -58,7 +58,7 @@ export const COMMANDS: readonly CommandHelp[] = [
     summary: "share a file with this room or conversation (also /send PATH)",
     browser: {
       usage: "/file",
-      summary: "choose files to share with this room (or the File button, or drop them here)",
+      summary: "choose files to share here, room or conversation (or File, or drop them)",
     },
   },
   { usage: "/files", summary: "files of the rooms you joined, or of this conversation, with ids" },

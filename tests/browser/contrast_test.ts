@@ -1,9 +1,10 @@
 /**
  * The chat page under axe-core: every line type the page shows (messages from history and
  * live, your own, private ones both ways, a mention with a link, an opened run of join and
- * leave notices, system lines, a shared file, timestamps, day and "New messages" lines, the Jump to latest button) in both
- * themes, at desktop and phone width, with no violation of impact "serious" or "critical"
- * (colour contrast among them).
+ * leave notices, system lines, the list of /mentions, a shared file, timestamps, day and "New
+ * messages" lines, the Jump to latest button) and the sidebar (unread and mention counts of
+ * rooms and a private conversation, people, the alert settings), in both themes, at desktop and
+ * phone width, with no violation of impact "serious" or "critical" (colour contrast among them).
  *
  * @module
  */
@@ -138,6 +139,18 @@ Deno.test("the chat page has no serious or critical axe violations, light and da
   await waitForShown(page, { type: "private", from: "ben", text: "only for ana" });
   await waitForShown(page, { type: "private", text: "only for ben" });
   await page.locator("#messages details.notices > summary").first().click();
+  // The sidebar's counts: a room with unread messages and a mention, a private conversation.
+  await using dan = await TestClient.join(server.port, {
+    nick: "dan",
+    passkey: server.passkey,
+    room: "side",
+  });
+  await dan.send("in side, for whoever reads");
+  await dan.send("@ana this one is for you");
+  await page.locator('#rooms li[data-room="side"] .badge.mentions:not([hidden])').waitFor();
+  await page.locator('#conversations li[data-with="ben"] .badge.unread:not([hidden])').waitFor();
+  await sendFromPage(page, "/mentions");
+  await page.locator("#messages .mention-list li").first().waitFor();
 
   const found: Found[] = [];
   for (const { name, viewport } of VIEWPORTS) {
@@ -155,6 +168,14 @@ Deno.test("the chat page has no serious or critical axe violations, light and da
       await ben.send(`while ana reads back, ${where}`);
       await page.locator("#jump-latest").waitFor({ state: "visible" });
       found.push(...await axe(page, where), ...await sweep(page, where));
+      if (name === "phone") {
+        // On a phone the sidebar folds away behind its button.
+        await page.locator("#sidebar-toggle").click();
+        await page.locator("#sidebar").waitFor({ state: "visible" });
+        found.push(...await axe(page, `${where} sidebar`));
+        await page.locator("#sidebar-toggle").click();
+        await page.locator("#sidebar").waitFor({ state: "hidden" });
+      }
     }
   }
   assertEquals(fixture.pageErrors, [], fixture.describe());

@@ -20,20 +20,34 @@ const AUTHORED = new Set(["message", "action", "private", "file"]);
 /** Event types whose text is what someone wrote, with links and mentions. */
 const WRITTEN = new Set(["message", "action", "private"]);
 
+/** How a row is shown. */
+export interface RowOptions {
+  /**
+   * In the list of a private conversation, where everything is private: a private message
+   * names its author, like any message, instead of "private to/from" the other person.
+   */
+  conversation?: boolean;
+}
+
 /**
  * Renders `event` as a `div.event` with `data-type`, `data-id`, `data-history` and `data-day`
- * (its local day), and for a notice `data-event` and `data-from`; `self` is this user's nick
- * (own lines are marked `mine`, lines that mention this user `mentioned`, a private message
- * names the other person).
+ * (its local day), `data-to` for something sent to one person, and for a notice `data-event`
+ * and `data-from`; `self` is this user's nick (own lines are marked `mine`, lines that mention
+ * this user `mentioned`, a private message in a room's list names the other person).
  *
  * @example
  * ```ts ignore
  * list.append(renderEvent({ type: "message", from: "ben", text: "hi", id: 41 }, "ana"));
  * ```
  */
-export function renderEvent(event: DisplayEvent, self: string): HTMLDivElement {
+export function renderEvent(
+  event: DisplayEvent,
+  self: string,
+  options: RowOptions = {},
+): HTMLDivElement {
   const div = el("div", { className: "event", data: { type: event.type } });
   if (event.id !== undefined) div.dataset.id = String(event.id);
+  if (event.to !== undefined) div.dataset.to = event.to;
   if (event.history) div.dataset.history = "true";
   if (event.ts !== undefined) div.dataset.day = localDay(new Date(event.ts));
   if (event.type === "notice") {
@@ -45,7 +59,7 @@ export function renderEvent(event: DisplayEvent, self: string): HTMLDivElement {
   if (event.ts !== undefined) time.title = new Date(event.ts).toLocaleString();
   div.append(time, " ");
   let from = AUTHORED.has(event.type) ? event.from ?? "" : "";
-  if (event.type === "private") {
+  if (event.type === "private" && !options.conversation) {
     const mine = event.from === self;
     div.append(el("span", { className: "label" }, mine ? "private to" : "private from"), " ");
     from = (mine ? event.to : event.from) ?? "";

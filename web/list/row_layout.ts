@@ -67,6 +67,40 @@ export function insertPage(top: Element, page: DocumentFragment): void {
   top.after(page);
 }
 
+/**
+ * Drops the oldest items of `list` (those right after `top`, the line at the top of the history,
+ * if it is there) until `keep` are left, and starts the day of the oldest row left with its day
+ * line again. Returns the event ids dropped.
+ *
+ * @example
+ * ```ts ignore
+ * const { ids } = dropOldest(page.messages, { keep: 3000, top, now: new Date() });
+ * ```
+ */
+export function dropOldest(
+  list: HTMLElement,
+  options: { keep: number; top?: HTMLElement; now: Date },
+): { ids: number[] } {
+  const { keep, top } = options;
+  const ids: number[] = [];
+  const oldest = () => top?.nextElementSibling ?? list.firstElementChild;
+  while (list.childElementCount > keep) {
+    const first = oldest();
+    if (first === null || first === top) break;
+    for (const row of [first, ...first.querySelectorAll("[data-id]")]) {
+      const id = (row as HTMLElement).dataset.id;
+      if (id !== undefined) ids.push(Number(id));
+    }
+    first.remove();
+  }
+  const first = oldest();
+  const day = first instanceof HTMLElement ? first.dataset.day : undefined;
+  if (day !== undefined && !first!.matches(".separator.day")) {
+    first!.before(daySeparator(day, options.now));
+  }
+  return { ids };
+}
+
 /** Gives each day line in `container` its label as of `now` ("Today" turns into "Yesterday"). */
 export function relabelDays(container: ParentNode, now: Date): void {
   for (const line of container.querySelectorAll<HTMLElement>(".separator.day")) {

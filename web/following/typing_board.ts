@@ -1,0 +1,120 @@
+/**
+ * Who is typing where, as `typing` signals say (PROTOCOL.md section 3.4): a nick shows as typing
+ * in a place for {@linkcode TYPING_SHOWN_MS} after their last signal, or until their message
+ * arrives there. And the other way: how often this page may say its reader is typing. Pure, with
+ * the time passed in, so it is tested without a browser or a wait.
+ *
+ * @module
+ */
+import { nickKey } from "../../src/protocol/names.ts";
+
+/** How long a nick shows as typing after their last signal: 6 seconds. */
+export const TYPING_SHOWN_MS = 6000;
+/** The shortest time between two `typing` signals this page sends: 3 seconds, as the server. */
+export const TYPING_EVERY_MS = 3000;
+
+/**
+ * The nicks typing in each place (by place key, `#room` or `@nick`).
+ *
+ * @example
+ * ```ts
+ * import { TypingBoard } from "./typing_board.ts";
+ * let now = 0;
+ * const board = new TypingBoard(() => now);
+ * board.typing("#lobby", "ana");
+ * board.who("#lobby"); // ["ana"]
+ * now = 6000;
+ * board.who("#lobby"); // []
+ * ```
+ */
+export class TypingBoard {
+  readonly #now: () => number;
+  /** Place key → nick key → the nick as written and when it stops showing. */
+  readonly #places = new Map<string, Map<string, { nick: string; until: number }>>();
+
+  constructor(now: () => number) {
+    this.#now = now;
+  }
+
+  /** `nick` says they are typing in the place. */
+  typing(place: string, nick: string): void {
+    let nicks = this.#places.get(place);
+    if (nicks === undefined) this.#places.set(place, nicks = new Map());
+    nicks.delete(nickKey(nick));
+    nicks.set(nickKey(nick), { nick, until: this.#now() + TYPING_SHOWN_MS });
+  }
+
+  /** `nick`'s message arrived in the place: they are done typing it. */
+  spoke(place: string, nick: string): void {
+    this.#places.get(place)?.delete(nickKey(nick));
+  }
+
+  /** Forgets everyone (another login). */
+  clear(): void {
+    this.#places.clear();
+  }
+
+  /** Who is typing in the place now, in the order they started. */
+  who(place: string): string[] {
+    const nicks = this.#places.get(place);
+    if (nicks === undefined) return [];
+    const now = this.#now();
+    for (const [key, { until }] of nicks) if (until <= now) nicks.delete(key);
+    return [...nicks.values()].map((entry) => entry.nick);
+  }
+
+  /** When the next nick in the place stops showing, if anyone shows. */
+  nextChange(place: string): number | undefined {
+    const untils = [...this.#places.get(place)?.values() ?? []].map((entry) => entry.until);
+    return untils.length === 0 ? undefined : Math.min(...untils);
+  }
+}
+
+/**
+ * The line under the messages: who is typing, in words.
+ *
+ * @example
+ * ```ts
+ * import { typingText } from "./typing_board.ts";
+ * typingText(["ana"]); // "ana is typing…"
+ * typingText(["ana", "ben", "cy", "dan"]); // "ana, ben and 2 others are typing…"
+ * ```
+ */
+export function typingText(nicks: readonly string[]): string {
+  switch (nicks.length) {
+    case 0:
+      return "";
+    case 1:
+      return `${nicks[0]} is typing…`;
+    case 2:
+      return `${nicks[0]} and ${nicks[1]} are typing…`;
+    case 3:
+      return `${nicks[0]}, ${nicks[1]} and ${nicks[2]} are typing…`;
+    default:
+      return `${nicks[0]}, ${nicks[1]} and ${nicks.length - 2} others are typing…`;
+  }
+}
+
+/**
+ * Whether the page may send a `typing` for `place` (a place key) now: the first keystroke in a
+ * place says so at once, then at most once every {@linkcode TYPING_EVERY_MS}. Returns the new
+ * state to keep, or undefined to send nothing.
+ *
+ * @example
+ * ```ts
+ * import { typingDue } from "./typing_board.ts";
+ * const sent = typingDue(undefined, "#lobby", 0); // { place: "#lobby", at: 0 }
+ * typingDue(sent, "#lobby", 1000); // undefined
+ * typingDue(sent, "@ben", 1000); // { place: "@ben", at: 1000 }
+ * ```
+ */
+export function typingDue(
+  last: { place: string; at: number } | undefined,
+  place: string,
+  now: number,
+): { place: string; at: number } | undefined {
+  if (last !== undefined && last.place === place && now - last.at < TYPING_EVERY_MS) {
+    return undefined;
+  }
+  return { place, at: now };
+}
