@@ -112,8 +112,10 @@ async function main(): Promise<void> {
     default: { runs: "10" },
   });
   const runs = Number(args.runs);
-  const roots = (args.root as string[]).length > 0
-    ? (args.root as string[]).map((root) => resolve(root))
+  // parseArgs leaves a collected option undefined, not [], when it is never given.
+  const given = (args.root ?? []) as string[];
+  const roots = given.length > 0
+    ? given.map((root) => resolve(root))
     : [resolve(new URL("..", import.meta.url).pathname)];
   const browser = await launchChromium();
   const servers: Awaited<ReturnType<typeof startPageServer>>[] = [];
