@@ -1,12 +1,15 @@
 /**
  * File-transfer benchmark: uploads and downloads one random file through `chat serve` on
- * loopback with the real CLI, copies the same file over loopback with socat as the physical
- * reference, and measures chat latency and the memory of every process meanwhile.
+ * loopback with the real CLI, then through the web client in Debian's Chromium (the page's file
+ * input and WebSocket up, its Download link and Chromium's download manager down), copies the
+ * same file over loopback with socat as the physical reference, and measures chat latency and
+ * the memory of every process (Chromium's renderers included) meanwhile.
  *
  * ```sh
  * deno task bench:files                 # 1 GiB
  * deno task bench:files --short         # 64 MiB
  * deno task bench:files --size 4G --write
+ * deno task bench:files --short --no-browser
  * ```
  *
  * The task runs with `--allow-all`: Deno lets only that read `/proc/<pid>/status` and
@@ -19,6 +22,9 @@ import { join } from "@std/path";
 import { hashFile } from "../src/client/mod.ts";
 import { cliArgv, writeRandomFile } from "../tests/support/mod.ts";
 import {
+  browserLegRows,
+  browserLegs,
+  browserPhases,
   hasSocat,
   LatencyProbe,
   leastDisturbed,
@@ -28,6 +34,7 @@ import {
   type RunReport,
   socatReference,
   timedCli,
+  whenExists,
   writeResults,
 } from "./files/mod.ts";
 import {
@@ -54,6 +61,7 @@ const USAGE = `Usage: deno task bench:files [--size 1G | --short] [options]
   --wait-quiet S     wait up to S seconds for other work on the machine to stop (default 60)
   --retries N        run a chat leg again up to N times while other processes disturb it
                      (more than 15 % of the CPUs); the least disturbed try counts (default 2)
+  --no-browser       leave out the browser legs (upload and download through Chromium's page)
   --write            replace this size's section of bench/RESULTS.md`;
 
 interface Settings {
@@ -65,13 +73,23 @@ interface Settings {
   waitQuietMs: number;
   retries: number;
   backgroundBusy: number;
+  /** Whether to run the browser legs. */
+  browser: boolean;
 }
 
 async function main(): Promise<number> {
   const args = parseArgs(Deno.args, {
     string: ["size", "socat-runs", "baseline-s", "wait-quiet", "retries"],
-    boolean: ["short", "write", "help"],
-    default: { size: "1G", "socat-runs": "5", "baseline-s": "5", "wait-quiet": "60", retries: "2" },
+    boolean: ["short", "write", "help", "browser"],
+    negatable: ["browser"],
+    default: {
+      size: "1G",
+      "socat-runs": "5",
+      "baseline-s": "5",
+      "wait-quiet": "60",
+      retries: "2",
+      browser: true,
+    },
   });
   if (args.help) {
     console.log(USAGE);
@@ -90,7 +108,9 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const installFailure = await ensureDebianPackages(["socat"]);
+  const installFailure = await ensureDebianPackages(
+    args.browser ? ["socat", "chromium"] : ["socat"],
+  );
   if (installFailure !== undefined || !(await hasSocat())) {
     console.error(installFailure ?? "socat is not installed; run apt-get install -y socat.");
     return 2;
@@ -108,10 +128,13 @@ async function main(): Promise<number> {
       waitQuietMs,
       retries,
       backgroundBusy,
+      browser: args.browser,
     });
     console.log(`\n${renderReport(report)}\n`);
     if (args.write) console.log(`Wrote ${await writeResults(report)}.`);
-    return report.verified ? 0 : 1;
+    const browserVerified = report.browser === undefined ||
+      (report.browser.uploadVerified && report.browser.downloadVerified);
+    return report.verified && browserVerified ? 0 : 1;
   } finally {
     await Deno.remove(tmp, { recursive: true }).catch(() => {});
   }
@@ -158,7 +181,7 @@ async function benchmark(settings: Settings): Promise<RunReport> {
 
     const env = { CHAT_PASSKEY: passkey };
     const uploadMarker = join(dataDir, "files", "partial", `${sha256}-${bytes}.part`);
-    const retry = { serverPid: server.pid, ...settings };
+    const retry = { ours: [server.pid], ...settings };
     const upload = await leastDisturbed(
       () =>
         timedCli(
@@ -166,7 +189,11 @@ async function benchmark(settings: Settings): Promise<RunReport> {
           uploadMarker,
           { env, cwd: tmp, serverPid: server.pid },
         ),
-      { label: "upload: chat send-file", marker: uploadMarker, ...retry },
+      {
+        label: "upload: chat send-file",
+        started: (signal) => whenExists(uploadMarker, { signal, intervalMs: 2 }),
+        ...retry,
+      },
     );
     const serverUpload = serverProc.phase();
     const id = Number(upload.stdout.trim().split("\n").at(-1));
@@ -183,13 +210,31 @@ async function benchmark(settings: Settings): Promise<RunReport> {
         downloadMarker,
         { env, cwd: tmp, serverPid: server.pid },
       );
-    }, { label: `download: chat get ${id}`, marker: downloadMarker, ...retry });
+    }, {
+      label: `download: chat get ${id}`,
+      started: (signal) => whenExists(downloadMarker, { signal, intervalMs: 2 }),
+      ...retry,
+    });
     const serverDownload = serverProc.phase();
-    await probe.stop();
 
     const verified = (await Deno.stat(target)).size === bytes &&
       await hashFile(target) === sha256;
     log(verified ? "download verified" : "DOWNLOAD DIFFERS FROM THE SOURCE");
+    await Deno.remove(target);
+
+    const browser = settings.browser
+      ? await browserLegs({
+        source,
+        sha256,
+        bytes,
+        tmp,
+        server: { pid: server.pid, port: server.port, webUrl: server.webUrl!, passkey, dataDir },
+        serverProc,
+        retries: settings.retries,
+        waitQuietMs: settings.waitQuietMs,
+      })
+      : undefined;
+    await probe.stop();
 
     const legs: Leg[] = [
       {
@@ -226,6 +271,7 @@ async function benchmark(settings: Settings): Promise<RunReport> {
         seconds: median(startupSeconds),
         bytes: 0,
       },
+      ...(browser === undefined ? [] : browserLegRows(browser, bytes)),
     ];
     const cli = (argv: readonly string[]) =>
       anonymize(`CHAT_PASSKEY=PASSKEY ${shellLine(argv, passkey, server.port)}`, tmp);
@@ -254,6 +300,16 @@ async function benchmark(settings: Settings): Promise<RunReport> {
         { label: "no transfer", stats: probe.stats(baselineFrom, baselineTo) },
         { label: "upload", stats: probe.stats(upload.transferFrom, upload.transferTo) },
         { label: "download", stats: probe.stats(download.transferFrom, download.transferTo) },
+        ...(browser === undefined ? [] : [
+          {
+            label: "browser upload",
+            stats: probe.stats(browser.upload.transferFrom, browser.upload.transferTo),
+          },
+          {
+            label: "browser download",
+            stats: probe.stats(browser.download.transferFrom, browser.download.transferTo),
+          },
+        ]),
       ],
       processes: [
         {
@@ -262,12 +318,17 @@ async function benchmark(settings: Settings): Promise<RunReport> {
             { label: "idle, 2 chat clients", usage: serverIdle },
             { label: "upload", usage: serverUpload },
             { label: "download", usage: serverDownload },
+            ...(browser === undefined ? [] : browserPhases(browser).map(({ label, phase }) => ({
+              label,
+              usage: phase.server,
+            }))),
           ],
         },
         { name: "chat send-file", phases: [{ label: "whole command", usage: upload.usage }] },
         { name: "chat get", phases: [{ label: "whole command", usage: download.usage }] },
       ],
       verified,
+      browser,
       backgroundBusy: settings.backgroundBusy,
     };
   } finally {

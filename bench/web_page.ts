@@ -21,11 +21,9 @@
  */
 import { parseArgs } from "@std/cli/parse-args";
 import { resolve } from "@std/path";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../tests/support/chromium.ts";
 import { median } from "./shared/mod.ts";
 import { SEED_TEXT, startPageServer } from "./web/page_server.ts";
-
-const CHROMIUM_PATH = "/usr/bin/chromium";
 
 /** Installed before any script of the page: notes when the seeded message becomes visible. */
 const PROBE = `(() => {
@@ -114,13 +112,12 @@ async function main(): Promise<void> {
     default: { runs: "10" },
   });
   const runs = Number(args.runs);
-  const roots = (args.root as string[]).length > 0
-    ? (args.root as string[]).map((root) => resolve(root))
+  // parseArgs leaves a collected option undefined, not [], when it is never given.
+  const given = (args.root ?? []) as string[];
+  const roots = given.length > 0
+    ? given.map((root) => resolve(root))
     : [resolve(new URL("..", import.meta.url).pathname)];
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  });
+  const browser = await launchChromium();
   const servers: Awaited<ReturnType<typeof startPageServer>>[] = [];
   try {
     for (const root of roots) servers.push(await startPageServer(root));

@@ -7,18 +7,20 @@
  * @module
  */
 import { log, QUIET_BUSY, waitForQuiet } from "../shared/mod.ts";
-import { disturbance, type TimedCli } from "./timed_cli.ts";
+import { disturbance, type TimedTransfer } from "./timed_transfer.ts";
 import { holdWarmMemory } from "./warm_memory.ts";
-import { whenExists } from "./when_exists.ts";
 
 /** Options of {@linkcode leastDisturbed}. */
 export interface LeastDisturbedOptions {
   /** What the progress log calls the leg. */
   label: string;
-  /** The partial file whose appearance shows that the transfer began. */
-  marker: string;
-  /** The server, whose work is part of the leg and not a disturbance. */
-  serverPid: number;
+  /**
+   * Resolves once the transfer began (its partial file appeared), or once `signal` aborts; the
+   * warm memory is released then.
+   */
+  started(signal: AbortSignal): Promise<unknown>;
+  /** Processes whose work is part of the leg and not a disturbance (the server, a browser). */
+  ours: readonly number[];
   /** Where the warm-memory scratch file goes. */
   tmp: string;
   /** Size of the transfer, and so of the warm memory. */
@@ -31,22 +33,22 @@ export interface LeastDisturbedOptions {
 
 /**
  * Runs `attempt` until a try is undisturbed or the retries are spent; resolves with the least
- * disturbed try and the number of tries made. Warm memory is held from before the command
- * starts until `marker` shows that its transfer began.
+ * disturbed try and the number of tries made. Warm memory is held from before the try starts
+ * until `started` says that its transfer began.
  */
-export async function leastDisturbed(
-  attempt: () => Promise<TimedCli>,
+export async function leastDisturbed<T extends TimedTransfer>(
+  attempt: () => Promise<T>,
   options: LeastDisturbedOptions,
-): Promise<TimedCli & { attempts: number }> {
-  let best: TimedCli | undefined;
+): Promise<T & { attempts: number }> {
+  let best: T | undefined;
   let attempts = 0;
   while (attempts <= options.retries) {
-    await waitForQuiet(options.waitQuietMs, [options.serverPid]);
+    await waitForQuiet(options.waitQuietMs, [...options.ours]);
     const warm = await holdWarmMemory(options.tmp, options.bytes);
     const watch = new AbortController();
-    whenExists(options.marker, { signal: watch.signal, intervalMs: 2 }).then(() => warm.release());
+    options.started(watch.signal).then(() => warm.release());
     log(`${options.label}${attempts > 0 ? ", again" : ""}`);
-    let result: TimedCli;
+    let result: T;
     try {
       result = await attempt();
     } finally {

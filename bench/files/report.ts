@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { type BrowserReport, renderBrowser } from "./browser_report.ts";
 import type { LatencyStats } from "./latency_probe.ts";
 import {
   type Machine,
@@ -52,7 +53,10 @@ export interface RunReport {
   legs: Leg[];
   latency: { label: string; stats: LatencyStats }[];
   processes: ProcessRow[];
+  /** The file `chat get` downloaded is the source, byte for byte. */
   verified: boolean;
+  /** The browser legs' verification and Chromium's memory, when they ran. */
+  browser?: BrowserReport;
   /** Fraction of all CPUs busy, in the second before the run, with other people's work. */
   backgroundBusy: number;
 }
@@ -91,6 +95,7 @@ export function renderReport(report: RunReport): string {
     "",
     verdict(report),
     "",
+    ...(report.browser === undefined ? [] : [renderBrowser(report.browser), ""]),
     "Chat latency: one chat client in the lobby sends a message every 50 ms, another receives",
     "it; time from `send` to arrival, over the messages sent inside each window (the transfer",
     "windows are the transfer-only times above).",
@@ -177,8 +182,8 @@ export function verdict(report: RunReport): string {
   }
   sentences.push(
     report.verified
-      ? "The downloaded file is byte-identical to the source (SHA-256)."
-      : "**The downloaded file does NOT match the source.**",
+      ? "The file `chat get` downloaded is byte-identical to the source (SHA-256)."
+      : "**The file `chat get` downloaded does NOT match the source.**",
   );
   return sentences.join(" ");
 }

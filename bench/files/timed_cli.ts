@@ -6,7 +6,6 @@
  */
 import {
   type MachineCpu,
-  type MachineUsage,
   machineUsage,
   type PhaseUsage,
   ProcSampler,
@@ -15,20 +14,13 @@ import {
   spawn,
 } from "../shared/mod.ts";
 import { cliArgv } from "../../tests/support/mod.ts";
+import type { TimedTransfer } from "./timed_transfer.ts";
 import { whenExists } from "./when_exists.ts";
 
 /** What {@linkcode timedCli} measured. */
-export interface TimedCli {
+export interface TimedCli extends TimedTransfer {
   argv: readonly string[];
   stdout: string;
-  /** The whole command, spawn to exit. */
-  seconds: number;
-  /** From the moment `marker` appeared to exit. */
-  transferSeconds: number;
-  transferFrom: number;
-  transferTo: number;
-  /** The machine during the transfer (the server's and this command's work are not "others"). */
-  machine: MachineUsage;
   usage: PhaseUsage;
 }
 
@@ -77,9 +69,4 @@ export async function timedCli(
     sampler?.stop();
     child?.kill();
   }
-}
-
-/** The share of all CPUs that processes other than the leg's used during its transfer. */
-export function disturbance(result: TimedCli): number {
-  return result.machine.othersSeconds / result.transferSeconds / navigator.hardwareConcurrency;
 }

@@ -15,13 +15,16 @@ export interface Server extends AsyncDisposable {
   pid: number;
   /** The port it listens on, from its join line or its configuration. */
   port: number;
+  /** `http://127.0.0.1:PORT/`, the web client's address from the banner, when it serves one. */
+  webUrl?: string;
   /** The command as started, for the report. */
   argv: readonly string[];
 }
 
 /**
- * Starts `chat serve` on 127.0.0.1 with a free port and waits for its join line. `args` are
- * further `serve` options; `runtimeFlags` go to `deno run` (such as `--cpu-prof`).
+ * Starts `chat serve` on 127.0.0.1 with a free port (and a free web port) and waits for its
+ * join line and, unless `args` has `--no-web`, its web line. `args` are further `serve`
+ * options; `runtimeFlags` go to `deno run` (such as `--cpu-prof`).
  */
 export async function startServer(
   options: {
@@ -53,32 +56,43 @@ export async function startServer(
     stderr: "inherit",
   }).spawn();
   const stop = () => terminate(child);
+  const web = !(options.args ?? []).includes("--no-web");
   try {
-    const port = await withTimeout(readJoinPort(child.stdout), {
+    const { port, webUrl } = await withTimeout(readBanner(child.stdout, web), {
       timeoutMs: 30_000,
       what: "the server's join line",
     });
-    return { pid: child.pid, port, argv, [Symbol.asyncDispose]: stop };
+    return { pid: child.pid, port, webUrl, argv, [Symbol.asyncDispose]: stop };
   } catch (error) {
     await stop();
     throw error;
   }
 }
 
-/** Reads stdout until the join line, then keeps draining it so the server never blocks. */
-async function readJoinPort(stdout: ReadableStream<Uint8Array>): Promise<number> {
+/** The banner's line with the web client's address; group 1 is the URL. */
+const WEB_LINE = /Web: (http:\/\/127\.0\.0\.1:\d+\/)/;
+
+/**
+ * Reads stdout until the join line (and the web line when `web`), then keeps draining it so the
+ * server never blocks.
+ */
+async function readBanner(
+  stdout: ReadableStream<Uint8Array>,
+  web: boolean,
+): Promise<{ port: number; webUrl?: string }> {
   const reader = stdout.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
   for (;;) {
     const { value, done } = await reader.read();
     if (done) throw new Error(`The server exited before printing its join line:\n${text}`);
     text += value;
-    const match = JOIN_LINE.exec(text);
-    if (match !== null) {
+    const join = JOIN_LINE.exec(text);
+    const webUrl = WEB_LINE.exec(text)?.[1];
+    if (join !== null && (!web || webUrl !== undefined)) {
       (async () => {
         while (!(await reader.read()).done);
       })().catch(() => {});
-      return Number(match[1]);
+      return { port: Number(join[1]), webUrl };
     }
   }
 }

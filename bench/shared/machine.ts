@@ -40,15 +40,28 @@ export async function describeMachine(tempDir: string): Promise<Machine> {
   };
 }
 
-/** The commit measured, and whether src/ had uncommitted changes (others edit it meanwhile). */
+/**
+ * The commit measured, and whether the code that runs (src/, main.ts, and web/ for the browser
+ * legs) had uncommitted changes (others edit it meanwhile).
+ */
 export async function describeCode(): Promise<string> {
   const root = new URL("../..", import.meta.url).pathname;
   const commit = (await output(["git", "-C", root, "rev-parse", "--short", "HEAD"])).trim();
   if (commit === "") return "unknown";
-  const changes =
-    (await output(["git", "-C", root, "status", "--porcelain", "--", "src", "main.ts"]))
-      .trim();
-  return changes === "" ? `commit ${commit}` : `commit ${commit} with uncommitted changes in src/`;
+  const changes = (await output([
+    "git",
+    "-C",
+    root,
+    "status",
+    "--porcelain",
+    "--",
+    "src",
+    "main.ts",
+    "web",
+  ])).trim();
+  return changes === ""
+    ? `commit ${commit}`
+    : `commit ${commit} with uncommitted changes in src/ or web/`;
 }
 
 async function readOr(path: string): Promise<string> {

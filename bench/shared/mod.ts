@@ -14,6 +14,7 @@ export * from "./launch.ts";
 export * from "./log.ts";
 export * from "./machine.ts";
 export * from "./machine_cpu.ts";
+export * from "./proc_group_sampler.ts";
 export * from "./proc_sampler.ts";
 export * from "./_proc_stat.ts";
 export * from "./quiet.ts";

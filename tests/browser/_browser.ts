@@ -1,16 +1,13 @@
 /**
  * Helpers for the browser tests: the system's Chromium driven by playwright-core (never a
- * downloaded browser), a `chat serve` whose web client the page opens, one isolated page per
- * test and the login form. Everything is held with `await using` and released on dispose.
+ * downloaded browser; launched by tests/support/chromium.ts, as for the benchmarks), a
+ * `chat serve` whose web client the page opens, one isolated page per test and the login form. Everything is held with `await using` and released on dispose.
  *
  * @module
  */
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { type ChatServer, type ServerOptions, startServer } from "../e2e/_helpers.ts";
-import { chromium } from "./_playwright.ts";
-
-/** Debian's Chromium; the tests never download a browser. */
-export const CHROMIUM_PATH = "/usr/bin/chromium";
+import { launchChromium } from "../support/chromium.ts";
 
 /** How long one browser-side wait (a selector, a download, a condition) may take. */
 export const BROWSER_TIMEOUT_MS = 10_000;
@@ -20,14 +17,9 @@ export interface LaunchedBrowser extends AsyncDisposable {
   browser: Browser;
 }
 
-/** Launches headless Chromium with no sandbox, GPU or background traffic. */
+/** Launches Debian's headless Chromium (see tests/support/chromium.ts). */
 export async function launchBrowser(): Promise<LaunchedBrowser> {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    timeout: BROWSER_TIMEOUT_MS,
-  });
+  const browser = await launchChromium({ timeoutMs: BROWSER_TIMEOUT_MS });
   return {
     browser,
     async [Symbol.asyncDispose]() {

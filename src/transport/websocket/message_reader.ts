@@ -71,6 +71,14 @@ export class WebSocketReader {
   readonly #pool = new FrameBufferPool();
   /** The pooled buffer of the last message returned, released by the next `read()`. */
   #held: Uint8Array<SharedArrayBuffer> | undefined;
+  /**
+   * What fragmented messages are assembled in, kept from one to the next while the peer is busy:
+   * a browser sends every file chunk as fragments (Chromium's are about 128 KiB), and a fresh
+   * buffer for each, grown twice, cost the server more in allocation and garbage collection than
+   * everything else an upload does. A message is valid only until the next `read()`, so the
+   * next one may reuse it.
+   */
+  #assembly = new Uint8Array(0);
   /** A fragmented message being assembled. */
   #fragments: { opcode: number; bytes: Uint8Array; length: number } | undefined;
   /** Whether frames of a fragmented message are being skipped (discarding or over the limit). */
@@ -108,7 +116,11 @@ export class WebSocketReader {
         this.#skip = 0;
         if (!skipped) return { kind: "end" };
       }
-      if (this.#input.settle()) this.#pool.clear();
+      if (this.#input.settle()) {
+        // Quiet: an idle connection holds no large buffer.
+        this.#pool.clear();
+        this.#assembly = new Uint8Array(0);
+      }
       let header: FrameHeader | undefined;
       try {
         header = await this.#readHeader();
@@ -192,19 +204,20 @@ export class WebSocketReader {
       }
       return { kind, payload };
     }
-    const piece = header.length <= GROWING_UP_TO_BYTES
-      ? await this.#readSmall(header.length, mask)
-      : await this.#readLarge(header.length, mask, false);
-    if (piece === undefined) return { kind: "end" };
-    const fragments = this.#fragments ??= { opcode, bytes: new Uint8Array(0), length: 0 };
-    if (fragments.bytes.byteLength < total) {
-      const grown = new Uint8Array(
-        Math.min(limit, Math.max(total, fragments.bytes.byteLength * 2)),
-      );
-      grown.set(fragments.bytes.subarray(0, fragments.length));
-      fragments.bytes = grown;
+    const fragments = this.#fragments ??= { opcode, bytes: this.#assembly, length: 0 };
+    if (header.length <= GROWING_UP_TO_BYTES) {
+      // Room is made once its bytes are here, as for a small message.
+      const piece = await this.#readSmall(header.length, mask);
+      if (piece === undefined) return { kind: "end" };
+      this.#makeRoom(fragments, total, limit);
+      fragments.bytes.set(piece, fragments.length);
+    } else {
+      // Like a large message: room for what the frame announced, filled straight from the source.
+      this.#makeRoom(fragments, total, limit);
+      const target = fragments.bytes.subarray(fragments.length, total);
+      if (!await this.#input.readInto(target)) return { kind: "end" };
+      unmask(target, mask);
     }
-    fragments.bytes.set(piece, fragments.length);
     fragments.length = total;
     if (!header.fin) return undefined;
     this.#fragments = undefined;
@@ -213,6 +226,17 @@ export class WebSocketReader {
       return this.#fail(CloseCode.INVALID_DATA, "A text message is not valid UTF-8");
     }
     return { kind, payload };
+  }
+
+  /**
+   * Grows the buffer a fragmented message is assembled in (doubling, up to the limit) to hold
+   * `total` bytes, and keeps it for the next fragmented message.
+   */
+  #makeRoom(fragments: { bytes: Uint8Array; length: number }, total: number, limit: number): void {
+    if (fragments.bytes.byteLength >= total) return;
+    const grown = new Uint8Array(Math.min(limit, Math.max(total, fragments.bytes.byteLength * 2)));
+    grown.set(fragments.bytes.subarray(0, fragments.length));
+    fragments.bytes = this.#assembly = grown;
   }
 
   #fail(closeCode: number, message: string): WebSocketEvent {

@@ -16,6 +16,6 @@ Deno.test("NEEDED_PACKAGES rows each name a Debian package, its proof and who ne
 });
 
 Deno.test("NEEDED_PACKAGES proves chromium by the path the browser tests launch", async () => {
-  const { CHROMIUM_PATH } = await import("../../browser/_browser.ts");
+  const { CHROMIUM_PATH } = await import("../../support/chromium.ts");
   assertEquals(NEEDED_PACKAGES.find((row) => row.name === "chromium")?.proof, CHROMIUM_PATH);
 });

@@ -270,6 +270,33 @@ Deno.test("WebSocketReader.read() puts binary messages over 64 KiB in buffers a 
   }
 });
 
+Deno.test("WebSocketReader.read() assembles large fragmented messages one after the other, as Chromium sends file chunks", async () => {
+  // Chromium sends a 256 KiB message as frames of about 128 KiB and a short last one; the
+  // buffer one message is assembled in serves the next, which must not see its bytes.
+  const message = (seed: number, length: number) =>
+    Uint8Array.from({ length }, (_, i) => (i * seed + seed) & 0xff);
+  const fragmented = (payload: Uint8Array) =>
+    concat(
+      clientFrame(Op.BINARY, payload.subarray(0, 131_000), { fin: false }),
+      clientFrame(Op.PING, "p"),
+      clientFrame(Op.CONTINUATION, payload.subarray(131_000, 262_000), { fin: false }),
+      clientFrame(Op.CONTINUATION, payload.subarray(262_000)),
+    );
+  const messages = [message(13, 262_149), message(7, 262_298), message(3, 200_000)];
+  const bytes = concat(...messages.map(fragmented), clientFrame(Op.BINARY, new Uint8Array(100)));
+  for (const size of [1000, 65_536, bytes.byteLength]) {
+    const pieces: Uint8Array[] = [];
+    for (let at = 0; at < bytes.byteLength; at += size) pieces.push(bytes.subarray(at, at + size));
+    const reader = new WebSocketReader(piecesSource(pieces), { maxBinaryBytes: 1_048_576 });
+    for (const [index, payload] of messages.entries()) {
+      assertEquals(describe(await reader.read()), "ping p");
+      assertEquals(binary(await reader.read()), payload, `message ${index} in pieces of ${size}`);
+    }
+    assertEquals(binary(await reader.read()).byteLength, 100);
+    assertEquals(describe(await reader.read()), "end");
+  }
+});
+
 Deno.test("WebSocketReader.read() skips data while discarding, and still sees pings and the close", async () => {
   const bytes = concat(
     clientFrame(Op.BINARY, new Uint8Array(70_000)),
