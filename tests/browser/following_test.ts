@@ -13,7 +13,6 @@ import { TestClient } from "../e2e/_helpers.ts";
 import { spawnJoin } from "../e2e/_helpers.ts";
 import {
   BROWSER_TIMEOUT_MS,
-  CHROMIUM_PATH,
   launchBrowser,
   login,
   openPage,
@@ -33,7 +32,7 @@ import {
   waitForPlace,
   waitForTitle,
 } from "./_following.ts";
-import { chromium } from "./_playwright.ts";
+import { launchChromium } from "../support/chromium.ts";
 
 /** What a page function reads of the page's icon link. */
 interface IconLink {
@@ -381,17 +380,9 @@ Deno.test("on localhost, Notify me asks for permission on a click, then notifies
 Deno.test("at a plain http:// network address the page explains why it cannot notify", async () => {
   await using server = await startWebServer();
   // A name for 127.0.0.1 that is not localhost: the browser treats the page as on the network.
-  const browser: Browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--host-resolver-rules=MAP chat-lan.test 127.0.0.1",
-    ],
-    timeout: BROWSER_TIMEOUT_MS,
+  const browser: Browser = await launchChromium({
+    timeoutMs: BROWSER_TIMEOUT_MS,
+    extraArgs: ["--host-resolver-rules=MAP chat-lan.test 127.0.0.1"],
   });
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });

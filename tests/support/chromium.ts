@@ -35,6 +35,8 @@ export interface LaunchChromiumOptions {
    * closes, unless told.
    */
   downloadsPath?: string;
+  /** Arguments added to {@linkcode CHROMIUM_ARGS}, e.g. `--host-resolver-rules=…`. */
+  extraArgs?: readonly string[];
 }
 
 let loaded: Promise<BrowserType> | undefined;
@@ -66,7 +68,7 @@ export async function launchChromium(options: LaunchChromiumOptions = {}): Promi
   return await chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: [...CHROMIUM_ARGS],
+    args: [...CHROMIUM_ARGS, ...(options.extraArgs ?? [])],
     timeout: options.timeoutMs,
     downloadsPath: options.downloadsPath,
   });
