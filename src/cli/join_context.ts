@@ -6,6 +6,7 @@ import {
   type ReconnectingClient,
   RoomMembers,
   toDisplayEvent,
+  TypingWatch,
   UnreadTracker,
 } from "../client/mod.ts";
 import type { ServerMessage } from "../protocol/mod.ts";
@@ -19,12 +20,16 @@ export class EventSink {
   readonly members = new RoomMembers();
   /** What is unread where: the terminal tells the server what it has shown. */
   readonly unread = new UnreadTracker();
+  /** Who is typing where, and when to say that this user is. */
+  readonly typing = new TypingWatch(Date.now);
+  #typingChanged: (() => void) | undefined;
 
   /** Receives a server message from the client. */
   receive(message: ServerMessage): void {
     this.cursor.observe(message);
     this.members.observe(message);
     this.unread.observe(message);
+    if (this.typing.observe(message)) this.#typingChanged?.();
     const event = toDisplayEvent(message);
     if (event === undefined) return;
     // Marked with the nick of the moment it arrived: a later /nick does not change the past.
@@ -39,6 +44,11 @@ export class EventSink {
   #deliver(event: DisplayEvent): void {
     if (this.#show === undefined) this.#early.push(event);
     else this.#show(event);
+  }
+
+  /** Calls `changed` whenever who is typing may have changed (the terminal's prompt shows it). */
+  watchTyping(changed: () => void): void {
+    this.#typingChanged = changed;
   }
 
   /** Starts showing events, first the ones that arrived before. */

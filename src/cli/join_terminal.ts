@@ -33,7 +33,9 @@ const TICK_MS = 1000;
  * The prompt names the place: the room, or `[ben]` in the conversation `/query ben` opened.
  * Everything shown counts as read where the user is: the server is told at most every few
  * seconds, and at once on leaving a place or quitting (`ReadReporter`). Ten minutes without a
- * keystroke mark the user away, and the next keystroke back (`AutoAway`).
+ * keystroke mark the user away, and the next keystroke back (`AutoAway`). While the user types a
+ * message the others are told (`typing`, at most every three seconds), and who is typing in the
+ * place on screen shows before the prompt: `(ana is typing…) lobby> `.
  */
 export async function runTerminal(context: JoinContext): Promise<number> {
   const { client, sink } = context;
@@ -61,8 +63,26 @@ export async function runTerminal(context: JoinContext): Promise<number> {
   const tell = (request: PresenceRequest | undefined) => {
     if (request !== undefined) client.request(request);
   };
-  const promptText = () => colors.bold(`${place.label}> `);
+  const promptText = () => {
+    const typing = sink.typing.text();
+    return (typing === "" ? "" : colors.dim(`(${typing}) `)) + colors.bold(`${place.label}> `);
+  };
   let open = true;
+  // Who is typing changes by itself (six seconds after the last signal): redrawn then.
+  let typingTimer: ReturnType<typeof setTimeout> | undefined;
+  const redrawTyping = () => {
+    clearTimeout(typingTimer);
+    if (!open) return;
+    rl.setPrompt(promptText());
+    rl.prompt(true);
+    const next = sink.typing.nextChange();
+    if (next !== undefined) typingTimer = setTimeout(redrawTyping, Math.max(0, next - now()));
+  };
+  const showPlace = () => {
+    reads.show(place.place);
+    sink.typing.show(place.place);
+    redrawTyping();
+  };
   const print = (line: string) => {
     if (!open) return void process.stdout.write(line + "\n");
     readline.clearLine(process.stdout, 0);
@@ -78,17 +98,25 @@ export async function runTerminal(context: JoinContext): Promise<number> {
     const hint = place.hint(event);
     if (hint !== undefined) print(renderLine(hint, { self: client.nick }));
     // A new room (after /join) is the place on screen once the server says so.
-    if (event.event === "joined") reads.show(place.place);
+    if (event.event === "joined") showPlace();
     // Presence ends with a connection: an absence goes on in the new one.
     if (event.event === "reconnected") tell(away.restore());
   };
   reads.show(place.place);
+  sink.typing.show(place.place);
   sink.attach(show);
+  sink.watchTyping(redrawTyping);
   rl.setPrompt(promptText());
   rl.prompt();
 
-  // Any key is the user at the keyboard; node:readline announces each on its input stream.
-  const keystroke = () => tell(away.keystroke());
+  // Any key is the user at the keyboard; node:readline announces each on its input stream,
+  // after its own listener has put it into the line.
+  const keystroke = () => {
+    tell(away.keystroke());
+    const members = "with" in place.place ? undefined : sink.members.nicks.length;
+    const typing = sink.typing.typed(rl.line, members);
+    if (typing !== undefined && client.request(typing)) sink.typing.sent();
+  };
   process.stdin.on("keypress", keystroke);
   const ticker = setInterval(() => {
     reads.tick();
@@ -113,7 +141,7 @@ export async function runTerminal(context: JoinContext): Promise<number> {
       away.chose({ type: "back" });
     }
     // Entering or leaving a conversation; a new room waits for the server's `joined`.
-    if (input.kind === "query") reads.show(place.place);
+    if (input.kind === "query") showPlace();
     if (outcome.kind === "sent") {
       outcome.acknowledged.catch(() => {});
     } else if (outcome.kind === "transfer") {
@@ -136,6 +164,7 @@ export async function runTerminal(context: JoinContext): Promise<number> {
 
   const ended = await Promise.race([done.promise.then(() => "user" as const), client.finished]);
   clearInterval(ticker);
+  clearTimeout(typingTimer);
   process.stdin.off("keypress", keystroke);
   if (ended === "user") {
     // What was shown last is read: said before the goodbye, on the same connection.

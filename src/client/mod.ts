@@ -32,3 +32,4 @@ export * from "./discover.ts";
 export * from "./unread_tracker.ts";
 export * from "./auto_away.ts";
 export * from "./read_reporter.ts";
+export * from "./typing_board.ts";

@@ -205,3 +205,45 @@ Deno.test("What the terminal shows is read: another device of the person hears i
   const markers = phone.messages.filter((m) => m.type === "read_marker");
   assert(markers.length <= 2, `at most two reports for ten lines: ${JSON.stringify(markers)}`);
 });
+
+Deno.test("typing: ben's signal shows before ana's prompt until his message; ana typing a line tells ben, a command does not", async () => {
+  await using server = await startServer({ quiet: true });
+  await using home = await makeTempDir();
+  await using ben = await TestClient.join(server.port, { nick: "ben", passkey: server.passkey });
+  await using term = await joinOnTerminal(server, ["--nick", "ana"], {
+    CHAT_PASSKEY: server.passkey,
+    CHAT_CONFIG_DIR: home.path,
+  });
+  await term.waitForScreen(atEmptyPrompt, { what: `the ${PROMPT} prompt` });
+
+  await ben.sendMessage({ type: "typing" });
+  await term.waitForScreen(emptyPromptOf(`(ben is typing…) ${PROMPT.slice(0, -1)}`), {
+    what: "ben typing, before the prompt",
+  });
+  await ben.send("done typing");
+  await term.waitForScreen(
+    (s) => hasRow(s, "<ben> done typing") && atEmptyPrompt(s),
+    { what: "ben's message, and the prompt without him typing" },
+  );
+
+  // A command typed is not a message being typed; a line is.
+  const before = ben.mark();
+  await term.sendKeys("/who");
+  await term.waitForScreen((s) => s.cursorLine === `${PROMPT} /who`, { what: "/who typed" });
+  await term.press("C-u");
+  await term.sendKeys("hel");
+  const signal = await ben.waitFor((m) => m.type === "typing", {
+    since: before,
+    what: "ana's typing signal at ben",
+  });
+  assertEquals(signal, { type: "typing", from: "ana", room: "lobby" });
+  await term.sendKeys("lo");
+  await term.press("Enter");
+  const said = await ben.waitFor((m) => m.type === "message", { since: before, what: "hello" });
+  assertEquals(said.text, "hello");
+  assertEquals(
+    ben.messages.slice(before).filter((m) => m.type === "typing").length,
+    1,
+    "one signal for one line typed within three seconds",
+  );
+});

@@ -6,14 +6,8 @@
  * @module
  */
 import type { ServerMessage } from "../../src/protocol/messages.ts";
-import { type Place, placeKey } from "../../src/client/unread_tracker.ts";
-import { TypingBoard, typingDue, typingText } from "./typing_board.ts";
-
-/** A room of more than this many members is big (PROTOCOL.md section 3.3): no typing there. */
-const BIG_ROOM = 200;
-
-/** The `typing` request. */
-export type TypingRequest = { type: "typing"; with?: string };
+import type { Place } from "../../src/client/unread_tracker.ts";
+import { type TypingRequest, TypingWatch } from "../../src/client/typing_board.ts";
 
 /**
  * The typing line and signals.
@@ -28,10 +22,8 @@ export type TypingRequest = { type: "typing"; with?: string };
 export class TypingLine {
   readonly #element: HTMLElement;
   readonly #send: (request: TypingRequest) => boolean;
-  readonly #board = new TypingBoard(() => Date.now());
-  #place: Place | undefined;
+  readonly #watch = new TypingWatch(() => Date.now());
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #sent: { place: string; at: number } | undefined;
 
   constructor(element: HTMLElement, send: (request: TypingRequest) => boolean) {
     this.#element = element;
@@ -40,35 +32,13 @@ export class TypingLine {
 
   /** The place on screen, whose typists the line names. */
   show(place: Place): void {
-    this.#place = place;
+    this.#watch.show(place);
     this.#draw();
   }
 
   /** Takes in one server message: `typing`, and messages that end someone's typing. */
   observe(message: ServerMessage): void {
-    switch (message.type) {
-      case "typing": {
-        const place = message.room === undefined ? { with: message.from } : { room: message.room };
-        this.#board.typing(placeKey(place), message.from);
-        break;
-      }
-      case "message":
-      case "action":
-      case "file":
-      case "private": {
-        if (message.history) return;
-        const to = "to" in message ? message.to : undefined;
-        const place = to === undefined ? { room: message.room } : { with: message.from };
-        this.#board.spoke(placeKey(place), message.from);
-        break;
-      }
-      case "welcome":
-        this.#board.clear();
-        break;
-      default:
-        return;
-    }
-    this.#draw();
+    if (this.#watch.observe(message)) this.#draw();
   }
 
   /**
@@ -76,24 +46,14 @@ export class TypingLine {
    * conversation): says so, if it is time to.
    */
   typed(text: string, members: number | undefined): void {
-    const place = this.#place;
-    if (place === undefined || text.trim() === "" || text.startsWith("/")) return;
-    if (members !== undefined && members > BIG_ROOM) return;
-    const due = typingDue(this.#sent, placeKey(place), Date.now());
-    if (due === undefined) return;
-    const sent = this.#send(
-      "with" in place ? { type: "typing", with: place.with } : {
-        type: "typing",
-      },
-    );
-    if (sent) this.#sent = due;
+    const request = this.#watch.typed(text, members);
+    if (request !== undefined && this.#send(request)) this.#watch.sent();
   }
 
   #draw(): void {
     clearTimeout(this.#timer);
-    const key = this.#place === undefined ? "" : placeKey(this.#place);
-    this.#element.textContent = typingText(this.#board.who(key));
-    const next = this.#board.nextChange(key);
+    this.#element.textContent = this.#watch.text();
+    const next = this.#watch.nextChange();
     if (next !== undefined) this.#timer = setTimeout(() => this.#draw(), next - Date.now());
   }
 }
