@@ -33,6 +33,13 @@ export const ERROR_CODES = [
   "bad_invite",
   "bad_device",
   "bad_link_code",
+  "not_permitted",
+  "kicked",
+  "banned",
+  "muted",
+  "room_locked",
+  "room_closed",
+  "slow_mode",
 ] as const;
 
 /** One of {@linkcode ERROR_CODES}. */

@@ -35,8 +35,29 @@ export const CHUNK_BYTES = 1024 * 1024 - 4096;
 
 /** Why a server closes a connection in order. Append-only. */
 export const BYE_REASONS = ["quit", "shutdown", "replaced", "too_slow"] as const;
-/** Kinds of `notice` events. */
-export const NOTICE_EVENTS = ["join", "leave", "nick"] as const;
+/** Kinds of `notice` events. Append-only. */
+export const NOTICE_EVENTS = [
+  "join",
+  "leave",
+  "nick",
+  // Host controls (PROTOCOL.md section 3.5): `from` is the person concerned, `by` who acted.
+  "kick",
+  "ban",
+  "unban",
+  "mute",
+  "unmute",
+  "op",
+  "deop",
+  "topic",
+  "room",
+] as const;
+
+/** Longest reason of a kick, ban or mute, and longest topic, in characters. */
+export const MAX_REASON_CHARS = 200;
+/** Longest a ban or mute may be given for: a year (without a duration it has no end). */
+export const MAX_SANCTION_S = 366 * 24 * 60 * 60;
+/** Longest slow mode: an hour between two messages of one person. */
+export const MAX_SLOW_S = 3600;
 
 const rid = string({ min: 1, max: MAX_RID_CHARS });
 /** A request's `rid`, when the request may leave it out. */
@@ -46,6 +67,25 @@ const transferId = integer({ min: 0, max: 0xffff_ffff });
 const fileInfo = object({ name: string(), size: integer({ min: 0 }), sha256: string() });
 /** A conversation with one person, named by their nick, where a room would be named. */
 const withNick = optional(string());
+/** Why an operator did something. */
+const reason = optional(string({ max: MAX_REASON_CHARS }));
+/** How long a ban or mute lasts. */
+const sanctionSeconds = optional(integer({ min: 1, max: MAX_SANCTION_S }));
+/** A room's settings, as `room_settings` and `joined` carry them. */
+const roomSettings = {
+  room: string(),
+  topic: optional(string()),
+  /** Only operators post. */
+  announce: boolean(),
+  /** The room has a passkey of its own. */
+  locked: boolean(),
+  /** Seconds one person waits between two messages there; 0: no slow mode. */
+  slow_s: integer({ min: 0 }),
+  /** Files may be shared there. */
+  files: boolean(),
+  /** Nobody but operators joins or posts. */
+  closed: boolean(),
+} as const;
 
 /**
  * Every message a client may send, with its fields: the one statement of them. Keys are the
@@ -64,10 +104,19 @@ export const CLIENT_MESSAGES = {
     presence: optional(boolean()),
     resume: optional(string()),
     since: optional(integer({ min: 0 })),
+    /** The server's operator credential: signs the host in (section 3.5). */
+    operator: optional(string()),
+    /** The passkey of `room`, when that room has one of its own (section 3.5). */
+    room_passkey: optional(string()),
   },
   send: { rid, text: string(), action: optional(boolean()) },
   private: { rid, to: string(), text: string() },
-  join: { room: string(), rid: optionalRid },
+  join: {
+    room: string(),
+    rid: optionalRid,
+    /** The room's own passkey, when it has one (section 3.5). */
+    passkey: optional(string()),
+  },
   nick: { nick: string(), rid: optionalRid },
   who: { rid: optionalRid },
   rooms: { rid: optionalRid },
@@ -112,6 +161,37 @@ export const CLIENT_MESSAGES = {
   typing: { with: withNick },
   away: { rid: optionalRid, text: optional(string({ max: 200 })) },
   back: { rid: optionalRid },
+  // Host controls (section 3.5): operators only; everyone else gets `not_permitted`.
+  op: { rid, nick: string() },
+  deop: { rid, nick: string() },
+  kick: { rid, nick: string(), reason: reason },
+  ban: {
+    rid,
+    nick: string(),
+    /** Seconds; without it the ban has no end. */
+    duration_s: sanctionSeconds,
+    reason: reason,
+    /** Bans the address the person is connected from too. */
+    address: optional(boolean()),
+  },
+  unban: { rid, nick: optional(string()), address: optional(string()) },
+  bans: { rid },
+  mute: { rid, nick: string(), duration_s: sanctionSeconds, reason: reason },
+  unmute: { rid, nick: string() },
+  audit: { rid, before: optional(integer()), limit: optional(integer()) },
+  topic: { rid, text: string({ max: MAX_REASON_CHARS }), room: optional(string()) },
+  room_set: {
+    rid,
+    room: string(),
+    announce: optional(boolean()),
+    /** The room's own passkey; `""` removes it. */
+    passkey: optional(string({ max: 200 })),
+    slow_s: optional(integer({ min: 0, max: MAX_SLOW_S })),
+    files: optional(boolean()),
+    closed: optional(boolean()),
+  },
+  release: { rid, nick: string() },
+  devices: { rid, nick: string(), remove: optional(string()) },
 } as const satisfies Record<string, Shape>;
 
 /** The fields of every room event and private message, whatever its type. */
@@ -145,6 +225,8 @@ export const SERVER_MESSAGES = {
     rate: optional(object({ per_second: number(), burst: integer() })),
     /** A device made by this login: `ID.SECRET`, to keep and give as `hello.device` next time. */
     device: optional(string()),
+    /** True when this connection may use the host controls (section 3.5). */
+    operator: optional(flag()),
   },
   joined: {
     room: string(),
@@ -153,11 +235,26 @@ export const SERVER_MESSAGES = {
     rid: optionalRid,
     /** Those of `users` who are away. */
     away: optional(array(string())),
+    /** Those of `users` who are operators. */
+    ops: optional(array(string())),
+    /** The room's topic, when it has one. */
+    topic: optional(string()),
   },
   message: EVENT,
   action: EVENT,
   private: { ...EVENT, to: string() },
-  notice: { ...EVENT, event: oneOf(NOTICE_EVENTS), nick: optional(string()) },
+  notice: {
+    ...EVENT,
+    event: oneOf(NOTICE_EVENTS),
+    nick: optional(string()),
+    /** Host controls: the operator who acted. */
+    by: optional(string()),
+    reason: optional(string()),
+    /** When a ban or mute ends (ISO 8601); without it, never. */
+    until: optional(string()),
+    /** A `topic` notice's new topic (`""`: none). */
+    topic: optional(string()),
+  },
   history_end: {
     room: string(),
     count: integer(),
@@ -196,6 +293,8 @@ export const SERVER_MESSAGES = {
     rid: optionalRid,
     /** Those of `users` who are away. */
     away: optional(array(string())),
+    /** Those of `users` who are operators. */
+    ops: optional(array(string())),
   },
   room_list: {
     rooms: array(object({ name: string(), users: integer() })),
@@ -293,6 +392,42 @@ export const SERVER_MESSAGES = {
   typing: { from: string(), room: optional(string()) },
   /** `nick` went away (with an optional `text`) or came back. */
   presence: { nick: string(), room: string(), away: boolean(), text: optional(string()) },
+  /** An operator's request was carried out: what happened, in one sentence. */
+  done: { rid, text: string() },
+  ban_list: {
+    bans: array(object({
+      nick: optional(string()),
+      address: optional(string()),
+      by: string(),
+      ts: string(),
+      until: optional(string()),
+      reason: optional(string()),
+    })),
+    rid,
+  },
+  audit_list: {
+    entries: array(object({
+      id: eventId,
+      ts: string(),
+      by: string(),
+      action: string(),
+      nick: optional(string()),
+      room: optional(string()),
+      reason: optional(string()),
+      until: optional(string()),
+      detail: optional(string()),
+    })),
+    more: boolean(),
+    rid,
+  },
+  room_settings: { ...roomSettings, rid: optionalRid },
+  device_list: {
+    nick: string(),
+    devices: array(
+      object({ id: string(), name: string(), created: string(), last_seen: string() }),
+    ),
+    rid,
+  },
 } as const satisfies Record<string, Shape>;
 
 /** Message types a client may send. Append-only. */
