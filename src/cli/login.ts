@@ -145,6 +145,10 @@ export async function connectForFiles(
     nick?: string;
     room?: string;
     tls?: TlsTrust;
+    /** The server's operator credential, to sign the host in. */
+    operator?: string;
+    /** The command the passkey sentence names. */
+    command?: string;
     onMessage?: (message: ServerMessage) => void;
   },
 ): Promise<ChatClient> {
@@ -153,7 +157,7 @@ export async function connectForFiles(
     nick,
     anyNick: true,
     interactive: Deno.stdin.isTerminal(),
-    command: "send-file",
+    command: options.command ?? "send-file",
   });
   for (;;) {
     try {
@@ -164,6 +168,7 @@ export async function connectForFiles(
         ...await login.credentials(),
         room: options.room,
         presence: false,
+        operator: options.operator,
         onMessage: (message) => {
           if (message.type === "welcome" && message.device !== undefined) {
             login.remember(message.device);

@@ -1,5 +1,6 @@
 import { CliError, ExitCode } from "./cli_error.ts";
 import type { Command } from "./command.ts";
+import { audit } from "./audit.ts";
 import { discover } from "./discover.ts";
 import { files } from "./files.ts";
 import { get } from "./get.ts";
@@ -19,12 +20,15 @@ Usage:
   chat send-file HOST[:PORT] [PATH|-] [--name NAME] [--room R] share a file
   chat get HOST[:PORT] ID [-o PATH|-] [--force]                fetch a shared file
   chat files HOST[:PORT] [--room ROOM] [--json]                list shared files
+  chat audit HOST[:PORT] [--json] [--operator]                 the host's audit log
   chat help | --help | --version
 
 Run "chat COMMAND --help" for a command's options.`;
 
 const COMMANDS: ReadonlyMap<string, Command> = new Map(
-  [serve, join, discover, invite, sendFile, get, files].map((command) => [command.name, command]),
+  [serve, join, discover, invite, sendFile, get, files, audit].map((
+    command,
+  ) => [command.name, command]),
 );
 
 /**
