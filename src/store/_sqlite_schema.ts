@@ -11,7 +11,7 @@ import { StoreVersionError } from "./store_version_error.ts";
  */
 
 /** The storage version this code writes. Append-only: a change of schema adds a migration. */
-const STORAGE_VERSION = 6;
+const STORAGE_VERSION = 7;
 
 /**
  * The schema of storage version 1, never edited. A new file is created at version 1 and then
@@ -147,6 +147,41 @@ const MIGRATIONS: Readonly<Record<number, string | ((db: DatabaseSync) => void)>
       id INTEGER NOT NULL,
       PRIMARY KEY (owner, place)
     ) WITHOUT ROWID;
+  `,
+  // Version 7: host controls. Operators by nick key; bans of an owner or an address (`until`
+  // NULL: no end); mutes by owner; each room's settings (the passkey as its SHA-256); the audit
+  // log of operator actions.
+  6: `
+    CREATE TABLE operators (nick_key TEXT PRIMARY KEY) WITHOUT ROWID;
+    CREATE TABLE bans (
+      nick TEXT,
+      owner TEXT UNIQUE,
+      address TEXT UNIQUE,
+      by_nick TEXT NOT NULL,
+      at INTEGER NOT NULL,
+      until INTEGER,
+      reason TEXT
+    );
+    CREATE TABLE mutes (
+      owner TEXT PRIMARY KEY,
+      nick TEXT NOT NULL,
+      by_nick TEXT NOT NULL,
+      at INTEGER NOT NULL,
+      until INTEGER,
+      reason TEXT
+    );
+    CREATE TABLE room_settings (room TEXT PRIMARY KEY, settings TEXT NOT NULL);
+    CREATE TABLE audit (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      at INTEGER NOT NULL,
+      by_nick TEXT NOT NULL,
+      action TEXT NOT NULL,
+      nick TEXT,
+      room TEXT,
+      reason TEXT,
+      until INTEGER,
+      detail TEXT
+    );
   `,
 };
 
