@@ -22,6 +22,19 @@ export interface NewEvent {
   clientId?: string;
   /** For `file` events: the file shared. The event's id is the file's id. */
   file?: StoredFile;
+  /** For notices of the host controls (PROTOCOL.md section 3.5): who acted, why, until when. */
+  control?: ControlDetails;
+}
+
+/** What a notice of the host controls says besides its sentence. */
+export interface ControlDetails {
+  /** The operator's nick. */
+  by: string;
+  reason?: string;
+  /** When a ban or mute ends, ms since the epoch. */
+  until?: number;
+  /** A `topic` notice's new topic. */
+  topic?: string;
 }
 
 /** A stored event with its server-assigned id (increasing, never reused). */

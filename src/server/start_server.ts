@@ -6,6 +6,7 @@ import {
   MemoryRegistry,
   SqliteHistoryStore,
   SqliteIdentityStore,
+  SqliteModerationStore,
   SqliteReadMarkerStore,
   SqliteSessionStore,
 } from "../store/mod.ts";
@@ -21,6 +22,7 @@ import { refusedResponse, serveWebConnection } from "./web_server.ts";
 import { announce, type Announcement } from "./announce.ts";
 import { OutboundMessage } from "../protocol/mod.ts";
 import { VERSION } from "../version.ts";
+import { loadOrCreateOperatorKey } from "./operator_file.ts";
 
 /** A TCP listener, or a TLS one with the certificate and key given. */
 function listen(
@@ -82,6 +84,10 @@ export interface ServerOptions {
    * unless given.
    */
   announceAs?: string;
+  /** False refuses private messages and private files (`--no-private`). Default true. */
+  privateMessages?: boolean;
+  /** False refuses every upload (`--no-files`). Default true. */
+  files?: boolean;
   /** Receives log lines (without timestamps). */
   log?: (line: string) => void;
 }
@@ -119,8 +125,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const sessions = SqliteSessionStore.open(join(options.dataDir, "chat.db"));
   const identities = SqliteIdentityStore.open(join(options.dataDir, "chat.db"));
   const readMarkers = SqliteReadMarkerStore.open(join(options.dataDir, "chat.db"));
+  const moderation = await SqliteModerationStore.open(join(options.dataDir, "chat.db"));
   const closeStores = () =>
-    Promise.all([history.close(), sessions.close(), identities.close(), readMarkers.close()]);
+    Promise.all([
+      history.close(),
+      sessions.close(),
+      identities.close(),
+      readMarkers.close(),
+      moderation.close(),
+    ]);
+  const operatorKeyHash = await loadOrCreateOperatorKey(options.dataDir);
   const blobs = await DiskBlobStore.open(join(options.dataDir, "files"));
   const sweep = () =>
     blobs.sweep(RESUME_KEEP_MS).then(
@@ -156,6 +170,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     sessions,
     identities,
     readMarkers,
+    moderation,
+    operatorKeyHash,
+    privateMessages: options.privateMessages,
+    files: options.files,
     inviteTtlMs: options.inviteTtlMs,
     blobs,
     maxFileBytes: options.maxFileBytes,

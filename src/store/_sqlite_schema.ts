@@ -148,10 +148,12 @@ const MIGRATIONS: Readonly<Record<number, string | ((db: DatabaseSync) => void)>
       PRIMARY KEY (owner, place)
     ) WITHOUT ROWID;
   `,
-  // Version 7: host controls. Operators by nick key; bans of an owner or an address (`until`
+  // Version 7: host controls. Their notices keep who acted, why and until when (JSON in
+  // `control`). Operators by nick key; bans of an owner or an address (`until`
   // NULL: no end); mutes by owner; each room's settings (the passkey as its SHA-256); the audit
   // log of operator actions.
   6: `
+    ALTER TABLE events ADD COLUMN control TEXT;
     CREATE TABLE operators (nick_key TEXT PRIMARY KEY) WITHOUT ROWID;
     CREATE TABLE bans (
       nick TEXT,

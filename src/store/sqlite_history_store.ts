@@ -26,7 +26,7 @@ import { settle } from "./_settle.ts";
 const COLUMNS = `id, ts, type, event, CAST(room AS BLOB) AS room, CAST(sender AS BLOB) AS sender,
   CAST(recipient AS BLOB) AS recipient, CAST(text AS BLOB) AS text, CAST(nick AS BLOB) AS nick,
   CAST(client_id AS BLOB) AS client_id, CAST(file_name AS BLOB) AS file_name, file_size,
-  file_sha256, file_blob`;
+  file_sha256, file_blob, CAST(control AS BLOB) AS control`;
 
 /** Join and leave notices, which pages a person reads leave out. */
 const NOT_PRESENCE = "NOT (type = 'notice' AND event IN ('join', 'leave'))";
@@ -98,8 +98,8 @@ export class SqliteHistoryStore implements HistoryStore {
     this.#db = db;
     this.#insert = db.prepare(
       `INSERT INTO events (ts, room, type, sender, recipient, text, event, nick, client_id,
-         file_name, file_size, file_sha256, file_blob, sender_key, recipient_key)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         file_name, file_size, file_sha256, file_blob, sender_key, recipient_key, control)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#findByClientId = db.prepare(`SELECT ${COLUMNS} FROM events WHERE client_id = ?`);
     this.#events = db.prepare(`SELECT ${COLUMNS} FROM events WHERE id > ? ORDER BY id LIMIT ?`);
@@ -447,6 +447,7 @@ export class SqliteHistoryStore implements HistoryStore {
       event.file?.blob ?? null,
       event.to !== undefined ? nickKey(event.from) : null,
       event.to !== undefined ? nickKey(event.to) : null,
+      event.control === undefined ? null : JSON.stringify(event.control),
     );
     return { event: copyEvent(event, Number(lastInsertRowid)), created: true };
   }
@@ -479,6 +480,9 @@ function toStoredEvent(row: Record<string, unknown>): StoredEvent {
   if (row.event !== null) event.event = String(row.event) as NoticeEvent;
   if (row.nick !== null) event.nick = readText(row.nick);
   if (row.client_id !== null) event.clientId = readText(row.client_id);
+  if (row.control !== null && row.control !== undefined) {
+    event.control = JSON.parse(readText(row.control));
+  }
   if (row.file_name !== null) {
     event.file = {
       name: readText(row.file_name),

@@ -50,6 +50,24 @@ export function historyStoreContract(
       { type: "action", room: "lobby", from: "ada", text: "waves", ts: 2 },
       { type: "notice", room: "lobby", from: "ada", text: "", ts: 3, event: "nick", nick: "bob" },
       { type: "notice", room: "lobby", from: "bob", text: "", ts: 4, event: "join" },
+      {
+        type: "notice",
+        room: "lobby",
+        from: "bob",
+        text: "bob was muted by ada: calm down.",
+        ts: 5,
+        event: "mute",
+        control: { by: "ada", reason: "calm down", until: 3_600_005 },
+      },
+      {
+        type: "notice",
+        room: "lobby",
+        from: "ada",
+        text: "ada set the topic: Quiz at 10",
+        ts: 6,
+        event: "topic",
+        control: { by: "ada", topic: "Quiz at 10" },
+      },
     ];
     const stored: StoredEvent[] = [];
     for (const event of events) {

@@ -65,6 +65,7 @@ const VERSION_6_UNDONE = `
   DROP TABLE mutes;
   DROP TABLE room_settings;
   DROP TABLE audit;
+  ALTER TABLE events DROP COLUMN control;
   DROP INDEX events_direct_sender;
   DROP INDEX events_direct_recipient;
   DROP INDEX events_direct_pair;
