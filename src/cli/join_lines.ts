@@ -31,6 +31,8 @@ export async function runLineMode(context: JoinContext): Promise<number> {
   let refused = 0;
   const acknowledgements: Promise<unknown>[] = [];
   const reading = (async () => {
+    // Lines act in the room the server put us in: /topic, /room and /history need to know it.
+    await Promise.race([client.entered, client.finished]);
     const lines: ReadableStream<string> = Deno.stdin.readable
       .pipeThrough(new TextDecoderStream())
       .pipeThrough(new TextLineStream());

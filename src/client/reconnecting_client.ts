@@ -71,6 +71,7 @@ export class ReconnectingClient {
   readonly #unacknowledged = new Map<string, Unacknowledged>();
   readonly #seen = new Set<number>();
   readonly #finished = Promise.withResolvers<ChatError | undefined>();
+  readonly #entered = Promise.withResolvers<void>();
   #client: ChatClient | undefined;
   #nick: string;
   #room: string | undefined;
@@ -107,9 +108,17 @@ export class ReconnectingClient {
     return this.#client?.nick ?? this.#nick;
   }
 
-  /** The current room. */
+  /** The current room; until the server's `joined` says, the room asked for. */
   get room(): string {
-    return this.#client?.room ?? this.#room ?? "lobby";
+    return this.#client?.room || this.#room || "lobby";
+  }
+
+  /**
+   * Resolves once the server has put this client in its first room (`joined`): from then on
+   * `room` and `topic` are the server's word.
+   */
+  get entered(): Promise<void> {
+    return this.#entered.promise;
   }
 
   /** The topic of the current room, as `joined` and live `topic` notices told it. */
@@ -246,7 +255,10 @@ export class ReconnectingClient {
       }
       this.#lastId = Math.max(this.#lastId, message.id);
     }
-    if (message.type === "joined") this.#topic = message.topic || undefined;
+    if (message.type === "joined") {
+      this.#topic = message.topic || undefined;
+      this.#entered.resolve();
+    }
     if (
       message.type === "notice" && message.event === "topic" && !message.history &&
       message.room === this.room
