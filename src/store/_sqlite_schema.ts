@@ -196,6 +196,9 @@ function configure(db: DatabaseSync): void {
   // committed append survives a crash or SIGKILL of this process; only a power loss or OS crash
   // can lose the last commits before a checkpoint. FULL would fsync on every commit for that.
   db.prepare("PRAGMA synchronous = NORMAL").get();
+  // What is deleted (retention, a wipe) is overwritten with zeros, not left in free space where
+  // the file's bytes would still hold it; see _sqlite_erase.ts.
+  db.prepare("PRAGMA secure_delete = ON").get();
 }
 
 /** Creates the schema of a new file, or checks and upgrades the version of an existing one. */
