@@ -17,3 +17,4 @@ export * from "./history_store.ts";
 export * from "./identity_store.ts";
 export * from "./session_store.ts";
 export * from "./read_marker_store.ts";
+export * from "./retention.ts";

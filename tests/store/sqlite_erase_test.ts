@@ -1,33 +1,10 @@
 import { assert, assertEquals } from "@std/assert";
+import { databaseHolds as onDisk } from "../support/mod.ts";
 import {
   SqliteHistoryStore,
   SqliteReadMarkerStore,
   SqliteSessionStore,
 } from "../../src/store/mod.ts";
-
-/** Whether the database file or its `-wal` file holds `text` as UTF-8 bytes. */
-async function onDisk(path: string, text: string): Promise<boolean> {
-  const needle = new TextEncoder().encode(text);
-  for (const file of [path, `${path}-wal`]) {
-    let bytes: Uint8Array;
-    try {
-      bytes = await Deno.readFile(file);
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) continue;
-      throw error;
-    }
-    if (indexOf(bytes, needle) >= 0) return true;
-  }
-  return false;
-}
-
-function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
-  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
-    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
-    return i;
-  }
-  return -1;
-}
 
 async function withDatabasePath(fn: (path: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "chat_erase_test_" });
