@@ -16,7 +16,7 @@ import type {
 import type { EventType, NoticeEvent } from "../protocol/mod.ts";
 import { nickKey } from "../protocol/names.ts";
 import { mentions } from "../protocol/mentions.ts";
-import { openChatDatabase, readText } from "./_sqlite_schema.ts";
+import { openChatDatabase, openChatDatabaseReadOnly, readText } from "./_sqlite_schema.ts";
 import { assertAfter, assertLimit, copyEvent, fileTypeProblem } from "./_events.ts";
 import { settle } from "./_settle.ts";
 import { eraseDeleted, inTransaction } from "./_sqlite_erase.ts";
@@ -209,6 +209,16 @@ export class SqliteHistoryStore implements HistoryStore {
    */
   static open(path: string): SqliteHistoryStore {
     return new SqliteHistoryStore(openChatDatabase(path));
+  }
+
+  /**
+   * Opens the store at `path` for reading only, while a server may be writing it: appends and
+   * deletions reject.
+   *
+   * @throws {Error} when the file is missing, not a chat database, or of another storage version.
+   */
+  static openReadOnly(path: string): SqliteHistoryStore {
+    return new SqliteHistoryStore(openChatDatabaseReadOnly(path));
   }
 
   /** Queues the event for the next group commit; resolves once it is committed. */
