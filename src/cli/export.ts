@@ -94,7 +94,8 @@ async function runExport(flags: ExportFlags, positional: string[]): Promise<numb
       const written = await writeHtmlExport(flags.output!, { title, events, source });
       for (const missing of written.missing) console.error(`Not exported: ${missing}.`);
       console.error(
-        `Exported ${events.length} events in ${written.pages} pages and ${written.files} files ` +
+        `Exported ${events.length} events in ${plural(written.pages, "page")} and ` +
+          `${plural(written.files, "file")} ` +
           `to ${join(flags.output!, "index.html")}.`,
       );
     }
@@ -131,6 +132,11 @@ function openDataDir(dataDir: string): ExportSource {
   } catch (error) {
     throw new CliError(errorReason(error));
   }
+}
+
+/** `1 page`, `2 pages`. */
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 
 /** `--since` in milliseconds since the epoch. */
