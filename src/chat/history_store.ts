@@ -116,6 +116,17 @@ export interface PrivatesOptions {
   limit: number;
 }
 
+/** What {@linkcode HistoryStore.deleteBefore} and {@linkcode HistoryStore.wipe} removed. */
+export interface Deleted {
+  /** How many events were deleted. */
+  events: number;
+  /**
+   * The blob keys of deleted `file` events that no remaining event refers to: bytes nobody can
+   * ask for any more, for the caller to delete from the blob store.
+   */
+  blobs: string[];
+}
+
 /**
  * Durable room history. `append` resolves only once the event is durable, so an
  * acknowledgement sent after it can never be lost. Implementations: memory and SQLite.
@@ -205,6 +216,21 @@ export interface HistoryStore {
   file(id: number): Promise<StoredEvent | undefined>;
   /** The newest `limit` `file` events, of one room or of all, oldest first; never private ones. */
   files(options: { room?: string; limit: number }): Promise<StoredEvent[]>;
+  /**
+   * Deletes every event with `ts` below `ts` (milliseconds since the epoch), of every room and
+   * kind, private ones included. Deleted means gone from the storage itself, not hidden: an
+   * implementation keeps no copy of the text anywhere it could be read back (SQLite: secure
+   * delete and a truncating checkpoint; a replicated stream: a purge). Ids of deleted events are
+   * never given again.
+   *
+   * @throws {RangeError} when `ts` is not a finite number.
+   */
+  deleteBefore(ts: number): Promise<Deleted>;
+  /**
+   * Deletes every event, as {@linkcode HistoryStore.deleteBefore} does; ids go on from where they
+   * were, so cursors and read markers held by clients never point at a new event by mistake.
+   */
+  wipe(): Promise<Deleted>;
   /** Flushes and releases the store. */
   close(): Promise<void>;
 }

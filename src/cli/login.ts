@@ -137,7 +137,8 @@ export class Login {
 /**
  * Connects for a file command: no presence in the room (no join notice, nick not claimed),
  * nick from --nick or the user name, let in by this machine's device or the passkey. Connection
- * failures are thrown as {@linkcode ChatError}.
+ * failures are thrown as {@linkcode ChatError}. With `presence` (`chat export`, which pages
+ * history) the connection joins as the person does, under their nick.
  */
 export async function connectForFiles(
   address: { hostname: string; port: number },
@@ -147,9 +148,10 @@ export async function connectForFiles(
     tls?: TlsTrust;
     /** The server's operator credential, to sign the host in. */
     operator?: string;
+    onMessage?: (message: ServerMessage) => void;
+    presence?: boolean;
     /** The command the passkey sentence names. */
     command?: string;
-    onMessage?: (message: ServerMessage) => void;
   },
 ): Promise<ChatClient> {
   const nick = options.nick ?? defaultNick();
@@ -167,7 +169,7 @@ export async function connectForFiles(
         nick,
         ...await login.credentials(),
         room: options.room,
-        presence: false,
+        presence: options.presence ?? false,
         operator: options.operator,
         onMessage: (message) => {
           if (message.type === "welcome" && message.device !== undefined) {

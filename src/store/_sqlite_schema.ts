@@ -218,6 +218,38 @@ export function openChatDatabase(path: string): DatabaseSync {
 }
 
 /**
+ * Opens the chat database at `path` for reading only, beside a server that may be writing it
+ * (WAL lets a reader see a consistent snapshot while the server goes on): nothing is created,
+ * upgraded or written.
+ *
+ * @throws {Error} when the file is missing, is not a chat database, or has another storage
+ * version than this code's (a sentence that says what to do).
+ */
+export function openChatDatabaseReadOnly(path: string): DatabaseSync {
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(path, { readOnly: true });
+  } catch (error) {
+    throw explainOpenError(path, error);
+  }
+  try {
+    db.prepare("PRAGMA busy_timeout = 5000").get();
+    const version = readStorageVersion(db, path);
+    if (version === undefined) throw new Error(`The file ${path} holds no chat history.`);
+    if (version !== STORAGE_VERSION) {
+      throw new Error(
+        `The file ${path} is at storage version ${version}, and this chat reads version ` +
+          `${STORAGE_VERSION}; run the chat that serves it, or start this one's server on it once.`,
+      );
+    }
+    return db;
+  } catch (error) {
+    db.close();
+    throw explainOpenError(path, error);
+  }
+}
+
+/**
  * Decodes a free-text column read as a BLOB: the `node:sqlite` binding cuts TEXT values at the
  * first NUL character, and NUL is allowed in chat text.
  */
@@ -233,6 +265,9 @@ function configure(db: DatabaseSync): void {
   // committed append survives a crash or SIGKILL of this process; only a power loss or OS crash
   // can lose the last commits before a checkpoint. FULL would fsync on every commit for that.
   db.prepare("PRAGMA synchronous = NORMAL").get();
+  // What is deleted (retention, a wipe) is overwritten with zeros, not left in free space where
+  // the file's bytes would still hold it; see _sqlite_erase.ts.
+  db.prepare("PRAGMA secure_delete = ON").get();
 }
 
 /** Creates the schema of a new file, or checks and upgrades the version of an existing one. */

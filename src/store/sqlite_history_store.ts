@@ -4,6 +4,7 @@ import type {
   AppendResult,
   ConversationOptions,
   ConversationSummary,
+  Deleted,
   HistoryStore,
   NewEvent,
   PageOptions,
@@ -15,9 +16,10 @@ import type {
 import type { EventType, NoticeEvent } from "../protocol/mod.ts";
 import { nickKey } from "../protocol/names.ts";
 import { mentions } from "../protocol/mentions.ts";
-import { openChatDatabase, readText } from "./_sqlite_schema.ts";
+import { openChatDatabase, openChatDatabaseReadOnly, readText } from "./_sqlite_schema.ts";
 import { assertAfter, assertLimit, copyEvent, fileTypeProblem } from "./_events.ts";
 import { settle } from "./_settle.ts";
+import { eraseDeleted, inTransaction } from "./_sqlite_erase.ts";
 
 /**
  * Free-text columns are read as BLOBs and decoded here, because the `node:sqlite` binding cuts
@@ -209,6 +211,16 @@ export class SqliteHistoryStore implements HistoryStore {
     return new SqliteHistoryStore(openChatDatabase(path));
   }
 
+  /**
+   * Opens the store at `path` for reading only, while a server may be writing it: appends and
+   * deletions reject.
+   *
+   * @throws {Error} when the file is missing, not a chat database, or of another storage version.
+   */
+  static openReadOnly(path: string): SqliteHistoryStore {
+    return new SqliteHistoryStore(openChatDatabaseReadOnly(path));
+  }
+
   /** Queues the event for the next group commit; resolves once it is committed. */
   append(event: NewEvent): Promise<AppendResult> {
     if (this.#closed) return Promise.reject(closedError());
@@ -377,6 +389,37 @@ export class SqliteHistoryStore implements HistoryStore {
         : this.#filesInRoom.all(options.room, options.limit);
       return rows.map(toStoredEvent);
     });
+  }
+
+  /** Deletes the events older than `ts`, for good: see `_sqlite_erase.ts`. */
+  deleteBefore(ts: number): Promise<Deleted> {
+    return this.#read(() => {
+      if (!Number.isFinite(ts)) throw new RangeError(`Time ${ts} is not a finite number`);
+      return this.#delete("WHERE ts < ?", [ts]);
+    });
+  }
+
+  /** Deletes every event, for good; ids go on from the highest given. */
+  wipe(): Promise<Deleted> {
+    return this.#read(() => this.#delete("", []));
+  }
+
+  #delete(where: string, values: number[]): Deleted {
+    const deleted = inTransaction(this.#db, () => {
+      const candidates = this.#db.prepare(
+        `SELECT DISTINCT file_blob FROM events ${where}${where ? " AND" : "WHERE"}
+         file_blob IS NOT NULL`,
+      ).all(...values).map((row) => String(row.file_blob));
+      const { changes } = this.#db.prepare(`DELETE FROM events ${where}`).run(...values);
+      const kept = new Set(
+        this.#db.prepare("SELECT DISTINCT file_blob FROM events WHERE type = 'file'").all()
+          .map((row) => String(row.file_blob)),
+      );
+      return { events: Number(changes), blobs: candidates.filter((blob) => !kept.has(blob)) };
+    });
+    // Also when nothing matched: a checkpoint with nothing to copy costs next to nothing.
+    eraseDeleted(this.#db);
+    return deleted;
   }
 
   /** Commits pending appends, then closes the database. Calling it again does nothing. */

@@ -243,6 +243,14 @@ export class GatedHistoryStore implements HistoryStore {
     return this.#inner.files(options);
   }
 
+  deleteBefore(ts: number): ReturnType<HistoryStore["deleteBefore"]> {
+    return this.#inner.deleteBefore(ts);
+  }
+
+  wipe(): ReturnType<HistoryStore["wipe"]> {
+    return this.#inner.wipe();
+  }
+
   close(): Promise<void> {
     return this.#inner.close();
   }

@@ -11,13 +11,14 @@ const HELP_TEXTS: { args: string[]; fixture: string; code?: number }[] = [
   { args: ["help"], fixture: "chat" },
   { args: ["--help"], fixture: "chat" },
   { args: ["-h"], fixture: "chat" },
-  ...["serve", "join", "discover", "invite", "send-file", "get", "files", "audit"].flatMap((
-    command,
-  ) => [
-    { args: [command, "--help"], fixture: command },
-    { args: [command, "-h"], fixture: command },
-    { args: [command, "more", "words", "--help"], fixture: command },
-  ]),
+  ...["serve", "join", "discover", "invite", "send-file", "get", "files", "export", "audit"]
+    .flatMap((
+      command,
+    ) => [
+      { args: [command, "--help"], fixture: command },
+      { args: [command, "-h"], fixture: command },
+      { args: [command, "more", "words", "--help"], fixture: command },
+    ]),
   { args: ["serve", "--help", "--port", "x", "--max-file-size", "4X"], fixture: "serve" },
 ];
 
