@@ -11,6 +11,8 @@ export const ExitCode = {
   BAD_NICK: 4,
   /** The server's TLS certificate could not be trusted. */
   UNTRUSTED: 5,
+  /** Removed by the host: kicked or banned. */
+  REMOVED: 6,
 } as const;
 
 /**

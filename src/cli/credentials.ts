@@ -23,6 +23,9 @@ export function toCliError(error: ChatError): CliError {
       return new CliError(error.message, ExitCode.BAD_NICK);
     case "room_invalid":
       return new CliError(error.message, ExitCode.USAGE);
+    case "kicked":
+    case "banned":
+      return new CliError(error.message, ExitCode.REMOVED);
     case "tls_untrusted":
     case "tls_changed":
       return new CliError(error.message, ExitCode.UNTRUSTED);

@@ -18,6 +18,7 @@ import { runLineMode } from "./join_lines.ts";
 import { runTerminal } from "./join_terminal.ts";
 import { EventSink, track } from "./join_context.ts";
 import { Login } from "./login.ts";
+import { OPERATOR_FLAGS, operatorRefused, readOperatorCredential } from "./operator.ts";
 
 const JOIN_FLAGS = defineFlags({
   nick: {
@@ -50,6 +51,7 @@ const JOIN_FLAGS = defineFlags({
     help: "ring the terminal bell when you are mentioned (@nick) or get a\n" +
       "private message (default: on when output is a terminal)",
   },
+  ...OPERATOR_FLAGS,
   ...CLIENT_TLS_FLAGS,
 });
 
@@ -86,6 +88,7 @@ async function runJoin(flags: Flags<typeof JOIN_FLAGS>, positional: string[]): P
     : { hostname: link.hostname, port: link.chatPort };
   colors.setColorEnabled(terminalUi && !Deno.noColor);
 
+  const operator = flags.operator ? await readOperatorCredential(flags["data-dir"]) : undefined;
   let nick = flags.nick ?? (interactive ? askNick() : defaultNick());
   const login = new Login(formatAddress(address), {
     nick,
@@ -124,6 +127,7 @@ async function runJoin(flags: Flags<typeof JOIN_FLAGS>, positional: string[]): P
         ...await login.credentials(),
         onDevice: (device) => login.remember(device),
         room: flags.room,
+        operator,
         reconnect: flags.reconnect,
         // Giving up ends chat join, whose closing line on stderr says why; on a terminal or in
         // plain output that is enough, while --json readers also get it as an event.
@@ -150,6 +154,9 @@ async function runJoin(flags: Flags<typeof JOIN_FLAGS>, positional: string[]): P
       break;
     } catch (error) {
       if (!(error instanceof ChatError)) throw error;
+      if (operator !== undefined && error.code === "not_permitted") {
+        throw operatorRefused(flags["data-dir"]);
+      }
       if (login.refused(error)) continue;
       if (
         interactive &&
@@ -163,6 +170,10 @@ async function runJoin(flags: Flags<typeof JOIN_FLAGS>, positional: string[]): P
         throw toCliError(error);
       }
     }
+  }
+  if (operator !== undefined && client.current?.welcome.operator !== true) {
+    await client.quit();
+    throw operatorRefused(flags["data-dir"]);
   }
   fetchAnnounced();
   const bell = flags.bell ?? Deno.stdout.isTerminal();

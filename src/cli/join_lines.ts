@@ -31,6 +31,8 @@ export async function runLineMode(context: JoinContext): Promise<number> {
   let refused = 0;
   const acknowledgements: Promise<unknown>[] = [];
   const reading = (async () => {
+    // Lines act in the room the server put us in: /topic, /room and /history need to know it.
+    await Promise.race([client.entered, client.finished]);
     const lines: ReadableStream<string> = Deno.stdin.readable
       .pipeThrough(new TextDecoderStream())
       .pipeThrough(new TextLineStream());
@@ -47,6 +49,11 @@ export async function runLineMode(context: JoinContext): Promise<number> {
             if (!ok) refused++;
           }),
         );
+      } else if (outcome.kind === "requested" && outcome.answered !== undefined) {
+        // A host control: a script learns from the exit code whether it was carried out.
+        acknowledgements.push(outcome.answered.catch(() => refused++));
+      } else if (outcome.kind === "note") {
+        sink.local({ type: "system", event: "note", text: outcome.text });
       } else if (outcome.kind === "invalid") {
         console.error(outcome.message);
         refused++;
@@ -72,7 +79,7 @@ export async function runLineMode(context: JoinContext): Promise<number> {
   const stop = await Promise.race([drained.then(() => undefined), outage.promise]);
   outage.cancel();
   await client.quit();
-  if (stop !== undefined) throw new CliError(stop);
+  if (stop !== undefined) throw typeof stop === "string" ? new CliError(stop) : toCliError(stop);
   if (refused > 0) {
     throw new CliError(`${refused} of the input lines were refused; see the errors above.`);
   }
@@ -110,8 +117,10 @@ const OUTAGE_LIMIT_MS = 60_000;
  * Resolves with a sentence if the client stays disconnected for {@linkcode OUTAGE_LIMIT_MS}, or
  * gives up, while messages still wait: a script must end some time.
  */
-function watchOutage(client: ReconnectingClient): { promise: Promise<string>; cancel(): void } {
-  const { promise, resolve } = Promise.withResolvers<string>();
+function watchOutage(
+  client: ReconnectingClient,
+): { promise: Promise<string | ChatError>; cancel(): void } {
+  const { promise, resolve } = Promise.withResolvers<string | ChatError>();
   let since: number | undefined;
   const timer = setInterval(() => {
     if (client.current !== undefined) since = undefined;
@@ -123,7 +132,7 @@ function watchOutage(client: ReconnectingClient): { promise: Promise<string>; ca
     }
   }, 250);
   client.finished.then((error) => {
-    if (error !== undefined) resolve(error.message);
+    if (error !== undefined) resolve(error);
   });
   return { promise, cancel: () => clearInterval(timer) };
 }

@@ -144,10 +144,17 @@ export async function runTerminal(context: JoinContext): Promise<number> {
     if (input.kind === "query") showPlace();
     if (outcome.kind === "sent") {
       outcome.acknowledged.catch(() => {});
+    } else if (outcome.kind === "requested") {
+      // A host control's reply or error is shown as it arrives.
+      outcome.answered?.catch(() => {});
     } else if (outcome.kind === "transfer") {
       track(context.background, outcome.done, sink);
     } else if (outcome.kind === "invalid") {
       print(colors.red(`! ${outcome.message}`));
+    } else if (outcome.kind === "note") {
+      print(
+        renderLine({ type: "system", event: "note", text: outcome.text }, { self: client.nick }),
+      );
     } else if (outcome.kind === "help") {
       print(colors.cyan(HELP));
     } else if (outcome.kind === "quit") {

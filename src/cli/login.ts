@@ -146,8 +146,11 @@ export async function connectForFiles(
     nick?: string;
     room?: string;
     tls?: TlsTrust;
+    /** The server's operator credential, to sign the host in. */
+    operator?: string;
     onMessage?: (message: ServerMessage) => void;
     presence?: boolean;
+    /** The command the passkey sentence names. */
     command?: string;
   },
 ): Promise<ChatClient> {
@@ -167,6 +170,7 @@ export async function connectForFiles(
         ...await login.credentials(),
         room: options.room,
         presence: options.presence ?? false,
+        operator: options.operator,
         onMessage: (message) => {
           if (message.type === "welcome" && message.device !== undefined) {
             login.remember(message.device);

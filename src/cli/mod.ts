@@ -1,5 +1,6 @@
 import { CliError, ExitCode } from "./cli_error.ts";
 import type { Command } from "./command.ts";
+import { audit } from "./audit.ts";
 import { discover } from "./discover.ts";
 import { exportHistory } from "./export.ts";
 import { files } from "./files.ts";
@@ -20,6 +21,7 @@ Usage:
   chat send-file HOST[:PORT] [PATH|-] [--name NAME] [--room R] share a file
   chat get HOST[:PORT] ID [-o PATH|-] [--force]                fetch a shared file
   chat files HOST[:PORT] [--room ROOM] [--json]                list shared files
+  chat audit HOST[:PORT] [--json] [--operator]                 the host's audit log
   chat export HOST[:PORT]|--data-dir DIR --format jsonl|html -o PATH
                                                                export the history
   chat help | --help | --version
@@ -27,7 +29,7 @@ Usage:
 Run "chat COMMAND --help" for a command's options.`;
 
 const COMMANDS: ReadonlyMap<string, Command> = new Map(
-  [serve, join, discover, invite, sendFile, get, files, exportHistory].map((
+  [serve, join, discover, invite, sendFile, get, files, exportHistory, audit].map((
     command,
   ) => [command.name, command]),
 );

@@ -45,6 +45,10 @@ export interface ConnectOptions {
   room?: string;
   /** False for a connection that only transfers files: no room, no nick claimed. */
   presence?: boolean;
+  /** The server's operator credential (its data dir's `operator` file): signs the host in. */
+  operator?: string;
+  /** The passkey of `room`, when that room has one of its own. */
+  roomPasskey?: string;
   /** A resume token from an earlier connection's `welcome`. */
   resume?: string;
   /** The last event id seen: the server sends what came after instead of history. */
@@ -150,6 +154,8 @@ export class ChatClient {
       presence: options.presence,
       resume: options.resume,
       since: options.since,
+      operator: options.operator,
+      room_passkey: options.roomPasskey,
     });
     const heartbeatMs = options.heartbeatMs ?? 3000;
     const deadAfterMs = options.deadAfterMs ?? 10_000;

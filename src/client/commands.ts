@@ -7,12 +7,15 @@
  * @module
  */
 
+import { HOST_COMMANDS, type HostInput, parseHostCommand } from "./host_commands.ts";
+
 /** What a line typed (or piped) into `chat join` or the web page asks for. */
 export type Input =
   | { kind: "say"; text: string }
   | { kind: "me"; text: string }
   | { kind: "msg"; to: string; text: string }
-  | { kind: "join"; room: string }
+  /** `/join ROOM [PASSKEY]`: the passkey of a room that has one of its own. */
+  | { kind: "join"; room: string; passkey?: string }
   | { kind: "nick"; nick: string }
   | { kind: "who" | "rooms" | "info" | "files" }
   | { kind: "help" | "quit" }
@@ -25,7 +28,9 @@ export type Input =
   | { kind: "upload"; path?: string }
   | { kind: "get"; id: number; dir?: string }
   | { kind: "empty" }
-  | { kind: "invalid"; message: string };
+  | { kind: "invalid"; message: string }
+  /** The host controls (`/kick`, `/ban`, `/room set`…): host_commands.ts. */
+  | HostInput;
 
 /** Which client shows the help. */
 export type HelpAudience = "terminal" | "browser";
@@ -47,7 +52,10 @@ export const COMMANDS: readonly CommandHelp[] = [
   { usage: "/msg NICK TEXT", summary: "a private message only NICK sees" },
   { usage: "/query NICK", summary: "talk privately with NICK (/query alone: back to the room)" },
   { usage: "/me TEXT", summary: "an action: * you TEXT" },
-  { usage: "/join ROOM", summary: "move to another room (created on first use)" },
+  {
+    usage: "/join ROOM [KEY]",
+    summary: "move to another room (created on first use; KEY: its own passkey, if it has one)",
+  },
   { usage: "/rooms", summary: "rooms with their member counts" },
   { usage: "/history [N]", summary: "N more earlier messages of this room or conversation" },
   { usage: "/mentions", summary: "recent messages that mention you" },
@@ -81,10 +89,17 @@ export const COMMANDS: readonly CommandHelp[] = [
  * ```
  */
 export function helpText(audience: HelpAudience): string {
-  return COMMANDS.map((command) => {
-    const { usage, summary } = audience === "browser" ? command.browser ?? command : command;
-    return `${usage.padEnd(19)} ${summary}`;
-  }).join("\n");
+  const line = (width: number) => ({ usage, summary }: { usage: string; summary: string }) =>
+    `${usage.padEnd(width)} ${summary}`;
+  const hostWidth = Math.max(...HOST_COMMANDS.map((command) => command.usage.length));
+  return [
+    ...COMMANDS.map((command) =>
+      line(19)(audience === "browser" ? command.browser ?? command : command)
+    ),
+    "",
+    "For operators (the host, and those it made operators); others are not permitted:",
+    ...HOST_COMMANDS.map(line(hostWidth)),
+  ].join("\n");
 }
 
 /** The help text of `/help` in `chat join`. */
@@ -131,9 +146,11 @@ export function parseInput(line: string): Input {
     case "back":
       return { kind: command };
     case "join":
-      return first === "" || others.length > 0
-        ? usage("/join ROOM")
-        : { kind: "join", room: first };
+      return first === "" || others.length > 1
+        ? usage("/join ROOM [PASSKEY]")
+        : others.length === 0
+        ? { kind: "join", room: first }
+        : { kind: "join", room: first, passkey: others[0] };
     case "nick":
       return first === "" || others.length > 0 ? usage("/nick NEW") : { kind: "nick", nick: first };
     case "history": {
@@ -162,7 +179,7 @@ export function parseInput(line: string): Input {
     case "quit":
       return { kind: command };
     default:
-      return {
+      return parseHostCommand(command, rest) ?? {
         kind: "invalid",
         message: `Unknown command /${command}; type /help for the list of commands.`,
       };

@@ -1,5 +1,12 @@
 import { format as formatBytes } from "@std/fmt/bytes";
 import { type FileInfo, type FileListing, nickKey, type ServerMessage } from "../protocol/mod.ts";
+import {
+  type AuditEntry,
+  type BanListing,
+  type DeviceListing,
+  hostDisplayEvent,
+  type RoomSettings,
+} from "./host_display.ts";
 
 /** Values of `type` in `--json` output, as documented in the README. */
 export type DisplayType =
@@ -26,9 +33,24 @@ export interface DisplayEvent {
   history?: true;
   /** Someone else's line mentions you (`@you`); set by `markMention()`, absent otherwise. */
   mention?: true;
-  /** For `notice`: join, leave or nick; for `system`: what happened. */
+  /** For `notice`: join, leave, nick, kick, ban, mute, topic…; for `system`: what happened. */
   event?: string;
   nick?: string;
+  /** On a host control's notice: the operator who acted, why, and until when. */
+  by?: string;
+  reason?: string;
+  until?: string;
+  /** On `joined` and a `topic` notice: the room's topic (`""` on a notice: cleared). */
+  topic?: string;
+  /** On `joined` and `users`: those of `users` who are operators. */
+  ops?: string[];
+  /** On `welcome`: this connection may use the host controls. */
+  operator?: true;
+  /** For `system` `bans`, `audit`, `room` and `devices`: the host control's listing. */
+  bans?: BanListing[];
+  entries?: AuditEntry[];
+  settings?: RoomSettings;
+  devices?: DeviceListing[];
   code?: string;
   users?: string[];
   rooms?: { name: string; users: number }[];
@@ -79,10 +101,11 @@ export function toDisplayEvent(message: ServerMessage): DisplayEvent | undefined
     case "notice": {
       const { type, id, ts, room, from, text, history } = message;
       const to = message.type === "private" ? message.to : undefined;
-      const { event, nick } = message.type === "notice"
-        ? message
-        : { event: undefined, nick: undefined };
-      return { type, room, from, text, id, ts, to, event, nick, history };
+      if (message.type === "notice") {
+        const { event, nick, by, reason, until, topic } = message;
+        return { type, room, from, text, id, ts, event, nick, by, reason, until, topic, history };
+      }
+      return { type, room, from, text, id, ts, to, history };
     }
     case "file": {
       const { id, ts, room, from, text, file, history, to } = message;
@@ -164,7 +187,10 @@ export function toDisplayEvent(message: ServerMessage): DisplayEvent | undefined
         event: "welcome",
         nick: message.nick,
         server: message.server,
-        text: `Connected as ${message.nick} to ${message.server}. Type /help for commands.`,
+        ...(message.operator ? { operator: true } : {}),
+        text: `Connected as ${message.nick} to ${message.server}${
+          message.operator ? " as an operator" : ""
+        }. Type /help for commands.`,
       };
     case "joined":
       return {
@@ -172,9 +198,11 @@ export function toDisplayEvent(message: ServerMessage): DisplayEvent | undefined
         event: "joined",
         room: message.room,
         users: message.users,
+        ops: message.ops,
+        topic: message.topic,
         text: `You are in ${message.room} with ${
-          listUsers(message.users, { count: message.count, away: message.away })
-        }.`,
+          listUsers(message.users, { count: message.count, away: message.away, ops: message.ops })
+        }.${message.topic ? ` Topic: ${message.topic}` : ""}`,
       };
     case "history_end": {
       const talk = message.with;
@@ -200,7 +228,10 @@ export function toDisplayEvent(message: ServerMessage): DisplayEvent | undefined
         event: "users",
         room: message.room,
         users: message.users,
-        text: `In ${message.room}: ${listUsers(message.users, { away: message.away })}.`,
+        ops: message.ops,
+        text: `In ${message.room}: ${
+          listUsers(message.users, { away: message.away, ops: message.ops })
+        }.`,
       };
     case "room_list":
       return {
@@ -238,7 +269,7 @@ export function toDisplayEvent(message: ServerMessage): DisplayEvent | undefined
         text: message.reason === "quit" ? "Disconnected." : message.message,
       };
     default:
-      return undefined;
+      return hostDisplayEvent(message);
   }
 }
 
@@ -252,17 +283,20 @@ function describePlace(place: UnreadPlace): string {
 }
 
 /**
- * The nicks, those who are away marked `(away)`, and how many more there are when the list is
+ * The nicks, operators marked `@ana`, those who are away marked `(away)`, and how many more there are when the list is
  * partial (a big room's `joined`).
  */
 function listUsers(
   users: string[],
-  options: { count?: number; away?: readonly string[] } = {},
+  options: { count?: number; away?: readonly string[]; ops?: readonly string[] } = {},
 ): string {
   const count = options.count ?? users.length;
   if (users.length === 0) return count > 0 ? `${count} people (/who lists them)` : "nobody";
   const away = new Set(options.away?.map(nickKey));
-  const shown = users.map((nick) => away.has(nickKey(nick)) ? `${nick} (away)` : nick).join(", ");
+  const ops = new Set(options.ops?.map(nickKey));
+  const shown = users.map((nick) =>
+    `${ops.has(nickKey(nick)) ? "@" : ""}${nick}${away.has(nickKey(nick)) ? " (away)" : ""}`
+  ).join(", ");
   const more = count - users.length;
   return more > 0 ? `${shown} and ${more} more (/who lists them all)` : shown;
 }

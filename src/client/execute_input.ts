@@ -2,6 +2,8 @@ import type { ChatEvent, ClientMessage } from "../protocol/mod.ts";
 import type { ReconnectingClient } from "./reconnecting_client.ts";
 import type { HistoryCursor } from "./history_cursor.ts";
 import type { Input } from "./commands.ts";
+import type { HostRequest } from "./host_commands.ts";
+import type { HostReply } from "./reconnecting_client.ts";
 
 /** The outcome of a command that needs the connection while there is none. */
 export const NOT_CONNECTED: Outcome = {
@@ -14,8 +16,13 @@ export type Outcome =
   | { kind: "sent"; acknowledged: Promise<ChatEvent> }
   /** A transfer running in the background; resolves with a line to show when it is done. */
   | { kind: "transfer"; done: Promise<string | undefined> }
-  /** A request went out; its reply arrives through the client's `onMessage`. */
-  | { kind: "requested"; request: ClientMessage }
+  /**
+   * A request went out; its reply arrives through the client's `onMessage`. For a host control,
+   * `answered` also settles with it: resolved by the reply, rejected by the server's error.
+   */
+  | { kind: "requested"; request: ClientMessage; answered?: Promise<HostReply> }
+  /** Something the client knew without asking, such as the topic for `/topic`: one line. */
+  | { kind: "note"; text: string }
   | { kind: "help" | "quit" | "empty" }
   /** `/query`: the client switches to the conversation with `nick`, or back to the room. */
   | { kind: "query"; nick?: string }
@@ -54,6 +61,14 @@ export function executeInput(
   const request = (
     message: Exclude<ClientMessage, { type: "hello" | "send" | "private" }>,
   ): Outcome => client.request(message) ? { kind: "requested", request: message } : NOT_CONNECTED;
+  const host = (message: HostRequest): Outcome => {
+    const answered = client.call(message);
+    // The reply or error is shown through `onMessage` anyway: waiting on it is the caller's choice.
+    answered?.catch(() => {});
+    return answered === undefined
+      ? NOT_CONNECTED
+      : { kind: "requested", request: message as ClientMessage, answered };
+  };
   const talk = options.conversation;
   switch (input.kind) {
     case "say":
@@ -71,7 +86,24 @@ export function executeInput(
     case "msg":
       return { kind: "sent", acknowledged: client.sendPrivate(input.to, input.text) };
     case "join":
-      return request({ type: "join", room: input.room });
+      return request(
+        input.passkey === undefined
+          ? { type: "join", room: input.room }
+          : { type: "join", room: input.room, passkey: input.passkey },
+      );
+    case "host":
+      return host(input.request);
+    case "room":
+      return host({ type: "room_set", room: input.room ?? client.room });
+    case "topic": {
+      const topic = client.topic;
+      return {
+        kind: "note",
+        text: topic === undefined
+          ? `${client.room} has no topic; an operator sets one with /topic TEXT.`
+          : `Topic of ${client.room}: ${topic}`,
+      };
+    }
     case "nick":
       return request({ type: "nick", nick: input.nick });
     case "files":

@@ -8,6 +8,8 @@ export * from "./chat_client.ts";
 export * from "./chat_error.ts";
 export * from "./clock.ts";
 export * from "./commands.ts";
+export * from "./host_commands.ts";
+export * from "./host_display.ts";
 export * from "./display_event.ts";
 export * from "./history_cursor.ts";
 export * from "./render.ts";

@@ -1,6 +1,12 @@
-import type { ChatEvent, ClientMessage, ServerMessage } from "../protocol/mod.ts";
+import {
+  type ChatEvent,
+  type ClientMessage,
+  normalizeRoom,
+  type ServerMessage,
+} from "../protocol/mod.ts";
 import { ChatClient, type ConnectOptions } from "./chat_client.ts";
 import { ChatError } from "./chat_error.ts";
+import { HOST_REPLIES, type HostRequest } from "./host_commands.ts";
 import { ridPrefix } from "./rid_prefix.ts";
 import { sentence } from "./sentence.ts";
 
@@ -37,6 +43,18 @@ interface Unacknowledged {
   reject: (error: ChatError) => void;
 }
 
+/** Errors with which the server removed this person: reconnecting would only be refused. */
+const REMOVED = new Set(["kicked", "banned"]);
+
+/** Errors of a `hello` whose room no longer admits this person: the lobby still may. */
+const ROOM_REFUSED = new Set(["room_locked", "room_closed"]);
+
+/** The reply to a host control request. */
+export type HostReply = Extract<
+  ServerMessage,
+  { type: typeof HOST_REPLIES[keyof typeof HOST_REPLIES] }
+>;
+
 /** How many event ids are remembered to drop duplicates after a reconnect. */
 const SEEN_IDS = 10_000;
 
@@ -44,19 +62,25 @@ const SEEN_IDS = 10_000;
  * A chat connection that survives drops: it notices a dead link (heartbeats), reconnects with
  * exponential backoff and jitter, resumes its nick and room, receives exactly the events it
  * missed, and resends every message not yet acknowledged under the same request id, so the
- * server stores each once. A wrong passkey (a rotated one) or a takeover ends the retries.
+ * server stores each once. A wrong passkey (a rotated one), a takeover, or being kicked or banned
+ * ends the retries. The passkey of a room with its own (`/join ROOM PASSKEY`) is kept, to get back
+ * into that room after a reconnect.
  */
 export class ReconnectingClient {
   readonly #options: ReconnectingOptions;
   readonly #unacknowledged = new Map<string, Unacknowledged>();
   readonly #seen = new Set<number>();
   readonly #finished = Promise.withResolvers<ChatError | undefined>();
+  readonly #entered = Promise.withResolvers<void>();
   #client: ChatClient | undefined;
   #nick: string;
   #room: string | undefined;
   #resume: string | undefined;
   #device: string | undefined;
   #lastId = 0;
+  /** Passkeys of rooms that have their own, by normalised room name. */
+  readonly #roomPasskeys = new Map<string, string>();
+  #topic: string | undefined;
   #stopped = false;
   #wake: (() => void) | undefined;
   #ridCounter = 0;
@@ -67,6 +91,9 @@ export class ReconnectingClient {
     this.#nick = options.nick;
     this.#room = options.room;
     this.#device = options.device;
+    if (options.room !== undefined && options.roomPasskey !== undefined) {
+      this.#roomPasskeys.set(normalizeRoom(options.room).room, options.roomPasskey);
+    }
   }
 
   /** Connects for the first time; failures are thrown as by {@linkcode ChatClient.connect}. */
@@ -81,9 +108,22 @@ export class ReconnectingClient {
     return this.#client?.nick ?? this.#nick;
   }
 
-  /** The current room. */
+  /** The current room; until the server's `joined` says, the room asked for. */
   get room(): string {
-    return this.#client?.room ?? this.#room ?? "lobby";
+    return this.#client?.room || this.#room || "lobby";
+  }
+
+  /**
+   * Resolves once the server has put this client in its first room (`joined`): from then on
+   * `room` and `topic` are the server's word.
+   */
+  get entered(): Promise<void> {
+    return this.#entered.promise;
+  }
+
+  /** The topic of the current room, as `joined` and live `topic` notices told it. */
+  get topic(): string | undefined {
+    return this.#topic;
   }
 
   /** The live connection, or undefined while reconnecting. */
@@ -111,11 +151,33 @@ export class ReconnectingClient {
     return this.#enqueue((client, rid) => client.sendPrivate(to, text, { rid }));
   }
 
-  /** Sends a request now; false while disconnected. */
+  /**
+   * Sends a request now; false while disconnected. A `join` with a room passkey keeps it for
+   * reconnects, and a `join` without one gives the passkey kept for that room.
+   */
   request(message: Exclude<ClientMessage, { type: "hello" | "send" | "private" }>): boolean {
     const client = this.current;
+    if (message.type === "join") {
+      const room = normalizeRoom(message.room).room;
+      if (message.passkey !== undefined) this.#roomPasskeys.set(room, message.passkey);
+      else if (this.#roomPasskeys.has(room)) {
+        message = { ...message, passkey: this.#roomPasskeys.get(room) };
+      }
+    }
     client?.request(message);
     return client !== undefined;
+  }
+
+  /**
+   * Sends a host control request (PROTOCOL.md section 3.5) with a fresh `rid` and resolves with
+   * its reply (`done`, `ban_list`…), which also arrives through `onMessage`; rejects with the
+   * server's error. Undefined while disconnected: such requests are not queued.
+   */
+  call(request: HostRequest): Promise<HostReply> | undefined {
+    const client = this.current;
+    if (client === undefined) return undefined;
+    const message = { ...request, rid: client.rid() } as ClientMessage & { rid: string };
+    return client.call(message, HOST_REPLIES[request.type]) as Promise<HostReply>;
   }
 
   /** Stops reconnecting, says goodbye if connected, and resolves once closed. */
@@ -158,12 +220,14 @@ export class ReconnectingClient {
 
   async #open(): Promise<void> {
     const { invite, link } = this.#options;
+    const room = this.#room === undefined ? undefined : normalizeRoom(this.#room).room;
     const client = await ChatClient.connect({
       ...this.#options,
       device: this.#device,
       ...(this.#device === undefined ? { invite, link } : { invite: undefined, link: undefined }),
       nick: this.#nick,
       room: this.#room,
+      roomPasskey: room === undefined ? undefined : this.#roomPasskeys.get(room),
       resume: this.#resume,
       since: this.#lastId > 0 ? this.#lastId : undefined,
       onMessage: (message) => this.#receive(message),
@@ -191,6 +255,16 @@ export class ReconnectingClient {
       }
       this.#lastId = Math.max(this.#lastId, message.id);
     }
+    if (message.type === "joined") {
+      this.#topic = message.topic || undefined;
+      this.#entered.resolve();
+    }
+    if (
+      message.type === "notice" && message.event === "topic" && !message.history &&
+      message.room === this.room
+    ) {
+      this.#topic = message.topic || undefined;
+    }
     if (message.type === "history_end" && message.last_id !== undefined) {
       // The room as the page showed it, notices it left out included.
       this.#lastId = Math.max(this.#lastId, message.last_id);
@@ -205,6 +279,7 @@ export class ReconnectingClient {
     const bye = client.bye;
     if (bye?.reason === "quit") return this.#finish(undefined);
     if (bye?.reason === "replaced") return this.#giveUp(new ChatError("replaced", bye.message));
+    if (error !== undefined && REMOVED.has(error.code)) return this.#giveUp(error);
     const why = bye?.message ?? error?.message ?? "The connection was lost.";
     if (this.#options.reconnect === false) {
       return this.#giveUp(new ChatError(error?.code ?? bye?.reason ?? "closed", why));
@@ -237,9 +312,17 @@ export class ReconnectingClient {
         return;
       } catch (error) {
         if (!(error instanceof ChatError)) throw error;
-        if (error.code === "nick_owned" || error.code === "bad_device") {
+        if (error.code === "nick_owned" || error.code === "bad_device" || REMOVED.has(error.code)) {
           return this.#giveUp(error);
         }
+        if (ROOM_REFUSED.has(error.code) && this.#room !== undefined) {
+          // The room was locked or closed while we were away: the lobby still takes us.
+          why = `${sentence(error.message)} Going to the lobby instead.`;
+          this.#room = undefined;
+          attempt = -1;
+          continue;
+        }
+        if (ROOM_REFUSED.has(error.code)) return this.#giveUp(error);
         if (error.code === "bad_passkey") {
           return this.#giveUp(
             new ChatError(

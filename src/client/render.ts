@@ -2,6 +2,7 @@ import * as colors from "@std/fmt/colors";
 import { mentionedNicks, mentions, nickKey } from "../protocol/mod.ts";
 import { formatClock } from "./clock.ts";
 import type { DisplayEvent, MentionListing } from "./display_event.ts";
+import { hostLines } from "./host_display.ts";
 import { sanitize } from "./sanitize.ts";
 
 type Paint = (text: string) => string;
@@ -45,6 +46,11 @@ export function nickColor(nick: string): Paint {
 export function renderLine(event: DisplayEvent, options: { self: string; now?: Date }): string {
   if (event.event === "mentions" && event.mentions !== undefined && event.mentions.length > 0) {
     return renderMentions(event.mentions, { ...options, more: event.more === true });
+  }
+  const listed = hostLines(event);
+  if (listed !== undefined) {
+    const [heading, ...rows] = listed.map(sanitize);
+    return [colors.cyan(`-- ${heading}`), ...rows.map((row) => `   ${row}`)].join("\n");
   }
   const time = formatClock(event.ts, options.now ?? new Date());
   const stamp = time === "" ? "" : colors.gray(time) + " ";

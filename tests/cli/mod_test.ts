@@ -11,13 +11,14 @@ const HELP_TEXTS: { args: string[]; fixture: string; code?: number }[] = [
   { args: ["help"], fixture: "chat" },
   { args: ["--help"], fixture: "chat" },
   { args: ["-h"], fixture: "chat" },
-  ...["serve", "join", "discover", "invite", "send-file", "get", "files", "export"].flatMap((
-    command,
-  ) => [
-    { args: [command, "--help"], fixture: command },
-    { args: [command, "-h"], fixture: command },
-    { args: [command, "more", "words", "--help"], fixture: command },
-  ]),
+  ...["serve", "join", "discover", "invite", "send-file", "get", "files", "export", "audit"]
+    .flatMap((
+      command,
+    ) => [
+      { args: [command, "--help"], fixture: command },
+      { args: [command, "-h"], fixture: command },
+      { args: [command, "more", "words", "--help"], fixture: command },
+    ]),
   { args: ["serve", "--help", "--port", "x", "--max-file-size", "4X"], fixture: "serve" },
 ];
 
@@ -77,6 +78,26 @@ const USAGE_ERRORS: { args: string[]; sentence: string }[] = [
   {
     args: ["serve", "--name", " "],
     sentence: "chat serve: The server's name must not be empty. Check --name.",
+  },
+  {
+    args: ["join", "127.0.0.1:9", "--operator", "--data-dir", "/nonexistent/chat-data"],
+    sentence: "chat join: Cannot read the operator credential /nonexistent/chat-data/operator " +
+      "(there is no such file); run this on the server's machine, with --data-dir set to the " +
+      "data dir of chat serve.",
+  },
+  {
+    args: ["audit", "127.0.0.1:9", "--operator", "--data-dir", "/nonexistent/chat-data"],
+    sentence: "chat audit: Cannot read the operator credential /nonexistent/chat-data/operator " +
+      "(there is no such file); run this on the server's machine, with --data-dir set to the " +
+      "data dir of chat serve.",
+  },
+  {
+    args: ["audit"],
+    sentence: 'chat audit: Give the server address, such as "chat audit 192.168.1.20:7777".',
+  },
+  {
+    args: ["audit", "host", "--limit", "0"],
+    sentence: 'chat audit: --limit must be a whole number from 1 to 100000, not "0".',
   },
 ];
 

@@ -1,5 +1,12 @@
 import { assert, assertEquals } from "@std/assert";
-import { COMMANDS, HELP, helpText, type Input, parseInput } from "../../src/client/mod.ts";
+import {
+  COMMANDS,
+  HELP,
+  helpText,
+  HOST_COMMANDS,
+  type Input,
+  parseInput,
+} from "../../src/client/mod.ts";
 
 const CASES: { line: string; input: Input }[] = [
   { line: "/me waves", input: { kind: "me", text: "waves" } },
@@ -10,6 +17,7 @@ const CASES: { line: string; input: Input }[] = [
   { line: "/msg Zoë 👋", input: { kind: "msg", to: "Zoë", text: "👋" } },
   { line: "/join lab", input: { kind: "join", room: "lab" } },
   { line: "/join #Lab", input: { kind: "join", room: "#Lab" } },
+  { line: "/join staff s3cret", input: { kind: "join", room: "staff", passkey: "s3cret" } },
   { line: "/Join lab ", input: { kind: "join", room: "lab" } },
   { line: "/nick ada", input: { kind: "nick", nick: "ada" } },
   { line: "/nick  ada ", input: { kind: "nick", nick: "ada" } },
@@ -50,8 +58,8 @@ const USAGE_ERRORS: { line: string; usage: string }[] = [
   { line: "/msg", usage: "/msg NICK TEXT" },
   { line: "/msg bob", usage: "/msg NICK TEXT" },
   { line: "/msg bob   ", usage: "/msg NICK TEXT" },
-  { line: "/join", usage: "/join ROOM" },
-  { line: "/join lab extra", usage: "/join ROOM" },
+  { line: "/join", usage: "/join ROOM [PASSKEY]" },
+  { line: "/join lab key extra", usage: "/join ROOM [PASSKEY]" },
   { line: "/nick", usage: "/nick NEW" },
   { line: "/nick two words", usage: "/nick NEW" },
   { line: "/history 0", usage: "/history [N], where N is a positive whole number" },
@@ -146,7 +154,7 @@ Deno.test("helpText() lists every command parseInput() knows, for the terminal a
       assert(!("message" in input) || input.message.startsWith("Usage:"), command);
     }
     assert(help.includes("//text"), audience);
-    assertEquals(help.split("\n").length, COMMANDS.length, audience);
+    assertEquals(help.split("\n").length, COMMANDS.length + 2 + HOST_COMMANDS.length, audience);
   }
   assertEquals(HELP, helpText("terminal"));
 });

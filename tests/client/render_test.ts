@@ -260,3 +260,40 @@ Deno.test("renderLine() reverses your @nick in /mentions", () => {
     colors.setColorEnabled(false);
   }
 });
+
+Deno.test("renderLine() shows the audit log and the bans one entry a line, sanitised", () => {
+  const ts = "2026-11-21T09:30:00.000Z";
+  assertEquals(
+    renderLine({
+      type: "system",
+      event: "audit",
+      text: "",
+      more: true,
+      entries: [
+        { id: 2, ts, by: "ana", action: "ban", nick: "bo", reason: "spam\x1b[2J" },
+        { id: 1, ts, by: "host", action: "op", nick: "ana" },
+      ],
+    }, { self: "ana" }),
+    [
+      "-- Audit log, the newest 2:",
+      "   2026-11-21 09:30 ana ban bo (spam\\x1b[2J)",
+      "   2026-11-21 09:30 host op ana",
+    ].join("\n"),
+  );
+  assertEquals(
+    renderLine({
+      type: "system",
+      event: "bans",
+      text: "",
+      bans: [{ address: "192.168.1.7", by: "ana", ts, until: "2026-11-22T09:30:00.000Z" }],
+    }, { self: "ana" }),
+    "-- Bans in force:\n   192.168.1.7, by ana since 2026-11-21 09:30, until 2026-11-22 09:30",
+  );
+  // An empty list is its sentence.
+  assertEquals(
+    renderLine({ type: "system", event: "bans", text: "Nobody is banned.", bans: [] }, {
+      self: "ana",
+    }),
+    "-- Nobody is banned.",
+  );
+});
