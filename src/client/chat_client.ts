@@ -43,6 +43,10 @@ export interface ConnectOptions {
   /** A link code shown on another device of the same person. */
   link?: string;
   room?: string;
+  /** The server's operator credential: signs the host in (PROTOCOL.md section 3.5). */
+  operator?: string;
+  /** The passkey of `room`, when that room has one of its own (section 3.5). */
+  roomPasskey?: string;
   /** False for a connection that only transfers files: no room, no nick claimed. */
   presence?: boolean;
   /** A resume token from an earlier connection's `welcome`. */
@@ -150,6 +154,8 @@ export class ChatClient {
       presence: options.presence,
       resume: options.resume,
       since: options.since,
+      operator: options.operator,
+      room_passkey: options.roomPasskey,
     });
     const heartbeatMs = options.heartbeatMs ?? 3000;
     const deadAfterMs = options.deadAfterMs ?? 10_000;

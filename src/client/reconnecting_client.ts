@@ -39,6 +39,12 @@ interface Unacknowledged {
 
 /** How many event ids are remembered to drop duplicates after a reconnect. */
 const SEEN_IDS = 10_000;
+/**
+ * Errors after which trying again cannot help: an operator removed this person (they come back
+ * when they choose, not in a loop), or the room they were in turned away newcomers while they
+ * were away (PROTOCOL.md section 3.5).
+ */
+const FINAL_ERRORS = new Set(["kicked", "banned", "room_locked", "room_closed"]);
 
 /**
  * A chat connection that survives drops: it notices a dead link (heartbeats), reconnects with
@@ -57,6 +63,8 @@ export class ReconnectingClient {
   #resume: string | undefined;
   #device: string | undefined;
   #lastId = 0;
+  /** Passkeys of rooms that have their own, by room: a reconnect into one gives it. */
+  readonly #roomPasskeys = new Map<string, string>();
   #stopped = false;
   #wake: (() => void) | undefined;
   #ridCounter = 0;
@@ -118,6 +126,14 @@ export class ReconnectingClient {
     return client !== undefined;
   }
 
+  /**
+   * Keeps the passkey of `room` (one that has its own, PROTOCOL.md section 3.5), which a `join`
+   * got in with: reconnects into that room give it in `hello.room_passkey`.
+   */
+  rememberRoomPasskey(room: string, passkey: string): void {
+    this.#roomPasskeys.set(room, passkey);
+  }
+
   /** Stops reconnecting, says goodbye if connected, and resolves once closed. */
   async quit(): Promise<void> {
     this.#stopped = true;
@@ -164,6 +180,9 @@ export class ReconnectingClient {
       ...(this.#device === undefined ? { invite, link } : { invite: undefined, link: undefined }),
       nick: this.#nick,
       room: this.#room,
+      roomPasskey: this.#room === undefined
+        ? this.#options.roomPasskey
+        : this.#roomPasskeys.get(this.#room) ?? this.#options.roomPasskey,
       resume: this.#resume,
       since: this.#lastId > 0 ? this.#lastId : undefined,
       onMessage: (message) => this.#receive(message),
@@ -205,6 +224,7 @@ export class ReconnectingClient {
     const bye = client.bye;
     if (bye?.reason === "quit") return this.#finish(undefined);
     if (bye?.reason === "replaced") return this.#giveUp(new ChatError("replaced", bye.message));
+    if (error !== undefined && FINAL_ERRORS.has(error.code)) return this.#giveUp(error);
     const why = bye?.message ?? error?.message ?? "The connection was lost.";
     if (this.#options.reconnect === false) {
       return this.#giveUp(new ChatError(error?.code ?? bye?.reason ?? "closed", why));
@@ -237,7 +257,10 @@ export class ReconnectingClient {
         return;
       } catch (error) {
         if (!(error instanceof ChatError)) throw error;
-        if (error.code === "nick_owned" || error.code === "bad_device") {
+        if (
+          error.code === "nick_owned" || error.code === "bad_device" ||
+          FINAL_ERRORS.has(error.code)
+        ) {
           return this.#giveUp(error);
         }
         if (error.code === "bad_passkey") {
