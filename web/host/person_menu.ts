@@ -135,8 +135,10 @@ function openMenu(
 /** Closes the menu `button` opened, giving it the focus back unless told not to. */
 function closeMenu(button: HTMLButtonElement | undefined, focus = true): void {
   if (button === undefined || open?.button !== button) return;
-  open.menu.remove();
+  const { menu } = open;
+  // Forgotten first: removing the focused menu fires its focusout, which closes it again.
   open = undefined;
+  menu.remove();
   button.setAttribute("aria-expanded", "false");
   if (focus) button.focus();
 }
