@@ -50,6 +50,18 @@ export interface BlobStore {
   read(blob: string, options: BlobReadOptions): AsyncIterable<Uint8Array>;
   /** Deletes suspended uploads not touched for `maxAgeMs`; resolves with how many. */
   sweep(maxAgeMs: number): Promise<number>;
+  /**
+   * Deletes the committed blob `blob`; resolves with false when it was not stored. A read already
+   * under way may finish.
+   *
+   * @throws {TypeError} when `blob` is not 64 lowercase hex digits.
+   */
+  delete(blob: string): Promise<boolean>;
+  /**
+   * Deletes every committed blob and every suspended upload not held by an open upload; resolves
+   * with how many blobs and uploads it deleted.
+   */
+  wipe(): Promise<number>;
 }
 
 /** Bytes could not be stored (disk full, permissions); the message says which. */

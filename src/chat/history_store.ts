@@ -22,6 +22,19 @@ export interface NewEvent {
   clientId?: string;
   /** For `file` events: the file shared. The event's id is the file's id. */
   file?: StoredFile;
+  /** For notices of the host controls (PROTOCOL.md section 3.5): who acted, why, until when. */
+  control?: ControlDetails;
+}
+
+/** What a notice of the host controls says besides its sentence. */
+export interface ControlDetails {
+  /** The operator's nick. */
+  by: string;
+  reason?: string;
+  /** When a ban or mute ends, ms since the epoch. */
+  until?: number;
+  /** A `topic` notice's new topic. */
+  topic?: string;
 }
 
 /** A stored event with its server-assigned id (increasing, never reused). */
@@ -101,6 +114,17 @@ export interface PrivatesOptions {
   after: number;
   /** At most this many events, the oldest ones above `after`. */
   limit: number;
+}
+
+/** What {@linkcode HistoryStore.deleteBefore} and {@linkcode HistoryStore.wipe} removed. */
+export interface Deleted {
+  /** How many events were deleted. */
+  events: number;
+  /**
+   * The blob keys of deleted `file` events that no remaining event refers to: bytes nobody can
+   * ask for any more, for the caller to delete from the blob store.
+   */
+  blobs: string[];
 }
 
 /**
@@ -192,6 +216,21 @@ export interface HistoryStore {
   file(id: number): Promise<StoredEvent | undefined>;
   /** The newest `limit` `file` events, of one room or of all, oldest first; never private ones. */
   files(options: { room?: string; limit: number }): Promise<StoredEvent[]>;
+  /**
+   * Deletes every event with `ts` below `ts` (milliseconds since the epoch), of every room and
+   * kind, private ones included. Deleted means gone from the storage itself, not hidden: an
+   * implementation keeps no copy of the text anywhere it could be read back (SQLite: secure
+   * delete and a truncating checkpoint; a replicated stream: a purge). Ids of deleted events are
+   * never given again.
+   *
+   * @throws {RangeError} when `ts` is not a finite number.
+   */
+  deleteBefore(ts: number): Promise<Deleted>;
+  /**
+   * Deletes every event, as {@linkcode HistoryStore.deleteBefore} does; ids go on from where they
+   * were, so cursors and read markers held by clients never point at a new event by mistake.
+   */
+  wipe(): Promise<Deleted>;
   /** Flushes and releases the store. */
   close(): Promise<void>;
 }

@@ -24,9 +24,11 @@ import { DOWNLOAD_LINK_TTL_MS, DownloadLinks } from "./download_links.ts";
 import type { PasskeyChecker } from "./passkey.ts";
 import { PasskeyGuard } from "./abuse_guard.ts";
 import { randomHex, sha256Hex } from "./_random.ts";
+import type { ModerationStore } from "./moderation_store.ts";
+import { type Moderated, Moderation, type ModerationHub } from "./moderation.ts";
 
 /** A connected, authenticated user as the hub sees one. */
-export interface Member {
+export interface Member extends Moderated {
   /** Unique among the hub's members, from {@linkcode Hub.newMemberId}: its registry holder. */
   readonly id: string;
   readonly nick: string;
@@ -88,6 +90,14 @@ export interface HubOptions {
   identities: IdentityStore;
   /** What each person has read in each room and conversation they follow. */
   readMarkers: ReadMarkerStore;
+  /** Operators, bans, mutes, room settings and the audit log (PROTOCOL.md section 3.5). */
+  moderation: ModerationStore;
+  /** Lowercase hex SHA-256 of the operator credential; none: nobody signs in as host. */
+  operatorKeyHash?: string;
+  /** False refuses private messages and private files (`--no-private`). Default true. */
+  privateMessages?: boolean;
+  /** False refuses every upload (`--no-files`). Default true. */
+  files?: boolean;
   /** How long an invite stays valid unless asked otherwise. Default 24 h. */
   inviteTtlMs?: number;
   /** Where shared files' bytes live. */
@@ -129,6 +139,13 @@ export function toWireEvent(event: StoredEvent, history?: true): ChatEvent {
   if (event.to !== undefined) wire.to = event.to;
   if (event.event !== undefined) wire.event = event.event;
   if (event.nick !== undefined) wire.nick = event.nick;
+  if (event.control !== undefined) {
+    const { by, reason, until, topic } = event.control;
+    wire.by = by;
+    if (reason !== undefined) wire.reason = reason;
+    if (until !== undefined) wire.until = new Date(until).toISOString();
+    if (topic !== undefined) wire.topic = topic;
+  }
   if (event.file !== undefined) {
     wire.file = { name: event.file.name, size: event.file.size, sha256: event.file.sha256 };
   }
@@ -153,6 +170,8 @@ export class Hub {
   readonly passkeyGuard: PasskeyGuard;
   /** Lets connections in by their credentials. */
   readonly admission: Admission;
+  /** The host controls: who may moderate, and the rules posts and logins are held to. */
+  readonly moderation: Moderation;
   readonly startedAt: number;
   /** Where the server listens, for invite links; set by the server once it listens. */
   endpoints: Endpoints = { chatPort: 0, tls: false };
@@ -184,6 +203,9 @@ export class Hub {
       freePasskeyFailures: options.freePasskeyFailures ?? 4,
       bigRoom: options.bigRoom ?? BIG_ROOM,
       inviteTtlMs: options.inviteTtlMs ?? INVITE_TTL_MS,
+      operatorKeyHash: options.operatorKeyHash ?? "",
+      privateMessages: options.privateMessages ?? true,
+      files: options.files ?? true,
     };
     this.startedAt = this.options.now();
     this.passkeyGuard = new PasskeyGuard({
@@ -196,6 +218,12 @@ export class Hub {
       guard: this.passkeyGuard,
       now: this.options.now,
       log: this.options.log,
+    });
+    this.moderation = new Moderation(this.#moderationSide(), {
+      store: options.moderation,
+      operatorKeyHash: this.options.operatorKeyHash,
+      privateMessages: this.options.privateMessages,
+      files: this.options.files,
     });
     this.#following = this.history.lastId()
       .then((last) => this.options.events.follow(last, (logged) => this.#deliver(logged)));
@@ -560,6 +588,23 @@ export class Hub {
   /** Stops following the log. */
   async close(): Promise<void> {
     (await this.#following)();
+  }
+
+  /** What the host controls see of the hub. */
+  #moderationSide(): ModerationHub {
+    return {
+      identities: this.options.identities,
+      now: () => this.options.now(),
+      log: (line) => this.options.log(line),
+      holdersOf: (nick) => {
+        const member = this.#nicks.get(nickKey(nick));
+        return member === undefined ? [] : [member];
+      },
+      connectionsOf: (owner) => [...this.#members.values()].filter((m) => m.owner === owner),
+      announce: async ({ room, event, from, text, control }) => {
+        await this.publish({ type: "notice", event, room, from, text, control });
+      },
+    };
   }
 
   /** Delivers an event of the log to the members of this hub it is for. */

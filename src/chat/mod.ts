@@ -18,3 +18,4 @@ export * from "./identity_store.ts";
 export * from "./session_store.ts";
 export * from "./read_marker_store.ts";
 export * from "./moderation_store.ts";
+export * from "./retention.ts";

@@ -8,7 +8,10 @@
  * @module
  */
 
-/** A ban in force: of a person (by their owner id, named by the nick they held), an address, or both. */
+/**
+ * A ban: of a person (by their owner id, named by the nick they held) or of an address. A ban of
+ * both is two bans.
+ */
 export interface Ban {
   /** The nick the person held when banned, as written; none for an address alone. */
   nick?: string;

@@ -39,6 +39,8 @@ export interface ReadMarkerStore {
   mark(owner: string, place: string, id: number): Promise<number>;
   /** Every marker of `owner`: place key → id. */
   markers(owner: string): Promise<Map<string, number>>;
+  /** Deletes every marker of everyone, for good (as `HistoryStore.deleteBefore` deletes). */
+  wipe(): Promise<void>;
   /** Releases the store. */
   close(): Promise<void>;
 }

@@ -15,6 +15,7 @@ import type { StoredEvent } from "./history_store.ts";
 import type { Peer } from "./peer.ts";
 import { Transfers } from "./transfers.ts";
 import { RoomFeed } from "./room_feed.ts";
+import { isOperatorRequest } from "./moderation.ts";
 import { TokenBucket } from "../util/mod.ts";
 
 const encoder = new TextEncoder();
@@ -53,6 +54,10 @@ export class Session implements Member {
   nick = "";
   room = "";
   readonly remote: string;
+  /** Whether it may use the host controls: signed in as host, or its nick is an operator. */
+  operator = false;
+  /** Signed in with the server's operator credential. */
+  #host = false;
   readonly #hub: Hub;
   readonly #peer: Peer;
   /** Made on the first file request: most connections never share a file. */
@@ -105,6 +110,17 @@ export class Session implements Member {
     return this.#authenticated;
   }
 
+  /** The connection's IP address. */
+  get address(): string {
+    return hostOf(this.remote);
+  }
+
+  /** Ends the connection with a fatal `kicked` or `banned` error (host controls). */
+  expel(code: "kicked" | "banned", message: string): void {
+    this.#reply({ type: "error", code, message, fatal: true });
+    this.#peer.close();
+  }
+
   /** Says `bye` and closes; a replaced session leaves its room without a notice. */
   end(reason: ByeReason, message: string): void {
     if (reason === "replaced") this.#replaced = true;
@@ -145,6 +161,9 @@ export class Session implements Member {
         `"${message.type}" needs a connection that joined with presence; this one is for files only.`,
       );
     }
+    if (isOperatorRequest(message)) {
+      return this.#reply(await this.#hub.moderation.handle(this, message));
+    }
     switch (message.type) {
       case "hello":
         throw new ProtocolError("bad_request", "This connection is already authenticated.");
@@ -153,7 +172,7 @@ export class Session implements Member {
       case "private":
         return await this.#private(message.rid, message.to, message.text);
       case "join":
-        return await this.#join(message.room, message.rid);
+        return await this.#join(message.room, message.rid, message.passkey);
       case "nick":
         return await this.#nick(message.nick, message.rid);
       case "who":
@@ -163,6 +182,7 @@ export class Session implements Member {
           users: await this.#hub.usersIn(this.room),
           rid: message.rid,
           ...await this.#awayIn(this.room),
+          ...await this.#opsAmong(await this.#hub.usersIn(this.room)),
         });
       case "rooms":
         return this.#reply({
@@ -279,10 +299,25 @@ export class Session implements Member {
         { fatal: true },
       );
     }
+    const moderation = this.#hub.moderation;
+    // A banned address is refused before any credential is looked at.
+    await moderation.checkAddress(this.address);
     const admitted = await this.#hub.admission.admit(hello, {
       remote: this.remote,
-      address: hostOf(this.remote),
+      address: this.address,
     });
+    await moderation.checkOwner(admitted.owner);
+    if (hello.operator !== undefined) {
+      if (!await moderation.isOperatorCredential(hello.operator)) {
+        this.#hub.options.log(`A wrong operator credential came from ${this.remote}`);
+        throw new ProtocolError(
+          "not_permitted",
+          "That is not this server's operator credential; chat join --operator reads it from the server's data dir.",
+          { fatal: true },
+        );
+      }
+      this.#host = true;
+    }
     const problem = nickProblem(hello.nick);
     if (problem !== undefined) throw new ProtocolError("nick_invalid", problem, { fatal: true });
     const { room, problem: roomProblem } = normalizeRoom(hello.room ?? "lobby");
@@ -305,6 +340,10 @@ export class Session implements Member {
     }
     this.#owner = admitted.owner;
     this.#claimSince = claim?.since ?? 0;
+    this.operator = this.#host || await moderation.isOperatorNick(hello.nick);
+    if (this.#present) {
+      await moderation.checkEntry(this, room, hello.room_passkey, { fatal: true });
+    }
     const resumed = this.#present && hello.resume !== undefined
       ? await this.#hub.resumeSession(hello.resume, hello.nick, admitted.owner)
       : undefined;
@@ -327,6 +366,7 @@ export class Session implements Member {
     }
     this.nick = hello.nick;
     this.#authenticated = true;
+    if (this.#host && this.#present) await moderation.signInHost(this.nick, this.remote);
     this.#hub.options.log(
       `${this.nick} connected from ${this.remote}${this.#present ? "" : " (files only)"}`,
     );
@@ -342,6 +382,7 @@ export class Session implements Member {
       resume: this.#login?.token,
       rate: { per_second: this.#hub.options.rate.perSecond, burst: this.#hub.options.rate.burst },
       device,
+      ...(this.operator ? { operator: true as const } : {}),
     });
     if (!this.#present) {
       this.room = room;
@@ -452,6 +493,7 @@ export class Session implements Member {
 
   async #send(rid: string, text: string, action: boolean): Promise<void> {
     this.#checkText(text);
+    await this.#hub.moderation.checkPost(this, { kind: "message", room: this.room });
     const type = action ? "action" : "message";
     const { event, created } = await this.#hub.publish({
       type,
@@ -465,6 +507,7 @@ export class Session implements Member {
 
   async #private(rid: string, to: string, text: string): Promise<void> {
     this.#checkText(text);
+    await this.#hub.moderation.checkPost(this, { kind: "private", room: this.room });
     const clientId = this.#clientId(rid);
     const recipient = await this.#hub.recipientOf(to);
     if (recipient === undefined) {
@@ -515,10 +558,11 @@ export class Session implements Member {
     this.#reply({ type: "ack", rid, id: event.id, ts: wire.ts, event: wire });
   }
 
-  async #join(name: string, rid?: string): Promise<void> {
+  async #join(name: string, rid?: string, passkey?: string): Promise<void> {
     const { room, problem } = normalizeRoom(name);
     if (problem !== undefined) throw new ProtocolError("room_invalid", problem);
     if (room === this.room) return this.#reply(await this.#joined(room, rid));
+    await this.#hub.moderation.checkEntry(this, room, passkey, { fatal: false });
     await this.#leaveRoom();
     await this.#enterRoom(room, { rid });
   }
@@ -536,6 +580,7 @@ export class Session implements Member {
     }
     this.#claimSince = claim?.since ?? 0;
     this.nick = nick;
+    this.operator = this.#host || await this.#hub.moderation.isOperatorNick(nick);
     if (this.#login !== undefined) await this.#hub.renameSession(this.#login.session.id, nick);
     this.#hub.options.log(`${previous} is now known as ${nick}`);
     this.#reply({ type: "nick_ok", nick, rid });
@@ -590,6 +635,7 @@ export class Session implements Member {
   /** The `joined` reply: in a big room, only the first members' nicks, and always the count. */
   async #joined(room: string, rid?: string): Promise<ServerMessage> {
     const users = await this.#hub.usersIn(room, this.#hub.options.bigRoom);
+    const topic = await this.#hub.moderation.topicOf(room);
     return {
       type: "joined",
       room,
@@ -597,7 +643,15 @@ export class Session implements Member {
       count: await this.#hub.countIn(room),
       rid,
       ...await this.#awayIn(room),
+      ...await this.#opsAmong(users),
+      ...(topic === "" ? {} : { topic }),
     };
+  }
+
+  /** The `ops` field of `joined` and `users`: present only when an operator is among them. */
+  async #opsAmong(users: readonly string[]): Promise<{ ops?: string[] }> {
+    const ops = await this.#hub.moderation.operatorsAmong(users);
+    return ops.length === 0 ? {} : { ops };
   }
 
   async #leaveRoom(): Promise<void> {

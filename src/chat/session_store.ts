@@ -43,6 +43,11 @@ export interface SessionStore {
   releaseAll(expires: number): Promise<void>;
   /** Forgets the sessions that expired before `now`; returns how many. */
   sweep(now: number): Promise<number>;
+  /**
+   * Forgets every session, for good (as `HistoryStore.deleteBefore` deletes): no resume token
+   * works any more, and their next `hello` is a new login.
+   */
+  wipe(): Promise<void>;
   /** Releases the store. */
   close(): Promise<void>;
 }

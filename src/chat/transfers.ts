@@ -77,6 +77,10 @@ export class Transfers {
     if (sha256 !== undefined && !SHA256_HEX.test(sha256)) {
       throw new ProtocolError("bad_request", 'Field "sha256" must be 64 lowercase hex digits.');
     }
+    await this.#hub.moderation.checkPost(this.#member, {
+      kind: request.to === undefined ? "file" : "private file",
+      room: this.#member.room,
+    });
     let to: string | undefined;
     if (request.to !== undefined) {
       to = await this.#hub.recipientOf(request.to);

@@ -137,7 +137,8 @@ export class Login {
 /**
  * Connects for a file command: no presence in the room (no join notice, nick not claimed),
  * nick from --nick or the user name, let in by this machine's device or the passkey. Connection
- * failures are thrown as {@linkcode ChatError}.
+ * failures are thrown as {@linkcode ChatError}. With `presence` (`chat export`, which pages
+ * history) the connection joins as the person does, under their nick.
  */
 export async function connectForFiles(
   address: { hostname: string; port: number },
@@ -146,6 +147,8 @@ export async function connectForFiles(
     room?: string;
     tls?: TlsTrust;
     onMessage?: (message: ServerMessage) => void;
+    presence?: boolean;
+    command?: string;
   },
 ): Promise<ChatClient> {
   const nick = options.nick ?? defaultNick();
@@ -153,7 +156,7 @@ export async function connectForFiles(
     nick,
     anyNick: true,
     interactive: Deno.stdin.isTerminal(),
-    command: "send-file",
+    command: options.command ?? "send-file",
   });
   for (;;) {
     try {
@@ -163,7 +166,7 @@ export async function connectForFiles(
         nick,
         ...await login.credentials(),
         room: options.room,
-        presence: false,
+        presence: options.presence ?? false,
         onMessage: (message) => {
           if (message.type === "welcome" && message.device !== undefined) {
             login.remember(message.device);

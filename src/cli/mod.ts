@@ -1,6 +1,7 @@
 import { CliError, ExitCode } from "./cli_error.ts";
 import type { Command } from "./command.ts";
 import { discover } from "./discover.ts";
+import { exportHistory } from "./export.ts";
 import { files } from "./files.ts";
 import { get } from "./get.ts";
 import { invite } from "./invite.ts";
@@ -19,12 +20,16 @@ Usage:
   chat send-file HOST[:PORT] [PATH|-] [--name NAME] [--room R] share a file
   chat get HOST[:PORT] ID [-o PATH|-] [--force]                fetch a shared file
   chat files HOST[:PORT] [--room ROOM] [--json]                list shared files
+  chat export HOST[:PORT]|--data-dir DIR --format jsonl|html -o PATH
+                                                               export the history
   chat help | --help | --version
 
 Run "chat COMMAND --help" for a command's options.`;
 
 const COMMANDS: ReadonlyMap<string, Command> = new Map(
-  [serve, join, discover, invite, sendFile, get, files].map((command) => [command.name, command]),
+  [serve, join, discover, invite, sendFile, get, files, exportHistory].map((
+    command,
+  ) => [command.name, command]),
 );
 
 /**

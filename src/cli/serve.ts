@@ -5,10 +5,11 @@ import {
   loadOrCreatePasskey,
   startServer,
   type TlsCertificate,
+  wipeDataDir,
 } from "../server/mod.ts";
 import { serviceNameProblem } from "../protocol/mod.ts";
 import { StoreVersionError } from "../store/mod.ts";
-import { errorReason } from "../util/mod.ts";
+import { errorReason, formatDuration } from "../util/mod.ts";
 import { CliError, ExitCode } from "./cli_error.ts";
 import { type Command, defineCommand } from "./command.ts";
 import type { Flags } from "./flags/mod.ts";
@@ -35,6 +36,18 @@ async function runServer(flags: ServeFlags): Promise<number> {
   const dataDir = absolute(flags["data-dir"]);
   const hostname = flags.host;
 
+  if (flags.yes && !flags.wipe) {
+    throw new CliError(
+      "--yes only confirms --wipe; add --wipe, or leave --yes out.",
+      ExitCode.USAGE,
+    );
+  }
+  if (flags.wipe && !flags.yes && !Deno.stdin.isTerminal()) {
+    throw new CliError(
+      "--wipe deletes every message and file for good: add --yes to confirm when there is no terminal to ask on.",
+      ExitCode.USAGE,
+    );
+  }
   const name = flags.name ?? defaultServiceName();
   const nameProblem = serviceNameProblem(name);
   if (nameProblem !== undefined) throw new CliError(`${nameProblem} Check --name.`, ExitCode.USAGE);
@@ -49,6 +62,12 @@ async function runServer(flags: ServeFlags): Promise<number> {
   const log = flags.quiet
     ? () => {}
     : (line: string) => console.error(`${new Date().toISOString()} ${line}`);
+  if (flags.wipe) await wipe(dataDir, { confirmed: flags.yes, log });
+  if (flags.retain !== undefined) {
+    log(
+      `keeping history for ${formatDuration(flags.retain)}: older messages and files are deleted`,
+    );
+  }
 
   let server;
   try {
@@ -69,6 +88,7 @@ async function runServer(flags: ServeFlags): Promise<number> {
       webPort,
       inviteTtlMs: flags["invite-ttl"],
       announceAs: flags.announce ? name : undefined,
+      retainMs: flags.retain,
       log,
     });
   } catch (error) {
@@ -118,6 +138,32 @@ async function runServer(flags: ServeFlags): Promise<number> {
   for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);
   log("stopped");
   return ExitCode.OK;
+}
+
+/**
+ * `--wipe`: asks on the terminal unless `--yes` confirmed it, then empties the data dir's
+ * history (wipeDataDir() says what stays).
+ */
+async function wipe(
+  dataDir: string,
+  options: { confirmed: boolean; log: (line: string) => void },
+): Promise<void> {
+  if (!options.confirmed) {
+    const answer = prompt(
+      `This deletes every message, file, read marker and resumable session in ${dataDir} for ` +
+        "good (the passkey, certificate, devices and nicks stay). Type yes to go on:",
+    );
+    if (answer?.trim().toLowerCase() !== "yes") {
+      throw new CliError('Nothing was wiped: the answer was not "yes".');
+    }
+  }
+  try {
+    const { events, files } = await wipeDataDir(dataDir);
+    options.log(`wiped ${dataDir}: deleted ${events} events and ${files} files for good`);
+  } catch (error) {
+    if (error instanceof StoreVersionError) throw new CliError(error.message);
+    throw new CliError(`Cannot wipe ${dataDir}: ${errorReason(error)}.`);
+  }
 }
 
 async function choosePasskey(

@@ -151,5 +151,19 @@ export const SERVE_FLAGS = defineFlags({
     value: "NICK",
     help: "free a nick that belongs to someone, for anyone to take",
   },
+  retain: {
+    kind: "duration",
+    value: "TIME",
+    help: "keep messages and files this long, such as 12h or 30d: older\n" +
+      "ones are deleted for good at start and every hour (default:\n" +
+      "kept for ever)",
+  },
+  wipe: {
+    kind: "boolean",
+    help: "delete every message, file, read marker and resumable session\n" +
+      "for good, then serve; keeps the passkey, certificate, devices\n" +
+      "and owned nicks. Asks to type yes on a terminal",
+  },
+  yes: { kind: "boolean", help: "confirm --wipe without asking (for scripts)" },
   quiet: { kind: "boolean", help: "no log lines on stderr" },
 });

@@ -1,11 +1,12 @@
 import { join } from "@std/path";
-import { Hub, PasskeyChecker } from "../chat/mod.ts";
+import { deleteOlderThan, Hub, PasskeyChecker } from "../chat/mod.ts";
 import {
   DiskBlobStore,
   LocalEventLog,
   MemoryRegistry,
   SqliteHistoryStore,
   SqliteIdentityStore,
+  SqliteModerationStore,
   SqliteReadMarkerStore,
   SqliteSessionStore,
 } from "../store/mod.ts";
@@ -21,6 +22,8 @@ import { refusedResponse, serveWebConnection } from "./web_server.ts";
 import { announce, type Announcement } from "./announce.ts";
 import { OutboundMessage } from "../protocol/mod.ts";
 import { VERSION } from "../version.ts";
+import { loadOrCreateOperatorKey } from "./operator_file.ts";
+import { errorReason, formatDuration } from "../util/mod.ts";
 
 /** A TCP listener, or a TLS one with the certificate and key given. */
 function listen(
@@ -38,6 +41,9 @@ const SHUTDOWN_GRACE_MS = 3000;
 
 /** How long an interrupted upload is kept for a retry to resume it. */
 export const RESUME_KEEP_MS = 60 * 60 * 1000;
+
+/** How often, with `retainMs`, the server deletes what has grown too old. */
+export const RETENTION_CHECK_MS = 60 * 60 * 1000;
 
 /** Settings of {@linkcode startServer}. */
 export interface ServerOptions {
@@ -82,6 +88,19 @@ export interface ServerOptions {
    * unless given.
    */
   announceAs?: string;
+  /** False refuses private messages and private files (`--no-private`). Default true. */
+  privateMessages?: boolean;
+  /** False refuses every upload (`--no-files`). Default true. */
+  files?: boolean;
+  /**
+   * Keep events and files this long (milliseconds), deleting older ones at start and every
+   * `retentionCheckMs`; kept for ever unless given.
+   */
+  retainMs?: number;
+  /** How often to delete what is older than `retainMs`. Default {@linkcode RETENTION_CHECK_MS}. */
+  retentionCheckMs?: number;
+  /** The clock retention measures age with; default `Date.now`. */
+  now?: () => number;
   /** Receives log lines (without timestamps). */
   log?: (line: string) => void;
 }
@@ -119,8 +138,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const sessions = SqliteSessionStore.open(join(options.dataDir, "chat.db"));
   const identities = SqliteIdentityStore.open(join(options.dataDir, "chat.db"));
   const readMarkers = SqliteReadMarkerStore.open(join(options.dataDir, "chat.db"));
+  const moderation = await SqliteModerationStore.open(join(options.dataDir, "chat.db"));
   const closeStores = () =>
-    Promise.all([history.close(), sessions.close(), identities.close(), readMarkers.close()]);
+    Promise.all([
+      history.close(),
+      sessions.close(),
+      identities.close(),
+      readMarkers.close(),
+      moderation.close(),
+    ]);
+  const operatorKeyHash = await loadOrCreateOperatorKey(options.dataDir);
   const blobs = await DiskBlobStore.open(join(options.dataDir, "files"));
   const sweep = () =>
     blobs.sweep(RESUME_KEEP_MS).then(
@@ -129,6 +156,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     );
   await sweep();
   const sweeper = setInterval(sweep, RESUME_KEEP_MS / 6);
+  const prune = retention(options, { history, blobs }, log);
+  await prune?.();
+  const pruner = prune && setInterval(prune, options.retentionCheckMs ?? RETENTION_CHECK_MS);
   let listener: Deno.Listener;
   let webListener: Deno.Listener | undefined;
   try {
@@ -146,6 +176,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
   } catch (error) {
     clearInterval(sweeper);
+    clearInterval(pruner);
     await closeStores();
     throw error;
   }
@@ -156,6 +187,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     sessions,
     identities,
     readMarkers,
+    moderation,
+    operatorKeyHash,
+    privateMessages: options.privateMessages,
+    files: options.files,
     inviteTtlMs: options.inviteTtlMs,
     blobs,
     maxFileBytes: options.maxFileBytes,
@@ -260,12 +295,37 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         await settled;
         reserve.close();
         clearInterval(sweeper);
+        clearInterval(pruner);
         await hub.close();
         await closeStores();
       })();
       return closing;
     },
   };
+}
+
+/**
+ * What deletes events and files older than `options.retainMs`, logging what it removed, or
+ * undefined when everything is kept. A failure is logged and tried again at the next check.
+ */
+function retention(
+  options: ServerOptions,
+  stores: Parameters<typeof deleteOlderThan>[0],
+  log: (line: string) => void,
+): (() => Promise<void>) | undefined {
+  const { retainMs } = options;
+  if (retainMs === undefined) return undefined;
+  const now = options.now ?? Date.now;
+  const age = formatDuration(retainMs);
+  return () =>
+    deleteOlderThan(stores, now() - retainMs).then(
+      ({ events, files }) => {
+        if (events > 0 || files > 0) {
+          log(`removed ${events} events and ${files} files older than ${age} (--retain)`);
+        }
+      },
+      (error) => log(`could not remove history older than ${age}: ${errorReason(error)}`),
+    );
 }
 
 /** The `too_many_connections` error frame a chat connection over the limits is closed with. */

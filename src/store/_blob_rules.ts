@@ -56,7 +56,7 @@ export function checksumError(expected: string, received: string): ChecksumError
 }
 
 /** An I/O failure while storing or reading, as one sentence that ends with the system's reason. */
-export function storageError(action: "store" | "read", error: unknown): StorageError {
+export function storageError(action: "store" | "read" | "delete", error: unknown): StorageError {
   const reason = error instanceof Error ? error.message : String(error);
   return new StorageError(
     `The server could not ${action} the file: ${reason.replace(/\.$/, "")}.`,

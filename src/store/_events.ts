@@ -40,6 +40,7 @@ export function copyEvent(event: NewEvent, id: number): StoredEvent {
   if (event.event !== undefined) stored.event = event.event;
   if (event.nick !== undefined) stored.nick = event.nick;
   if (event.clientId !== undefined) stored.clientId = event.clientId;
+  if (event.control !== undefined) stored.control = { ...event.control };
   if (event.file !== undefined) {
     const { name, size, sha256, blob } = event.file;
     stored.file = { name, size, sha256, blob };

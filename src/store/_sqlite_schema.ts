@@ -11,7 +11,7 @@ import { StoreVersionError } from "./store_version_error.ts";
  */
 
 /** The storage version this code writes. Append-only: a change of schema adds a migration. */
-const STORAGE_VERSION = 6;
+const STORAGE_VERSION = 7;
 
 /**
  * The schema of storage version 1, never edited. A new file is created at version 1 and then
@@ -148,6 +148,43 @@ const MIGRATIONS: Readonly<Record<number, string | ((db: DatabaseSync) => void)>
       PRIMARY KEY (owner, place)
     ) WITHOUT ROWID;
   `,
+  // Version 7: host controls. Their notices keep who acted, why and until when (JSON in
+  // `control`). Operators by nick key; bans of an owner or an address (`until`
+  // NULL: no end); mutes by owner; each room's settings (the passkey as its SHA-256); the audit
+  // log of operator actions.
+  6: `
+    ALTER TABLE events ADD COLUMN control TEXT;
+    CREATE TABLE operators (nick_key TEXT PRIMARY KEY) WITHOUT ROWID;
+    CREATE TABLE bans (
+      nick TEXT,
+      owner TEXT UNIQUE,
+      address TEXT UNIQUE,
+      by_nick TEXT NOT NULL,
+      at INTEGER NOT NULL,
+      until INTEGER,
+      reason TEXT
+    );
+    CREATE TABLE mutes (
+      owner TEXT PRIMARY KEY,
+      nick TEXT NOT NULL,
+      by_nick TEXT NOT NULL,
+      at INTEGER NOT NULL,
+      until INTEGER,
+      reason TEXT
+    );
+    CREATE TABLE room_settings (room TEXT PRIMARY KEY, settings TEXT NOT NULL);
+    CREATE TABLE audit (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      at INTEGER NOT NULL,
+      by_nick TEXT NOT NULL,
+      action TEXT NOT NULL,
+      nick TEXT,
+      room TEXT,
+      reason TEXT,
+      until INTEGER,
+      detail TEXT
+    );
+  `,
 };
 
 /** SQLite's result code for a file that is not a database. */
@@ -181,6 +218,38 @@ export function openChatDatabase(path: string): DatabaseSync {
 }
 
 /**
+ * Opens the chat database at `path` for reading only, beside a server that may be writing it
+ * (WAL lets a reader see a consistent snapshot while the server goes on): nothing is created,
+ * upgraded or written.
+ *
+ * @throws {Error} when the file is missing, is not a chat database, or has another storage
+ * version than this code's (a sentence that says what to do).
+ */
+export function openChatDatabaseReadOnly(path: string): DatabaseSync {
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(path, { readOnly: true });
+  } catch (error) {
+    throw explainOpenError(path, error);
+  }
+  try {
+    db.prepare("PRAGMA busy_timeout = 5000").get();
+    const version = readStorageVersion(db, path);
+    if (version === undefined) throw new Error(`The file ${path} holds no chat history.`);
+    if (version !== STORAGE_VERSION) {
+      throw new Error(
+        `The file ${path} is at storage version ${version}, and this chat reads version ` +
+          `${STORAGE_VERSION}; run the chat that serves it, or start this one's server on it once.`,
+      );
+    }
+    return db;
+  } catch (error) {
+    db.close();
+    throw explainOpenError(path, error);
+  }
+}
+
+/**
  * Decodes a free-text column read as a BLOB: the `node:sqlite` binding cuts TEXT values at the
  * first NUL character, and NUL is allowed in chat text.
  */
@@ -196,6 +265,9 @@ function configure(db: DatabaseSync): void {
   // committed append survives a crash or SIGKILL of this process; only a power loss or OS crash
   // can lose the last commits before a checkpoint. FULL would fsync on every commit for that.
   db.prepare("PRAGMA synchronous = NORMAL").get();
+  // What is deleted (retention, a wipe) is overwritten with zeros, not left in free space where
+  // the file's bytes would still hold it; see _sqlite_erase.ts.
+  db.prepare("PRAGMA secure_delete = ON").get();
 }
 
 /** Creates the schema of a new file, or checks and upgrades the version of an existing one. */

@@ -159,6 +159,42 @@ export class DiskBlobStore implements BlobStore {
   }
 
   /**
+   * Deletes committed blob `blob` (unlinks its file: a read under way finishes); false when it
+   * was not stored.
+   *
+   * @throws {TypeError} when `blob` is not 64 lowercase hex digits.
+   */
+  async delete(blob: string): Promise<boolean> {
+    assertBlobKey(blob);
+    return await this.#removeIfThere(join(this.#blobsDir, blob));
+  }
+
+  /** Deletes every committed blob, and every partial upload that no open upload holds. */
+  async wipe(): Promise<number> {
+    let removed = 0;
+    for await (const entry of Deno.readDir(this.#blobsDir)) {
+      if (entry.isFile && await this.#removeIfThere(join(this.#blobsDir, entry.name))) removed++;
+    }
+    for await (const entry of Deno.readDir(this.#partialDir)) {
+      if (!entry.isFile || !entry.name.endsWith(".part")) continue;
+      const name = entry.name.slice(0, -5);
+      if (this.#busy.has(name)) continue;
+      if (await this.#removeIfThere(join(this.#partialDir, entry.name))) removed++;
+    }
+    return removed;
+  }
+
+  async #removeIfThere(path: string): Promise<boolean> {
+    try {
+      await Deno.remove(path);
+      return true;
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return false;
+      throw storageError("delete", error);
+    }
+  }
+
+  /**
    * Deletes every `partial/*.part` not written, suspended or resumed for `maxAgeMs` and not
    * held by an open upload. While a file is being deleted its key is busy.
    *

@@ -127,6 +127,28 @@ export class MemoryBlobStore implements BlobStore {
     return Promise.resolve(removed);
   }
 
+  /** Deletes committed blob `blob`; false when it was not stored. */
+  delete(blob: string): Promise<boolean> {
+    try {
+      assertBlobKey(blob);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return Promise.resolve(this.#blobs.delete(blob));
+  }
+
+  /** Deletes every committed blob and suspended upload not held by an open one. */
+  wipe(): Promise<number> {
+    let removed = this.#blobs.size;
+    this.#blobs.clear();
+    for (const key of this.#suspended.keys()) {
+      if (this.#open.has(key)) continue;
+      this.#suspended.delete(key);
+      removed++;
+    }
+    return Promise.resolve(removed);
+  }
+
   #upload(resumeKey: string | undefined, held: Held): UploadSink {
     return new MemoryUpload(held, {
       reserve: (bytes) => {

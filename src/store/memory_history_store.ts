@@ -2,6 +2,7 @@ import {
   type AppendResult,
   type ConversationOptions,
   type ConversationSummary,
+  type Deleted,
   type HistoryStore,
   type NewEvent,
   type PageOptions,
@@ -41,6 +42,8 @@ import { settle } from "./_settle.ts";
 export class MemoryHistoryStore implements HistoryStore {
   #events: StoredEvent[] = [];
   #byClientId = new Map<string, StoredEvent>();
+  /** The highest id given, deleted or not: ids are never given twice. */
+  #lastGiven = 0;
   #closed = false;
 
   /** Stores the event, or returns the stored one with the same `clientId`. */
@@ -55,8 +58,7 @@ export class MemoryHistoryStore implements HistoryStore {
       if (existing !== undefined) {
         return { event: copyEvent(existing, existing.id), created: false };
       }
-      const lastId = this.#events.at(-1)?.id ?? 0;
-      const stored = copyEvent(event, lastId + 1);
+      const stored = copyEvent(event, ++this.#lastGiven);
       this.#events.push(stored);
       if (stored.clientId !== undefined) this.#byClientId.set(stored.clientId, stored);
       return { event: copyEvent(stored, stored.id), created: true };
@@ -233,6 +235,36 @@ export class MemoryHistoryStore implements HistoryStore {
       this.#assertOpen();
       return this.#events.length;
     });
+  }
+
+  /** Deletes the events older than `ts`; nothing of them is kept. */
+  deleteBefore(ts: number): Promise<Deleted> {
+    return settle(() => {
+      this.#assertOpen();
+      if (!Number.isFinite(ts)) throw new RangeError(`Time ${ts} is not a finite number`);
+      return this.#delete((event) => event.ts < ts);
+    });
+  }
+
+  /** Deletes every event; ids go on from the highest given. */
+  wipe(): Promise<Deleted> {
+    return settle(() => {
+      this.#assertOpen();
+      return this.#delete(() => true);
+    });
+  }
+
+  #delete(doomed: (event: StoredEvent) => boolean): Deleted {
+    const gone = this.#events.filter(doomed);
+    this.#events = this.#events.filter((event) => !doomed(event));
+    for (const event of gone) {
+      if (event.clientId !== undefined) this.#byClientId.delete(event.clientId);
+    }
+    const kept = new Set(this.#events.map((event) => event.file?.blob));
+    const blobs = new Set(
+      gone.flatMap((event) => event.file === undefined ? [] : [event.file.blob]),
+    );
+    return { events: gone.length, blobs: [...blobs].filter((blob) => !kept.has(blob)) };
   }
 
   /** Marks the store closed; later calls other than `close()` reject. */

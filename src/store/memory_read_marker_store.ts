@@ -36,6 +36,11 @@ export class MemoryReadMarkerStore implements ReadMarkerStore {
     return this.#run(() => new Map(this.#markers.get(owner)));
   }
 
+  /** Deletes every marker. */
+  wipe(): Promise<void> {
+    return this.#run(() => this.#markers.clear());
+  }
+
   close(): Promise<void> {
     this.#closed = true;
     return Promise.resolve();

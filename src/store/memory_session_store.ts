@@ -83,6 +83,14 @@ export class MemorySessionStore implements SessionStore {
     });
   }
 
+  /** Forgets every session. */
+  wipe(): Promise<void> {
+    return this.#run(() => {
+      this.#byToken.clear();
+      this.#byId.clear();
+    });
+  }
+
   close(): Promise<void> {
     this.#closed = true;
     return Promise.resolve();

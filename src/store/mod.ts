@@ -37,3 +37,6 @@ export * from "./store_version_error.ts";
 export * from "../chat/read_marker_store.ts";
 export * from "./memory_read_marker_store.ts";
 export * from "./sqlite_read_marker_store.ts";
+export * from "../chat/moderation_store.ts";
+export * from "./memory_moderation_store.ts";
+export * from "./sqlite_moderation_store.ts";

@@ -4,6 +4,7 @@ import type {
   AppendResult,
   ConversationOptions,
   ConversationSummary,
+  Deleted,
   HistoryStore,
   NewEvent,
   PageOptions,
@@ -15,9 +16,10 @@ import type {
 import type { EventType, NoticeEvent } from "../protocol/mod.ts";
 import { nickKey } from "../protocol/names.ts";
 import { mentions } from "../protocol/mentions.ts";
-import { openChatDatabase, readText } from "./_sqlite_schema.ts";
+import { openChatDatabase, openChatDatabaseReadOnly, readText } from "./_sqlite_schema.ts";
 import { assertAfter, assertLimit, copyEvent, fileTypeProblem } from "./_events.ts";
 import { settle } from "./_settle.ts";
+import { eraseDeleted, inTransaction } from "./_sqlite_erase.ts";
 
 /**
  * Free-text columns are read as BLOBs and decoded here, because the `node:sqlite` binding cuts
@@ -26,7 +28,7 @@ import { settle } from "./_settle.ts";
 const COLUMNS = `id, ts, type, event, CAST(room AS BLOB) AS room, CAST(sender AS BLOB) AS sender,
   CAST(recipient AS BLOB) AS recipient, CAST(text AS BLOB) AS text, CAST(nick AS BLOB) AS nick,
   CAST(client_id AS BLOB) AS client_id, CAST(file_name AS BLOB) AS file_name, file_size,
-  file_sha256, file_blob`;
+  file_sha256, file_blob, CAST(control AS BLOB) AS control`;
 
 /** Join and leave notices, which pages a person reads leave out. */
 const NOT_PRESENCE = "NOT (type = 'notice' AND event IN ('join', 'leave'))";
@@ -98,8 +100,8 @@ export class SqliteHistoryStore implements HistoryStore {
     this.#db = db;
     this.#insert = db.prepare(
       `INSERT INTO events (ts, room, type, sender, recipient, text, event, nick, client_id,
-         file_name, file_size, file_sha256, file_blob, sender_key, recipient_key)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         file_name, file_size, file_sha256, file_blob, sender_key, recipient_key, control)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#findByClientId = db.prepare(`SELECT ${COLUMNS} FROM events WHERE client_id = ?`);
     this.#events = db.prepare(`SELECT ${COLUMNS} FROM events WHERE id > ? ORDER BY id LIMIT ?`);
@@ -207,6 +209,16 @@ export class SqliteHistoryStore implements HistoryStore {
    */
   static open(path: string): SqliteHistoryStore {
     return new SqliteHistoryStore(openChatDatabase(path));
+  }
+
+  /**
+   * Opens the store at `path` for reading only, while a server may be writing it: appends and
+   * deletions reject.
+   *
+   * @throws {Error} when the file is missing, not a chat database, or of another storage version.
+   */
+  static openReadOnly(path: string): SqliteHistoryStore {
+    return new SqliteHistoryStore(openChatDatabaseReadOnly(path));
   }
 
   /** Queues the event for the next group commit; resolves once it is committed. */
@@ -379,6 +391,37 @@ export class SqliteHistoryStore implements HistoryStore {
     });
   }
 
+  /** Deletes the events older than `ts`, for good: see `_sqlite_erase.ts`. */
+  deleteBefore(ts: number): Promise<Deleted> {
+    return this.#read(() => {
+      if (!Number.isFinite(ts)) throw new RangeError(`Time ${ts} is not a finite number`);
+      return this.#delete("WHERE ts < ?", [ts]);
+    });
+  }
+
+  /** Deletes every event, for good; ids go on from the highest given. */
+  wipe(): Promise<Deleted> {
+    return this.#read(() => this.#delete("", []));
+  }
+
+  #delete(where: string, values: number[]): Deleted {
+    const deleted = inTransaction(this.#db, () => {
+      const candidates = this.#db.prepare(
+        `SELECT DISTINCT file_blob FROM events ${where}${where ? " AND" : "WHERE"}
+         file_blob IS NOT NULL`,
+      ).all(...values).map((row) => String(row.file_blob));
+      const { changes } = this.#db.prepare(`DELETE FROM events ${where}`).run(...values);
+      const kept = new Set(
+        this.#db.prepare("SELECT DISTINCT file_blob FROM events WHERE type = 'file'").all()
+          .map((row) => String(row.file_blob)),
+      );
+      return { events: Number(changes), blobs: candidates.filter((blob) => !kept.has(blob)) };
+    });
+    // Also when nothing matched: a checkpoint with nothing to copy costs next to nothing.
+    eraseDeleted(this.#db);
+    return deleted;
+  }
+
   /** Commits pending appends, then closes the database. Calling it again does nothing. */
   close(): Promise<void> {
     if (this.#closed) return Promise.resolve();
@@ -447,6 +490,7 @@ export class SqliteHistoryStore implements HistoryStore {
       event.file?.blob ?? null,
       event.to !== undefined ? nickKey(event.from) : null,
       event.to !== undefined ? nickKey(event.to) : null,
+      event.control === undefined ? null : JSON.stringify(event.control),
     );
     return { event: copyEvent(event, Number(lastInsertRowid)), created: true };
   }
@@ -479,6 +523,9 @@ function toStoredEvent(row: Record<string, unknown>): StoredEvent {
   if (row.event !== null) event.event = String(row.event) as NoticeEvent;
   if (row.nick !== null) event.nick = readText(row.nick);
   if (row.client_id !== null) event.clientId = readText(row.client_id);
+  if (row.control !== null && row.control !== undefined) {
+    event.control = JSON.parse(readText(row.control));
+  }
   if (row.file_name !== null) {
     event.file = {
       name: readText(row.file_name),

@@ -3,6 +3,7 @@ import type { ReadMarkerStore } from "../chat/read_marker_store.ts";
 import { openChatDatabase, readText } from "./_sqlite_schema.ts";
 import { settle } from "./_settle.ts";
 import { assertMarkerId } from "./_read_markers.ts";
+import { eraseDeleted } from "./_sqlite_erase.ts";
 
 /**
  * A durable {@linkcode ReadMarkerStore}: the `read_markers` table of the chat database
@@ -62,6 +63,14 @@ export class SqliteReadMarkerStore implements ReadMarkerStore {
     return this.#run(() =>
       new Map(this.#list.all(owner).map((row) => [readText(row.place), Number(row.id)]))
     );
+  }
+
+  /** Deletes every marker, for good (see `_sqlite_erase.ts`). */
+  wipe(): Promise<void> {
+    return this.#run(() => {
+      this.#db.exec("DELETE FROM read_markers");
+      eraseDeleted(this.#db);
+    });
   }
 
   close(): Promise<void> {

@@ -3,6 +3,7 @@ import type { LoginSession, SessionStore } from "../chat/session_store.ts";
 import { nickKey } from "../protocol/names.ts";
 import { openChatDatabase, readText } from "./_sqlite_schema.ts";
 import { settle } from "./_settle.ts";
+import { eraseDeleted } from "./_sqlite_erase.ts";
 
 const COLUMNS = "id, CAST(nick AS BLOB) AS nick, owner, since, expires";
 
@@ -101,6 +102,14 @@ export class SqliteSessionStore implements SessionStore {
 
   sweep(now: number): Promise<number> {
     return this.#run(() => Number(this.#sweep.run(now).changes));
+  }
+
+  /** Forgets every session, for good (see `_sqlite_erase.ts`). */
+  wipe(): Promise<void> {
+    return this.#run(() => {
+      this.#db.exec("DELETE FROM sessions");
+      eraseDeleted(this.#db);
+    });
   }
 
   close(): Promise<void> {

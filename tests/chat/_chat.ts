@@ -9,9 +9,11 @@ import {
   MemoryBlobStore,
   MemoryHistoryStore,
   MemoryIdentityStore,
+  MemoryModerationStore,
   MemoryReadMarkerStore,
   MemoryRegistry,
   MemorySessionStore,
+  type ModerationStore,
   type NewEvent,
   type PageOptions,
   type PrivatesOptions,
@@ -72,6 +74,11 @@ export interface TestChatOptions {
   blobs?: BlobStore;
   maxFileBytes?: number;
   bigRoom?: number;
+  moderation?: ModerationStore;
+  /** SHA-256 (hex) of the operator credential. */
+  operatorKeyHash?: string;
+  privateMessages?: boolean;
+  files?: boolean;
 }
 
 /** Builds a hub with a {@linkcode MemoryHistoryStore} and the passkey {@linkcode PASSKEY}. */
@@ -84,6 +91,10 @@ export async function startChat(options: TestChatOptions = {}): Promise<TestChat
     sessions: options.sessions ?? new MemorySessionStore(),
     identities: options.identities ?? new MemoryIdentityStore(),
     readMarkers: new MemoryReadMarkerStore(),
+    moderation: options.moderation ?? new MemoryModerationStore(),
+    operatorKeyHash: options.operatorKeyHash,
+    privateMessages: options.privateMessages,
+    files: options.files,
     blobs: options.blobs ?? new MemoryBlobStore(),
     // Room for a few chunks of CHUNK_BYTES (about 1 MiB each).
     maxFileBytes: options.maxFileBytes ?? 8 * 1024 * 1024,
@@ -230,6 +241,14 @@ export class GatedHistoryStore implements HistoryStore {
 
   files(options: { room?: string; limit: number }): Promise<StoredEvent[]> {
     return this.#inner.files(options);
+  }
+
+  deleteBefore(ts: number): ReturnType<HistoryStore["deleteBefore"]> {
+    return this.#inner.deleteBefore(ts);
+  }
+
+  wipe(): ReturnType<HistoryStore["wipe"]> {
+    return this.#inner.wipe();
   }
 
   close(): Promise<void> {

@@ -11,7 +11,9 @@ const HELP_TEXTS: { args: string[]; fixture: string; code?: number }[] = [
   { args: ["help"], fixture: "chat" },
   { args: ["--help"], fixture: "chat" },
   { args: ["-h"], fixture: "chat" },
-  ...["serve", "join", "discover", "invite", "send-file", "get", "files"].flatMap((command) => [
+  ...["serve", "join", "discover", "invite", "send-file", "get", "files", "export"].flatMap((
+    command,
+  ) => [
     { args: [command, "--help"], fixture: command },
     { args: [command, "-h"], fixture: command },
     { args: [command, "more", "words", "--help"], fixture: command },

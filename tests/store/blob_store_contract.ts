@@ -265,6 +265,40 @@ export function blobStoreContract(name: string, make: () => Promise<BlobStoreFix
     assertEquals(await store.sweep(0), 0);
   });
 
+  test("delete() deletes a committed blob, and says false when there was none", async ({ store }) => {
+    const kept = await commitBytes(store, randomBytes(10));
+    const blob = await commitBytes(store, randomBytes(20));
+    assertEquals(await store.delete(blob), true);
+    await assertRejects(
+      () => Array.fromAsync(store.read(blob, { offset: 0, chunkBytes: 4 })),
+      StorageError,
+    );
+    assertEquals(await store.delete(blob), false);
+    assertEquals(
+      (await Array.fromAsync(store.read(kept, { offset: 0, chunkBytes: 64 })))[0].length,
+      10,
+    );
+    await assertRejects(() => store.delete("../x"), TypeError);
+  });
+
+  test("wipe() deletes every blob and suspended upload, but not an open upload", async ({ store }) => {
+    const blob = await commitBytes(store, randomBytes(10));
+    const suspended = await store.openUpload("suspended-one");
+    await suspended.write(randomBytes(5));
+    await suspended.suspend();
+    const open = await store.openUpload("open-one");
+    await open.write(randomBytes(7));
+    assertEquals(await store.wipe(), 2);
+    await assertRejects(
+      () => Array.fromAsync(store.read(blob, { offset: 0, chunkBytes: 4 })),
+      StorageError,
+    );
+    assertEquals(await heldBytes(store, "suspended-one"), 0);
+    assertEquals(open.size, 7);
+    await open.suspend();
+    assertEquals(await heldBytes(store, "open-one"), 7);
+  });
+
   test("calls after the end of an upload reject or do nothing", async ({ store }) => {
     const upload = await store.openUpload("ended");
     await upload.commit(EMPTY_SHA256);

@@ -50,6 +50,24 @@ export function historyStoreContract(
       { type: "action", room: "lobby", from: "ada", text: "waves", ts: 2 },
       { type: "notice", room: "lobby", from: "ada", text: "", ts: 3, event: "nick", nick: "bob" },
       { type: "notice", room: "lobby", from: "bob", text: "", ts: 4, event: "join" },
+      {
+        type: "notice",
+        room: "lobby",
+        from: "bob",
+        text: "bob was muted by ada: calm down.",
+        ts: 5,
+        event: "mute",
+        control: { by: "ada", reason: "calm down", until: 3_600_005 },
+      },
+      {
+        type: "notice",
+        room: "lobby",
+        from: "ada",
+        text: "ada set the topic: Quiz at 10",
+        ts: 6,
+        event: "topic",
+        control: { by: "ada", topic: "Quiz at 10" },
+      },
     ];
     const stored: StoredEvent[] = [];
     for (const event of events) {
@@ -581,6 +599,65 @@ export function historyStoreContract(
     await assertRejects(() => store.files({ limit: 1 }), Error, "closed");
     await assertRejects(() => store.privates("ada", { after: 0, limit: 1 }), Error, "closed");
     await assertRejects(() => store.lastId(), Error, "closed");
+  });
+
+  test("deleteBefore() deletes every kind of event older than the time, and only those", async (store) => {
+    const old: NewEvent[] = [
+      { ...message("lobby", "old room text"), ts: 100, clientId: "old-rid" },
+      { ...privateMessage("ada", "bob", "old private text"), ts: 101 },
+      { ...notice("join", "bob"), ts: 102 },
+      { ...fileEvent("lobby", "old.txt"), ts: 103 },
+      { ...message("side", "old side text"), ts: 104 },
+    ];
+    for (const event of old) await store.append(event);
+    const kept = [
+      (await store.append({ ...message("lobby", "new room text"), ts: 200 })).event,
+      (await store.append({ ...privateMessage("ada", "bob", "new private"), ts: 201 })).event,
+    ];
+    const deleted = await store.deleteBefore(200);
+    assertEquals(deleted, { events: old.length, blobs: ["ab".repeat(32)] });
+    assertEquals(await store.events({ after: 0, limit: 100 }), kept);
+    assertEquals(await store.count(), 2);
+    assertEquals(await store.byClientId("old-rid"), undefined);
+    assertEquals(await store.files({ limit: 10 }), []);
+    assertEquals(await store.page("side", { limit: 10 }), []);
+    assertEquals(await store.privates("bob", { after: 0, limit: 10 }), [kept[1]]);
+    assertEquals(await store.deleteBefore(200), { events: 0, blobs: [] });
+  });
+
+  test("deleteBefore() names a blob only when no remaining event shares it", async (store) => {
+    await store.append({ ...fileEvent("lobby", "a.txt"), ts: 100 });
+    await store.append({ ...fileEvent("side", "same bytes.txt"), ts: 300 });
+    assertEquals(await store.deleteBefore(200), { events: 1, blobs: [] });
+    assertEquals(await store.deleteBefore(400), { events: 1, blobs: ["ab".repeat(32)] });
+  });
+
+  test("deleteBefore() rejects a time that is not a finite number", async (store) => {
+    for (const ts of [NaN, Infinity]) {
+      await assertRejects(() => store.deleteBefore(ts), RangeError, "not a finite number");
+    }
+  });
+
+  test("wipe() deletes every event, and ids go on above those deleted", async (store) => {
+    await store.append({ ...message("lobby", "one"), clientId: "rid-1" });
+    await store.append(fileEvent("lobby", "f.txt"));
+    const { event: last } = await store.append(privateMessage("ada", "bob", "three"));
+    assertEquals(await store.wipe(), { events: 3, blobs: ["ab".repeat(32)] });
+    assertEquals(await store.count(), 0);
+    assertEquals(await store.events({ after: 0, limit: 10 }), []);
+    assertEquals(await store.conversations("ada", { after: 0, limit: 10 }), []);
+    const again = await store.append({ ...message("lobby", "one again"), clientId: "rid-1" });
+    assertEquals(again.created, true);
+    assert(again.event.id > last.id, `id ${again.event.id} must be above ${last.id}`);
+    assertEquals(await store.wipe(), { events: 1, blobs: [] });
+  });
+
+  test("deleting the newest events never lets their ids be given again", async (store) => {
+    await store.append({ ...message("lobby", "a"), ts: 100 });
+    const { event: newest } = await store.append({ ...message("lobby", "b"), ts: 100 });
+    await store.deleteBefore(200);
+    const { event } = await store.append({ ...message("lobby", "c"), ts: 300 });
+    assert(event.id > newest.id, `id ${event.id} must be above ${newest.id}`);
   });
 }
 

@@ -64,6 +64,15 @@ export function readMarkerStoreContract(
     assertEquals(await store.markers("o1"), new Map());
   });
 
+  test("wipe() deletes every marker of everyone", async (store) => {
+    await store.mark("o1", "#lobby", 5);
+    await store.mark("o2", "@ana", 8);
+    await store.wipe();
+    assertEquals(await store.markers("o1"), new Map());
+    assertEquals(await store.markers("o2"), new Map());
+    assertEquals(await store.mark("o1", "#lobby", 2), 2);
+  });
+
   test("calls after close() reject", async (store) => {
     await store.close();
     await assertRejects(() => store.mark("o1", "#lobby", 1), Error, "closed");

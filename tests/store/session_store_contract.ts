@@ -101,6 +101,16 @@ export function sessionStoreContract(
     assertEquals(await store.sweep(NOW), 0);
   });
 
+  test("wipe() forgets every session, held or not", async (store) => {
+    await store.create("h1", session("held"));
+    await store.create("h2", session("dropped", { expires: NOW + 1000 }));
+    await store.wipe();
+    assertEquals(await store.find("h1", NOW), undefined);
+    assertEquals(await store.findDropped("ada", NOW), undefined);
+    await store.create("h1", session("held"));
+    assertEquals((await store.find("h1", NOW))?.id, "held");
+  });
+
   test("every method rejects once the store is closed", async (store) => {
     await store.close();
     await assertRejects(() => store.create("h1", session("s1")));

@@ -55,10 +55,17 @@ const SCHEMA_V1 = `
 `;
 
 /**
- * Turns today's file back into the version 5 layout: the private-message indexes of version 3
- * instead of those of version 6, and no read markers. (Version 4 and 5 only added tables.)
+ * Turns today's file back into the version 5 layout: no host controls' tables (version 7), the
+ * private-message indexes of version 3 instead of those of version 6, and no read markers.
+ * (Version 4 and 5 only added tables.)
  */
 const VERSION_6_UNDONE = `
+  DROP TABLE operators;
+  DROP TABLE bans;
+  DROP TABLE mutes;
+  DROP TABLE room_settings;
+  DROP TABLE audit;
+  ALTER TABLE events DROP COLUMN control;
   DROP INDEX events_direct_sender;
   DROP INDEX events_direct_recipient;
   DROP INDEX events_direct_pair;
@@ -126,12 +133,12 @@ function message(text: string): NewEvent {
   return { type: "message", room: "lobby", from: "ada", text, ts: 1_700_000_000_000 };
 }
 
-Deno.test("SqliteHistoryStore: open() creates storage version 6 in WAL mode", async () => {
+Deno.test("SqliteHistoryStore: open() creates storage version 7 in WAL mode", async () => {
   await withDatabasePath(async (path) => {
     await SqliteHistoryStore.open(path).close();
     withRawDatabase(path, (db) => {
       const meta = db.prepare("SELECT key, value FROM meta").all();
-      assertEquals(meta.map((row) => ({ ...row })), [{ key: "schema_version", value: "6" }]);
+      assertEquals(meta.map((row) => ({ ...row })), [{ key: "schema_version", value: "7" }]);
       assertEquals(db.prepare("PRAGMA journal_mode").get()?.journal_mode, "wal");
     });
   });
@@ -206,9 +213,9 @@ Deno.test("SqliteHistoryStore: open() refuses a newer storage version with Store
     assertEquals(
       error.message,
       `The data in ${path} uses storage version 99 but this chat understands only up to ` +
-        `version 6; upgrade chat or use another --data-dir.`,
+        `version 7; upgrade chat or use another --data-dir.`,
     );
-    assertEquals([error.version, error.supportedVersion, error.path], [99, 6, path]);
+    assertEquals([error.version, error.supportedVersion, error.path], [99, 7, path]);
     const kept = withRawDatabase(path, (db) => db.prepare("SELECT value FROM meta").get()?.value);
     assertEquals(kept, "99");
   });
@@ -263,7 +270,7 @@ Deno.test("SqliteHistoryStore: open() upgrades a version 1 file and keeps its ev
       await store.close();
     }
     const version = withRawDatabase(path, (db) => db.prepare("SELECT value FROM meta").get());
-    assertEquals(version?.value, "6");
+    assertEquals(version?.value, "7");
     const reopened = SqliteHistoryStore.open(path);
     try {
       assertEquals(await reopened.count(), 2);
@@ -341,7 +348,7 @@ Deno.test("SqliteHistoryStore: open() upgrades a version 2 file and finds its pr
       await store.close();
     }
     withRawDatabase(path, (db) => {
-      assertEquals(db.prepare("SELECT value FROM meta").get()?.value, "6");
+      assertEquals(db.prepare("SELECT value FROM meta").get()?.value, "7");
       const keys = db.prepare(
         "SELECT sender_key, recipient_key FROM events WHERE id IN (1, 2, 5) ORDER BY id",
       ).all().map((row) => [row.sender_key, row.recipient_key]);
@@ -410,7 +417,7 @@ Deno.test("SqliteHistoryStore: open() upgrades a version 3 file with an empty se
       await store.close();
     }
     withRawDatabase(path, (db) => {
-      assertEquals(db.prepare("SELECT value FROM meta").get()?.value, "6");
+      assertEquals(db.prepare("SELECT value FROM meta").get()?.value, "7");
       assertEquals(db.prepare("SELECT COUNT(*) AS n FROM sessions").get()?.n, 0);
     });
   });
@@ -437,7 +444,7 @@ Deno.test("SqliteHistoryStore: open() upgrades a version 5 file: its private mes
       await store.close();
     }
     withRawDatabase(path, (db) => {
-      assertEquals(db.prepare("SELECT value FROM meta").get()?.value, "6");
+      assertEquals(db.prepare("SELECT value FROM meta").get()?.value, "7");
       assertEquals(db.prepare("SELECT COUNT(*) AS n FROM read_markers").get()?.n, 0);
     });
   });

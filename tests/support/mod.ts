@@ -11,3 +11,4 @@ export * from "./random_file.ts";
 export * from "./unused_port.ts";
 export * from "./with_timeout.ts";
 export * from "./write_all.ts";
+export * from "./database_bytes.ts";
