@@ -41,14 +41,23 @@ function notice(page: Page, event: string, from: string) {
   );
 }
 
-/** Axe's serious and critical violations on the page as it is. */
+/** Axe's serious and critical violations on the page as it is, in the light and dark themes. */
 async function seriousViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations
-    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
-    .flatMap((violation) =>
-      violation.nodes.map((node) => `${violation.id} ${node.target.join(" ")}`)
+  const found: string[] = [];
+  for (const theme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: theme });
+    await page.locator(`html[data-theme="${theme}"]`).waitFor({ state: "attached" });
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    found.push(
+      ...violations
+        .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+        .flatMap((violation) =>
+          violation.nodes.map((node) => `${theme}: ${violation.id} ${node.target.join(" ")}`)
+        ),
     );
+  }
+  await page.emulateMedia({ colorScheme: "light" });
+  return found;
 }
 
 Deno.test("an operator's page marks operators and has a menu on each person and the room settings; an ordinary page has none of it", async () => {
