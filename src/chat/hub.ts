@@ -463,7 +463,10 @@ export class Hub {
 
   /** Frees an owned nick for anyone to claim; false when nobody owned it. */
   async releaseOwnership(nick: string): Promise<boolean> {
-    return await this.options.identities.releaseNick(nick);
+    const released = await this.options.identities.releaseNick(nick);
+    // The role went with the nick: whoever claims it next is not an operator.
+    await this.moderation.store.setOperator(nick, false);
+    return released;
   }
 
   /** Records a session's new nick. */

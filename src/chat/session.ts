@@ -331,6 +331,13 @@ export class Session implements Member {
     if (owned !== undefined && owned.owner !== admitted.owner) {
       throw new ProtocolError("nick_owned", ownedMessage(hello.nick), { fatal: true });
     }
+    // The role belongs to the owned nick: only its owner holds it.
+    this.operator = this.#host ||
+      (owned?.owner === admitted.owner && await moderation.isOperatorNick(hello.nick));
+    // Before anything is kept for this login: no device or nick for one that is refused.
+    if (this.#present) {
+      await moderation.checkEntry(this, room, hello.room_passkey, { fatal: true });
+    }
     const device = await this.#hub.admission.remember(admitted, hello.client ?? "unknown client");
     const claim = this.#present
       ? await this.#hub.nickOwnership(hello.nick, admitted.owner, { claim: true })
@@ -340,10 +347,6 @@ export class Session implements Member {
     }
     this.#owner = admitted.owner;
     this.#claimSince = claim?.since ?? 0;
-    this.operator = this.#host || await moderation.isOperatorNick(hello.nick);
-    if (this.#present) {
-      await moderation.checkEntry(this, room, hello.room_passkey, { fatal: true });
-    }
     const resumed = this.#present && hello.resume !== undefined
       ? await this.#hub.resumeSession(hello.resume, hello.nick, admitted.owner)
       : undefined;

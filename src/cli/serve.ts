@@ -89,6 +89,8 @@ async function runServer(flags: ServeFlags): Promise<number> {
       inviteTtlMs: flags["invite-ttl"],
       announceAs: flags.announce ? name : undefined,
       retainMs: flags.retain,
+      privateMessages: flags.private,
+      files: flags.files,
       log,
     });
   } catch (error) {

@@ -101,6 +101,8 @@ export function printBanner(
       }; clients check it the first time they connect)`,
     ]),
     `Data dir: ${info.dataDir}`,
+    "To keep order (kick, ban, mute, topics, room settings), sign in as host on this machine:",
+    `  ${chatCommand()} join ${address(local)} --operator --data-dir ${info.dataDir}`,
     "",
     "Press Ctrl+C to stop.",
   );

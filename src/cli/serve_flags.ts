@@ -165,5 +165,17 @@ export const SERVE_FLAGS = defineFlags({
       "and owned nicks. Asks to type yes on a terminal",
   },
   yes: { kind: "boolean", help: "confirm --wipe without asking (for scripts)" },
+  private: {
+    kind: "boolean",
+    default: true,
+    negatable: true,
+    help: "refuse private messages and files shared with one person",
+  },
+  files: {
+    kind: "boolean",
+    default: true,
+    negatable: true,
+    help: "refuse every file (rooms may also refuse them: /room set)",
+  },
   quiet: { kind: "boolean", help: "no log lines on stderr" },
 });

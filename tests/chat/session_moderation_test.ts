@@ -317,3 +317,28 @@ Deno.test("Session: /release frees a nick and its role; /devices lists and remov
   const stranger = await chat.connect("ana", "lobby", { stranger: true });
   assertEquals(only(stranger.peer.messages, "welcome").operator, undefined);
 });
+
+Deno.test("Session: a nick freed by the server's --release-nick loses its role; a locked room keeps nothing of a refused login", async () => {
+  const { chat, host } = await withHost();
+  const ana = await chat.connect("ana");
+  await host.handle({ type: "op", rid: "1", nick: "ana" });
+  await ana.session.disconnect();
+  assertEquals(await chat.hub.releaseOwnership("ana"), true);
+  const stranger = await chat.connect("ana", "lobby", { stranger: true });
+  assertEquals(stranger.session.operator, false);
+
+  await host.handle({ type: "room_set", rid: "2", room: "staff", passkey: "tea" });
+  const refusedLogin = chat.open();
+  await refused(
+    () =>
+      refusedLogin.session.handle({
+        type: "hello",
+        v: 1,
+        nick: "eve",
+        passkey: PASSKEY,
+        room: "staff",
+      }),
+    "room_locked",
+  );
+  assertEquals(await chat.hub.nickOwnership("eve", "anyone", { claim: false }), undefined);
+});
