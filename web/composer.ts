@@ -146,6 +146,7 @@ export class Composer {
         });
         return;
       case "requested":
+        session.requested(outcome.request);
         return;
       case "help":
         for (const text of helpText("browser").split("\n")) list.note(text);

@@ -23,10 +23,15 @@ export interface PageElements {
   invited: HTMLElement;
   linkField: HTMLDetailsElement;
   linkCode: HTMLInputElement;
+  hostField: HTMLDetailsElement;
+  operatorKey: HTMLInputElement;
   loginButton: HTMLButtonElement;
   loginError: HTMLElement;
   chatPage: HTMLElement;
   roomName: HTMLElement;
+  roomAbout: HTMLElement;
+  roomFlags: HTMLElement;
+  roomTopic: HTMLElement;
   status: HTMLElement;
   themeToggle: HTMLButtonElement;
   inviteButton: HTMLButtonElement;
@@ -78,10 +83,15 @@ export function findElements(): PageElements {
     invited: byId("invited", HTMLElement),
     linkField: byId("link-field", HTMLDetailsElement),
     linkCode: byId("link-code", HTMLInputElement),
+    hostField: byId("host-field", HTMLDetailsElement),
+    operatorKey: byId("operator-key", HTMLInputElement),
     loginButton: byId("login-button", HTMLButtonElement),
     loginError: byId("login-error", HTMLElement),
     chatPage: byId("chat-page", HTMLElement),
     roomName: byId("room-name", HTMLElement),
+    roomAbout: byId("room-about", HTMLElement),
+    roomFlags: byId("room-flags", HTMLElement),
+    roomTopic: byId("room-topic", HTMLElement),
     status: byId("status", HTMLElement),
     themeToggle: byId("theme-toggle", HTMLButtonElement),
     inviteButton: byId("invite-button", HTMLButtonElement),

@@ -19,6 +19,8 @@ import { setUpTheme } from "./theme.ts";
 import { Transfers } from "./transfers.ts";
 import { setUpInviteDialog } from "./invite_dialog.ts";
 import { recall } from "./storage.ts";
+import { HostControls } from "./host/host_controls.ts";
+import { RoomHeader } from "./host/room_header.ts";
 
 const page = findElements();
 setUpTheme(page.themeToggle);
@@ -77,11 +79,32 @@ const files = new FileRows({
   grew: (element, height) => places.listHolding(element)?.grew(element, height),
 });
 const pages = new Pages(page, (nick, credentials) => session.login(nick, credentials));
-const people = new People(page, {
+const header = new RoomHeader(page);
+const host: HostControls = new HostControls({
+  page,
+  header,
+  live: () => session.live,
+  self: () => session.nick,
+  room: () => session.room,
+  note: (text) => places.active.note(text),
+  complain: (text) => places.active.complain(text),
+  redrawPeople: () => people.redraw(),
+});
+const people: People = new People(page, {
   self: (): string => session.nick,
   talkTo: (nick) => session.openConversation(nick),
+  controls: (nick, isOp) => host.personControls(nick, isOp),
 });
-const session: Session = new Session({ page, pages, places, following, people, files });
+const session: Session = new Session({
+  page,
+  pages,
+  places,
+  following,
+  people,
+  files,
+  host,
+  header,
+});
 new Composer({ page, session, places, following, transfers });
 setUpInviteDialog(page, () => session.live, (text) => places.active.complain(text));
 

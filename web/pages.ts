@@ -1,6 +1,7 @@
 /**
- * The two pages, login and chat, and the connection status in the top bar. The passkey is read
- * from its field once and the field emptied whenever the login page shows again.
+ * The two pages, login and chat, and the connection status in the top bar. The passkey (and the
+ * host's operator key) is read from its field once and the field emptied whenever the login page
+ * shows again; neither is kept by the browser.
  *
  * @module
  */
@@ -15,6 +16,8 @@ export interface WebCredentials {
   passkey?: string;
   invite?: string;
   link?: string;
+  /** The server's operator credential, for the host (PROTOCOL.md section 3.5). */
+  operator?: string;
 }
 
 /**
@@ -42,6 +45,7 @@ export class Pages {
       const nick = page.nick.value.trim();
       const passkey = page.passkey.value.trim();
       const link = page.linkCode.value.trim();
+      const operator = page.operatorKey.value.trim();
       const invite = this.#invite;
       const device = recall("chat-device") !== null;
       if (nick === "") {
@@ -58,6 +62,7 @@ export class Pages {
         ...(passkey === "" ? {} : { passkey }),
         ...(link === "" ? {} : { link }),
         ...(invite === undefined ? {} : { invite }),
+        ...(operator === "" ? {} : { operator }),
       });
     });
     page.nick.value = recall("chat-nick") ?? "";
@@ -95,6 +100,7 @@ export class Pages {
     page.loginError.textContent = reason;
     page.passkey.value = "";
     page.linkCode.value = "";
+    page.operatorKey.value = "";
     page.nick.value = nick || page.nick.value;
     this.#focus();
   }

@@ -1,6 +1,7 @@
 /**
- * The sidebar's people: who is in this room, those who are away marked so (with their reason as
- * a tooltip); click one to talk with them privately. The sidebar folds behind a button on a
+ * The sidebar's people: who is in this room, operators and those who are away marked so (with
+ * their reason as a tooltip); click one to talk with them privately. On an operator's page each
+ * person also has the host controls' menu (web/host/host_controls.ts). The sidebar folds behind a button on a
  * narrow screen.
  *
  * @module
@@ -14,6 +15,8 @@ export interface PeopleActions {
   self(): string;
   /** Opens the private conversation with `nick`. */
   talkTo(nick: string): void;
+  /** What else a person's row holds (an operator's menu on them); `isOp`: they are one. */
+  controls(nick: string, isOp: boolean): Node[];
 }
 
 /**
@@ -31,11 +34,14 @@ export class People {
   #users: string[] = [];
   /** Those away, by nick key, with the reason they gave (`""` for none). */
   readonly #away = new Map<string, string>();
+  /** The operators among them, by nick key. */
+  readonly #ops = new Set<string>();
 
   constructor(page: PageElements, actions: PeopleActions) {
     this.#page = page;
     this.#actions = actions;
     page.users.addEventListener("click", (event) => {
+      if (closest(event, "button.person") === undefined) return;
       const nick = closest(event, "li[data-nick]")?.dataset.nick;
       if (nick === undefined || nick === actions.self()) return;
       actions.talkTo(nick);
@@ -70,6 +76,30 @@ export class People {
     this.#draw();
   }
 
+  /** Who of the room are operators (`joined.ops`, `users.ops`). */
+  setOps(ops: readonly string[]): void {
+    this.#ops.clear();
+    for (const nick of ops) this.#ops.add(nickKey(nick));
+    this.#draw();
+  }
+
+  /** Someone was made an operator, or is no longer one. */
+  setOp(nick: string, op: boolean): void {
+    if (op) this.#ops.add(nickKey(nick));
+    else this.#ops.delete(nickKey(nick));
+    this.#draw();
+  }
+
+  /** Whether `nick` is an operator, as far as this page knows. */
+  isOp(nick: string): boolean {
+    return this.#ops.has(nickKey(nick));
+  }
+
+  /** Draws the list again, as it is (the host controls came or went). */
+  redraw(): void {
+    this.#draw();
+  }
+
   /** Someone went away (with a reason, perhaps) or came back. */
   setAway(nick: string, away: boolean, text?: string): void {
     if (away) this.#away.set(nickKey(nick), text ?? "");
@@ -90,6 +120,7 @@ export class People {
 
   /** Someone is known by another nick now. */
   renamed(from: string, to: string): void {
+    if (this.#ops.delete(nickKey(from))) this.#ops.add(nickKey(to));
     const away = this.#away.get(nickKey(from));
     if (away !== undefined) {
       this.#away.delete(nickKey(from));
@@ -108,17 +139,36 @@ export class People {
     const self = this.#actions.self();
     this.#page.users.replaceChildren(...this.#users.map((nick) => {
       const away = this.#away.get(nickKey(nick));
+      const op = this.#ops.has(nickKey(nick));
       const title = nick === self ? "You" : `Talk privately with ${nick}`;
+      const data: Record<string, string> = { nick };
+      if (away !== undefined) data.away = "true";
+      if (op) data.op = "true";
       return el(
         "li",
-        { data: away === undefined ? { nick } : { nick, away: "true" } },
+        { data },
         el(
           "button",
-          { attrs: { type: "button", title: away ? `${title} (away: ${away})` : title } },
+          {
+            className: "person",
+            attrs: { type: "button", title: away ? `${title} (away: ${away})` : title },
+          },
           nick,
+          // Seen as a short mark, heard as the word.
+          ...(op
+            ? [
+              el(
+                "span",
+                { className: "op", attrs: { title: "Operator" } },
+                el("span", { attrs: { "aria-hidden": "true" } }, "op"),
+                el("span", { className: "visually-hidden" }, " (operator)"),
+              ),
+            ]
+            : []),
           ...(nick === self ? [el("span", { className: "you" }, " (you)")] : []),
           ...(away === undefined ? [] : [el("span", { className: "away" }, " (away)")]),
         ),
+        ...this.#actions.controls(nick, op),
       );
     }));
   }

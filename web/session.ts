@@ -18,6 +18,11 @@ import { nickKey } from "../src/protocol/names.ts";
 import { VERSION } from "../src/version.ts";
 import type { PageElements } from "./elements.ts";
 import type { FileRows } from "./file_row.ts";
+import { sentence } from "../src/client/sentence.ts";
+import type { HostControls } from "./host/host_controls.ts";
+import { isHostRid } from "./host/host_request.ts";
+import type { RoomHeader } from "./host/room_header.ts";
+import { askRoomPasskey } from "./host/room_passkey_prompt.ts";
 import type { Following } from "./following/following.ts";
 import { mentionBlock } from "./following/mention_block.ts";
 import type { PlaceViews } from "./following/place_views.ts";
@@ -48,7 +53,12 @@ export interface SessionView {
   following: Following;
   people: People;
   files: FileRows;
+  host: HostControls;
+  header: RoomHeader;
 }
+
+/** Notices of the host controls that change who is an operator. */
+const ROLE_NOTICES = new Set(["op", "deop"]);
 
 /**
  * The logged-in state of the page.
@@ -72,6 +82,8 @@ export class Session {
   /** The conversation to open again once the login's counts are in, after a reload. */
   #reopen: string | undefined;
   #countdown: ReturnType<typeof setTimeout> | undefined;
+  /** The room the reader last asked to join: a `room_locked` refusal is about it. */
+  #joining: string | undefined;
 
   constructor(view: SessionView) {
     this.#view = view;
@@ -101,7 +113,12 @@ export class Session {
   /** Takes the reader to `room`: joined, or put on screen if it is the room the page is in. */
   openRoom(room: string): void {
     if (room === this.#room) this.#view.places.showRoom();
-    else this.request({ type: "join", room });
+    else if (this.request({ type: "join", room })) this.requested({ type: "join", room });
+  }
+
+  /** A request went out from a typed command: a `join` is remembered (see `room_locked`). */
+  requested(message: ClientMessage): void {
+    if (message.type === "join") this.#joining = message.room;
   }
 
   /** Takes the reader to their private conversation with `nick`, opening it if need be. */
@@ -122,8 +139,10 @@ export class Session {
    * unreachable server shows the login page again with the reason.
    */
   async login(nick: string, credentials: WebCredentials): Promise<void> {
-    const { places, page, pages } = this.#view;
+    const { places, page, pages, host, header } = this.#view;
     places.reset();
+    host.setOperator(false);
+    header.forgetSettings();
     page.outbox.replaceChildren();
     this.#nick = nick;
     this.#welcomed = false;
@@ -176,6 +195,7 @@ export class Session {
       case "welcome":
         this.#nick = message.nick;
         this.#hello = true;
+        this.#view.host.setOperator(message.operator === true);
         remember("chat-nick", message.nick);
         pages.showChat();
         pages.setStatus("connected", "Connected");
@@ -194,7 +214,10 @@ export class Session {
       case "file":
         return this.#event(message);
       case "users":
-        if (message.room === this.#room) people.setUsers(message.users, message.away);
+        if (message.room === this.#room) {
+          people.setUsers(message.users, message.away);
+          if (message.ops !== undefined) people.setOps(message.ops);
+        }
         if (message.rid !== AUTO_RID) list.note(toDisplayEvent(message)!.text);
         return;
       case "room_list":
@@ -223,8 +246,22 @@ export class Session {
         list.note(toDisplayEvent(message)!.text);
         return;
       case "error":
-        if (!TRANSFER_ERRORS.has(message.code)) list.complain(message.message);
+        return this.#error(message);
+      case "done":
+        // The page's own menus and dialogs show their answers themselves.
+        if (!isHostRid(message.rid)) list.note(message.text);
         return;
+      case "room_settings":
+        this.#view.header.setSettings(message);
+        if (!isHostRid(message.rid)) list.note(toDisplayEvent(message)?.text ?? describe(message));
+        return;
+      case "ban_list":
+      case "audit_list":
+      case "device_list": {
+        const shown = toDisplayEvent(message);
+        if (shown !== undefined) list.note(shown.text);
+        return;
+      }
       case "server_info":
       case "file_list":
         list.note(toDisplayEvent(message)!.text);
@@ -233,7 +270,7 @@ export class Session {
   }
 
   #joined(message: Extract<ServerMessage, { type: "joined" }>): void {
-    const { places, people } = this.#view;
+    const { places, people, header, host } = this.#view;
     const list = places.room;
     const changed = message.room !== this.#room || this.#firstJoin;
     const afterHello = this.#hello;
@@ -242,6 +279,10 @@ export class Session {
     if (message.room !== this.#room) list.clear();
     this.#room = message.room;
     people.setUsers(message.users, message.away);
+    people.setOps(message.ops ?? []);
+    header.setTopic(message.room, message.topic);
+    if (message.room === this.#joining) this.#joining = undefined;
+    if (changed) host.readSettings(message.room);
     if (changed) {
       list.note(toDisplayEvent(message)!.text);
       list.enter({ room: message.room });
@@ -277,6 +318,7 @@ export class Session {
     page.roomName.textContent = name;
     page.roomName.title = talk === undefined ? name : `Private conversation with ${talk}`;
     page.roomName.dataset.place = talk === undefined ? "room" : "conversation";
+    this.#view.header.show(talk === undefined ? this.#room : undefined);
     page.input.placeholder = talk === undefined ? `Message ${name}` : `Message ${talk} privately`;
     if (talk === undefined) forget("chat-open");
     else remember("chat-open", talk);
@@ -286,7 +328,9 @@ export class Session {
     const { places, people } = this.#view;
     if (event.type === "notice" && !event.history) {
       // This user's own coming and going, as a catch-up may bring it.
-      if (event.from === this.#nick && event.event !== "nick") return;
+      const own = nickKey(event.from) === nickKey(this.#nick);
+      if (own && (event.event === "join" || event.event === "leave")) return;
+      this.#hostNotice(event);
       if (event.room === this.#room) {
         if (event.event === "join") people.arrived(event.from);
         if (event.event === "leave") people.left(event.from);
@@ -296,6 +340,48 @@ export class Session {
       }
     }
     places.showEvent(event);
+  }
+
+  /** What a notice of the host controls changes on the page: roles, the member list, topics. */
+  #hostNotice(notice: Extract<ChatEvent, { type: "notice" }>): void {
+    const { people, host, header } = this.#view;
+    if (ROLE_NOTICES.has(notice.event)) {
+      const op = notice.event === "op";
+      if (notice.room === this.#room) people.setOp(notice.from, op);
+      if (nickKey(notice.from) === nickKey(this.#nick)) host.setOperator(op);
+    }
+    if (notice.event === "kick" || notice.event === "ban") {
+      // Their connections are closed: they are not here any more.
+      if (notice.room === this.#room) people.left(notice.from);
+    }
+    if (notice.event === "topic") header.setTopic(notice.room, notice.topic);
+    if (notice.event === "room") host.readSettings(notice.room);
+  }
+
+  /**
+   * Shows an error in one sentence where it belongs: a transfer's with its file, a menu's or a
+   * dialog's in it; a room's own passkey is asked for.
+   */
+  #error(message: Extract<ServerMessage, { type: "error" }>): void {
+    const { places } = this.#view;
+    if (TRANSFER_ERRORS.has(message.code) || isHostRid(message.rid)) return;
+    const room = this.#joining;
+    if (message.code === "room_locked" && room !== undefined && !message.fatal) {
+      this.#joining = undefined;
+      askRoomPasskey(room, message.message, {
+        live: () => this.live,
+        remember: (joined, passkey) => this.#client?.rememberRoomPasskey(joined, passkey),
+        returnFocus: () => this.#view.page.input,
+      });
+      return;
+    }
+    if (message.code === "room_closed" || message.code === "room_locked") this.#joining = undefined;
+    const wait = message.retry_after_ms;
+    places.active.complain(
+      message.code === "slow_mode" && wait !== undefined
+        ? `${sentence(message.message)} You can post again in ${Math.ceil(wait / 1000)} s.`
+        : message.message,
+    );
   }
 
   #status(status: ConnectionStatus): void {
@@ -318,4 +404,16 @@ export class Session {
     // Wakes when the whole number of seconds shown changes.
     this.#countdown = setTimeout(() => this.#count(until), ((left - 1) % 1000) + 1);
   }
+}
+
+/** A room's settings in one sentence, for a `/room` answer the client core does not word. */
+function describe(settings: Extract<ServerMessage, { type: "room_settings" }>): string {
+  const parts = [
+    settings.announce ? "announcements only" : "anyone posts",
+    settings.locked ? "a passkey of its own" : "no passkey of its own",
+    settings.slow_s > 0 ? `slow mode ${settings.slow_s} s` : "no slow mode",
+    settings.files ? "files allowed" : "no files",
+    settings.closed ? "closed" : "open",
+  ];
+  return `Room ${settings.room}: ${parts.join(", ")}.`;
 }

@@ -43,12 +43,12 @@ export interface ConnectOptions {
   /** A link code shown on another device of the same person. */
   link?: string;
   room?: string;
+  /** The server's operator credential: signs the host in (PROTOCOL.md section 3.5). */
+  operator?: string;
+  /** The passkey of `room`, when that room has one of its own (section 3.5). */
+  roomPasskey?: string;
   /** False for a connection that only transfers files: no room, no nick claimed. */
   presence?: boolean;
-  /** The server's operator credential (its data dir's `operator` file): signs the host in. */
-  operator?: string;
-  /** The passkey of `room`, when that room has one of its own. */
-  roomPasskey?: string;
   /** A resume token from an earlier connection's `welcome`. */
   resume?: string;
   /** The last event id seen: the server sends what came after instead of history. */

@@ -180,6 +180,14 @@ export class ReconnectingClient {
     return client.call(message, HOST_REPLIES[request.type]) as Promise<HostReply>;
   }
 
+  /**
+   * Keeps the passkey of `room` (one that has its own, PROTOCOL.md section 3.5), which a `join`
+   * got in with: reconnects into that room give it in `hello.room_passkey`.
+   */
+  rememberRoomPasskey(room: string, passkey: string): void {
+    this.#roomPasskeys.set(normalizeRoom(room).room, passkey);
+  }
+
   /** Stops reconnecting, says goodbye if connected, and resolves once closed. */
   async quit(): Promise<void> {
     this.#stopped = true;
