@@ -11,6 +11,7 @@ import {
   hasStackTrace,
   type JoinClient,
   type JsonEvent,
+  makeTempDir,
   type Received,
   runJoin,
   spawnJoin,
@@ -364,4 +365,46 @@ Deno.test("a topic is announced, shown on join, and /who marks operators", async
   assertMatch(out, /You are in lobby with .*\. Topic: Exam at 10:00, no phones/);
   assertMatch(out, /In lobby: .*@host/);
   assertMatch(out, /Topic of lobby: Exam at 10:00, no phones/);
+});
+
+Deno.test("bans, mutes and roles hold across a restart of the server", async () => {
+  await using dir = await makeTempDir();
+  /** The device each person got at their first login: how they come back after the restart. */
+  const devices = new Map<string, string>();
+  let passkey: string;
+  {
+    await using server = await startServer({ dataDir: dir.path });
+    passkey = server.passkey;
+    await using operator = await host(server);
+    const people: TestClient[] = [];
+    for (const nick of ["bo", "cy", "dee"]) {
+      const person = await TestClient.connect(server.port, nick);
+      const welcome = await person.hello({ nick, passkey });
+      devices.set(nick, welcome.device as string);
+      people.push(person);
+    }
+    await command(operator, "/op cy");
+    await command(operator, "/ban bo");
+    await command(operator, "/mute dee");
+    await people[0].waitForClose();
+    for (const person of people) await person.close();
+  }
+  await using again = await startServer({ dataDir: dir.path, passkey });
+  const back = async (nick: string) => {
+    const client = await TestClient.connect(again.port, `${nick} after the restart`);
+    return { client, welcome: await client.hello({ nick, passkey, device: devices.get(nick) }) };
+  };
+  const bo = await back("bo");
+  assertEquals([bo.welcome.type, bo.welcome.code], ["error", "banned"]);
+  const dee = await back("dee");
+  assertEquals(dee.welcome.type, "welcome");
+  const muted = await dee.client.send("am I heard?");
+  assertEquals([muted.type, muted.code], ["error", "muted"]);
+  const cy = await back("cy");
+  assertEquals(
+    [cy.welcome.type, cy.welcome.operator],
+    ["welcome", true],
+    "cy is still an operator",
+  );
+  for (const person of [bo, dee, cy]) await person.client.close();
 });
