@@ -26,7 +26,7 @@ export interface NeededPackage {
  * @example
  * ```ts
  * import { NEEDED_PACKAGES } from "./needed_packages.ts";
- * NEEDED_PACKAGES.map((row) => row.name); // ["chromium", "tmux", "openssl", "iproute2"]
+ * NEEDED_PACKAGES.map((row) => row.name); // ["chromium", "tmux", "openssl", "iproute2", "nats-server"]
  * ```
  */
 export const NEEDED_PACKAGES: readonly NeededPackage[] = [
@@ -37,4 +37,6 @@ export const NEEDED_PACKAGES: readonly NeededPackage[] = [
   { name: "openssl", proof: "openssl", neededBy: "the TLS tests" },
   // Builds the two-namespace LAN that discovery is tested across (tests/e2e/_netns.ts).
   { name: "iproute2", proof: "ip", neededBy: "the discovery tests" },
+  // JetStream servers the cluster stores and nodes are tested against (tests/support/nats.ts).
+  { name: "nats-server", proof: "nats-server", neededBy: "the cluster tests" },
 ];
