@@ -17,6 +17,7 @@
  */
 import { join } from "@std/path";
 import { unusedPort } from "./unused_port.ts";
+import { connectCluster, type NatsContext } from "../../src/store/nats/context.ts";
 
 /** How long a server may take to say JetStream is ready. */
 const READY_TIMEOUT_MS = 20_000;
@@ -54,6 +55,40 @@ export interface NatsOptions {
   servers?: 1 | 3;
   /** The address each server listens on; 127.0.0.1 for all unless given (one per server). */
   hosts?: string[];
+}
+
+let shared: Promise<NatsServers> | undefined;
+
+/**
+ * One JetStream server for every test of this process that needs one, started at the first call
+ * and stopped when the process ends: the contract suites run many small tests, each in buckets
+ * and streams of its own (a unique prefix), so none waits for a server of its own.
+ */
+export function sharedNats(): Promise<NatsServers> {
+  if (shared !== undefined) return shared;
+  shared = startNats();
+  shared.then((servers) => {
+    globalThis.addEventListener("unload", () => {
+      for (const node of servers.nodes) {
+        try {
+          node.process?.kill("SIGKILL");
+        } catch {
+          // Already gone.
+        }
+      }
+      try {
+        Deno.removeSync(servers.nodes[0].dir.replace(/\/n1$/, ""), { recursive: true });
+      } catch {
+        // Nothing to remove.
+      }
+    });
+  }, () => {});
+  return shared;
+}
+
+/** A name no other test of this run uses: the prefix of a test's buckets and streams. */
+export function uniqueNatsPrefix(): string {
+  return `t${crypto.getRandomValues(new Uint32Array(2)).join("")}`;
 }
 
 /** Starts nats-server with JetStream: one alone, or three in a cluster. */
@@ -170,4 +205,28 @@ async function waitReady(node: NatsNode, clustered: boolean): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`nats-server ${node.url} was not ready in ${READY_TIMEOUT_MS} ms: ${last}`);
+}
+
+/**
+ * A {@linkcode NatsContext} on the {@linkcode sharedNats} server, with a prefix no other test
+ * uses, and the function that closes its connection.
+ *
+ * @example
+ * ```ts ignore
+ * const { context, cleanup } = await testNatsContext();
+ * const store = await KvIdentityStore.open(context);
+ * await cleanup();
+ * ```
+ */
+export async function testNatsContext(
+  node = "n1",
+): Promise<{ context: NatsContext; cleanup(): Promise<void> }> {
+  const servers = await sharedNats();
+  const context = await connectCluster({
+    servers: servers.urls,
+    node,
+    prefix: uniqueNatsPrefix(),
+    replicas: 1,
+  });
+  return { context, cleanup: () => context.nc.close() };
 }
