@@ -138,6 +138,12 @@ export interface HistoryStore {
    */
   append(event: NewEvent): Promise<AppendResult>;
   /**
+   * Keeps events whose ids a shared log assigned (a cluster node's copy of the log), in one
+   * batch. An event whose id is already stored is skipped; one whose `clientId` is stored under
+   * another id is kept without its `clientId`. Ids given later by `append` stay above them.
+   */
+  keep(events: readonly StoredEvent[]): Promise<void>;
+  /**
    * Room events of `room`, in ascending id order. Private messages and files shared privately
    * (events with a `to`) are never part of a page.
    *

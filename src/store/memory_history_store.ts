@@ -65,6 +65,26 @@ export class MemoryHistoryStore implements HistoryStore {
     });
   }
 
+  /** Keeps events whose ids a shared log assigned; see {@linkcode HistoryStore.keep}. */
+  keep(events: readonly StoredEvent[]): Promise<void> {
+    return settle(() => {
+      this.#assertOpen();
+      for (const event of events) {
+        if (this.#events.some((stored) => stored.id === event.id)) continue;
+        const copy = copyEvent(event, event.id);
+        if (copy.clientId !== undefined && this.#byClientId.has(copy.clientId)) {
+          delete copy.clientId;
+        }
+        // Usually the newest: a log hands its events over in id order.
+        let at = this.#events.length;
+        while (at > 0 && this.#events[at - 1].id > copy.id) at--;
+        this.#events.splice(at, 0, copy);
+        if (copy.clientId !== undefined) this.#byClientId.set(copy.clientId, copy);
+        this.#lastGiven = Math.max(this.#lastGiven, copy.id);
+      }
+    });
+  }
+
   /**
    * Non-private events of `room` below `before`, oldest first: the newest `limit` of them, or
    * with `after` the oldest `limit` above it.

@@ -73,6 +73,8 @@ export class SqliteHistoryStore implements HistoryStore {
   #db: DatabaseSync;
   #insert: StatementSync;
   #findByClientId: StatementSync;
+  #insertWithId: StatementSync;
+  #hasId: StatementSync;
   #events: StatementSync;
   #page: StatementSync;
   #pageAfter: StatementSync;
@@ -104,6 +106,12 @@ export class SqliteHistoryStore implements HistoryStore {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#findByClientId = db.prepare(`SELECT ${COLUMNS} FROM events WHERE client_id = ?`);
+    this.#insertWithId = db.prepare(
+      `INSERT INTO events (id, ts, room, type, sender, recipient, text, event, nick, client_id,
+         file_name, file_size, file_sha256, file_blob, sender_key, recipient_key, control)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.#hasId = db.prepare("SELECT 1 FROM events WHERE id = ?");
     this.#events = db.prepare(`SELECT ${COLUMNS} FROM events WHERE id > ? ORDER BY id LIMIT ?`);
     this.#page = db.prepare(
       `SELECT ${COLUMNS} FROM (
@@ -468,13 +476,31 @@ export class SqliteHistoryStore implements HistoryStore {
     }
   }
 
-  #insertOne(event: NewEvent): AppendResult {
-    // Looked up inside the transaction, so a duplicate earlier in the same batch is found too.
-    if (event.clientId !== undefined) {
-      const row = this.#findByClientId.get(event.clientId);
-      if (row !== undefined) return { event: toStoredEvent(row), created: false };
-    }
-    const { lastInsertRowid } = this.#insert.run(
+  /** Keeps events whose ids a shared log assigned; see {@linkcode HistoryStore.keep}. */
+  keep(events: readonly StoredEvent[]): Promise<void> {
+    if (this.#closed) return Promise.reject(closedError());
+    // Appends waiting for their batch go first: their ids were given before these arrived.
+    this.#flush();
+    return settle(() => {
+      this.#db.exec("BEGIN IMMEDIATE");
+      try {
+        for (const event of events) {
+          if (this.#hasId.get(event.id) !== undefined) continue;
+          const taken = event.clientId !== undefined &&
+            this.#findByClientId.get(event.clientId) !== undefined;
+          this.#insertWithId.run(event.id, ...this.#columns(event, taken));
+        }
+        this.#db.exec("COMMIT");
+      } catch (error) {
+        if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
+        throw error;
+      }
+    });
+  }
+
+  /** The values of every column but `id`, in the order the insert statements name them. */
+  #columns(event: NewEvent, withoutClientId = false): (string | number | null)[] {
+    return [
       event.ts,
       event.room,
       event.type,
@@ -483,7 +509,7 @@ export class SqliteHistoryStore implements HistoryStore {
       event.text,
       event.event ?? null,
       event.nick ?? null,
-      event.clientId ?? null,
+      withoutClientId ? null : event.clientId ?? null,
       event.file?.name ?? null,
       event.file?.size ?? null,
       event.file?.sha256 ?? null,
@@ -491,7 +517,16 @@ export class SqliteHistoryStore implements HistoryStore {
       event.to !== undefined ? nickKey(event.from) : null,
       event.to !== undefined ? nickKey(event.to) : null,
       event.control === undefined ? null : JSON.stringify(event.control),
-    );
+    ];
+  }
+
+  #insertOne(event: NewEvent): AppendResult {
+    // Looked up inside the transaction, so a duplicate earlier in the same batch is found too.
+    if (event.clientId !== undefined) {
+      const row = this.#findByClientId.get(event.clientId);
+      if (row !== undefined) return { event: toStoredEvent(row), created: false };
+    }
+    const { lastInsertRowid } = this.#insert.run(...this.#columns(event));
     return { event: copyEvent(event, Number(lastInsertRowid)), created: true };
   }
 }

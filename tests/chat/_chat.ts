@@ -184,6 +184,10 @@ export class GatedHistoryStore implements HistoryStore {
     return this.#inner.append(event);
   }
 
+  keep(events: readonly StoredEvent[]): Promise<void> {
+    return this.#inner.keep(events);
+  }
+
   async page(room: string, options: PageOptions): Promise<StoredEvent[]> {
     const hold = this.#hold;
     // Only the page of history itself is held, not the look at the room's newest event.

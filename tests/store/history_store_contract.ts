@@ -78,6 +78,22 @@ export function historyStoreContract(
     assertEquals(await store.page("lobby", { limit: 10 }), stored);
   });
 
+  test("keep() stores events under the ids a log gave, skips those it has, and append() goes on above", async (store) => {
+    const first = { ...message("lobby", "from the log"), id: 5, clientId: "node-a 1" };
+    const second = { ...message("lobby", "and another"), id: 9 };
+    await store.keep([first, second]);
+    await store.keep([first]);
+    assertEquals(await store.page("lobby", { limit: 10 }), [first, second]);
+    assertEquals(await store.byClientId("node-a 1"), first);
+    assertEquals(await store.lastId(), 9);
+    // A resend the log stored twice (after its duplicate window) keeps one owner of the clientId.
+    await store.keep([{ ...first, id: 11, text: "the resend" }]);
+    assertEquals((await store.byClientId("node-a 1"))?.id, 5);
+    assertEquals((await store.page("lobby", { limit: 10 })).map((event) => event.id), [5, 9, 11]);
+    const next = await store.append(message("lobby", "appended here"));
+    assert(next.event.id > 11, `id ${next.event.id} must exceed 11`);
+  });
+
   test("page() returns the newest events oldest first, at most limit", async (store) => {
     for (let i = 0; i < 10; i++) await store.append(message("lobby", `m${i}`));
     assertEquals(texts(await store.page("lobby", { limit: 3 })), ["m7", "m8", "m9"]);
