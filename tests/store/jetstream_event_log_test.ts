@@ -1,0 +1,123 @@
+import { assertEquals } from "@std/assert";
+import { MemoryHistoryStore, type NewEvent, SqliteHistoryStore } from "../../src/store/mod.ts";
+import { connectCluster } from "../../src/store/nats/context.ts";
+import { JetStreamEventLog } from "../../src/store/nats/jetstream_event_log.ts";
+import { startNats, testNatsContext, uniqueNatsPrefix } from "../support/nats.ts";
+import { eventLogContract } from "./event_log_contract.ts";
+
+eventLogContract("JetStreamEventLog over MemoryHistoryStore", async () => {
+  const { context, cleanup } = await testNatsContext();
+  const store = new MemoryHistoryStore();
+  const log = await JetStreamEventLog.open(context, store);
+  return {
+    log,
+    cleanup: async () => {
+      await log.close();
+      await store.close();
+      await cleanup();
+    },
+  };
+});
+
+eventLogContract("JetStreamEventLog over SqliteHistoryStore", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "chat_js_log_test_" });
+  const { context, cleanup } = await testNatsContext();
+  const store = SqliteHistoryStore.open(`${dir}/chat.db`);
+  const log = await JetStreamEventLog.open(context, store);
+  return {
+    log,
+    cleanup: async () => {
+      await log.close();
+      await store.close();
+      await cleanup();
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+});
+
+function message(text: string, clientId?: string): NewEvent {
+  const event: NewEvent = { type: "message", room: "lobby", from: "ada", text, ts: 1 };
+  if (clientId !== undefined) event.clientId = clientId;
+  return event;
+}
+
+/** Resolves once `check` holds, polling a store another node writes (deadline 10 s). */
+async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!await check()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+Deno.test("JetStreamEventLog: two nodes share one log: same ids, each keeps its own copy, a resend through the other node is stored once", async () => {
+  const a = await testNatsContext("a");
+  const b = await testNatsContext("b");
+  // The same cluster for both: the prefix of a's context.
+  const bContext = { ...b.context, prefix: a.context.prefix };
+  const storeA = new MemoryHistoryStore();
+  const storeB = new MemoryHistoryStore();
+  const logA = await JetStreamEventLog.open(a.context, storeA);
+  const logB = await JetStreamEventLog.open(bContext, storeB);
+  try {
+    const seenByB: string[] = [];
+    await logB.follow(
+      0,
+      ({ event, origin }) => seenByB.push(`${event.id} ${event.text} ${origin}`),
+    );
+    const first = await logA.append(message("from a", "s1 1"), { origin: "a/m1" });
+    const second = await logB.append(message("from b"), { origin: "b/m1" });
+    assertEquals([first.event.id, second.event.id], [1, 2]);
+    // The sender's session resent through the other node after a failover: stored once.
+    const resent = await logB.append(message("from a", "s1 1"), { origin: "b/m2" });
+    assertEquals([resent.created, resent.event.id], [false, 1]);
+    await eventually(async () => (await storeA.lastId()) === 2, "a's copy to reach id 2");
+    assertEquals(seenByB, ["1 from a a/m1", "2 from b b/m1"]);
+    assertEquals(
+      (await storeA.page("lobby", { limit: 10 })).map((event) => event.text),
+      (await storeB.page("lobby", { limit: 10 })).map((event) => event.text),
+    );
+  } finally {
+    await logA.close();
+    await logB.close();
+    await a.cleanup();
+    await b.cleanup();
+  }
+});
+
+Deno.test("JetStreamEventLog: appends through the death of any one of three NATS servers are each stored once, and a node that was behind catches up", async () => {
+  await using nats = await startNats({ servers: 3 });
+  const prefix = uniqueNatsPrefix();
+  const context = await connectCluster({ servers: nats.urls, node: "a", prefix, replicas: 3 });
+  const store = new MemoryHistoryStore();
+  const log = await JetStreamEventLog.open(context, store, { watchdogMs: 500 });
+  try {
+    const acknowledged: number[] = [];
+    const sending = (async () => {
+      for (let i = 0; i < 60; i++) {
+        acknowledged.push((await log.append(message(`m${i}`, `s ${i}`))).event.id);
+      }
+    })();
+    for (let victim = 0; victim < 3; victim++) {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      await nats.kill(victim);
+      await nats.restart(victim);
+    }
+    await sending;
+    assertEquals(acknowledged.length, 60);
+    assertEquals(new Set(acknowledged).size, 60, "no id given twice");
+    const stored = await store.events({ after: 0, limit: 1000 });
+    assertEquals(stored.map((event) => event.text), Array.from({ length: 60 }, (_, i) => `m${i}`));
+    // A second node starting now reads the whole log into its copy.
+    const late = await connectCluster({ servers: nats.urls, node: "b", prefix, replicas: 3 });
+    const lateStore = new MemoryHistoryStore();
+    const lateLog = await JetStreamEventLog.open(late, lateStore);
+    await eventually(async () => (await lateStore.lastId()) === acknowledged.at(-1), "b's copy");
+    assertEquals((await lateStore.events({ after: 0, limit: 1000 })).length, 60);
+    await lateLog.close();
+    await late.nc.close();
+  } finally {
+    await log.close();
+    await context.nc.close();
+  }
+});
