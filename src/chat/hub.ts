@@ -94,6 +94,11 @@ export interface HubOptions {
   moderation: ModerationStore;
   /** Lowercase hex SHA-256 of the operator credential; none: nobody signs in as host. */
   operatorKeyHash?: string;
+  /**
+   * This node's name in a cluster: member ids start with it (`a/m7`), so that they are unique
+   * across the nodes sharing the registry and the log. None on a server alone.
+   */
+  nodeName?: string;
   /** False refuses private messages and private files (`--no-private`). Default true. */
   privateMessages?: boolean;
   /** False refuses every upload (`--no-files`). Default true. */
@@ -204,6 +209,7 @@ export class Hub {
       bigRoom: options.bigRoom ?? BIG_ROOM,
       inviteTtlMs: options.inviteTtlMs ?? INVITE_TTL_MS,
       operatorKeyHash: options.operatorKeyHash ?? "",
+      nodeName: options.nodeName ?? "",
       privateMessages: options.privateMessages ?? true,
       files: options.files ?? true,
     };
@@ -248,7 +254,8 @@ export class Hub {
 
   /** A new {@linkcode Member.id}. */
   newMemberId(): string {
-    return `m${++this.#nextMemberId}`;
+    const node = this.options.nodeName;
+    return node === "" ? `m${++this.#nextMemberId}` : `${node}/m${++this.#nextMemberId}`;
   }
 
   /** The member of this hub holding `nick` (case-insensitively), if any. */

@@ -89,6 +89,8 @@ async function runServer(flags: ServeFlags): Promise<number> {
       inviteTtlMs: flags["invite-ttl"],
       announceAs: flags.announce ? name : undefined,
       retainMs: flags.retain,
+      nats: natsServers(flags.nats),
+      nodeName: flags["node-name"],
       privateMessages: flags.private,
       files: flags.files,
       log,
@@ -225,4 +227,29 @@ function absolute(path: string): string {
     if (error instanceof Deno.errors.NotCapable) return path;
     throw error;
   }
+}
+
+/**
+ * The NATS servers of `--nats`: a comma-separated list of `nats://host:port` (or `host:port`,
+ * or `host` for the default port 4222). Undefined without the flag.
+ */
+export function natsServers(flag: string | undefined): string[] | undefined {
+  if (flag === undefined) return undefined;
+  const urls = flag.split(",").map((part) => part.trim()).filter((part) => part !== "");
+  if (urls.length === 0) {
+    throw new CliError("--nats needs at least one server, such as nats://10.0.0.1:4222.");
+  }
+  return urls.map((url) => {
+    const withScheme = /^[a-z]+:\/\//.test(url) ? url : `nats://${url}`;
+    let parsed: URL;
+    try {
+      parsed = new URL(withScheme);
+    } catch {
+      throw new CliError(`--nats: ${url} is not a server address such as nats://10.0.0.1:4222.`);
+    }
+    if (parsed.protocol !== "nats:" && parsed.protocol !== "tls:") {
+      throw new CliError(`--nats: ${url} is not a nats:// address.`);
+    }
+    return `${parsed.protocol}//${parsed.host}${parsed.port === "" ? ":4222" : ""}`;
+  });
 }

@@ -177,5 +177,17 @@ export const SERVE_FLAGS = defineFlags({
     negatable: true,
     help: "refuse every file (rooms may also refuse them: /room set)",
   },
+  nats: {
+    kind: "string",
+    value: "URL[,URL…]",
+    help: "run as a node of a cluster: share rooms, history, nicks and files\n" +
+      "through these NATS servers (JetStream), such as\n" +
+      "nats://10.0.0.1:4222,nats://10.0.0.2:4222",
+  },
+  "node-name": {
+    kind: "string",
+    value: "NAME",
+    help: "this node's name in the cluster, unique (default: the host name)",
+  },
   quiet: { kind: "boolean", help: "no log lines on stderr" },
 });

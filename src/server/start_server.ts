@@ -1,15 +1,5 @@
-import { join } from "@std/path";
 import { deleteOlderThan, Hub, PasskeyChecker } from "../chat/mod.ts";
-import {
-  DiskBlobStore,
-  LocalEventLog,
-  MemoryRegistry,
-  SqliteHistoryStore,
-  SqliteIdentityStore,
-  SqliteModerationStore,
-  SqliteReadMarkerStore,
-  SqliteSessionStore,
-} from "../store/mod.ts";
+import { openClusterStores, openLocalStores } from "./server_stores.ts";
 import { TcpConnection } from "../transport/mod.ts";
 import { AcceptLoop } from "./accept_loop.ts";
 import { BurstLog } from "./burst_log.ts";
@@ -88,6 +78,13 @@ export interface ServerOptions {
    * unless given.
    */
   announceAs?: string;
+  /**
+   * Run as a node of a cluster (`--nats`): the NATS servers to share the rooms through. Alone,
+   * on the data dir only, unless given.
+   */
+  nats?: string[];
+  /** This node's name in the cluster (`--node-name`); the host name unless given. */
+  nodeName?: string;
   /** False refuses private messages and private files (`--no-private`). Default true. */
   privateMessages?: boolean;
   /** False refuses every upload (`--no-files`). Default true. */
@@ -134,21 +131,15 @@ export interface RunningServer {
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const log = options.log ?? (() => {});
-  const history = SqliteHistoryStore.open(join(options.dataDir, "chat.db"));
-  const sessions = SqliteSessionStore.open(join(options.dataDir, "chat.db"));
-  const identities = SqliteIdentityStore.open(join(options.dataDir, "chat.db"));
-  const readMarkers = SqliteReadMarkerStore.open(join(options.dataDir, "chat.db"));
-  const moderation = await SqliteModerationStore.open(join(options.dataDir, "chat.db"));
-  const closeStores = () =>
-    Promise.all([
-      history.close(),
-      sessions.close(),
-      identities.close(),
-      readMarkers.close(),
-      moderation.close(),
-    ]);
+  const stores = options.nats === undefined
+    ? await openLocalStores(options.dataDir)
+    : await openClusterStores(options.dataDir, {
+      servers: options.nats,
+      node: options.nodeName ?? Deno.hostname(),
+    }, log);
+  const { history, blobs } = stores;
+  const closeStores = () => stores.close();
   const operatorKeyHash = await loadOrCreateOperatorKey(options.dataDir);
-  const blobs = await DiskBlobStore.open(join(options.dataDir, "files"));
   const sweep = () =>
     blobs.sweep(RESUME_KEEP_MS).then(
       (count) => count > 0 && log(`removed ${count} interrupted uploads older than an hour`),
@@ -182,12 +173,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   const hub = new Hub({
     history,
-    events: new LocalEventLog(history),
-    registry: new MemoryRegistry(),
-    sessions,
-    identities,
-    readMarkers,
-    moderation,
+    events: stores.events,
+    registry: stores.registry,
+    sessions: stores.sessions,
+    identities: stores.identities,
+    readMarkers: stores.readMarkers,
+    moderation: stores.moderation,
+    nodeName: stores.cluster?.node,
     operatorKeyHash,
     privateMessages: options.privateMessages,
     files: options.files,
@@ -202,7 +194,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     log,
   });
   // No connection survived the restart: the sessions they held may now be resumed for a while.
-  await hub.releaseAllSessions();
+  // (In a cluster the other nodes' connections did survive: their sessions stay held.)
+  if (stores.cluster === undefined) await hub.releaseAllSessions();
   const burstLog = new BurstLog(log);
   // One budget for both ports: a connection counts from the moment it is accepted.
   const limits = new ConnectionLimits({
