@@ -74,6 +74,16 @@ export function askPasskey(): string {
 export const PASSKEY_NOTE = "The passkey comes from $CHAT_PASSKEY or is asked for on the terminal.";
 
 /** Parses HOST[:PORT] for the CLI: a bad address is a usage error. */
+/**
+ * The nodes of `chat join a,b,c`: a comma-separated list of addresses of one cluster's nodes,
+ * each checked like {@linkcode addressArgument}; one address is a list of one.
+ */
+export function addressesArgument(value: string | undefined, command: string) {
+  if (value === undefined) return [addressArgument(undefined, command)];
+  const parts = value.split(",").map((part) => part.trim()).filter((part) => part !== "");
+  return (parts.length === 0 ? [value] : parts).map((part) => addressArgument(part, command));
+}
+
 export function addressArgument(value: string | undefined, command: string) {
   if (value === undefined) {
     throw new CliError(

@@ -1,12 +1,19 @@
 import * as colors from "@std/fmt/colors";
-import { ChatError, dialer, fetchFile, formatAddress, ReconnectingClient } from "../client/mod.ts";
+import {
+  ChatError,
+  dialer,
+  failoverDialer,
+  fetchFile,
+  formatAddress,
+  ReconnectingClient,
+} from "../client/mod.ts";
 import { parseInviteLink } from "../protocol/mod.ts";
 import { CliError, ExitCode } from "./cli_error.ts";
 import { type Command, defineCommand } from "./command.ts";
 import { defineFlags, type Flags } from "./flags/mod.ts";
 import { CLIENT_TLS_FLAGS, tlsTrust } from "./tls_trust.ts";
 import {
-  addressArgument,
+  addressesArgument,
   askNick,
   CLI_CLIENT_NAME,
   defaultNick,
@@ -58,12 +65,13 @@ const JOIN_FLAGS = defineFlags({
 /** `chat join`. */
 export const join: Command = defineCommand({
   name: "join",
-  usage: "[HOST[:PORT]|LINK] [options]",
+  usage: "[HOST[:PORT][,HOST[:PORT]…]|LINK] [options]",
   description: "Joins the chat server at HOST (port 7777 unless given), or the one an invite " +
     "link names. Without either, it looks for servers on the network as chat discover does " +
     "and joins the one it finds; of several, it asks which on a terminal, and in a script " +
     `fails with their list. ${PASSKEY_NOTE} A machine that joined once is remembered and ` +
-    "comes back without the passkey.",
+    "comes back without the passkey. Several addresses, separated by commas, are the nodes " +
+    "of one cluster (chat serve --nats): when one goes away, chat join goes on through another.",
   flags: JOIN_FLAGS,
   helpColumn: 18,
   epilogue: "On a terminal, type /help for commands. With standard input piped, every line " +
@@ -81,11 +89,13 @@ async function runJoin(flags: Flags<typeof JOIN_FLAGS>, positional: string[]): P
   // An invite link names the server, the invite and, under TLS, the certificate to expect.
   const link = positional[0] === undefined ? undefined : parseInviteLink(positional[0]);
   const found = positional[0] === undefined ? await discoverServerToJoin(interactive) : undefined;
-  const address = found !== undefined
-    ? { hostname: found.addresses[0], port: found.chatPort }
+  // Several addresses are the nodes of one cluster: the first names it, the others stand in.
+  const nodes = found !== undefined
+    ? [{ hostname: found.addresses[0], port: found.chatPort }]
     : link === undefined
-    ? addressArgument(positional[0], "join")
-    : { hostname: link.hostname, port: link.chatPort };
+    ? addressesArgument(positional[0], "join")
+    : [{ hostname: link.hostname, port: link.chatPort }];
+  const address = nodes[0];
   colors.setColorEnabled(terminalUi && !Deno.noColor);
 
   const operator = flags.operator ? await readOperatorCredential(flags["data-dir"]) : undefined;
@@ -121,7 +131,7 @@ async function runJoin(flags: Flags<typeof JOIN_FLAGS>, positional: string[]): P
   for (;;) {
     try {
       client = await ReconnectingClient.connect({
-        open: dialer({ ...address, tls }),
+        open: nodes.length === 1 ? dialer({ ...address, tls }) : failoverDialer(nodes, { tls }),
         clientName: CLI_CLIENT_NAME,
         nick,
         ...await login.credentials(),

@@ -144,3 +144,38 @@ function toChatError(error: unknown, hostname: string, where: string): ChatError
     `Could not connect to ${where}: ${text.replace(/\.$/, "")}.`,
   );
 }
+
+/**
+ * Dials the nodes of a cluster (`chat join a,b,c`): the one that answered last first, then the
+ * others in turn, and resolves with the first connection made; so a client whose node died is
+ * on another at its next attempt. Rejects with the last node's error when none answers.
+ *
+ * @example
+ * ```ts ignore
+ * const open = failoverDialer([{ hostname: "10.0.0.1", port: 7777 }, { hostname: "10.0.0.2", port: 7777 }]);
+ * const connection = await open();
+ * ```
+ */
+export function failoverDialer(
+  nodes: readonly { hostname: string; port: number }[],
+  options: Omit<DialOptions, "hostname" | "port"> = {},
+): () => Promise<Connection> {
+  if (nodes.length === 0) throw new Error("failoverDialer needs at least one node");
+  let current = 0;
+  return async () => {
+    let lastError: unknown;
+    for (let tried = 0; tried < nodes.length; tried++) {
+      const index = (current + tried) % nodes.length;
+      try {
+        const connection = await dial({ ...options, ...nodes[index] });
+        current = index;
+        return connection;
+      } catch (error) {
+        // A certificate the user refused is a decision, not a dead node.
+        if (error instanceof ChatError && error.code.startsWith("tls_")) throw error;
+        lastError = error;
+      }
+    }
+    throw lastError;
+  };
+}
