@@ -42,7 +42,7 @@ export interface StopResult {
 export interface ChatServer extends AsyncDisposable {
   /** The port the server reported in its join line. */
   port: number;
-  /** `127.0.0.1:PORT`, the argument of `chat join`. */
+  /** `HOST:PORT` (127.0.0.1 for a wildcard host), the argument of `chat join`. */
   address: string;
   /** The passkey the server printed. */
   passkey: string;
@@ -125,7 +125,8 @@ export async function startServer(options: ServerOptions = {}): Promise<ChatServ
     });
     return {
       port,
-      address: `127.0.0.1:${port}`,
+      // Where clients reach it: its own address, or this machine's for a wildcard.
+      address: `${host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host}:${port}`,
       passkey: printedPasskey,
       dataDir,
       stdout: cli.stdout,
