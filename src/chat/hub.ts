@@ -26,6 +26,7 @@ import { PasskeyGuard } from "./abuse_guard.ts";
 import { randomHex, sha256Hex } from "./_random.ts";
 import type { ModerationStore } from "./moderation_store.ts";
 import { type Moderated, Moderation, type ModerationHub } from "./moderation.ts";
+import { LocalSignalBus, type Signal, type SignalBus } from "./signal_bus.ts";
 
 /** A connected, authenticated user as the hub sees one. */
 export interface Member extends Moderated {
@@ -103,6 +104,11 @@ export interface HubOptions {
   privateMessages?: boolean;
   /** False refuses every upload (`--no-files`). Default true. */
   files?: boolean;
+  /**
+   * What carries typing, presence, read markers and the host controls' orders to every node's
+   * connections; straight to this hub's own unless given (a server alone).
+   */
+  signals?: SignalBus;
   /** How long an invite stays valid unless asked otherwise. Default 24 h. */
   inviteTtlMs?: number;
   /** Where shared files' bytes live. */
@@ -195,6 +201,7 @@ export class Hub {
   /** Resolves once the hub follows the log; resolves to the function that stops it. */
   readonly #following: Promise<() => void>;
   #nextMemberId = 0;
+  readonly #stopSignals: () => void;
   /** When expired login sessions were last swept. */
   #sweptAt = -Infinity;
 
@@ -212,6 +219,7 @@ export class Hub {
       nodeName: options.nodeName ?? "",
       privateMessages: options.privateMessages ?? true,
       files: options.files ?? true,
+      signals: options.signals ?? new LocalSignalBus(),
     };
     this.startedAt = this.options.now();
     this.passkeyGuard = new PasskeyGuard({
@@ -231,6 +239,7 @@ export class Hub {
       privateMessages: this.options.privateMessages,
       files: this.options.files,
     });
+    this.#stopSignals = this.options.signals.subscribe((signal) => this.#onSignal(signal));
     this.#following = this.history.lastId()
       .then((last) => this.options.events.follow(last, (logged) => this.#deliver(logged)));
     // A failure surfaces in the first publish, which awaits it.
@@ -344,10 +353,12 @@ export class Hub {
    */
   async markRead(member: Member, place: Place, id: number): Promise<number> {
     const marker = await this.options.readMarkers.mark(member.owner, placeKey(place), id);
-    const out = new OutboundMessage({ type: "read_marker", ...place, id: marker });
-    for (const other of this.#people.get(member.owner) ?? []) {
-      if (other !== member) other.notify(out);
-    }
+    await this.options.signals.publish({
+      to: "person",
+      owner: member.owner,
+      message: { type: "read_marker", ...place, id: marker },
+      except: member.id,
+    });
     return marker;
   }
 
@@ -385,19 +396,25 @@ export class Hub {
    */
   async typing(member: Member, to?: string): Promise<void> {
     if (to !== undefined) {
-      this.#nicks.get(nickKey(to))?.notify(
-        new OutboundMessage({ type: "typing", from: member.nick }),
-      );
+      await this.options.signals.publish({
+        to: "nick",
+        nick: to,
+        message: { type: "typing", from: member.nick },
+      });
       return;
     }
     if (await this.isBig(member.room)) return;
-    this.#signal(member.room, { type: "typing", from: member.nick, room: member.room }, member);
+    await this.#signal(
+      member.room,
+      { type: "typing", from: member.nick, room: member.room },
+      member,
+    );
   }
 
   /** Marks `member` away (with `text`) or, with `undefined`, back, and tells its room. */
   async setAway(member: Member, text: string | undefined): Promise<void> {
     await this.options.registry.setAway(member.id, text);
-    this.#signal(member.room, {
+    await this.#signal(member.room, {
       type: "presence",
       nick: member.nick,
       room: member.room,
@@ -595,8 +612,9 @@ export class Hub {
     return event?.file === undefined ? undefined : event;
   }
 
-  /** Stops following the log. */
+  /** Stops following the log and the signals. */
   async close(): Promise<void> {
+    this.#stopSignals();
     (await this.#following)();
   }
 
@@ -611,6 +629,10 @@ export class Hub {
         return member === undefined ? [] : [member];
       },
       connectionsOf: (owner) => [...this.#members.values()].filter((m) => m.owner === owner),
+      heldAs: (nick) => this.holderOf(nick),
+      expel: (target, code, text) =>
+        this.options.signals.publish({ to: "expel", ...target, code, text }),
+      setRole: (nick, operator) => this.options.signals.publish({ to: "role", nick, operator }),
       announce: async ({ room, event, from, text, control }) => {
         await this.publish({ type: "notice", event, room, from, text, control });
       },
@@ -654,12 +676,45 @@ export class Hub {
     }
   }
 
-  /** Sends a message that is not an event to every member of this hub in `room` but `except`. */
-  #signal(room: string, message: ServerMessage, except?: Member): void {
-    const members = this.#rooms.get(room);
-    if (members === undefined) return;
-    const out = new OutboundMessage(message);
-    for (const member of members) if (member !== except) member.notify(out);
+  /** Sends a message that is not an event to everyone in `room` but `except`, on every node. */
+  async #signal(room: string, message: ServerMessage, except?: Member): Promise<void> {
+    await this.options.signals.publish({ to: "room", room, message, except: except?.id });
+  }
+
+  /** Hands a signal of the bus to this hub's own connections it is for. */
+  #onSignal(signal: Signal): void {
+    switch (signal.to) {
+      case "room": {
+        const members = this.#rooms.get(signal.room);
+        if (members === undefined) return;
+        const out = new OutboundMessage(signal.message);
+        for (const member of members) if (member.id !== signal.except) member.notify(out);
+        return;
+      }
+      case "person": {
+        const people = this.#people.get(signal.owner);
+        if (people === undefined) return;
+        const out = new OutboundMessage(signal.message);
+        for (const member of people) if (member.id !== signal.except) member.notify(out);
+        return;
+      }
+      case "nick":
+        this.#nicks.get(nickKey(signal.nick))?.notify(new OutboundMessage(signal.message));
+        return;
+      case "expel":
+        for (const member of [...this.#members.values()]) {
+          const held = signal.nick !== undefined && nickKey(member.nick) === nickKey(signal.nick);
+          if (held || (signal.owner !== undefined && member.owner === signal.owner)) {
+            member.expel(signal.code, signal.text);
+          }
+        }
+        return;
+      case "role": {
+        const holder = this.#nicks.get(nickKey(signal.nick));
+        if (holder !== undefined) holder.operator = signal.operator;
+        return;
+      }
+    }
   }
 }
 

@@ -19,3 +19,4 @@ export * from "./session_store.ts";
 export * from "./read_marker_store.ts";
 export * from "./moderation_store.ts";
 export * from "./retention.ts";
+export * from "./signal_bus.ts";

@@ -38,10 +38,20 @@ export interface ModerationHub {
   readonly identities: IdentityStore;
   now(): number;
   log(line: string): void;
-  /** The connections of this hub holding `nick`. */
+  /** The connections of this node holding `nick`. */
   holdersOf(nick: string): Moderated[];
-  /** The connections of this hub that are `owner`. */
+  /** The connections of this node that are `owner`. */
   connectionsOf(owner: string): Moderated[];
+  /** Who holds `nick` on any node, as they spell it; undefined when nobody does. */
+  heldAs(nick: string): Promise<string | undefined>;
+  /** Ends, on every node, the connections holding `nick` or of `owner`, with `code`. */
+  expel(
+    target: { nick?: string; owner?: string },
+    code: "kicked" | "banned",
+    text: string,
+  ): Promise<void>;
+  /** Tells every node's connection holding `nick` whether it is an operator now. */
+  setRole(nick: string, operator: boolean): Promise<void>;
   /** Stores and delivers a notice of the host controls in `room`. */
   announce(notice: {
     room: string;
@@ -301,9 +311,9 @@ export class Moderation {
       );
     }
     const changed = await this.store.setOperator(nick, operator);
+    await this.#hub.setRole(nick, operator);
     const holders = this.#hub.holdersOf(nick);
-    for (const holder of holders) holder.operator = operator;
-    const name = holders[0]?.nick ?? nick;
+    const name = holders[0]?.nick ?? await this.#hub.heldAs(nick) ?? nick;
     if (!changed) {
       return done(rid, `${name} ${operator ? "is already" : "was not"} an operator.`);
     }
@@ -325,32 +335,31 @@ export class Moderation {
   }
 
   async #kick(actor: Moderated, request: Request<"kick">) {
+    // Connected here, or to another node of a cluster.
     const holders = this.#hub.holdersOf(request.nick);
-    if (holders.length === 0) {
+    const name = holders[0]?.nick ?? await this.#hub.heldAs(request.nick);
+    if (name === undefined) {
       throw new ProtocolError("no_such_user", `Nobody called ${request.nick} is here.`);
     }
-    const target = holders[0];
-    refuseOperator(target, "kick");
+    for (const holder of holders) refuseOperator(holder, "kick");
+    if (await this.store.isOperator(name)) refuseOperator({ nick: name, operator: true }, "kick");
+    const room = holders[0]?.room || actor.room;
     const reason = cleanReason(request.reason);
-    await this.#audit({
-      by: actor.nick,
-      action: "kick",
-      nick: target.nick,
-      room: target.room,
-      reason,
-    });
+    await this.#audit({ by: actor.nick, action: "kick", nick: name, room, reason });
     await this.#hub.announce({
-      room: target.room || actor.room,
+      room,
       event: "kick",
-      from: target.nick,
-      text: `${target.nick} was kicked by ${actor.nick}${reasonWords(reason)}.`,
+      from: name,
+      text: `${name} was kicked by ${actor.nick}${reasonWords(reason)}.`,
       control: withReason({ by: actor.nick }, reason),
     });
-    for (const holder of holders) {
-      holder.expel("kicked", `You were kicked by ${actor.nick}${reasonWords(reason)}.`);
-    }
-    this.#hub.log(`${actor.nick} kicked ${target.nick}${reasonWords(reason)}`);
-    return done(request.rid, `${target.nick} was kicked.`);
+    await this.#hub.expel(
+      { nick: name },
+      "kicked",
+      `You were kicked by ${actor.nick}${reasonWords(reason)}.`,
+    );
+    this.#hub.log(`${actor.nick} kicked ${name}${reasonWords(reason)}`);
+    return done(request.rid, `${name} was kicked.`);
   }
 
   async #ban(actor: Moderated, request: Request<"ban">) {
@@ -387,7 +396,7 @@ export class Moderation {
       control: withReason({ by: actor.nick, ...(until === undefined ? {} : { until }) }, reason),
     });
     const sentence = `You are banned by ${actor.nick}${untilWords(until)}${reasonWords(reason)}.`;
-    for (const connection of this.#hub.connectionsOf(owner)) connection.expel("banned", sentence);
+    await this.#hub.expel({ owner }, "banned", sentence);
     this.#hub.log(`${actor.nick} banned ${name}${untilWords(until)}${reasonWords(reason)}`);
     const also = request.address && addresses.size === 0
       ? " Their address was not banned: they are not connected."
@@ -567,7 +576,7 @@ export class Moderation {
       throw new ProtocolError("no_such_user", `Nobody owns the nick ${request.nick}.`);
     }
     await this.store.setOperator(request.nick, false);
-    for (const holder of this.#hub.holdersOf(request.nick)) holder.operator = false;
+    await this.#hub.setRole(request.nick, false);
     await this.#audit({ by: actor.nick, action: "release", nick: request.nick });
     this.#hub.log(`${actor.nick} released the nick ${request.nick}`);
     return done(request.rid, `The nick ${request.nick} belongs to nobody now.`);
@@ -610,7 +619,7 @@ export class Moderation {
     if (owner === undefined) {
       throw new ProtocolError("no_such_user", `Nobody called ${nick} has ever been here.`);
     }
-    return { owner, name: holders[0]?.nick ?? nick, holders };
+    return { owner, name: holders[0]?.nick ?? await this.#hub.heldAs(nick) ?? nick, holders };
   }
 
   async #audit(entry: {

@@ -15,7 +15,9 @@ import type {
   ReadMarkerStore,
   Registry,
   SessionStore,
+  SignalBus,
 } from "../chat/mod.ts";
+import { LocalSignalBus } from "../chat/mod.ts";
 import {
   DiskBlobStore,
   LocalEventLog,
@@ -28,6 +30,7 @@ import {
 } from "../store/mod.ts";
 import { type ClusterOptions, connectCluster, type NatsContext } from "../store/nats/context.ts";
 import { JetStreamEventLog } from "../store/nats/jetstream_event_log.ts";
+import { NatsSignalBus } from "../store/nats/nats_signal_bus.ts";
 
 /** The stores a hub is built on, and how to close them. */
 export interface ServerStores {
@@ -39,6 +42,8 @@ export interface ServerStores {
   readMarkers: ReadMarkerStore;
   moderation: ModerationStore;
   blobs: BlobStore & { sweep(olderThanMs: number): Promise<number> };
+  /** Typing, presence, read markers and the host controls' orders, to every node. */
+  signals: SignalBus;
   /** The cluster's connection, in cluster mode. */
   cluster?: NatsContext;
   close(): Promise<void>;
@@ -68,6 +73,7 @@ export async function openLocalStores(dataDir: string): Promise<ServerStores> {
       readMarkers,
       moderation,
       blobs,
+      signals: new LocalSignalBus(),
       close: async () => void await Promise.all(closers.map((close) => close())),
     };
   } catch (error) {
@@ -100,12 +106,15 @@ export async function openClusterStores(
   try {
     local = await openLocalStores(dataDir);
     const events = await JetStreamEventLog.open(context, local.history, { log });
+    const signals = NatsSignalBus.open(context);
     const closeLocal = local.close;
     return {
       ...local,
       events,
+      signals,
       cluster: context,
       close: async () => {
+        signals.close();
         await events.close();
         await closeLocal();
         await context.nc.close();

@@ -180,6 +180,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     readMarkers: stores.readMarkers,
     moderation: stores.moderation,
     nodeName: stores.cluster?.node,
+    signals: stores.signals,
     operatorKeyHash,
     privateMessages: options.privateMessages,
     files: options.files,
