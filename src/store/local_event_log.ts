@@ -1,8 +1,8 @@
 import type { AppendResult, HistoryStore, NewEvent } from "../chat/history_store.ts";
 import type { EventLog, LoggedEvent, LogListener } from "../chat/event_log.ts";
+import { replayThenFollow } from "./_follow.ts";
 
 /** How many stored events a new follower is handed at a time while it catches up. */
-const REPLAY_PAGE = 1000;
 
 /**
  * The {@linkcode EventLog} of a single server: its history store, whose followers are called as
@@ -40,25 +40,7 @@ export class LocalEventLog implements EventLog {
     return result;
   }
 
-  async follow(afterId: number, listener: LogListener): Promise<() => void> {
-    // Appends that commit while the stored events are read wait here, and are handed over after
-    // them unless the reading already covered them.
-    const waiting: LoggedEvent[] = [];
-    const buffer: LogListener = (logged) => waiting.push(logged);
-    this.#listeners.add(buffer);
-    let last = afterId;
-    try {
-      for (;;) {
-        const page = await this.#store.events({ after: last, limit: REPLAY_PAGE });
-        for (const event of page) listener({ event });
-        if (page.length > 0) last = page[page.length - 1].id;
-        if (page.length < REPLAY_PAGE) break;
-      }
-    } finally {
-      this.#listeners.delete(buffer);
-    }
-    for (const logged of waiting) if (logged.event.id > last) listener(logged);
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+  follow(afterId: number, listener: LogListener): Promise<() => void> {
+    return replayThenFollow(this.#store, this.#listeners, afterId, listener);
   }
 }

@@ -26,6 +26,7 @@ import type {
 import { nickKey } from "../../protocol/names.ts";
 import { copyEvent } from "../_events.ts";
 import type { NatsContext } from "./context.ts";
+import { replayThenFollow } from "../_follow.ts";
 
 /** The header that names the member whose action made an event (it gets no copy). */
 const ORIGIN_HEADER = "Chat-Origin";
@@ -33,8 +34,6 @@ const ORIGIN_HEADER = "Chat-Origin";
 const PUBLISH_TIMEOUT_MS = 2000;
 /** How long an append keeps trying before it fails (the sender's client tries again later). */
 const GIVE_UP_MS = 30_000;
-/** Events read back from the node's copy at a time when a follower starts. */
-const REPLAY_PAGE = 1000;
 
 /** Settings of {@linkcode JetStreamEventLog.open}. */
 export interface JetStreamEventLogOptions {
@@ -142,26 +141,8 @@ export class JetStreamEventLog implements EventLog {
     return { event: copyEvent(event, ack.seq), created: true };
   }
 
-  async follow(afterId: number, listener: LogListener): Promise<() => void> {
-    // Events applied while the copy is read wait here, and are handed over after it unless the
-    // reading already covered them.
-    const waiting: LoggedEvent[] = [];
-    const buffer: LogListener = (logged) => waiting.push(logged);
-    this.#listeners.add(buffer);
-    let last = afterId;
-    try {
-      for (;;) {
-        const page = await this.#cache.events({ after: last, limit: REPLAY_PAGE });
-        for (const event of page) listener({ event });
-        if (page.length > 0) last = page[page.length - 1].id;
-        if (page.length < REPLAY_PAGE) break;
-      }
-    } finally {
-      this.#listeners.delete(buffer);
-    }
-    for (const logged of waiting) if (logged.event.id > last) listener(logged);
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+  follow(afterId: number, listener: LogListener): Promise<() => void> {
+    return replayThenFollow(this.#cache, this.#listeners, afterId, listener);
   }
 
   /** The newest id this node has applied. */
