@@ -20,6 +20,9 @@ export const RETRY_MS = 15_000;
 /** The first and the longest pause between two tries of an operation. */
 const RETRY_PAUSE_MS = { first: 50, max: 1000 };
 
+/** How many keys a scan (sweep, release) reads or changes at once. */
+const SCAN_CONCURRENCY = 32;
+
 /** A value read from a bucket and the revision a compare-and-set of it must name. */
 export interface Revised<T> {
   value: T;
@@ -161,4 +164,16 @@ export async function deleteAt(kv: KV, key: string, revision: number): Promise<b
     if (isWrongRevision(error)) return false;
     throw error;
   }
+}
+
+/**
+ * Runs `work` on every item, {@linkcode SCAN_CONCURRENCY} at a time: a scan of thousands of keys
+ * waits for round trips, not for the server.
+ */
+export async function eachLimited<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  async function worker(): Promise<void> {
+    while (next < items.length) await work(items[next++]);
+  }
+  await Promise.all(Array.from({ length: Math.min(SCAN_CONCURRENCY, items.length) }, worker));
 }
