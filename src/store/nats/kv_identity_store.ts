@@ -48,6 +48,7 @@ import { nickKey } from "../../protocol/names.ts";
 import type { NatsContext } from "./context.ts";
 import {
   deleteAt,
+  eachLimited,
   isWrongRevision,
   jsonBytes,
   keyToken,
@@ -274,21 +275,21 @@ export class KvIdentityStore implements IdentityStore {
   sweep(now: number): Promise<number> {
     return this.#run(async () => {
       let removed = 0;
-      for (const key of await listKeys(this.#kv, "invite.*")) {
+      await eachLimited(await listKeys(this.#kv, "invite.*"), async (key) => {
         const current = await readJson<Invite>(this.#kv, key);
         if (current !== undefined && current.value.expires < now) {
           removed += Number(await deleteAt(this.#kv, key, current.revision));
         }
-      }
-      for (const key of await listKeys(this.#kv, "link.*")) {
+      });
+      await eachLimited(await listKeys(this.#kv, "link.*"), async (key) => {
         const current = await readJson<StoredLinkCode>(this.#kv, key);
-        if (current === undefined) continue;
+        if (current === undefined) return;
         const { taken, expires } = current.value;
         // A taken code that outlived its take (its node died before deleting it) was used up
         // already: removing it is tidying, not expiry.
         if (taken !== undefined) await deleteAt(this.#kv, key, current.revision);
         else if (expires < now) removed += Number(await deleteAt(this.#kv, key, current.revision));
-      }
+      });
       return removed;
     });
   }
