@@ -59,6 +59,9 @@ import {
   updateJson,
 } from "./_kv_cas.ts";
 
+/** The bucket's name after the prefix. */
+const BUCKET = "identity";
+
 /** A device as stored; `added` is the random mark of the call that added it. */
 interface StoredDevice extends Device {
   added?: string;
@@ -89,15 +92,17 @@ interface StoredLinkCode {
  */
 export class KvIdentityStore implements IdentityStore {
   readonly #kv: KV;
+  readonly #context: NatsContext;
   #closed = false;
 
-  private constructor(kv: KV) {
+  private constructor(kv: KV, context: NatsContext) {
     this.#kv = kv;
+    this.#context = context;
   }
 
   /** Opens the bucket `${context.prefix}_identity`, creating it if no node has yet. */
   static async open(context: NatsContext): Promise<KvIdentityStore> {
-    return new KvIdentityStore(await retrying(() => openBucket(context, "identity")));
+    return new KvIdentityStore(await retrying(() => openBucket(context, BUCKET)), context);
   }
 
   addDevice(device: Device): Promise<void> {
@@ -129,7 +134,7 @@ export class KvIdentityStore implements IdentityStore {
 
   devicesOf(owner: string): Promise<Device[]> {
     return this.#run(async () => {
-      const keys = await listKeys(this.#kv, `owner.${keyToken(owner)}.device.*`);
+      const keys = await listKeys(this.#context, BUCKET, `owner.${keyToken(owner)}.device.*`);
       const devices = await Promise.all(
         keys.map((key) => readJson<StoredDevice>(this.#kv, `device.${key.split(".")[3]}`)),
       );
@@ -217,7 +222,7 @@ export class KvIdentityStore implements IdentityStore {
 
   nicksOf(owner: string): Promise<string[]> {
     return this.#run(async () => {
-      const keys = await listKeys(this.#kv, `owner.${keyToken(owner)}.nick.*`);
+      const keys = await listKeys(this.#context, BUCKET, `owner.${keyToken(owner)}.nick.*`);
       const claims = await Promise.all(
         keys.map((key) => readJson<StoredNick>(this.#kv, `nick.${key.split(".")[3]}`)),
       );
@@ -275,13 +280,13 @@ export class KvIdentityStore implements IdentityStore {
   sweep(now: number): Promise<number> {
     return this.#run(async () => {
       let removed = 0;
-      await eachLimited(await listKeys(this.#kv, "invite.*"), async (key) => {
+      await eachLimited(await listKeys(this.#context, BUCKET, "invite.*"), async (key) => {
         const current = await readJson<Invite>(this.#kv, key);
         if (current !== undefined && current.value.expires < now) {
           removed += Number(await deleteAt(this.#kv, key, current.revision));
         }
       });
-      await eachLimited(await listKeys(this.#kv, "link.*"), async (key) => {
+      await eachLimited(await listKeys(this.#context, BUCKET, "link.*"), async (key) => {
         const current = await readJson<StoredLinkCode>(this.#kv, key);
         if (current === undefined) return;
         const { taken, expires } = current.value;

@@ -58,6 +58,9 @@ import {
   updateJson,
 } from "./_kv_cas.ts";
 
+/** The bucket's name after the prefix. */
+const BUCKET = "sessions";
+
 /** A session as stored. */
 interface StoredSession extends LoginSession {
   tokenHash: string;
@@ -90,13 +93,13 @@ export class KvSessionStore implements SessionStore {
 
   private constructor(kv: KV, context: NatsContext) {
     this.#kv = kv;
-    this.#stream = `KV_${context.prefix}_sessions`;
+    this.#stream = `KV_${context.prefix}_${BUCKET}`;
     this.#context = context;
   }
 
   /** Opens the bucket `${context.prefix}_sessions`, creating it if no node has yet. */
   static async open(context: NatsContext): Promise<KvSessionStore> {
-    return new KvSessionStore(await retrying(() => openBucket(context, "sessions")), context);
+    return new KvSessionStore(await retrying(() => openBucket(context, BUCKET)), context);
   }
 
   create(tokenHash: string, session: LoginSession): Promise<void> {
@@ -138,7 +141,7 @@ export class KvSessionStore implements SessionStore {
   findDropped(nick: string, now: number): Promise<LoginSession | undefined> {
     return this.#run(async () => {
       const key = nickKey(nick);
-      const ids = (await listKeys(this.#kv, `nick.${keyToken(key)}.*`))
+      const ids = (await listKeys(this.#context, BUCKET, `nick.${keyToken(key)}.*`))
         .map((indexKey) => indexKey.split(".")[2]);
       let newest: StoredSession | undefined;
       await eachLimited(ids, async (id) => {
@@ -188,7 +191,7 @@ export class KvSessionStore implements SessionStore {
    */
   releaseHeldBy(node: string, expires: number): Promise<void> {
     return this.#run(async () => {
-      await eachLimited(await listKeys(this.#kv, "session.*"), async (key) => {
+      await eachLimited(await listKeys(this.#context, BUCKET, "session.*"), async (key) => {
         await updateJson<StoredSession>(
           this.#kv,
           key,
@@ -204,7 +207,7 @@ export class KvSessionStore implements SessionStore {
   sweep(now: number): Promise<number> {
     return this.#run(async () => {
       let removed = 0;
-      await eachLimited(await listKeys(this.#kv, "session.*"), async (key) => {
+      await eachLimited(await listKeys(this.#context, BUCKET, "session.*"), async (key) => {
         const current = await readJson<StoredSession>(this.#kv, key);
         if (current === undefined || !expired(current.value, now)) return;
         if (!await deleteAt(this.#kv, key, current.revision)) return;
