@@ -31,6 +31,8 @@ import {
 import { type ClusterOptions, connectCluster, type NatsContext } from "../store/nats/context.ts";
 import { JetStreamEventLog } from "../store/nats/jetstream_event_log.ts";
 import { NatsSignalBus } from "../store/nats/nats_signal_bus.ts";
+import { KvIdentityStore } from "../store/nats/kv_identity_store.ts";
+import { KvSessionStore } from "../store/nats/kv_session_store.ts";
 
 /** The stores a hub is built on, and how to close them. */
 export interface ServerStores {
@@ -107,14 +109,20 @@ export async function openClusterStores(
     local = await openLocalStores(dataDir);
     const events = await JetStreamEventLog.open(context, local.history, { log });
     const signals = NatsSignalBus.open(context);
+    const identities = await KvIdentityStore.open(context);
+    const sessions = await KvSessionStore.open(context);
     const closeLocal = local.close;
     return {
       ...local,
       events,
       signals,
+      identities,
+      sessions,
       cluster: context,
       close: async () => {
         signals.close();
+        await identities.close();
+        await sessions.close();
         await events.close();
         await closeLocal();
         await context.nc.close();

@@ -195,8 +195,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     log,
   });
   // No connection survived the restart: the sessions they held may now be resumed for a while.
-  // (In a cluster the other nodes' connections did survive: their sessions stay held.)
-  if (stores.cluster === undefined) await hub.releaseAllSessions();
+  // (In a cluster, only this node's: the other nodes' connections did survive.)
+  await hub.releaseAllSessions();
   const burstLog = new BurstLog(log);
   // One budget for both ports: a connection counts from the moment it is accepted.
   const limits = new ConnectionLimits({
