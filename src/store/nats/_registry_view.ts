@@ -86,7 +86,7 @@ export function nodeOf(holder: string): string | undefined {
  * import { assertEquals } from "@std/assert";
  * import { nickEntryKey, RegistryView, roomEntryKey } from "./_registry_view.ts";
  *
- * const view = new RegistryView();
+ * const view = new RegistryView("a");
  * const value = new TextEncoder().encode(JSON.stringify({ holder: "a/m1", nick: "Ada" }));
  * view.apply({ key: nickEntryKey("Ada"), operation: "PUT", value, revision: 1, created: new Date() });
  * const room = roomEntryKey("lobby", "a/m1");
@@ -109,8 +109,17 @@ export class RegistryView {
   readonly #roomsOf = new Map<string, Set<string>>();
   /** Holder → its away text and the revision it was set at. */
   readonly #away = new Map<string, { text: string; revision: number }>();
-  /** Node → the server time and revision of its last heartbeat. */
-  readonly #nodes = new Map<string, { seen: number; revision: number }>();
+  /** Node → the server time and revision of its last heartbeat, and {@linkcode #beats} then. */
+  readonly #nodes = new Map<string, { seen: number; revision: number; beats: number }>();
+  /** This node's name. */
+  readonly #self: string;
+  /** How many heartbeats of this node were applied: the cluster worked while they were written. */
+  #beats = 0;
+
+  /** A view for node `self`, which never counts itself dead. */
+  constructor(self: string) {
+    this.#self = self;
+  }
 
   /** Applies one change; changes at or below {@linkcode revision} were applied already. */
   apply(entry: ViewEntry): void {
@@ -129,8 +138,14 @@ export class RegistryView {
       } else this.#away.delete(holder);
     } else if (kind === "h") {
       const node = decodePart(first);
-      if (put) this.#nodes.set(node, { seen: entry.created.getTime(), revision: entry.revision });
-      else this.#nodes.delete(node);
+      if (node === this.#self && put) this.#beats++;
+      if (put) {
+        this.#nodes.set(node, {
+          seen: entry.created.getTime(),
+          revision: entry.revision,
+          beats: this.#beats,
+        });
+      } else this.#nodes.delete(node);
     }
   }
 
@@ -218,15 +233,21 @@ export class RegistryView {
   }
 
   /**
-   * The nodes other than `self` to clean up: those whose last heartbeat is more than
-   * `deadAfterMs` older than the newest server time seen, with their heartbeat's revision, and
-   * those that hold something without a heartbeat at all (a node writes its heartbeat before
-   * anything else, so their heartbeat was already removed by a cleanup).
+   * The nodes to clean up, other than this one: those whose last heartbeat is more than
+   * `deadAfterMs` older than the newest server time seen and that missed more than
+   * `missedBeats` of this node's heartbeats, with their heartbeat's revision; and those that hold
+   * something without a heartbeat at all (a node writes its heartbeat before anything else, so
+   * theirs was removed by a cleanup). Counting this node's beats keeps a leader election, when
+   * no node can write for seconds, from making every other node look dead to the first one to
+   * write again.
    */
-  deadNodes(self: string, deadAfterMs: number): { node: string; heartbeat?: KeyRevision }[] {
+  deadNodes(deadAfterMs: number, missedBeats: number): { node: string; heartbeat?: KeyRevision }[] {
+    const self = this.#self;
     const dead: { node: string; heartbeat?: KeyRevision }[] = [];
-    for (const [node, { seen, revision }] of this.#nodes) {
-      if (node !== self && this.serverNow - seen > deadAfterMs) {
+    for (const [node, { seen, revision, beats }] of this.#nodes) {
+      if (
+        node !== self && this.serverNow - seen > deadAfterMs && this.#beats - beats > missedBeats
+      ) {
         dead.push({ node, heartbeat: { key: nodeEntryKey(node), revision } });
       }
     }

@@ -12,7 +12,8 @@
  * - Holder ids are `${node}/m${n}`. Each node rewrites its heartbeat key every
  *   `heartbeatMs`; every node checks the others every `checkMs` and, when one's heartbeat is
  *   `deadAfterMs` older than the newest server timestamp it has seen (the servers' clock, not
- *   this machine's), deletes that node's claims, memberships and away marks, each at the
+ *   this machine's) and it missed as many of the checker's own heartbeats (so a leader
+ *   election, when nobody can write, kills nobody), deletes that node's claims, memberships and away marks, each at the
  *   revision it saw, so several nodes cleaning up at once do no harm. A node that opens again
  *   under its name first removes what its previous run left (its member numbers start again).
  * - The heartbeat doubles as the watch's watchdog: nats-server 2.9.10 may leave an ordered
@@ -70,7 +71,7 @@ export class KvRegistry implements Registry {
   readonly #context: NatsContext;
   readonly #kv: KV;
   readonly #bucket: string;
-  readonly #view = new RegistryView();
+  readonly #view: RegistryView;
   readonly #heartbeatMs: number;
   readonly #deadAfterMs: number;
   readonly #checkMs: number;
@@ -87,6 +88,7 @@ export class KvRegistry implements Registry {
     this.#context = context;
     this.#kv = kv;
     this.#bucket = `${context.prefix}_registry`;
+    this.#view = new RegistryView(context.node);
     this.#heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
     this.#deadAfterMs = options.deadAfterMs ?? DEAD_AFTER_MS;
     this.#checkMs = options.checkMs ?? this.#heartbeatMs;
@@ -281,7 +283,12 @@ export class KvRegistry implements Registry {
     if (this.#checking) return;
     this.#checking = true;
     try {
-      for (const dead of this.#view.deadNodes(this.#context.node, this.#deadAfterMs)) {
+      for (
+        const dead of this.#view.deadNodes(
+          this.#deadAfterMs,
+          Math.ceil(this.#deadAfterMs / this.#heartbeatMs),
+        )
+      ) {
         await this.#removeNode(dead.node);
         if (dead.heartbeat !== undefined) {
           await this.#seen(await this.#deleteSeen(dead.heartbeat));

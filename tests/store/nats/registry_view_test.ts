@@ -14,8 +14,8 @@ import {
 const encoder = new TextEncoder();
 
 /** A view fed `changes` in order, revision 1, 2, …, the n-th stored at second n. */
-function viewOf(...changes: [string, "PUT" | "DEL", string?][]): RegistryView {
-  const view = new RegistryView();
+function viewOf(self: string, ...changes: [string, "PUT" | "DEL", string?][]): RegistryView {
+  const view = new RegistryView(self);
   changes.forEach(([key, operation, value = ""], index) => {
     const entry: ViewEntry = {
       key,
@@ -53,6 +53,7 @@ Deno.test("nodeOf() reads the node of a holder id, and nothing from other ids", 
 
 Deno.test("RegistryView.members() keeps the first to enter, and a holder's newest nick", () => {
   const view = viewOf(
+    "a",
     [nickEntryKey("cy"), "PUT", nick("a/m1", "cy")],
     [roomEntryKey("lab", "a/m1"), "PUT"],
     [nickEntryKey("ada"), "PUT", nick("a/m2", "ada")],
@@ -68,7 +69,10 @@ Deno.test("RegistryView.members() keeps the first to enter, and a holder's newes
 });
 
 Deno.test("RegistryView ignores a change it has applied already", () => {
-  const view = viewOf([roomEntryKey("lab", "a/m1"), "PUT"], [roomEntryKey("lab", "a/m1"), "DEL"]);
+  const view = viewOf("a", [roomEntryKey("lab", "a/m1"), "PUT"], [
+    roomEntryKey("lab", "a/m1"),
+    "DEL",
+  ]);
   view.apply({
     key: roomEntryKey("lab", "a/m1"),
     operation: "PUT",
@@ -81,18 +85,37 @@ Deno.test("RegistryView ignores a change it has applied already", () => {
 
 Deno.test("RegistryView.deadNodes() finds silent nodes and holders without a node, never itself", () => {
   const view = viewOf(
+    "b",
     [nodeEntryKey("a"), "PUT"],
     [nodeEntryKey("b"), "PUT"],
     [nickEntryKey("ada"), "PUT", nick("a/m1", "ada")],
     [roomEntryKey("lab", "gone/m1"), "PUT"],
     [awayEntryKey("c1"), "PUT", "a holder of no node"],
     [nodeEntryKey("b"), "PUT"],
+    [nodeEntryKey("b"), "PUT"],
   );
-  // Server time is 6 s: a beat at 1 s, b at 6 s; gone/m1 has no heartbeat at all.
-  assertEquals(view.deadNodes("b", 4_000).map((dead) => dead.node), ["a", "gone"]);
-  assertEquals(view.deadNodes("b", 5_000).map((dead) => dead.node), ["gone"]);
-  assertEquals(view.deadNodes("a", 4_000).map((dead) => dead.node), ["gone"]);
-  assertEquals(view.deadNodes("b", 4_000)[0].heartbeat, { key: nodeEntryKey("a"), revision: 1 });
+  // Server time is 7 s: a beat at 1 s, b at 2, 6 and 7 s (three beats since a's); gone/m1 has
+  // no heartbeat at all; c1 belongs to no node.
+  const dead = (deadAfterMs: number, missedBeats: number) =>
+    view.deadNodes(deadAfterMs, missedBeats).map((entry) => entry.node);
+  assertEquals(dead(4_000, 1), ["a", "gone"]);
+  assertEquals(dead(6_000, 1), ["gone"], "a's beat is not old enough");
+  assertEquals(dead(4_000, 3), ["gone"], "a missed only three of b's beats");
+  assertEquals(view.deadNodes(4_000, 1)[0].heartbeat, { key: nodeEntryKey("a"), revision: 1 });
   assertEquals(view.keysOfNode("a"), [{ key: nickEntryKey("ada"), revision: 3 }]);
   assertEquals(view.keysOfNode("gone"), [{ key: roomEntryKey("lab", "gone/m1"), revision: 4 }]);
+});
+
+Deno.test("RegistryView.deadNodes() does not count a pause of every node as one node dying", () => {
+  // A leader election: nobody writes for 6 s; b's first beat after it jumps the server time.
+  const view = viewOf("b", [nodeEntryKey("a"), "PUT"], [nodeEntryKey("b"), "PUT"]);
+  view.apply({
+    key: nodeEntryKey("b"),
+    operation: "PUT",
+    value: new Uint8Array(),
+    revision: 3,
+    created: new Date(9_000),
+  });
+  assertEquals(view.deadNodes(5_000, 5), [], "a missed one of b's beats, not five");
+  assertEquals(view.deadNodes(5_000, 0).map((entry) => entry.node), ["a"], "by time alone");
 });
