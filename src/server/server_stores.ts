@@ -33,6 +33,7 @@ import { JetStreamEventLog } from "../store/nats/jetstream_event_log.ts";
 import { NatsSignalBus } from "../store/nats/nats_signal_bus.ts";
 import { KvIdentityStore } from "../store/nats/kv_identity_store.ts";
 import { KvSessionStore } from "../store/nats/kv_session_store.ts";
+import { KvRegistry } from "../store/nats/kv_registry.ts";
 
 /** The stores a hub is built on, and how to close them. */
 export interface ServerStores {
@@ -111,6 +112,7 @@ export async function openClusterStores(
     const signals = NatsSignalBus.open(context);
     const identities = await KvIdentityStore.open(context);
     const sessions = await KvSessionStore.open(context);
+    const registry = await KvRegistry.open(context);
     const closeLocal = local.close;
     return {
       ...local,
@@ -118,8 +120,10 @@ export async function openClusterStores(
       signals,
       identities,
       sessions,
+      registry,
       cluster: context,
       close: async () => {
+        await registry.close();
         signals.close();
         await identities.close();
         await sessions.close();

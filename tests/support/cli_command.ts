@@ -42,5 +42,5 @@ export function cliArgv(args: readonly string[], options: CliArgvOptions = {}): 
   return [Deno.execPath(), "run", ...options.runtimeFlags ?? [], ...permissions, MAIN, ...args];
 }
 
-/** The line `chat serve` prints once it listens: `chat join 127.0.0.1:PORT`; group 1 is PORT. */
-export const JOIN_LINE: RegExp = /chat join 127\.0\.0\.1:(\d+)/;
+/** The line `chat serve` prints once it listens: `chat join 127.0.0.X:PORT`; group 1 is PORT. */
+export const JOIN_LINE: RegExp = /chat join 127\.0\.0\.\d+:(\d+)/;
