@@ -1,0 +1,45 @@
+/**
+ * What the key-value stores of this folder share: turning any text into one token of a key
+ * (KV keys are NATS subjects: only `-/_=.` and ASCII letters and digits, `.` between tokens), and
+ * recognising the refusal of a compare-and-set.
+ *
+ * @module
+ */
+import { JetStreamApiCodes, JetStreamApiError } from "@nats-io/jetstream";
+
+/** The token of the empty text: `=` never appears in unpadded base64url. */
+const EMPTY_TOKEN = "=";
+
+/**
+ * One key token that stands for `text`, whatever it holds (dots, spaces, any Unicode, NUL):
+ * its UTF-8 bytes in unpadded base64url, or `=` for the empty text.
+ *
+ * @example
+ * ```ts
+ * import { keyToken, textOfToken } from "./_kv.ts";
+ * keyToken("#lobby"); // "I2xvYmJ5"
+ * textOfToken(keyToken("@zoë")); // "@zoë"
+ * ```
+ */
+export function keyToken(text: string): string {
+  return text === ""
+    ? EMPTY_TOKEN
+    : new TextEncoder().encode(text).toBase64({ alphabet: "base64url", omitPadding: true });
+}
+
+/** The text a {@linkcode keyToken} stands for. */
+export function textOfToken(token: string): string {
+  return token === EMPTY_TOKEN
+    ? ""
+    : new TextDecoder().decode(Uint8Array.fromBase64(token, { alphabet: "base64url" }));
+}
+
+/**
+ * Whether `error` is JetStream refusing a write because the key moved on since it was read
+ * (a compare-and-set lost): read again and retry.
+ */
+export function isConflict(error: unknown): boolean {
+  return error instanceof JetStreamApiError &&
+    (error.code === JetStreamApiCodes.StreamWrongLastSequence ||
+      error.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown);
+}
