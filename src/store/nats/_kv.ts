@@ -6,6 +6,7 @@
  * @module
  */
 import { JetStreamApiCodes, JetStreamApiError } from "@nats-io/jetstream";
+import { NoRespondersError, RequestError, TimeoutError } from "@nats-io/transport-node";
 
 /** The token of the empty text: `=` never appears in unpadded base64url. */
 const EMPTY_TOKEN = "=";
@@ -42,4 +43,16 @@ export function isConflict(error: unknown): boolean {
   return error instanceof JetStreamApiError &&
     (error.code === JetStreamApiCodes.StreamWrongLastSequence ||
       error.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown);
+}
+
+/**
+ * Whether `error` is one JetStream gives while it cannot store right now (a leader election,
+ * a server restarting, no quorum): a timeout, no responder, "jetstream is not enabled", or a
+ * 503. A publish that failed so may have been stored: try again with the same message id.
+ */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof JetStreamApiError) return error.status === 503;
+  if (error instanceof RequestError) return error.isNoResponders();
+  return error instanceof TimeoutError || error instanceof NoRespondersError ||
+    (error instanceof Error && error.name === "JetStreamNotEnabled");
 }
