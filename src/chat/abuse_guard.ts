@@ -1,3 +1,5 @@
+import type { FailureCounter, FailureRecord } from "./failure_counter.ts";
+
 /**
  * Throttles passkey guessing per address: a few wrong passkeys are free, then each further one
  * locks the address out for twice as long as the last (2 s, 4 s, 8 s… up to `maxDelayMs`).
@@ -9,6 +11,11 @@
  * remain before the next lockout (one at a time once lockouts have begun); the others wait for
  * those to settle. An address behind which a whole class logs in with the right passkey at once
  * is slowed by a few comparisons, never refused.
+ *
+ * In a cluster the guard is given a {@linkcode FailureCounter} that every node shares: each
+ * failure is added to it, and each turn first takes the address's record from it, so guesses
+ * spread over several nodes lock an address out as fast as guesses sent to one. Without one, the
+ * guard counts for this process alone and never waits for anything but other comparisons.
  *
  * @example
  * ```ts
@@ -24,6 +31,7 @@ export class PasskeyGuard {
   readonly #baseDelayMs: number;
   readonly #maxDelayMs: number;
   readonly #now: () => number;
+  readonly #shared: FailureCounter | undefined;
   readonly #addresses = new Map<string, GuardEntry>();
 
   constructor(
@@ -33,12 +41,15 @@ export class PasskeyGuard {
       baseDelayMs?: number;
       maxDelayMs?: number;
       now?: () => number;
+      /** Failures counted across the nodes of a cluster as well; none: this process alone. */
+      shared?: FailureCounter;
     } = {},
   ) {
     this.#freeFailures = options.freeFailures ?? 4;
     this.#baseDelayMs = options.baseDelayMs ?? 2000;
     this.#maxDelayMs = options.maxDelayMs ?? 10 * 60 * 1000;
     this.#now = options.now ?? Date.now;
+    this.#shared = options.shared;
   }
 
   /** Milliseconds until `address` may try a passkey again; 0 when it may now. */
@@ -62,6 +73,7 @@ export class PasskeyGuard {
    */
   async turn(address: string): Promise<PasskeyTurn | number> {
     for (;;) {
+      if (this.#shared !== undefined) await this.#learn(this.#shared, address);
       const blocked = this.blockedFor(address);
       if (blocked > 0) return blocked;
       const entry = this.#entry(address, this.#now());
@@ -74,7 +86,11 @@ export class PasskeyGuard {
             settled = true;
             entry.comparing--;
             const lockout = matched ? (this.succeeded(address), 0) : this.failed(address);
-            for (const wake of entry.waiting.splice(0)) wake();
+            const wakeAll = () => {
+              for (const wake of entry.waiting.splice(0)) wake();
+            };
+            if (this.#shared === undefined) wakeAll();
+            else this.#tell(this.#shared, address, matched).finally(wakeAll);
             return lockout;
           },
         };
@@ -90,8 +106,7 @@ export class PasskeyGuard {
     const entry = this.#entry(address, now);
     entry.failures++;
     entry.last = now;
-    const over = entry.failures - this.#freeFailures;
-    const delay = over <= 0 ? 0 : Math.min(this.#maxDelayMs, this.#baseDelayMs * 2 ** (over - 1));
+    const delay = this.#delay(entry.failures);
     entry.until = now + delay;
     return delay;
   }
@@ -106,6 +121,52 @@ export class PasskeyGuard {
     } else {
       this.#addresses.delete(address);
     }
+  }
+
+  /**
+   * Takes the shared record of `address` when it is at least as new as this node's own (a
+   * failure counted elsewhere since, or a right passkey that forgave them), else the larger
+   * count; a counter that cannot be reached leaves this node's count as it is.
+   */
+  async #learn(shared: FailureCounter, address: string): Promise<void> {
+    let record: FailureRecord | undefined;
+    try {
+      record = await shared.get(address);
+    } catch {
+      return;
+    }
+    if (record !== undefined) this.#adopt(address, record);
+  }
+
+  /** Adds a failure (or a right passkey) to the shared counter, and takes the record after. */
+  async #tell(shared: FailureCounter, address: string, matched: boolean): Promise<void> {
+    const now = this.#now();
+    try {
+      if (matched) await shared.clear(address, now);
+      else this.#adopt(address, await shared.fail(address, now));
+    } catch {
+      // The counter cannot be reached: this node's own count still locks the address out.
+    }
+  }
+
+  #adopt(address: string, record: FailureRecord): void {
+    if (record.failures === 0 && !this.#addresses.has(address)) return;
+    const entry = this.#entry(address, this.#now());
+    const lockedUntil = record.last + this.#delay(record.failures);
+    if (record.last >= entry.last) {
+      entry.failures = record.failures;
+      entry.until = lockedUntil;
+      entry.last = record.last;
+    } else if (record.failures > entry.failures) {
+      entry.failures = record.failures;
+      entry.until = Math.max(entry.until, lockedUntil);
+    }
+  }
+
+  /** The lockout that `failures` wrong passkeys earn. */
+  #delay(failures: number): number {
+    const over = failures - this.#freeFailures;
+    return over <= 0 ? 0 : Math.min(this.#maxDelayMs, this.#baseDelayMs * 2 ** (over - 1));
   }
 
   /** Comparisons that may run at once: the failures left before a lockout, or one after. */
