@@ -27,6 +27,7 @@ import { randomHex, sha256Hex } from "./_random.ts";
 import type { ModerationStore } from "./moderation_store.ts";
 import { type Moderated, Moderation, type ModerationHub } from "./moderation.ts";
 import { LocalSignalBus, type Signal, type SignalBus } from "./signal_bus.ts";
+import type { FailureCounter } from "./failure_counter.ts";
 
 /** A connected, authenticated user as the hub sees one. */
 export interface Member extends Moderated {
@@ -105,6 +106,11 @@ export interface HubOptions {
   /** False refuses every upload (`--no-files`). Default true. */
   files?: boolean;
   /**
+   * Wrong passkeys counted for every node of a cluster, so that an attacker gains nothing by
+   * spreading guesses over the nodes; this hub counts alone unless given.
+   */
+  passkeyFailures?: FailureCounter;
+  /**
    * What carries typing, presence, read markers and the host controls' orders to every node's
    * connections; straight to this hub's own unless given (a server alone).
    */
@@ -176,7 +182,7 @@ export function toWireEvent(event: StoredEvent, history?: true): ChatEvent {
  * ```
  */
 export class Hub {
-  readonly options: Required<Omit<HubOptions, "log">> & { log: LogFunction };
+  readonly options: Required<Omit<HubOptions, "log" | "passkeyFailures">> & { log: LogFunction };
   /** Counts wrong passkeys per address. */
   readonly passkeyGuard: PasskeyGuard;
   /** Lets connections in by their credentials. */
@@ -225,6 +231,7 @@ export class Hub {
     this.passkeyGuard = new PasskeyGuard({
       freeFailures: this.options.freePasskeyFailures,
       now: this.options.now,
+      shared: options.passkeyFailures,
     });
     this.admission = new Admission({
       identities: options.identities,

@@ -17,6 +17,7 @@ import type {
   SessionStore,
   SignalBus,
 } from "../chat/mod.ts";
+import type { FailureCounter } from "../chat/failure_counter.ts";
 import { LocalSignalBus } from "../chat/mod.ts";
 import {
   DiskBlobStore,
@@ -34,6 +35,9 @@ import { NatsSignalBus } from "../store/nats/nats_signal_bus.ts";
 import { KvIdentityStore } from "../store/nats/kv_identity_store.ts";
 import { KvSessionStore } from "../store/nats/kv_session_store.ts";
 import { KvRegistry } from "../store/nats/kv_registry.ts";
+import { KvReadMarkerStore } from "../store/nats/kv_read_marker_store.ts";
+import { KvModerationStore } from "../store/nats/kv_moderation_store.ts";
+import { KvFailureCounter } from "../store/nats/kv_failure_counter.ts";
 
 /** The stores a hub is built on, and how to close them. */
 export interface ServerStores {
@@ -47,6 +51,8 @@ export interface ServerStores {
   blobs: BlobStore & { sweep(olderThanMs: number): Promise<number> };
   /** Typing, presence, read markers and the host controls' orders, to every node. */
   signals: SignalBus;
+  /** Wrong passkeys counted for every node of a cluster; none on a server alone. */
+  passkeyFailures?: FailureCounter;
   /** The cluster's connection, in cluster mode. */
   cluster?: NatsContext;
   close(): Promise<void>;
@@ -113,6 +119,9 @@ export async function openClusterStores(
     const identities = await KvIdentityStore.open(context);
     const sessions = await KvSessionStore.open(context);
     const registry = await KvRegistry.open(context);
+    const readMarkers = await KvReadMarkerStore.open(context);
+    const moderation = await KvModerationStore.open(context);
+    const passkeyFailures = await KvFailureCounter.open(context);
     const closeLocal = local.close;
     return {
       ...local,
@@ -121,9 +130,15 @@ export async function openClusterStores(
       identities,
       sessions,
       registry,
+      readMarkers,
+      moderation,
+      passkeyFailures,
       cluster: context,
       close: async () => {
         await registry.close();
+        await readMarkers.close();
+        await moderation.close();
+        await passkeyFailures.close();
         signals.close();
         await identities.close();
         await sessions.close();

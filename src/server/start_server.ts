@@ -181,6 +181,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     moderation: stores.moderation,
     nodeName: stores.cluster?.node,
     signals: stores.signals,
+    passkeyFailures: stores.passkeyFailures,
     operatorKeyHash,
     privateMessages: options.privateMessages,
     files: options.files,
