@@ -29,6 +29,12 @@ export interface ServeConnectionOptions {
 
 const PING = new OutboundMessage({ type: "ping" });
 
+/**
+ * While a request takes this long (a cluster electing a new leader holds a message for seconds),
+ * the client is pinged, so that it does not take the silence for a dead server and reconnect.
+ */
+const BUSY_PING_MS = 3000;
+
 /** The largest frame a connection may send before it has logged in: a hello is small. */
 const HANDSHAKE_FRAME_BYTES = 64 * 1024;
 
@@ -52,6 +58,9 @@ export async function serveConnection(
   const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 5000;
   const openedAt = Date.now();
   let lastHeard = openedAt;
+  /** When the request being handled arrived, while one is; and when the client was last pinged. */
+  let busySince: number | undefined;
+  let pingedAt = 0;
   const stopWatchdog = every(Math.min(pingAfterMs, handshakeTimeoutMs) / 2, (now) => {
     if (!session.authenticated && now - openedAt >= handshakeTimeoutMs) {
       hub.options.log(`${connection.remote} closed: no handshake within ${handshakeTimeoutMs} ms`);
@@ -68,6 +77,12 @@ export async function serveConnection(
     } else if (now - lastHeard >= pingAfterMs && session.authenticated) {
       // Not before hello: the answer would be a first message other than hello.
       outbox.send(PING);
+    } else if (
+      busySince !== undefined && session.authenticated && now - busySince >= BUSY_PING_MS &&
+      now - pingedAt >= BUSY_PING_MS
+    ) {
+      pingedAt = now;
+      outbox.send(PING);
     }
   });
   try {
@@ -83,7 +98,12 @@ export async function serveConnection(
         if (frame.type === FrameType.JSON) {
           const object = parseJsonPayload(frame.payload);
           if (typeof object.rid === "string") rid = object.rid;
-          await session.handle(toClientMessage(object));
+          busySince = lastHeard;
+          try {
+            await session.handle(toClientMessage(object));
+          } finally {
+            busySince = undefined;
+          }
           if (session.authenticated) connection.maxFrameBytes = fullFrameBytes;
         } else if (frame.type === FrameType.CHUNK) {
           let chunk: { transfer: number; data: Uint8Array };

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import type { JsMsg } from "@nats-io/jetstream";
+import type { JsMsg, StoredMsg } from "@nats-io/jetstream";
 import { DeliverPolicy, type PubAck, RetentionPolicy, StorageType } from "@nats-io/jetstream";
 import { headers as natsHeaders } from "@nats-io/transport-node";
 import type { EventLog, LoggedEvent, LogListener } from "../../chat/event_log.ts";
@@ -37,7 +37,7 @@ const GIVE_UP_MS = 30_000;
 
 /** Settings of {@linkcode JetStreamEventLog.open}. */
 export interface JetStreamEventLogOptions {
-  /** How often the follower checks that it keeps up with the stream. Default 2 s. */
+  /** How often the follower checks that it keeps up with the stream. Default 1 s. */
   watchdogMs?: number;
   /** Receives a line when the follower had to be started again. */
   log?: (line: string) => void;
@@ -68,8 +68,12 @@ export class JetStreamEventLog implements EventLog {
   #watchdog: ReturnType<typeof setInterval> | undefined;
   /** The applied id at the last watchdog check. */
   #checkedAt = -1;
+  /** A check is under way (catching up may outlast the interval). */
+  #checking = false;
   #closed = false;
   #running: Promise<void> = Promise.resolve();
+  /** Applying is one event at a time, whoever reads it (the consumer, or a catch-up). */
+  #applying: Promise<void> = Promise.resolve();
 
   private constructor(
     context: NatsContext,
@@ -81,7 +85,7 @@ export class JetStreamEventLog implements EventLog {
     this.#cache = cache;
     this.#stream = `${context.prefix}_events`;
     this.#applied = applied;
-    this.#options = { watchdogMs: options.watchdogMs ?? 2000, log: options.log ?? (() => {}) };
+    this.#options = { watchdogMs: options.watchdogMs ?? 1000, log: options.log ?? (() => {}) };
   }
 
   /**
@@ -214,7 +218,7 @@ export class JetStreamEventLog implements EventLog {
         const messages = await consumer.consume();
         this.#stopConsumer = () => messages.stop();
         for await (const message of messages) {
-          await this.#apply(message);
+          await this.#applyInTurn(message);
           if (this.#closed) break;
         }
       } catch (error) {
@@ -225,15 +229,23 @@ export class JetStreamEventLog implements EventLog {
     }
   }
 
+  /** {@linkcode #apply}, after whatever is being applied. */
+  #applyInTurn(message: JsMsg | StoredMsg): Promise<void> {
+    const turn = this.#applying.then(() => this.#apply(message));
+    this.#applying = turn.catch(() => {});
+    return turn;
+  }
+
   /** Keeps one event of the stream in the copy, then hands it to the followers. */
-  async #apply(message: JsMsg): Promise<void> {
+  async #apply(message: JsMsg | StoredMsg): Promise<void> {
     const id = message.seq;
     if (id <= this.#applied) return;
     const event: StoredEvent = { ...JSON.parse(message.string()) as NewEvent, id };
     await this.#cache.keep([event]);
     this.#applied = id;
     const logged: LoggedEvent = { event };
-    const origin = message.headers?.get(ORIGIN_HEADER);
+    const headers = "headers" in message ? message.headers : message.header;
+    const origin = headers?.get(ORIGIN_HEADER);
     if (origin) logged.origin = origin;
     for (const listener of this.#listeners) listener(logged);
     for (const [waited, resolvers] of this.#waiters) {
@@ -244,24 +256,31 @@ export class JetStreamEventLog implements EventLog {
   }
 
   /**
-   * An ordered consumer may stop receiving after its server died, without ending: when the
-   * stream has moved on and this node has not, the consumer is started again from where the
-   * copy is.
+   * An ordered consumer may stop receiving after its server died, without ending, and a new one
+   * may take seconds to be made while a server is missing: when the stream has moved on and this
+   * node has not since the last check, the missing events are read one by one (a direct get by
+   * sequence needs no consumer), so that appends waiting for them are answered, and the consumer
+   * is started again from where the copy is.
    */
   async #check(): Promise<void> {
-    if (this.#closed) return;
+    if (this.#closed || this.#checking) return;
+    this.#checking = true;
     const applied = this.#applied;
     try {
       const info = await this.#context.jsm.streams.info(this.#stream);
-      const behind = info.state.last_seq > applied;
-      if (behind && this.#checkedAt === applied) {
-        this.#options.log(
-          `the event stream is at ${info.state.last_seq}, this node at ${applied}: following again`,
-        );
+      const last = info.state.last_seq;
+      if (last > applied && this.#checkedAt === applied) {
+        this.#options.log(`the event stream is at ${last}, this node at ${applied}: catching up`);
         this.#stopConsumer?.();
+        for (let seq = this.#applied + 1; seq <= last && !this.#closed; seq++) {
+          const message = await this.#context.jsm.streams.getMessage(this.#stream, { seq });
+          if (message !== null) await this.#applyInTurn(message);
+        }
       }
     } catch {
       // No answer (no quorum, reconnecting): the next check asks again.
+    } finally {
+      this.#checking = false;
     }
     this.#checkedAt = applied;
   }
