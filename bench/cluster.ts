@@ -60,6 +60,10 @@ const USAGE = `Usage: deno task bench:cluster [--short] [options]
 /** When a fault starts in its window, and how long nats-servers stay down. */
 const FAULT_AT_MS = 2_500;
 const DOWN_MS = 4_000;
+/** How long a run waits after its window for the `ack`s still on their way. */
+const ACK_WAIT_MS = 10_000;
+/** Log lines of every login, left out of the report (counted instead). */
+const LOGIN_LINE = / connected from |listening on /;
 
 async function main(): Promise<number> {
   const args = parseArgs(Deno.args, {
@@ -194,12 +198,13 @@ async function measureSingle(
     port: server.port,
     workload: options.workload,
     duringWindow: () => Promise.resolve(ledger.startWindow()),
+    afterWindow: () => adapter.acknowledged(ACK_WAIT_MS),
   });
   return {
     target: "single node",
     result,
     check: ledger.check(),
-    unacked: result.sent + result.warmup.sent - ledger.check().acked,
+    unacked: adapter.unacknowledged,
     timeline: [],
     logs: await logLines([logFile], ["chat"]),
   };
@@ -230,6 +235,7 @@ async function measureCluster(
         timeline = await injectFault(fault, cluster, { atMs: FAULT_AT_MS, downMs: DOWN_MS });
       }
     },
+    afterWindow: () => adapter.acknowledged(ACK_WAIT_MS),
     drain: fault === undefined
       ? { stallMs: 5_000, maxMs: 120_000 }
       : { stallMs: 15_000, maxMs: 180_000 },
@@ -240,18 +246,23 @@ async function measureCluster(
     fault,
     result,
     check,
-    unacked: result.sent + result.warmup.sent - check.acked,
+    unacked: adapter.unacknowledged,
     timeline,
     logs: await logLines(cluster.logs, ["c1", "c2", "c3"]),
   };
 }
 
-/** The lines of each log file, prefixed with its node's name. */
+/** The lines of each log file but logins, which are counted, prefixed with its node's name. */
 async function logLines(files: readonly string[], names: readonly string[]): Promise<string[]> {
   const lines: string[] = [];
   for (let i = 0; i < files.length; i++) {
     const text = await Deno.readTextFile(files[i]).catch(() => "");
-    for (const line of text.split("\n")) if (line.trim() !== "") lines.push(`${names[i]}: ${line}`);
+    let logins = 0;
+    for (const line of text.split("\n")) {
+      if (LOGIN_LINE.test(line)) logins += line.includes(" connected from ") ? 1 : 0;
+      else if (line.trim() !== "") lines.push(`${names[i]}: ${line}`);
+    }
+    lines.push(`${names[i]}: (${logins} logins logged)`);
   }
   return lines;
 }

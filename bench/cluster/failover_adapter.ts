@@ -51,6 +51,7 @@ export interface FailoverOptions {
 /** Joins the room `bench` of a cluster's nodes as `f<index>`, and goes on through another node. */
 export class FailoverChatAdapter implements Adapter {
   readonly #options: FailoverOptions;
+  readonly #clients = new Set<FailoverClient>();
 
   /** An adapter over the nodes `options.ports`. */
   constructor(options: FailoverOptions) {
@@ -61,7 +62,24 @@ export class FailoverChatAdapter implements Adapter {
   async connect(index: number, context: RunContext): Promise<FanoutClient> {
     const client = new FailoverClient(index, context, this.#options);
     await client.join(Date.now() + 30_000);
+    this.#clients.add(client);
     return client;
+  }
+
+  /** Sends of every client still without an `ack`. */
+  get unacknowledged(): number {
+    let count = 0;
+    for (const client of this.#clients) count += client.unacknowledged;
+    return count;
+  }
+
+  /**
+   * Resolves once every send has its `ack`, or after `timeoutMs`: the last deliveries may reach
+   * the other clients before their sender's `ack` reaches it.
+   */
+  async acknowledged(timeoutMs: number): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (this.unacknowledged > 0 && performance.now() < deadline) await sleep(50);
   }
 }
 
@@ -84,6 +102,11 @@ class FailoverClient implements FanoutClient {
     this.#context = context;
     this.#options = options;
     this.#node = index % options.ports.length;
+  }
+
+  /** Sends without an `ack` so far. */
+  get unacknowledged(): number {
+    return this.#pending.size;
   }
 
   send(text: string, rid: string): void {

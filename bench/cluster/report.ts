@@ -114,7 +114,10 @@ function renderSteady(runs: ClusterRun[]): string[] {
       (run) => run.result.connectSeconds.toFixed(2),
       (run) => run.result.connectSeconds,
     ],
-    ["messages sent / acknowledged", (run) => `${run.result.sent} / ${run.check.acked}`],
+    [
+      "messages sent / acknowledged (with warm-up)",
+      (run) => `${run.result.sent + run.result.warmup.sent} / ${run.check.acked}`,
+    ],
     ["deliveries expected", (run) => run.result.expected.toLocaleString("en")],
     [
       "received (by marker)",

@@ -88,6 +88,8 @@ export interface RunOptions {
   processes?: () => readonly number[];
   /** Runs beside the measured window's sends from its first one (a fault); awaited before the drain. */
   duringWindow?: () => Promise<void>;
+  /** Runs after the drain, once the window's figures are taken, before the clients close. */
+  afterWindow?: () => Promise<void>;
   /** How long the measured window waits for stragglers (default: 5 s without one, 120 s at most). */
   drain?: { stallMs: number; maxMs: number };
 }
@@ -160,6 +162,7 @@ export async function runWorkload(
       const generatorSeconds = (readProc(Deno.pid)?.cpuSeconds ?? NaN) - generatorBefore;
       for (const pid of processes?.() ?? []) ours.add(pid);
       const machine = machineUsage(machineBefore, readMachineCpu(), ours);
+      await options.afterWindow?.();
       const windowSeconds = Number.isNaN(measured.lastReceiveMs)
         ? wallSeconds
         : (measured.lastReceiveMs - measured.firstSendMs) / 1000;
