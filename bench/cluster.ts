@@ -62,8 +62,8 @@ const FAULT_AT_MS = 2_500;
 const DOWN_MS = 4_000;
 /** How long a run waits after its window for the `ack`s still on their way. */
 const ACK_WAIT_MS = 10_000;
-/** Log lines of every login, left out of the report (counted instead). */
-const LOGIN_LINE = / connected from |listening on /;
+/** Log lines of every login, start and stop, left out of the report (logins are counted). */
+const ROUTINE_LINE = / connected from |listening on |SIGTERM received, shutting down$| stopped$/;
 
 async function main(): Promise<number> {
   const args = parseArgs(Deno.args, {
@@ -214,42 +214,47 @@ async function measureSingle(
 async function measureCluster(
   options: { dir: string; passkey: string; workload: Workload; fault?: FaultName },
 ): Promise<ClusterRun> {
-  await using cluster: Cluster = await startCluster({ dir: options.dir, passkey: options.passkey });
-  const ledger = new DeliveryLedger(options.workload.clients);
-  const adapter = new FailoverChatAdapter({
-    passkey: options.passkey,
-    ports: cluster.ports,
-    ledger,
-  });
-  let timeline: string[] = [];
-  const { fault } = options;
-  const result = await runWorkload(adapter, {
-    server: "cluster",
-    serverPid: cluster.nodes[0]!.pid,
-    port: cluster.ports[0],
-    workload: options.workload,
-    processes: () => cluster.processes(),
-    duringWindow: async () => {
-      ledger.startWindow();
-      if (fault !== undefined) {
-        timeline = await injectFault(fault, cluster, { atMs: FAULT_AT_MS, downMs: DOWN_MS });
-      }
-    },
-    afterWindow: () => adapter.acknowledged(ACK_WAIT_MS),
-    drain: fault === undefined
-      ? { stallMs: 5_000, maxMs: 120_000 }
-      : { stallMs: 15_000, maxMs: 180_000 },
-  });
-  const check = ledger.check();
-  return {
-    target: "cluster",
-    fault,
-    result,
-    check,
-    unacked: adapter.unacknowledged,
-    timeline,
-    logs: await logLines(cluster.logs, ["c1", "c2", "c3"]),
-  };
+  const cluster: Cluster = await startCluster({ dir: options.dir, passkey: options.passkey });
+  let run: Omit<ClusterRun, "logs">;
+  try {
+    const ledger = new DeliveryLedger(options.workload.clients);
+    const adapter = new FailoverChatAdapter({
+      passkey: options.passkey,
+      ports: cluster.ports,
+      ledger,
+    });
+    let timeline: string[] = [];
+    const { fault } = options;
+    const result = await runWorkload(adapter, {
+      server: "cluster",
+      serverPid: cluster.nodes[0]!.pid,
+      port: cluster.ports[0],
+      workload: options.workload,
+      processes: () => cluster.processes(),
+      duringWindow: async () => {
+        ledger.startWindow();
+        if (fault !== undefined) {
+          timeline = await injectFault(fault, cluster, { atMs: FAULT_AT_MS, downMs: DOWN_MS });
+        }
+      },
+      afterWindow: () => adapter.acknowledged(ACK_WAIT_MS),
+      drain: fault === undefined
+        ? { stallMs: 5_000, maxMs: 120_000 }
+        : { stallMs: 15_000, maxMs: 180_000 },
+    });
+    run = {
+      target: "cluster",
+      fault,
+      result,
+      check: ledger.check(),
+      unacked: adapter.unacknowledged,
+      timeline,
+    };
+  } finally {
+    // The nodes' logs are whole once they have exited.
+    await cluster[Symbol.asyncDispose]();
+  }
+  return { ...run, logs: await logLines(cluster.logs, ["c1", "c2", "c3"]) };
 }
 
 /** The lines of each log file but logins, which are counted, prefixed with its node's name. */
@@ -259,7 +264,7 @@ async function logLines(files: readonly string[], names: readonly string[]): Pro
     const text = await Deno.readTextFile(files[i]).catch(() => "");
     let logins = 0;
     for (const line of text.split("\n")) {
-      if (LOGIN_LINE.test(line)) logins += line.includes(" connected from ") ? 1 : 0;
+      if (ROUTINE_LINE.test(line)) logins += line.includes(" connected from ") ? 1 : 0;
       else if (line.trim() !== "") lines.push(`${names[i]}: ${line}`);
     }
     lines.push(`${names[i]}: (${logins} logins logged)`);
