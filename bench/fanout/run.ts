@@ -10,7 +10,14 @@ import { DeliverySink } from "./delivery_sink.ts";
 import { ErrorLog } from "./error_log.ts";
 import { type LatencySummary, PhaseTracker } from "./phase_tracker.ts";
 import { drain, sendOnSchedule } from "./schedule.ts";
-import { log, machineUsage, ProcSampler, readMachineCpu, readProc } from "../shared/mod.ts";
+import {
+  log,
+  machineUsage,
+  ProcGroupSampler,
+  ProcSampler,
+  readMachineCpu,
+  readProc,
+} from "../shared/mod.ts";
 
 /** What one workload does. */
 export interface Workload {
@@ -40,6 +47,8 @@ export interface WorkloadResult {
   expected: number;
   received: number;
   duplicates: number;
+  /** Deliveries of a sender's own message, or of one outside the schedule. */
+  unexpected: number;
   /** From the first send to the last delivery (or the end of the wait for stragglers). */
   windowSeconds: number;
   deliveriesPerSecond: number;
@@ -65,10 +74,30 @@ export interface WorkloadResult {
   windowToMs: number;
 }
 
+/** Settings of {@linkcode runWorkload}. */
+export interface RunOptions {
+  server: string;
+  serverPid: number;
+  port: number;
+  workload: Workload;
+  /**
+   * Every process the server is made of, asked again during the window (a cluster's nodes, which
+   * a fault may kill and start again); CPU time and memory are then their sums. Default: the one
+   * process `serverPid`.
+   */
+  processes?: () => readonly number[];
+  /** Runs beside the measured window's sends from its first one (a fault); awaited before the drain. */
+  duringWindow?: () => Promise<void>;
+  /** Runs after the drain, once the window's figures are taken, before the clients close. */
+  afterWindow?: () => Promise<void>;
+  /** How long the measured window waits for stragglers (default: 5 s without one, 120 s at most). */
+  drain?: { stallMs: number; maxMs: number };
+}
+
 /** Runs `workload` against the server `serverPid` listening on `port`. */
 export async function runWorkload(
   adapter: Adapter,
-  options: { server: string; serverPid: number; port: number; workload: Workload },
+  options: RunOptions,
 ): Promise<WorkloadResult> {
   const { workload } = options;
   const senders = sendersOf(workload);
@@ -114,18 +143,26 @@ export async function runWorkload(
     log(`${options.server}: warm-up ${warmup.received}/${warmup.expected} deliveries`);
 
     const measured = open(1, workload.seconds);
-    const sampler = new ProcSampler(options.serverPid, 50);
+    const processes = options.processes;
+    const sampler = processes === undefined
+      ? new ProcSampler(options.serverPid, 50)
+      : new ProcGroupSampler(processes, { intervalMs: 50, rescanMs: 200 });
+    const ours = new Set(processes?.() ?? [options.serverPid]);
     try {
       const machineBefore = readMachineCpu();
       const generatorBefore = readProc(Deno.pid)?.cpuSeconds ?? NaN;
       sampler.phase();
       const started = performance.now();
+      const during = options.duringWindow?.();
       await sendOnSchedule(measured, clients, workload.rate);
-      await drain(measured, { stallMs: 5_000, maxMs: 120_000 });
+      await during;
+      await drain(measured, options.drain ?? { stallMs: 5_000, maxMs: 120_000 });
       const server = sampler.phase();
       const wallSeconds = (performance.now() - started) / 1000;
       const generatorSeconds = (readProc(Deno.pid)?.cpuSeconds ?? NaN) - generatorBefore;
-      const machine = machineUsage(machineBefore, readMachineCpu(), [options.serverPid]);
+      for (const pid of processes?.() ?? []) ours.add(pid);
+      const machine = machineUsage(machineBefore, readMachineCpu(), ours);
+      await options.afterWindow?.();
       const windowSeconds = Number.isNaN(measured.lastReceiveMs)
         ? wallSeconds
         : (measured.lastReceiveMs - measured.firstSendMs) / 1000;
@@ -139,6 +176,7 @@ export async function runWorkload(
         expected: measured.expected,
         received: measured.received,
         duplicates: measured.duplicates,
+        unexpected: measured.unexpected,
         windowSeconds,
         deliveriesPerSecond: measured.received / windowSeconds,
         latency: measured.latency(),

@@ -22,9 +22,10 @@ export interface Server extends AsyncDisposable {
 }
 
 /**
- * Starts `chat serve` on 127.0.0.1 with a free port (and a free web port) and waits for its
- * join line and, unless `args` has `--no-web`, its web line. `args` are further `serve`
- * options; `runtimeFlags` go to `deno run` (such as `--cpu-prof`).
+ * Starts `chat serve` on 127.0.0.1 with a free port (and a free web port), `--quiet` unless its
+ * log goes to `logFile`, and waits for its join line and, unless `args` has `--no-web`, its web
+ * line. `args` are further `serve` options; `runtimeFlags` go to `deno run` (such as
+ * `--cpu-prof`).
  */
 export async function startServer(
   options: {
@@ -33,6 +34,8 @@ export async function startServer(
     maxFileSize?: string;
     args?: readonly string[];
     runtimeFlags?: readonly string[];
+    /** Without `--quiet`, its log (stderr) written to this file instead of passed through. */
+    logFile?: string;
   },
 ): Promise<Server> {
   const argv = cliArgv([
@@ -45,7 +48,7 @@ export async function startServer(
     options.dataDir,
     "--passkey",
     options.passkey,
-    "--quiet",
+    ...(options.logFile === undefined ? ["--quiet"] : []),
     ...(options.maxFileSize === undefined ? [] : ["--max-file-size", options.maxFileSize]),
     ...(options.args ?? []),
   ], { runtimeFlags: options.runtimeFlags });
@@ -53,8 +56,12 @@ export async function startServer(
     args: argv.slice(1),
     stdin: "null",
     stdout: "piped",
-    stderr: "inherit",
+    stderr: options.logFile === undefined ? "inherit" : "piped",
   }).spawn();
+  if (options.logFile !== undefined) {
+    const file = await Deno.open(options.logFile, { write: true, create: true, append: true });
+    child.stderr.pipeTo(file.writable).catch(() => {});
+  }
   const stop = () => terminate(child);
   const web = !(options.args ?? []).includes("--no-web");
   try {
