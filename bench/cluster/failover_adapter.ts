@@ -119,13 +119,17 @@ class FailoverClient implements FanoutClient {
     this.#socket?.close();
   }
 
-  /** Dials the nodes in turn, in rounds, until one lets it join or `deadline` (Date.now()). */
+  /**
+   * Dials its node first, then the others in a random order (as `failoverDialer` does), in
+   * rounds, until one lets it join or `deadline` (Date.now()).
+   */
   async join(deadline: number): Promise<void> {
     const ports = this.#options.ports;
     let lastError: unknown;
     while (!this.#closed) {
-      for (let tried = 0; tried < ports.length; tried++) {
-        const node = (this.#node + tried) % ports.length;
+      const others = ports.map((_, index) => index).filter((index) => index !== this.#node);
+      others.sort(() => Math.random() - 0.5);
+      for (const node of [this.#node, ...others]) {
         try {
           await this.#joinThrough(node);
           this.#node = node;

@@ -147,8 +147,9 @@ function toChatError(error: unknown, hostname: string, where: string): ChatError
 
 /**
  * Dials the nodes of a cluster (`chat join a,b,c`): the one that answered last first, then the
- * others in turn, and resolves with the first connection made; so a client whose node died is
- * on another at its next attempt. Rejects with the last node's error when none answers.
+ * others in a random order, and resolves with the first connection made; so a client whose node
+ * died is on another at its next attempt, and a dead node's clients spread over the others.
+ * Rejects with the last node's error when none answers.
  *
  * @example
  * ```ts ignore
@@ -163,9 +164,15 @@ export function failoverDialer(
   if (nodes.length === 0) throw new Error("failoverDialer needs at least one node");
   let current = 0;
   return async () => {
+    // The node that answered last first; then the others in a random order, so that the
+    // clients of a node that died spread over the rest instead of all landing on the next.
+    const others = nodes.map((_, index) => index).filter((index) => index !== current);
+    for (let i = others.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [others[i], others[j]] = [others[j], others[i]];
+    }
     let lastError: unknown;
-    for (let tried = 0; tried < nodes.length; tried++) {
-      const index = (current + tried) % nodes.length;
+    for (const index of [current, ...others]) {
       try {
         const connection = await dial({ ...options, ...nodes[index] });
         current = index;
