@@ -5,7 +5,7 @@ import { type BlobStore, StorageError } from "../../src/store/mod.ts";
 import { connectCluster, type NatsContext } from "../../src/store/nats/context.ts";
 import { ObjectBlobStore } from "../../src/store/nats/object_blob_store.ts";
 import { CHUNK_BYTES } from "../../src/store/nats/_object_chunks.ts";
-import { sharedNats, testNatsContext, uniqueNatsPrefix } from "../support/nats.ts";
+import { sharedNats, startNats, testNatsContext, uniqueNatsPrefix } from "../support/nats.ts";
 import { concat, randomBytes, sha256Hex } from "./_bytes.ts";
 import { blobStoreContract } from "./blob_store_contract.ts";
 
@@ -209,3 +209,38 @@ Deno.test("ObjectBlobStore: a read from the bucket whose bytes do not match keep
     await assertRejects(() => Deno.stat(join(b.dir, "blobs", blob)), Deno.errors.NotFound);
     assert((await Array.fromAsync(Deno.readDir(join(b.dir, "filling")))).length === 0);
   }));
+
+Deno.test({
+  name: "ObjectBlobStore: a commit survives the SIGKILL of its stream's leader on three servers",
+  fn: async () => {
+    await using nats = await startNats({ servers: 3 });
+    const prefix = uniqueNatsPrefix();
+    const nodes: Node[] = [];
+    try {
+      for (const node of ["a", "b"]) {
+        const context = await connectCluster({ servers: nats.urls, node, prefix, replicas: 3 });
+        const dir = await Deno.makeTempDir({ prefix: "chat_object_blobs_test_" });
+        nodes.push({ context, dir, store: await ObjectBlobStore.open(context, { dir }) });
+      }
+      const [a, b] = nodes;
+      const bytes = randomBytes(24 * 1024 * 1024);
+      const upload = await a.store.openUpload("during-election");
+      for (let at = 0; at < bytes.length; at += 1024 * 1024) {
+        await upload.write(bytes.subarray(at, at + 1024 * 1024));
+      }
+      const stream = `OBJ_${prefix}_files`;
+      const leader = (await a.context.jsm.streams.info(stream)).cluster!.leader!;
+      const committed = upload.commit(await sha256Hex(bytes));
+      await nats.kill(Number(leader.slice(1)) - 1);
+      const blob = await committed;
+      assertEquals(await sha256Hex(await readAll(b.store, blob)), await sha256Hex(bytes));
+      // Every chunk once: a retried publish was not stored twice.
+      assertEquals(await messagesOf(a.context), Math.ceil(bytes.length / CHUNK_BYTES) + 1);
+    } finally {
+      for (const node of nodes) {
+        await node.context.nc.close();
+        await Deno.remove(node.dir, { recursive: true });
+      }
+    }
+  },
+});

@@ -29,8 +29,8 @@ import { Base64UrlPaddedCodec } from "@nats-io/obj";
 export const CHUNK_BYTES = 256 * 1024;
 /** Chunks published and not yet acknowledged, at most: 8 MiB. */
 const IN_FLIGHT = 32;
-/** How long a publish is retried (a leader election takes 5–7 s) before the write fails. */
-const PUBLISH_DEADLINE_MS = 30_000;
+/** How long a request is retried (a leader election takes 5–7 s) before it fails. */
+const RETRY_DEADLINE_MS = 30_000;
 /** A read that receives nothing for this long fails (an ordered consumer may stall). */
 const READ_IDLE_MS = 20_000;
 /** The metadata entry that holds the sequences of the chunks. */
@@ -72,9 +72,11 @@ export async function objectMeta(
   bucket: string,
   name: string,
 ): Promise<ObjectMeta | null> {
-  const message = await context.jsm.streams.getMessage(objectStream(bucket), {
-    last_by_subj: metaSubject(bucket, name),
-  });
+  const message = await retrying(() =>
+    context.jsm.streams.getMessage(objectStream(bucket), {
+      last_by_subj: metaSubject(bucket, name),
+    })
+  );
   if (message === null) return null;
   return { ...message.json<ObjectMeta>(), revision: message.seq };
 }
@@ -136,8 +138,9 @@ export async function writeObject(
     seqs.push(0);
     hash.update(chunk);
     size += chunk.length;
-    const sent = publishRetrying(context, subject, chunk, `${nuid}.${index}`).then(
-      (seq) => void (seqs[index] = seq),
+    const msgID = `${nuid}.${index}`;
+    const sent = retrying(() => context.js.publish(subject, chunk, { msgID, timeout: 5000 })).then(
+      (ack) => void (seqs[index] = ack.seq),
       (error) => void (failure ??= error),
     );
     pending.push(sent);
@@ -175,12 +178,18 @@ export async function writeObject(
       metadata: { [RUNS]: encodeRuns(seqs) },
     };
     try {
-      const ack = await context.js.publish(metaSubject(bucket, name), JSON.stringify(meta), {
-        expect: { lastSubjectSequence: options.previousRevision ?? 0 },
-      });
+      const ack = await retrying(() =>
+        context.js.publish(metaSubject(bucket, name), JSON.stringify(meta), {
+          // A retry whose first attempt was stored is acknowledged as a duplicate.
+          msgID: `${nuid}.meta`,
+          expect: { lastSubjectSequence: options.previousRevision ?? 0 },
+        })
+      );
       return { ...meta, revision: ack.seq };
     } catch (error) {
       if (!isWrongLastSequence(error)) throw error;
+      const present = await objectMeta(context, bucket, name);
+      if (present?.nuid === nuid) return present;
       await deleteSequences(context, bucket, seqs);
       return null;
     }
@@ -195,17 +204,16 @@ function isWrongLastSequence(error: unknown): boolean {
   return error instanceof Error && /wrong last sequence/i.test(error.message);
 }
 
-/** Publishes `data`, retrying with the same message id until acknowledged or the deadline. */
-async function publishRetrying(
-  context: NatsContext,
-  subject: string,
-  data: Uint8Array,
-  msgID: string,
-): Promise<number> {
-  const deadline = Date.now() + PUBLISH_DEADLINE_MS;
+/**
+ * Runs `step` until it resolves, again while it fails for a reason that passes (a leader
+ * election takes 5–7 s), for at most {@linkcode RETRY_DEADLINE_MS}. A publish retried must
+ * carry a message id, so that a first attempt that was stored is not stored twice.
+ */
+async function retrying<T>(step: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + RETRY_DEADLINE_MS;
   for (;;) {
     try {
-      return (await context.js.publish(subject, data, { msgID, timeout: 5000 })).seq;
+      return await step();
     } catch (error) {
       if (!isTransient(error) || Date.now() >= deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 250));
@@ -214,8 +222,8 @@ async function publishRetrying(
 }
 
 /**
- * Whether a publish may succeed if retried with the same id: no acknowledgement in time, no
- * JetStream responder, or 503 while a new stream leader is elected.
+ * Whether a request may succeed if retried: no answer in time, no JetStream responder, or 503
+ * while a new stream leader is elected.
  */
 function isTransient(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
@@ -232,7 +240,7 @@ export async function deleteSequences(
   const stream = objectStream(bucket);
   for (const seq of seqs) {
     try {
-      await context.jsm.streams.deleteMessage(stream, seq, false);
+      await retrying(() => context.jsm.streams.deleteMessage(stream, seq, false));
     } catch (error) {
       // Already gone (deleted by another node) is what was wanted.
       if (!(error instanceof Error && /no message found/i.test(error.message))) throw error;
@@ -249,9 +257,12 @@ export async function deleteObject(context: NatsContext, meta: ObjectMeta): Prom
   const marker = { ...meta, deleted: true, size: 0, chunks: 0, digest: "", metadata: {} };
   delete marker.revision;
   try {
-    await context.js.publish(metaSubject(meta.bucket, meta.name), JSON.stringify(marker), {
-      expect: { lastSubjectSequence: meta.revision },
-    });
+    await retrying(() =>
+      context.js.publish(metaSubject(meta.bucket, meta.name), JSON.stringify(marker), {
+        msgID: `${meta.nuid}.deleted`,
+        expect: { lastSubjectSequence: meta.revision },
+      })
+    );
   } catch (error) {
     if (isWrongLastSequence(error)) return false;
     throw error;
@@ -287,11 +298,14 @@ export async function* readObject(
       break;
     }
   }
-  const consumer = await context.js.consumers.get(objectStream(bucket), {
-    filter_subjects: chunkSubject(bucket, meta.nuid),
-    opt_start_seq: startSeq,
-  });
-  const messages = await consumer.consume({ max_bytes: 8 * CHUNK_BYTES + 65536 });
+  const consumer = await retrying(() =>
+    context.js.consumers.get(objectStream(bucket), {
+      filter_subjects: chunkSubject(bucket, meta.nuid),
+      opt_start_seq: startSeq,
+    })
+  );
+  // At most 16 chunks wait in memory for a slow reader.
+  const messages = await consumer.consume({ max_bytes: 16 * chunkBytes + 65536 });
   let left = meta.chunks - first;
   let idle: ReturnType<typeof setTimeout> | undefined;
   let stalled = false;
