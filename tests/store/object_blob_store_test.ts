@@ -4,7 +4,7 @@ import { Base64UrlPaddedCodec } from "@nats-io/obj";
 import { type BlobStore, StorageError } from "../../src/store/mod.ts";
 import { connectCluster, type NatsContext } from "../../src/store/nats/context.ts";
 import { ObjectBlobStore } from "../../src/store/nats/object_blob_store.ts";
-import { CHUNK_BYTES } from "../../src/store/nats/_object_chunks.ts";
+import { CHUNK_BYTES, sweepOrphanChunks } from "../../src/store/nats/_object_chunks.ts";
 import { sharedNats, startNats, testNatsContext, uniqueNatsPrefix } from "../support/nats.ts";
 import { concat, randomBytes, sha256Hex } from "./_bytes.ts";
 import { blobStoreContract } from "./blob_store_contract.ts";
@@ -244,3 +244,23 @@ Deno.test({
     }
   },
 });
+
+Deno.test("ObjectBlobStore: sweep() deletes the chunks of a put cut short, once they are old enough", () =>
+  withNodes(1, async ([node]) => {
+    const { context, store } = node;
+    const bucket = `${context.prefix}_files`;
+    const bytes = randomBytes(CHUNK_BYTES + 10);
+    const blob = await commit(store, bytes);
+    // A put whose node died before its description: chunks that no description names.
+    for (const piece of [randomBytes(CHUNK_BYTES), randomBytes(5)]) {
+      await context.js.publish(`$O.${bucket}.C.cutshort`, piece);
+    }
+    const before = await messagesOf(context);
+    // Younger than five minutes: a put on another node may still be writing them.
+    assertEquals(await store.sweep(0), 0);
+    assertEquals(await messagesOf(context), before);
+    assertEquals(await sweepOrphanChunks(context, bucket, 0), 1);
+    assertEquals(await messagesOf(context), before - 2);
+    assertEquals(await sweepOrphanChunks(context, bucket, 0), 0);
+    assertEquals(await readAll(store, blob), bytes);
+  }));

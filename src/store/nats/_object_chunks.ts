@@ -67,18 +67,82 @@ function chunkSubject(bucket: string, nuid: string): string {
 }
 
 /** The description of `name`, deleted or not; null when there never was one. */
-export async function objectMeta(
+export function objectMeta(
   context: NatsContext,
   bucket: string,
   name: string,
 ): Promise<ObjectMeta | null> {
+  return lastMeta(context, bucket, metaSubject(bucket, name));
+}
+
+async function lastMeta(
+  context: NatsContext,
+  bucket: string,
+  subject: string,
+): Promise<ObjectMeta | null> {
   const message = await retrying(() =>
-    context.jsm.streams.getMessage(objectStream(bucket), {
-      last_by_subj: metaSubject(bucket, name),
-    })
+    context.jsm.streams.getMessage(objectStream(bucket), { last_by_subj: subject })
   );
   if (message === null) return null;
   return { ...message.json<ObjectMeta>(), revision: message.seq };
+}
+
+/**
+ * Deletes the chunks that no live description names and that received nothing for
+ * `maxAgeMs`: those of a put whose node died before its description, or of a deletion cut
+ * short. `maxAgeMs` must exceed the longest pause of a put (a minute of retries at most).
+ * Resolves with how many objects' chunks it deleted.
+ */
+export async function sweepOrphanChunks(
+  context: NatsContext,
+  bucket: string,
+  maxAgeMs: number,
+): Promise<number> {
+  const stream = objectStream(bucket);
+  const info = await retrying(() =>
+    context.jsm.streams.info(stream, { subjects_filter: `$O.${bucket}.>` })
+  );
+  const subjects = Object.keys(info.state.subjects ?? {});
+  const live = new Set<string>();
+  for (const subject of subjects.filter((subject) => subject.startsWith(`$O.${bucket}.M.`))) {
+    const meta = await lastMeta(context, bucket, subject);
+    if (meta !== null && !meta.deleted) live.add(meta.nuid);
+  }
+  const cutoff = Date.now() - maxAgeMs;
+  let swept = 0;
+  for (const subject of subjects) {
+    const nuid = subject.slice(`$O.${bucket}.C.`.length);
+    if (!subject.startsWith(`$O.${bucket}.C.`) || live.has(nuid)) continue;
+    const last = await retrying(() =>
+      context.jsm.streams.getMessage(stream, { last_by_subj: subject })
+    );
+    if (last === null || last.time.getTime() > cutoff) continue;
+    await deleteSequences(context, bucket, await sequencesOf(context, stream, subject));
+    swept++;
+  }
+  return swept;
+}
+
+/** The sequences of the messages on `subject`, read with headers only. */
+async function sequencesOf(
+  context: NatsContext,
+  stream: string,
+  subject: string,
+): Promise<number[]> {
+  const consumer = await retrying(() =>
+    context.js.consumers.get(stream, { filter_subjects: subject, headers_only: true })
+  );
+  const messages = await consumer.consume({ max_messages: 1000 });
+  const seqs: number[] = [];
+  try {
+    for await (const message of messages) {
+      seqs.push(message.seq);
+      if (message.info.pending === 0) break;
+    }
+  } finally {
+    messages.stop();
+  }
+  return seqs;
 }
 
 /** Sequences of consecutive chunks, `[first, count]` each, from the description. */

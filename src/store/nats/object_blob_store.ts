@@ -31,7 +31,12 @@
  */
 import { join } from "@std/path";
 import { createHash } from "node:crypto";
-import type { BlobReadOptions, BlobStore, UploadSink } from "../../chat/blob_store.ts";
+import {
+  type BlobReadOptions,
+  type BlobStore,
+  StorageError,
+  type UploadSink,
+} from "../../chat/blob_store.ts";
 import { DiskBlobStore } from "../disk_blob_store.ts";
 import {
   assertBlobKey,
@@ -45,8 +50,16 @@ import {
   type ObjectMeta,
   objectMeta,
   readObject,
+  sweepOrphanChunks,
   writeObject,
 } from "./_object_chunks.ts";
+
+/**
+ * Chunks without a description are left alone until they received nothing for this long
+ * whatever `sweep()` is asked, since a put on another node may still be publishing them (its
+ * retries give up after 30 s).
+ */
+const ORPHAN_MIN_AGE_MS = 5 * 60_000;
 
 /** Settings of {@linkcode ObjectBlobStore.open}. */
 export interface ObjectBlobStoreOptions {
@@ -127,10 +140,12 @@ export class ObjectBlobStore implements BlobStore {
         if (written !== null) return;
       }
     } catch (error) {
-      const back = resumeKey === undefined
-        ? Deno.remove(path)
-        : Deno.rename(path, join(this.#blobsDir, "..", "partial", `${resumeKey}.part`));
-      await back.catch(() => {});
+      if (resumeKey !== undefined) {
+        // A link, unlike a rename, never replaces an upload opened again with the same key.
+        const partial = join(this.#blobsDir, "..", "partial", `${resumeKey}.part`);
+        await Deno.link(path, partial).catch(() => {});
+      }
+      await Deno.remove(path).catch(() => {});
       throw storageError("store", error);
     }
   }
@@ -157,7 +172,24 @@ export class ObjectBlobStore implements BlobStore {
       await Deno.remove(copy).catch(() => {});
       throw missingBlobError(blob);
     }
-    if (await sizeOf(copy) === meta.size) return yield* this.#local.read(blob, options);
+    if (await sizeOf(copy) === meta.size) {
+      // Dated as read, so that sweep() keeps the copies in use.
+      const now = new Date();
+      await Deno.utime(copy, now, now).catch(() => {});
+      let yielded = false;
+      try {
+        for await (const chunk of this.#local.read(blob, options)) {
+          yielded = true;
+          yield chunk;
+        }
+        return;
+      } catch (error) {
+        // Swept meanwhile: read from the bucket instead.
+        if (yielded || !(error instanceof StorageError && /is not stored/.test(error.message))) {
+          throw error;
+        }
+      }
+    }
     const pieces = options.offset === 0
       ? this.#readKeepingCopy(meta)
       : readObject(this.#context, this.#bucket, meta, { offset: options.offset });
@@ -201,9 +233,29 @@ export class ObjectBlobStore implements BlobStore {
     }
   }
 
-  /** Deletes suspended uploads on this node's disk not touched for `maxAgeMs`. */
-  sweep(maxAgeMs: number): Promise<number> {
-    return this.#local.sweep(maxAgeMs);
+  /**
+   * Deletes this node's suspended uploads not touched for `maxAgeMs`, its copies not read for
+   * as long (not counted), and the chunks of puts that a node's death cut short before they
+   * were described (that received nothing for as long, and at least 5 minutes); resolves with
+   * how many uploads.
+   *
+   * @throws {RangeError} when `maxAgeMs` is negative or not finite.
+   * @throws {StorageError} when the bucket cannot be reached.
+   */
+  async sweep(maxAgeMs: number): Promise<number> {
+    const removed = await this.#local.sweep(maxAgeMs);
+    const cutoff = Date.now() - maxAgeMs;
+    for await (const entry of Deno.readDir(this.#blobsDir)) {
+      const path = join(this.#blobsDir, entry.name);
+      const { mtime } = await Deno.stat(path).catch(() => ({ mtime: null }));
+      if (mtime !== null && mtime.getTime() <= cutoff) await Deno.remove(path).catch(() => {});
+    }
+    try {
+      const orphanAge = Math.max(maxAgeMs, ORPHAN_MIN_AGE_MS);
+      return removed + await sweepOrphanChunks(this.#context, this.#bucket, orphanAge);
+    } catch (error) {
+      throw storageError("delete", error);
+    }
   }
 
   /**
