@@ -95,8 +95,8 @@ for (const servers of [1, 3] as const) {
   setSha256Backend("native");
   await objm(context, "native");
   await objm(context, "native_1mib", 1024 * 1024);
-  for (const chunkBytes of [128 * 1024, 256 * 1024, CHUNK_BYTES]) {
-    for (const inFlight of [1, 16, 64]) await own(context, inFlight, chunkBytes);
+  for (const chunkBytes of [128 * 1024, CHUNK_BYTES, 1024 * 1024 - 1024]) {
+    for (const inFlight of [1, 16, 32, 64]) await own(context, inFlight, chunkBytes);
   }
   await context.nc.close();
 }
