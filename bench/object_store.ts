@@ -1,13 +1,15 @@
 /**
  * Object Store benchmark: puts and gets one random file of 256 MiB through the NATS Object Store
  * client (`@nats-io/obj` 3.4.0) with its default chunks and hash, with the native hash, with
- * 1 MiB chunks, and through the cluster blob store's own chunk writer and reader
- * (`src/store/nats/_object_chunks.ts`: pipelined publishes, an ordered consumer), on one
+ * 1 MiB chunks, through the cluster blob store's own chunk writer and reader
+ * (`src/store/nats/_object_chunks.ts`: pipelined publishes, an ordered consumer), and through
+ * `ObjectBlobStore` itself (upload, commit, a read on another node, a read of its copy), on one
  * nats-server and on a cluster of three (3 replicas), everything on this machine.
  *
  * ```sh
  * deno run --allow-all bench/object_store.ts            # 256 MiB
  * deno run --allow-all bench/object_store.ts --mib 64
+ * deno run --allow-all bench/object_store.ts --store-only   # only through ObjectBlobStore
  * ```
  *
  * @module
@@ -17,8 +19,14 @@ import { setSha256Backend } from "@nats-io/obj";
 import { startNats } from "../tests/support/nats.ts";
 import { connectCluster, type NatsContext } from "../src/store/nats/context.ts";
 import { CHUNK_BYTES, readObject, writeObject } from "../src/store/nats/_object_chunks.ts";
+import { ObjectBlobStore } from "../src/store/nats/object_blob_store.ts";
+import { createHash } from "node:crypto";
 
-const args = parseArgs(Deno.args, { string: ["mib"], default: { mib: "256" } });
+const args = parseArgs(Deno.args, {
+  string: ["mib"],
+  boolean: ["store-only"],
+  default: { mib: "256" },
+});
 const size = Number(args.mib) * 1024 * 1024;
 const data = new Uint8Array(size);
 for (let start = 0; start < size; start += 65536) {
@@ -81,6 +89,49 @@ async function own(context: NatsContext, inFlight: number, chunkBytes: number): 
   await store.destroy();
 }
 
+/**
+ * Through the blob store: the upload to node a's disk, its commit (the put), a read through
+ * node b (from the bucket, keeping a copy) and a second read there (from the copy).
+ */
+async function blobStore(urls: string[], replicas: number): Promise<void> {
+  const dirs: string[] = [];
+  const contexts: NatsContext[] = [];
+  const stores: ObjectBlobStore[] = [];
+  for (const node of ["a", "b"]) {
+    const context = await connectCluster({ servers: urls, node, prefix: "store", replicas });
+    const dir = await Deno.makeTempDir({ prefix: "chat_bench_blobs_" });
+    contexts.push(context);
+    dirs.push(dir);
+    stores.push(await ObjectBlobStore.open(context, { dir }));
+  }
+  try {
+    const sha256 = createHash("sha256").update(data).digest("hex");
+    let start = performance.now();
+    const upload = await stores[0].openUpload(undefined, { expectedBytes: size });
+    for (let offset = 0; offset < size; offset += PIECE) {
+      await upload.write(data.subarray(offset, offset + PIECE));
+    }
+    const written = performance.now() - start;
+    start = performance.now();
+    await upload.commit(sha256);
+    const committed = performance.now() - start;
+    const reads: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      start = performance.now();
+      const bytes = await drain(stores[1].read(sha256, { offset: 0, chunkBytes: 65536 }));
+      if (bytes !== size) throw new Error(`read ${bytes} bytes`);
+      reads.push(performance.now() - start);
+    }
+    console.log(
+      `  ObjectBlobStore: upload to disk ${rate(written)}, commit ${rate(committed)}, ` +
+        `read on another node ${rate(reads[0])}, again from its copy ${rate(reads[1])}`,
+    );
+  } finally {
+    for (const context of contexts) await context.nc.close();
+    for (const dir of dirs) await Deno.remove(dir, { recursive: true });
+  }
+}
+
 for (const servers of [1, 3] as const) {
   await using nats = await startNats({ servers });
   const context = await connectCluster({
@@ -90,6 +141,11 @@ for (const servers of [1, 3] as const) {
     replicas: servers,
   });
   console.log(`${servers} server(s), ${servers} replica(s), ${args.mib} MiB:`);
+  if (args["store-only"]) {
+    await context.nc.close();
+    await blobStore(nats.urls, servers);
+    continue;
+  }
   setSha256Backend("js");
   await objm(context, "default");
   setSha256Backend("native");
@@ -99,4 +155,5 @@ for (const servers of [1, 3] as const) {
     for (const inFlight of [1, 16, 32, 64]) await own(context, inFlight, chunkBytes);
   }
   await context.nc.close();
+  await blobStore(nats.urls, servers);
 }

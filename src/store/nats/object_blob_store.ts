@@ -205,14 +205,18 @@ export class ObjectBlobStore implements BlobStore {
     const temporary = join(this.#fillDir, `${meta.name}.${crypto.randomUUID()}`);
     const file = await Deno.open(temporary, { write: true, createNew: true, mode: 0o600 });
     let kept = false;
+    // One write runs while the next piece arrives and this one is sent.
+    let writing = Promise.resolve();
     try {
       const hash = createHash("sha256");
       try {
         for await (const piece of readObject(this.#context, this.#bucket, meta, { offset: 0 })) {
           hash.update(piece);
-          await writeAll(file, piece);
+          await writing;
+          writing = writeAll(file, piece);
           yield piece;
         }
+        await writing;
       } catch (error) {
         throw storageError("read", error);
       }
@@ -224,6 +228,8 @@ export class ObjectBlobStore implements BlobStore {
       await Deno.rename(temporary, join(this.#blobsDir, meta.name)).then(() => kept = true)
         .catch(() => {});
     } finally {
+      // Also when the reader stopped early: the file is closed after its last write.
+      await writing.catch(() => {});
       try {
         file.close();
       } catch {
