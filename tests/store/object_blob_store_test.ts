@@ -5,7 +5,13 @@ import { type BlobStore, StorageError } from "../../src/store/mod.ts";
 import { connectCluster, type NatsContext } from "../../src/store/nats/context.ts";
 import { ObjectBlobStore } from "../../src/store/nats/object_blob_store.ts";
 import { CHUNK_BYTES, sweepOrphanChunks } from "../../src/store/nats/_object_chunks.ts";
-import { sharedNats, startNats, testNatsContext, uniqueNatsPrefix } from "../support/nats.ts";
+import {
+  type NatsServers,
+  sharedNats,
+  startNats,
+  testNatsContext,
+  uniqueNatsPrefix,
+} from "../support/nats.ts";
 import { concat, randomBytes, sha256Hex } from "./_bytes.ts";
 import { blobStoreContract } from "./blob_store_contract.ts";
 
@@ -210,40 +216,60 @@ Deno.test("ObjectBlobStore: a read from the bucket whose bytes do not match keep
     assert((await Array.fromAsync(Deno.readDir(join(b.dir, "filling")))).length === 0);
   }));
 
-Deno.test({
-  name: "ObjectBlobStore: a commit survives the SIGKILL of its stream's leader on three servers",
-  fn: async () => {
-    await using nats = await startNats({ servers: 3 });
-    const prefix = uniqueNatsPrefix();
-    const nodes: Node[] = [];
-    try {
-      for (const node of ["a", "b"]) {
-        const context = await connectCluster({ servers: nats.urls, node, prefix, replicas: 3 });
-        const dir = await Deno.makeTempDir({ prefix: "chat_object_blobs_test_" });
-        nodes.push({ context, dir, store: await ObjectBlobStore.open(context, { dir }) });
-      }
-      const [a, b] = nodes;
-      const bytes = randomBytes(24 * 1024 * 1024);
-      const upload = await a.store.openUpload("during-election");
-      for (let at = 0; at < bytes.length; at += 1024 * 1024) {
-        await upload.write(bytes.subarray(at, at + 1024 * 1024));
-      }
-      const stream = `OBJ_${prefix}_files`;
-      const leader = (await a.context.jsm.streams.info(stream)).cluster!.leader!;
-      const committed = upload.commit(await sha256Hex(bytes));
-      await nats.kill(Number(leader.slice(1)) - 1);
-      const blob = await committed;
-      assertEquals(await sha256Hex(await readAll(b.store, blob)), await sha256Hex(bytes));
-      // Every chunk once: a retried publish was not stored twice.
-      assertEquals(await messagesOf(a.context), Math.ceil(bytes.length / CHUNK_BYTES) + 1);
-    } finally {
-      for (const node of nodes) {
-        await node.context.nc.close();
-        await Deno.remove(node.dir, { recursive: true });
-      }
+/** Runs `fn` with two nodes on a fresh cluster of three servers, 3 replicas. */
+async function withCluster(fn: (nats: NatsServers, nodes: Node[]) => Promise<void>): Promise<void> {
+  await using nats = await startNats({ servers: 3 });
+  const prefix = uniqueNatsPrefix();
+  const nodes: Node[] = [];
+  try {
+    for (const node of ["a", "b"]) {
+      const context = await connectCluster({ servers: nats.urls, node, prefix, replicas: 3 });
+      const dir = await Deno.makeTempDir({ prefix: "chat_object_blobs_test_" });
+      nodes.push({ context, dir, store: await ObjectBlobStore.open(context, { dir }) });
     }
-  },
-});
+    await fn(nats, nodes);
+  } finally {
+    for (const node of nodes) {
+      await node.context.nc.close();
+      await Deno.remove(node.dir, { recursive: true });
+    }
+  }
+}
+
+/** Kills the server that leads the bucket's stream. */
+async function killStreamLeader(nats: NatsServers, context: NatsContext): Promise<void> {
+  const info = await context.jsm.streams.info(`OBJ_${context.prefix}_files`);
+  await nats.kill(Number(info.cluster!.leader!.slice(1)) - 1);
+}
+
+Deno.test("ObjectBlobStore: a read through another node survives the SIGKILL of the stream's leader", () =>
+  withCluster(async (nats, [a, b]) => {
+    const bytes = randomBytes(24 * 1024 * 1024);
+    const blob = await commit(a.store, bytes);
+    const chunks = b.store.read(blob, { offset: 0, chunkBytes: 65536 })[Symbol.asyncIterator]();
+    const received = [(await chunks.next()).value as Uint8Array];
+    await killStreamLeader(nats, b.context);
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
+      received.push(next.value);
+    }
+    assertEquals(await sha256Hex(concat(received)), blob);
+    assertEquals(await Deno.readFile(join(b.dir, "blobs", blob)), bytes);
+  }));
+
+Deno.test("ObjectBlobStore: a commit survives the SIGKILL of its stream's leader on three servers", () =>
+  withCluster(async (nats, [a, b]) => {
+    const bytes = randomBytes(24 * 1024 * 1024);
+    const upload = await a.store.openUpload("during-election");
+    for (let at = 0; at < bytes.length; at += 1024 * 1024) {
+      await upload.write(bytes.subarray(at, at + 1024 * 1024));
+    }
+    const committed = upload.commit(await sha256Hex(bytes));
+    await killStreamLeader(nats, a.context);
+    const blob = await committed;
+    assertEquals(await sha256Hex(await readAll(b.store, blob)), await sha256Hex(bytes));
+    // Every chunk once: a retried publish was not stored twice.
+    assertEquals(await messagesOf(a.context), Math.ceil(bytes.length / CHUNK_BYTES) + 1);
+  }));
 
 Deno.test("ObjectBlobStore: sweep() deletes the chunks of a put cut short, once they are old enough", () =>
   withNodes(1, async ([node]) => {

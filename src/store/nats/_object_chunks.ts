@@ -31,8 +31,13 @@ export const CHUNK_BYTES = 256 * 1024;
 const IN_FLIGHT = 32;
 /** How long a request is retried (a leader election takes 5–7 s) before it fails. */
 const RETRY_DEADLINE_MS = 30_000;
-/** A read that receives nothing for this long fails (an ordered consumer may stall). */
-const READ_IDLE_MS = 20_000;
+/**
+ * A read that receives nothing for this long starts a new consumer after the last chunk it
+ * received (an ordered consumer did not recover from its server's death in one of two runs,
+ * issue 17), and gives up after this many consumers.
+ */
+const READ_IDLE_MS = 10_000;
+const READ_ATTEMPTS = 4;
 /** The metadata entry that holds the sequences of the chunks. */
 const RUNS = "chat-chunk-runs";
 
@@ -362,45 +367,43 @@ export async function* readObject(
       break;
     }
   }
-  const consumer = await retrying(() =>
-    context.js.consumers.get(objectStream(bucket), {
-      filter_subjects: chunkSubject(bucket, meta.nuid),
-      opt_start_seq: startSeq,
-    })
-  );
-  // At most 16 chunks wait in memory for a slow reader.
-  const messages = await consumer.consume({ max_bytes: 16 * chunkBytes + 65536 });
   let left = meta.chunks - first;
-  let idle: ReturnType<typeof setTimeout> | undefined;
-  let stalled = false;
-  const watch = () => {
-    clearTimeout(idle);
-    idle = setTimeout(() => {
-      stalled = true;
-      messages.stop();
-    }, READ_IDLE_MS);
-  };
-  try {
-    watch();
-    for await (const message of messages) {
-      watch();
-      if (dropChunks > 0) {
-        dropChunks--;
-        continue;
-      }
-      const data = skip > 0 ? message.data.subarray(skip) : message.data;
-      skip = 0;
-      left--;
-      if (data.length > 0) yield data;
-      if (left === 0) return;
-    }
-    throw new Error(
-      stalled
-        ? `the servers sent nothing for ${READ_IDLE_MS / 1000} s`
-        : "the object's chunks ended early",
+  let nextSeq = startSeq;
+  for (let attempt = 1;; attempt++) {
+    const consumer = await retrying(() =>
+      context.js.consumers.get(objectStream(bucket), {
+        filter_subjects: chunkSubject(bucket, meta.nuid),
+        opt_start_seq: nextSeq,
+      })
     );
-  } finally {
-    clearTimeout(idle);
-    messages.stop();
+    // At most 16 chunks wait in memory for a slow reader.
+    const messages = await consumer.consume({ max_bytes: 16 * chunkBytes + 65536 });
+    // Runs only while waiting for the servers, not while the reader takes its time.
+    let idle: ReturnType<typeof setTimeout> | undefined;
+    const watch = () => idle = setTimeout(() => messages.stop(), READ_IDLE_MS);
+    try {
+      watch();
+      for await (const message of messages) {
+        clearTimeout(idle);
+        nextSeq = message.seq + 1;
+        if (dropChunks > 0) {
+          dropChunks--;
+        } else {
+          const data = skip > 0 ? message.data.subarray(skip) : message.data;
+          skip = 0;
+          left--;
+          if (data.length > 0) yield data;
+          if (left === 0) return;
+        }
+        watch();
+      }
+    } finally {
+      clearTimeout(idle);
+      messages.stop();
+    }
+    // Stalled (see the watchdog) or ended: a new consumer goes on after the last chunk.
+    if (attempt === READ_ATTEMPTS) {
+      throw new Error(`the servers sent nothing for ${READ_IDLE_MS / 1000} s, ${attempt} times`);
+    }
   }
 }
