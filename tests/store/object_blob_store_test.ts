@@ -4,7 +4,7 @@ import { Base64UrlPaddedCodec } from "@nats-io/obj";
 import { type BlobStore, StorageError } from "../../src/store/mod.ts";
 import { connectCluster, type NatsContext } from "../../src/store/nats/context.ts";
 import { ObjectBlobStore } from "../../src/store/nats/object_blob_store.ts";
-import { CHUNK_BYTES, sweepOrphanChunks } from "../../src/store/nats/_object_chunks.ts";
+import { CHUNK_BYTES, objectMeta, sweepOrphanChunks } from "../../src/store/nats/_object_chunks.ts";
 import {
   type NatsServers,
   sharedNats,
@@ -150,9 +150,10 @@ Deno.test("ObjectBlobStore: a blob deleted through one node is not served from a
     assertEquals(await b.store.delete(blob), false);
     // Chunks and descriptions are deleted one by one; only the deletion marker remains.
     assertEquals(await messagesOf(a.context), 1);
-    // The same file can be stored again after its deletion.
+    // The same file can be stored again after its deletion, in place of the marker.
     assertEquals(await commit(b.store, bytes), blob);
     assertEquals(await readAll(a.store, blob), bytes);
+    assertEquals(await messagesOf(a.context), 2 + 1);
   }));
 
 Deno.test("ObjectBlobStore: the same file committed on two nodes at once is stored once", () =>
@@ -289,4 +290,26 @@ Deno.test("ObjectBlobStore: sweep() deletes the chunks of a put cut short, once 
     assertEquals(await messagesOf(context), before - 2);
     assertEquals(await sweepOrphanChunks(context, bucket, 0), 0);
     assertEquals(await readAll(store, blob), bytes);
+  }));
+
+Deno.test("ObjectBlobStore: an object described without its chunk runs is read by skipping and swept when deleted", () =>
+  withNodes(2, async ([a, b]) => {
+    const bucket = `${a.context.prefix}_files`;
+    const bytes = randomBytes(3 * CHUNK_BYTES + 99);
+    const blob = await commit(a.store, bytes);
+    // As when the runs were too long to keep: the same description without them.
+    const meta = (await objectMeta(a.context, bucket, blob))!;
+    const { revision, ...stored } = meta;
+    await a.context.js.publish(
+      `$O.${bucket}.M.${Base64UrlPaddedCodec.encode(blob)}`,
+      JSON.stringify({ ...stored, metadata: {} }),
+      { expect: { lastSubjectSequence: revision } },
+    );
+    const offset = 2 * CHUNK_BYTES + 7;
+    assertEquals(await readAll(b.store, blob, offset), bytes.slice(offset));
+    assertEquals(await b.store.delete(blob), true);
+    // The 4 chunks stay until a sweep finds that no description names them.
+    const left = await messagesOf(a.context);
+    assertEquals(await sweepOrphanChunks(a.context, bucket, 0), 1);
+    assertEquals(await messagesOf(a.context), left - 4);
   }));

@@ -40,6 +40,12 @@ const READ_IDLE_MS = 10_000;
 const READ_ATTEMPTS = 4;
 /** The metadata entry that holds the sequences of the chunks. */
 const RUNS = "chat-chunk-runs";
+/**
+ * Runs longer than this (chunks of many puts interleaved) are left out, so the description
+ * stays far below `max_payload`: reads then start at the first chunk and skip, and the chunks
+ * of a deleted object are left to {@linkcode sweepOrphanChunks}.
+ */
+const MAX_RUNS_CHARS = 256 * 1024;
 
 /** The description of an object, as the Object Store keeps it. */
 export interface ObjectMeta {
@@ -174,8 +180,9 @@ export interface WriteObjectOptions {
   /** Bytes a chunk; default {@linkcode CHUNK_BYTES}. */
   chunkBytes?: number;
   /**
-   * The sequence of `name`'s present description (0: none). When another writer described
-   * it since, the chunks are deleted and the write resolves with null.
+   * The sequence of `name`'s deletion marker, which the write replaces and deletes (0: it was
+   * never described). When another writer described it since, the chunks are deleted and the
+   * write resolves with null.
    */
   previousRevision?: number;
 }
@@ -234,6 +241,7 @@ export async function writeObject(
     if (filled > 0) publish(buffer.subarray(0, filled));
     await Promise.all(pending);
     if (failure !== undefined) throw failure;
+    const runs = encodeRuns(seqs);
     const meta: ObjectMeta = {
       name,
       bucket,
@@ -244,7 +252,7 @@ export async function writeObject(
       digest: `SHA-256=${Base64UrlPaddedCodec.encode(hash.digest())}`,
       deleted: false,
       options: { max_chunk_size: chunkBytes },
-      metadata: { [RUNS]: encodeRuns(seqs) },
+      metadata: runs.length <= MAX_RUNS_CHARS ? { [RUNS]: runs } : {},
     };
     try {
       const ack = await retrying(() =>
@@ -254,6 +262,10 @@ export async function writeObject(
           expect: { lastSubjectSequence: options.previousRevision ?? 0 },
         })
       );
+      // What it replaced can only have been a deletion marker.
+      if (options.previousRevision) {
+        await deleteSequences(context, bucket, [options.previousRevision]).catch(() => {});
+      }
       return { ...meta, revision: ack.seq };
     } catch (error) {
       if (!isWrongLastSequence(error)) throw error;
