@@ -166,6 +166,18 @@ Deno.test("ObjectBlobStore: the same file committed on two nodes at once is stor
     assertEquals(await readAll(b.store, first), bytes);
   }));
 
+Deno.test("ObjectBlobStore: of two nodes deleting one blob at once, exactly one says true", () =>
+  withNodes(2, async ([a, b]) => {
+    for (let round = 0; round < 5; round++) {
+      const blob = await commit(a.store, randomBytes(CHUNK_BYTES * 2));
+      const results = await Promise.all([a.store.delete(blob), b.store.delete(blob)]);
+      assertEquals(results.filter((deleted) => deleted).length, 1, `round ${round}`);
+      // Only the deletion markers remain, one a round.
+      assertEquals(await messagesOf(a.context), round + 1);
+      await assertRejects(() => readAll(b.store, blob), StorageError, "is not stored");
+    }
+  }));
+
 Deno.test("ObjectBlobStore: wipe() through one node deletes the blobs every node reads", () =>
   withNodes(2, async ([a, b]) => {
     const blobs = [await commit(a.store, randomBytes(10)), await commit(b.store, randomBytes(20))];
@@ -273,7 +285,7 @@ Deno.test("ObjectBlobStore: a commit survives the SIGKILL of its stream's leader
   }));
 
 Deno.test("ObjectBlobStore: sweep() deletes the chunks of a put cut short, once they are old enough", () =>
-  withNodes(1, async ([node]) => {
+  withNodes(2, async ([node, other]) => {
     const { context, store } = node;
     const bucket = `${context.prefix}_files`;
     const bytes = randomBytes(CHUNK_BYTES + 10);
@@ -286,10 +298,21 @@ Deno.test("ObjectBlobStore: sweep() deletes the chunks of a put cut short, once 
     // Younger than five minutes: a put on another node may still be writing them.
     assertEquals(await store.sweep(0), 0);
     assertEquals(await messagesOf(context), before);
-    assertEquals(await sweepOrphanChunks(context, bucket, 0), 1);
+    // Every node sweeps: two at once delete them, each chunk once.
+    const swept = await Promise.all([
+      sweepOrphanChunks(context, bucket, 0),
+      sweepOrphanChunks(other.context, bucket, 0),
+    ]);
+    assert(swept.includes(1), `swept ${swept}`);
     assertEquals(await messagesOf(context), before - 2);
     assertEquals(await sweepOrphanChunks(context, bucket, 0), 0);
     assertEquals(await readAll(store, blob), bytes);
+    // Old deletion markers go too.
+    const deleted = await commit(store, randomBytes(10));
+    await store.delete(deleted);
+    assertEquals(await messagesOf(context), before - 1);
+    assertEquals(await sweepOrphanChunks(context, bucket, 0), 0);
+    assertEquals(await messagesOf(context), before - 2);
   }));
 
 Deno.test("ObjectBlobStore: an object described without its chunk runs is read by skipping and swept when deleted", () =>
@@ -299,7 +322,7 @@ Deno.test("ObjectBlobStore: an object described without its chunk runs is read b
     const blob = await commit(a.store, bytes);
     // As when the runs were too long to keep: the same description without them.
     const meta = (await objectMeta(a.context, bucket, blob))!;
-    const { revision, ...stored } = meta;
+    const { revision, storedAt: _storedAt, ...stored } = meta;
     await a.context.js.publish(
       `$O.${bucket}.M.${Base64UrlPaddedCodec.encode(blob)}`,
       JSON.stringify({ ...stored, metadata: {} }),
@@ -308,8 +331,9 @@ Deno.test("ObjectBlobStore: an object described without its chunk runs is read b
     const offset = 2 * CHUNK_BYTES + 7;
     assertEquals(await readAll(b.store, blob, offset), bytes.slice(offset));
     assertEquals(await b.store.delete(blob), true);
-    // The 4 chunks stay until a sweep finds that no description names them.
+    // The 4 chunks stay until a sweep finds that no description names them (and deletes the
+    // deletion marker too).
     const left = await messagesOf(a.context);
     assertEquals(await sweepOrphanChunks(a.context, bucket, 0), 1);
-    assertEquals(await messagesOf(a.context), left - 4);
+    assertEquals(await messagesOf(a.context), left - 4 - 1);
   }));

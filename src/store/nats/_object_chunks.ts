@@ -5,9 +5,10 @@
  * habits of the `@nats-io/obj` client:
  *
  * - it publishes one chunk at a time and waits for each acknowledgement, with 128 KiB chunks
- *   and a hash in JavaScript: 256 MiB put at 19–27 MiB/s on a cluster of three here. With
- *   several chunks in flight (each with a message id, so a retry after a lost acknowledgement
- *   is not stored twice) and `node:crypto`, 54–117 MiB/s (bench/object_store.ts);
+ *   and a hash in JavaScript: 256 MiB put at 19–25 MiB/s on a cluster of three here. With 32
+ *   chunks of 256 KiB in flight (each with a message id, so a retry after a lost
+ *   acknowledgement is not stored twice) and `node:crypto`, 99–115 MiB/s (bench/object_store.ts,
+ *   on a machine shared with other work);
  * - it purges by subject (to delete, to replace, after a failed put): on nats-server 2.9 a
  *   filtered purge replayed on a restarted replica purges the whole stream there
  *   (nats-server #4196). Here every chunk is deleted by its sequence, which the description
@@ -62,6 +63,8 @@ export interface ObjectMeta {
   metadata?: Record<string, string>;
   /** The stream sequence of this description (not stored in it). */
   revision?: number;
+  /** When the servers stored this description (not stored in it). */
+  storedAt?: Date;
 }
 
 /** The stream behind bucket `bucket`. */
@@ -95,14 +98,14 @@ async function lastMeta(
     context.jsm.streams.getMessage(objectStream(bucket), { last_by_subj: subject })
   );
   if (message === null) return null;
-  return { ...message.json<ObjectMeta>(), revision: message.seq };
+  return { ...message.json<ObjectMeta>(), revision: message.seq, storedAt: message.time };
 }
 
 /**
  * Deletes the chunks that no live description names and that received nothing for
  * `maxAgeMs`: those of a put whose node died before its description, or of a deletion cut
- * short. `maxAgeMs` must exceed the longest pause of a put (a minute of retries at most).
- * Resolves with how many objects' chunks it deleted.
+ * short; and deletion markers as old. `maxAgeMs` must exceed the longest pause of a put (a
+ * minute of retries at most). Resolves with how many objects' chunks it deleted.
  */
 export async function sweepOrphanChunks(
   context: NatsContext,
@@ -114,12 +117,16 @@ export async function sweepOrphanChunks(
     context.jsm.streams.info(stream, { subjects_filter: `$O.${bucket}.>` })
   );
   const subjects = Object.keys(info.state.subjects ?? {});
+  const cutoff = Date.now() - maxAgeMs;
   const live = new Set<string>();
   for (const subject of subjects.filter((subject) => subject.startsWith(`$O.${bucket}.M.`))) {
     const meta = await lastMeta(context, bucket, subject);
     if (meta !== null && !meta.deleted) live.add(meta.nuid);
+    // A put after this finds no description, as if the blob had never been stored.
+    if (meta?.deleted && meta.storedAt!.getTime() <= cutoff) {
+      await deleteSequences(context, bucket, [meta.revision!]);
+    }
   }
-  const cutoff = Date.now() - maxAgeMs;
   let swept = 0;
   for (const subject of subjects) {
     const nuid = subject.slice(`$O.${bucket}.C.`.length);
@@ -144,13 +151,18 @@ async function sequencesOf(
     context.js.consumers.get(stream, { filter_subjects: subject, headers_only: true })
   );
   const messages = await consumer.consume({ max_messages: 1000 });
+  // Another node's sweep may delete them meanwhile: then nothing more comes.
+  let idle = setTimeout(() => messages.stop(), READ_IDLE_MS);
   const seqs: number[] = [];
   try {
     for await (const message of messages) {
       seqs.push(message.seq);
       if (message.info.pending === 0) break;
+      clearTimeout(idle);
+      idle = setTimeout(() => messages.stop(), READ_IDLE_MS);
     }
   } finally {
+    clearTimeout(idle);
     messages.stop();
   }
   return seqs;
@@ -324,7 +336,11 @@ export async function deleteSequences(
       await retrying(() => context.jsm.streams.deleteMessage(stream, seq, false));
     } catch (error) {
       // Already gone (deleted by another node) is what was wanted.
-      if (!(error instanceof Error && /no message found/i.test(error.message))) throw error;
+      if (
+        !(error instanceof Error && /no message found|sequence \d+ not found/i.test(error.message))
+      ) {
+        throw error;
+      }
     }
   }
 }
@@ -337,10 +353,13 @@ export async function deleteSequences(
 export async function deleteObject(context: NatsContext, meta: ObjectMeta): Promise<boolean> {
   const marker = { ...meta, deleted: true, size: 0, chunks: 0, digest: "", metadata: {} };
   delete marker.revision;
+  delete marker.storedAt;
+  // This call's own: a second deleter with the same id would be told "duplicate", not "no".
+  const msgID = `${meta.nuid}.deleted.${crypto.randomUUID()}`;
   try {
     await retrying(() =>
       context.js.publish(metaSubject(meta.bucket, meta.name), JSON.stringify(marker), {
-        msgID: `${meta.nuid}.deleted`,
+        msgID,
         expect: { lastSubjectSequence: meta.revision },
       })
     );
