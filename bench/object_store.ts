@@ -18,7 +18,8 @@ import { parseArgs } from "@std/cli/parse-args";
 import { setSha256Backend } from "@nats-io/obj";
 import { startNats } from "../tests/support/nats.ts";
 import { connectCluster, type NatsContext } from "../src/store/nats/context.ts";
-import { CHUNK_BYTES, readObject, writeObject } from "../src/store/nats/_object_chunks.ts";
+import { readObject, writeObject } from "../src/store/nats/_object_chunks.ts";
+import { CHUNK_BYTES } from "../src/store/nats/_object_format.ts";
 import { ObjectBlobStore } from "../src/store/nats/object_blob_store.ts";
 import { createHash } from "node:crypto";
 

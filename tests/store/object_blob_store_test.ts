@@ -4,7 +4,8 @@ import { Base64UrlPaddedCodec } from "@nats-io/obj";
 import { type BlobStore, StorageError } from "../../src/store/mod.ts";
 import { connectCluster, type NatsContext } from "../../src/store/nats/context.ts";
 import { ObjectBlobStore } from "../../src/store/nats/object_blob_store.ts";
-import { CHUNK_BYTES, objectMeta, sweepOrphanChunks } from "../../src/store/nats/_object_chunks.ts";
+import { CHUNK_BYTES, objectMeta } from "../../src/store/nats/_object_format.ts";
+import { sweepOrphanChunks } from "../../src/store/nats/_object_sweep.ts";
 import {
   type NatsServers,
   sharedNats,

@@ -18,20 +18,28 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
-import type { NatsContext } from "./context.ts";
-import { Base64UrlPaddedCodec } from "@nats-io/obj";
 
-/**
- * Bytes a chunk: of 128 KiB, 256 KiB and 1 MiB, 256 KiB with 16 to 64 in flight put fastest on
- * a cluster of three (bench/object_store.ts); at most the servers' `max_payload` less room for
- * the message id header.
- */
-export const CHUNK_BYTES = 256 * 1024;
+import { createHash } from "node:crypto";
+import { Base64UrlPaddedCodec } from "@nats-io/obj";
+import type { NatsContext } from "./context.ts";
+import {
+  CHUNK_BYTES,
+  chunkRuns,
+  chunkSubject,
+  deleteSequences,
+  encodeRuns,
+  isWrongLastSequence,
+  metaSubject,
+  type ObjectMeta,
+  objectMeta,
+  objectStream,
+  retrying,
+  RUNS,
+} from "./_object_format.ts";
+
 /** Chunks published and not yet acknowledged, at most: 8 MiB. */
 const IN_FLIGHT = 32;
-/** How long a request is retried (a leader election takes 5–7 s) before it fails. */
-const RETRY_DEADLINE_MS = 30_000;
+
 /**
  * A read that receives nothing for this long starts a new consumer after the last chunk it
  * received (an ordered consumer did not recover from its server's death in one of two runs,
@@ -39,152 +47,13 @@ const RETRY_DEADLINE_MS = 30_000;
  */
 const READ_IDLE_MS = 10_000;
 const READ_ATTEMPTS = 4;
-/** The metadata entry that holds the sequences of the chunks. */
-const RUNS = "chat-chunk-runs";
+
 /**
  * Runs longer than this (chunks of many puts interleaved) are left out, so the description
  * stays far below `max_payload`: reads then start at the first chunk and skip, and the chunks
- * of a deleted object are left to {@linkcode sweepOrphanChunks}.
+ * of a deleted object are left to the sweep (`_object_sweep.ts`).
  */
 const MAX_RUNS_CHARS = 256 * 1024;
-
-/** The description of an object, as the Object Store keeps it. */
-export interface ObjectMeta {
-  name: string;
-  bucket: string;
-  nuid: string;
-  size: number;
-  chunks: number;
-  mtime: string;
-  /** `SHA-256=` and the digest in padded base64url. */
-  digest: string;
-  deleted: boolean;
-  options?: { max_chunk_size?: number };
-  metadata?: Record<string, string>;
-  /** The stream sequence of this description (not stored in it). */
-  revision?: number;
-  /** When the servers stored this description (not stored in it). */
-  storedAt?: Date;
-}
-
-/** The stream behind bucket `bucket`. */
-export function objectStream(bucket: string): string {
-  return `OBJ_${bucket}`;
-}
-
-function metaSubject(bucket: string, name: string): string {
-  return `$O.${bucket}.M.${Base64UrlPaddedCodec.encode(name)}`;
-}
-
-function chunkSubject(bucket: string, nuid: string): string {
-  return `$O.${bucket}.C.${nuid}`;
-}
-
-/** The description of `name`, deleted or not; null when there never was one. */
-export function objectMeta(
-  context: NatsContext,
-  bucket: string,
-  name: string,
-): Promise<ObjectMeta | null> {
-  return lastMeta(context, bucket, metaSubject(bucket, name));
-}
-
-async function lastMeta(
-  context: NatsContext,
-  bucket: string,
-  subject: string,
-): Promise<ObjectMeta | null> {
-  const message = await retrying(() =>
-    context.jsm.streams.getMessage(objectStream(bucket), { last_by_subj: subject })
-  );
-  if (message === null) return null;
-  return { ...message.json<ObjectMeta>(), revision: message.seq, storedAt: message.time };
-}
-
-/**
- * Deletes the chunks that no live description names and that received nothing for
- * `maxAgeMs`: those of a put whose node died before its description, or of a deletion cut
- * short; and deletion markers as old. `maxAgeMs` must exceed the longest pause of a put (a
- * minute of retries at most). Resolves with how many objects' chunks it deleted.
- */
-export async function sweepOrphanChunks(
-  context: NatsContext,
-  bucket: string,
-  maxAgeMs: number,
-): Promise<number> {
-  const stream = objectStream(bucket);
-  const info = await retrying(() =>
-    context.jsm.streams.info(stream, { subjects_filter: `$O.${bucket}.>` })
-  );
-  const subjects = Object.keys(info.state.subjects ?? {});
-  const cutoff = Date.now() - maxAgeMs;
-  const live = new Set<string>();
-  for (const subject of subjects.filter((subject) => subject.startsWith(`$O.${bucket}.M.`))) {
-    const meta = await lastMeta(context, bucket, subject);
-    if (meta !== null && !meta.deleted) live.add(meta.nuid);
-    // A put after this finds no description, as if the blob had never been stored.
-    if (meta?.deleted && meta.storedAt!.getTime() <= cutoff) {
-      await deleteSequences(context, bucket, [meta.revision!]);
-    }
-  }
-  let swept = 0;
-  for (const subject of subjects) {
-    const nuid = subject.slice(`$O.${bucket}.C.`.length);
-    if (!subject.startsWith(`$O.${bucket}.C.`) || live.has(nuid)) continue;
-    const last = await retrying(() =>
-      context.jsm.streams.getMessage(stream, { last_by_subj: subject })
-    );
-    if (last === null || last.time.getTime() > cutoff) continue;
-    await deleteSequences(context, bucket, await sequencesOf(context, stream, subject));
-    swept++;
-  }
-  return swept;
-}
-
-/** The sequences of the messages on `subject`, read with headers only. */
-async function sequencesOf(
-  context: NatsContext,
-  stream: string,
-  subject: string,
-): Promise<number[]> {
-  const consumer = await retrying(() =>
-    context.js.consumers.get(stream, { filter_subjects: subject, headers_only: true })
-  );
-  const messages = await consumer.consume({ max_messages: 1000 });
-  // Another node's sweep may delete them meanwhile: then nothing more comes.
-  let idle = setTimeout(() => messages.stop(), READ_IDLE_MS);
-  const seqs: number[] = [];
-  try {
-    for await (const message of messages) {
-      seqs.push(message.seq);
-      if (message.info.pending === 0) break;
-      clearTimeout(idle);
-      idle = setTimeout(() => messages.stop(), READ_IDLE_MS);
-    }
-  } finally {
-    clearTimeout(idle);
-    messages.stop();
-  }
-  return seqs;
-}
-
-/** Sequences of consecutive chunks, `[first, count]` each, from the description. */
-export function chunkRuns(meta: ObjectMeta): [number, number][] {
-  const text = meta.metadata?.[RUNS] ?? "";
-  if (text === "") return [];
-  return text.split(",").map((run) => run.split(":").map(Number) as [number, number]);
-}
-
-function encodeRuns(seqs: number[]): string {
-  const runs: string[] = [];
-  for (let i = 0; i < seqs.length;) {
-    let j = i + 1;
-    while (j < seqs.length && seqs[j] === seqs[j - 1] + 1) j++;
-    runs.push(`${seqs[i]}:${j - i}`);
-    i = j;
-  }
-  return runs.join(",");
-}
 
 /** Settings of {@linkcode writeObject}. */
 export interface WriteObjectOptions {
@@ -290,58 +159,6 @@ export async function writeObject(
     await Promise.allSettled(pending);
     await deleteSequences(context, bucket, seqs.filter((seq) => seq > 0)).catch(() => {});
     throw error;
-  }
-}
-
-function isWrongLastSequence(error: unknown): boolean {
-  return error instanceof Error && /wrong last sequence/i.test(error.message);
-}
-
-/**
- * Runs `step` until it resolves, again while it fails for a reason that passes (a leader
- * election takes 5–7 s), for at most {@linkcode RETRY_DEADLINE_MS}. A publish retried must
- * carry a message id, so that a first attempt that was stored is not stored twice.
- */
-async function retrying<T>(step: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + RETRY_DEADLINE_MS;
-  for (;;) {
-    try {
-      return await step();
-    } catch (error) {
-      if (!isTransient(error) || Date.now() >= deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-}
-
-/**
- * Whether a request may succeed if retried: no answer in time, no JetStream responder, or 503
- * while a new stream leader is elected.
- */
-function isTransient(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  if (["TimeoutError", "NoResponders", "RequestError"].includes(error.name)) return true;
-  return /timeout|503|no responders|not enabled/i.test(error.message);
-}
-
-/** Deletes stream messages one by one (never a purge by subject: see the module comment). */
-export async function deleteSequences(
-  context: NatsContext,
-  bucket: string,
-  seqs: Iterable<number>,
-): Promise<void> {
-  const stream = objectStream(bucket);
-  for (const seq of seqs) {
-    try {
-      await retrying(() => context.jsm.streams.deleteMessage(stream, seq, false));
-    } catch (error) {
-      // Already gone (deleted by another node) is what was wanted.
-      if (
-        !(error instanceof Error && /no message found|sequence \d+ not found/i.test(error.message))
-      ) {
-        throw error;
-      }
-    }
   }
 }
 

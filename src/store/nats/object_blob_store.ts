@@ -45,14 +45,9 @@ import {
   storageError,
 } from "../_blob_rules.ts";
 import type { NatsContext } from "./context.ts";
-import {
-  deleteObject,
-  type ObjectMeta,
-  objectMeta,
-  readObject,
-  sweepOrphanChunks,
-  writeObject,
-} from "./_object_chunks.ts";
+import { deleteObject, readObject, writeObject } from "./_object_chunks.ts";
+import { type ObjectMeta, objectMeta } from "./_object_format.ts";
+import { sweepOrphanChunks } from "./_object_sweep.ts";
 
 /**
  * Chunks without a description are left alone until they received nothing for this long
