@@ -16,16 +16,10 @@
  *   deleted through another node is never served from a copy.
  * - Objects are written, read and deleted by `_object_chunks.ts` in the Object Store's format,
  *   faster than its client and never by a purge (see there).
- *
- * @example Upload through one node, download through another
- * ```ts ignore
- * const a = await ObjectBlobStore.open(contextOfNodeA, { dir: "/var/lib/chat/blobs" });
- * const upload = await a.openUpload("resume-key");
- * await upload.write(bytes);
- * const blob = await upload.commit(sha256);
- * const b = await ObjectBlobStore.open(contextOfNodeB, { dir: "/var/lib/chat/blobs" });
- * for await (const chunk of b.read(blob, { offset: 0, chunkBytes: 65536 })) send(chunk);
- * ```
+ * - A NATS server that dies costs time, not files: requests are retried through the leader
+ *   election (up to 30 s), a publish with the same message id, and a read whose consumer
+ *   stalls goes on with a new one after its last chunk. A chat node that dies during a put
+ *   leaves chunks that no description names; `sweep()` on any node deletes them later.
  *
  * @module
  */
@@ -62,7 +56,19 @@ export interface ObjectBlobStoreOptions {
   dir: string;
 }
 
-/** A {@linkcode BlobStore} in the cluster's Object Store bucket; see the module comment. */
+/**
+ * A {@linkcode BlobStore} in the cluster's Object Store bucket; see the module comment.
+ *
+ * @example Upload through one node, download through another
+ * ```ts ignore
+ * const a = await ObjectBlobStore.open(contextOfNodeA, { dir: "/var/lib/chat/blobs" });
+ * const upload = await a.openUpload("resume-key");
+ * await upload.write(bytes);
+ * const blob = await upload.commit(sha256);
+ * const b = await ObjectBlobStore.open(contextOfNodeB, { dir: "/var/lib/chat/blobs" });
+ * for await (const chunk of b.read(blob, { offset: 0, chunkBytes: 65536 })) send(chunk);
+ * ```
+ */
 export class ObjectBlobStore implements BlobStore {
   readonly #context: NatsContext;
   readonly #bucket: string;
