@@ -24,7 +24,6 @@
  * @module
  */
 import { join } from "@std/path";
-import { createHash } from "node:crypto";
 import {
   type BlobReadOptions,
   type BlobStore,
@@ -42,6 +41,7 @@ import type { NatsContext } from "./context.ts";
 import { deleteObject, readObject, writeObject } from "./_object_chunks.ts";
 import { type ObjectMeta, objectMeta } from "./_object_format.ts";
 import { sweepOrphanChunks } from "./_object_sweep.ts";
+import { copyWhileReading, rechunk } from "./_copy_while_reading.ts";
 
 /**
  * Chunks without a description are left alone until they received nothing for this long
@@ -75,6 +75,8 @@ export class ObjectBlobStore implements BlobStore {
   readonly #local: DiskBlobStore;
   readonly #blobsDir: string;
   readonly #fillDir: string;
+  /** Blobs whose copy a read is making. */
+  readonly #copying = new Set<string>();
 
   private constructor(context: NatsContext, local: DiskBlobStore, dir: string) {
     this.#context = context;
@@ -191,7 +193,10 @@ export class ObjectBlobStore implements BlobStore {
         }
       }
     }
-    const pieces = options.offset === 0
+    // One read at a time makes a blob's copy: the file's first downloaders all start at once.
+    const copying = options.offset === 0 && !this.#copying.has(blob);
+    if (copying) this.#copying.add(blob);
+    const pieces = copying
       ? this.#readKeepingCopy(meta)
       : readObject(this.#context, this.#bucket, meta, { offset: options.offset });
     yield* rechunk(pieces, meta.size - options.offset, options);
@@ -199,44 +204,19 @@ export class ObjectBlobStore implements BlobStore {
 
   /**
    * Reads `meta`'s whole object from the bucket while writing it to a file that becomes this
-   * node's copy once its SHA-256 is checked. A wrong SHA-256 fails the read (its bytes were
-   * sent: the client's own check fails too) and keeps nothing.
+   * node's copy once its SHA-256 is checked. The writes run behind the read and never slow it:
+   * when more than {@linkcode COPY_BACKLOG_BYTES} wait for a slow disk, the copy is given up.
+   * A wrong SHA-256 fails the read (its bytes were sent: the client's own check fails too) and
+   * keeps nothing.
    */
   async *#readKeepingCopy(meta: ObjectMeta): AsyncGenerator<Uint8Array> {
-    const temporary = join(this.#fillDir, `${meta.name}.${crypto.randomUUID()}`);
-    const file = await Deno.open(temporary, { write: true, createNew: true, mode: 0o600 });
-    let kept = false;
-    // One write runs while the next piece arrives and this one is sent.
-    let writing = Promise.resolve();
     try {
-      const hash = createHash("sha256");
-      try {
-        for await (const piece of readObject(this.#context, this.#bucket, meta, { offset: 0 })) {
-          hash.update(piece);
-          await writing;
-          writing = writeAll(file, piece);
-          yield piece;
-        }
-        await writing;
-      } catch (error) {
-        throw storageError("read", error);
-      }
-      const received = hash.digest("hex");
-      if (received !== meta.name) {
-        throw storageError("read", new Error(`its bytes have the SHA-256 ${received}`));
-      }
-      file.close();
-      await Deno.rename(temporary, join(this.#blobsDir, meta.name)).then(() => kept = true)
-        .catch(() => {});
+      const target = join(this.#blobsDir, meta.name);
+      const temporary = join(this.#fillDir, `${meta.name}.${crypto.randomUUID()}`);
+      const pieces = readObject(this.#context, this.#bucket, meta, { offset: 0 });
+      yield* copyWhileReading(pieces, { sha256: meta.name, temporary, target });
     } finally {
-      // Also when the reader stopped early: the file is closed after its last write.
-      await writing.catch(() => {});
-      try {
-        file.close();
-      } catch {
-        // Closed before the rename.
-      }
-      if (!kept) await Deno.remove(temporary).catch(() => {});
+      this.#copying.delete(meta.name);
     }
   }
 
@@ -344,46 +324,10 @@ class ObjectUpload implements UploadSink {
   }
 }
 
-/**
- * Cuts `pieces` (`total` bytes) into new buffers of `chunkBytes` (the last one shorter), made
- * by `allocate` when given.
- */
-async function* rechunk(
-  pieces: AsyncIterable<Uint8Array>,
-  total: number,
-  options: BlobReadOptions,
-): AsyncGenerator<Uint8Array> {
-  const allocate = options.allocate ?? ((bytes: number) => new Uint8Array(bytes));
-  let left = total;
-  let chunk: Uint8Array | undefined;
-  let filled = 0;
-  for await (const piece of pieces) {
-    for (let at = 0; at < piece.length;) {
-      chunk ??= allocate(Math.min(options.chunkBytes, left));
-      const length = Math.min(chunk.length - filled, piece.length - at);
-      chunk.set(piece.subarray(at, at + length), filled);
-      filled += length;
-      at += length;
-      if (filled === chunk.length) {
-        left -= filled;
-        yield chunk;
-        chunk = undefined;
-        filled = 0;
-      }
-    }
-  }
-  if (left > 0) throw storageError("read", new Error(`${left} bytes are missing at its end`));
-}
-
 async function sizeOf(path: string): Promise<number | undefined> {
   try {
     return (await Deno.stat(path)).size;
   } catch {
     return undefined;
   }
-}
-
-async function writeAll(file: Deno.FsFile, data: Uint8Array): Promise<void> {
-  let written = 0;
-  while (written < data.byteLength) written += await file.write(data.subarray(written));
 }
