@@ -3,7 +3,7 @@
  * client (`@nats-io/obj` 3.4.0) with its default chunks and hash, with the native hash, with
  * 1 MiB chunks, through the cluster blob store's own chunk writer and reader
  * (`src/store/nats/_object_chunks.ts`: pipelined publishes, an ordered consumer), and through
- * `ObjectBlobStore` itself (upload, commit, a read on another node, a read of its copy), on one
+ * `ObjectBlobStore` itself (upload, commit, a read on another node, a second read), on one
  * nats-server and on a cluster of three (3 replicas), everything on this machine.
  *
  * ```sh
@@ -92,7 +92,8 @@ async function own(context: NatsContext, inFlight: number, chunkBytes: number): 
 
 /**
  * Through the blob store: the upload to node a's disk, its commit (the put), a read through
- * node b (from the bucket, keeping a copy) and a second read there (from the copy).
+ * node b (from the bucket, keeping a copy if its disk keeps up) and a second read there (from
+ * the copy if one was kept).
  */
 async function blobStore(urls: string[], replicas: number): Promise<void> {
   const dirs: string[] = [];
@@ -125,7 +126,7 @@ async function blobStore(urls: string[], replicas: number): Promise<void> {
     }
     console.log(
       `  ObjectBlobStore: upload to disk ${rate(written)}, commit ${rate(committed)}, ` +
-        `read on another node ${rate(reads[0])}, again from its copy ${rate(reads[1])}`,
+        `read on another node ${rate(reads[0])}, again ${rate(reads[1])}`,
     );
   } finally {
     for (const context of contexts) await context.nc.close();
