@@ -38,6 +38,7 @@ import { KvRegistry } from "../store/nats/kv_registry.ts";
 import { KvReadMarkerStore } from "../store/nats/kv_read_marker_store.ts";
 import { KvModerationStore } from "../store/nats/kv_moderation_store.ts";
 import { KvFailureCounter } from "../store/nats/kv_failure_counter.ts";
+import { ObjectBlobStore } from "../store/nats/object_blob_store.ts";
 
 /** The stores a hub is built on, and how to close them. */
 export interface ServerStores {
@@ -122,6 +123,8 @@ export async function openClusterStores(
     const readMarkers = await KvReadMarkerStore.open(context);
     const moderation = await KvModerationStore.open(context);
     const passkeyFailures = await KvFailureCounter.open(context);
+    // Uploads under way and copies of what this node read: a folder of its own, not files/.
+    const blobs = await ObjectBlobStore.open(context, { dir: join(dataDir, "cluster-files") });
     const closeLocal = local.close;
     return {
       ...local,
@@ -133,6 +136,7 @@ export async function openClusterStores(
       readMarkers,
       moderation,
       passkeyFailures,
+      blobs,
       cluster: context,
       close: async () => {
         await registry.close();

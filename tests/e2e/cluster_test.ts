@@ -4,9 +4,12 @@
  *
  * @module
  */
-import { assertEquals } from "@std/assert";
+import { assert, assertEquals } from "@std/assert";
+import { join } from "@std/path";
 import { startNats } from "../support/nats.ts";
-import { startServer, TestClient } from "./_helpers.ts";
+import { writeRandomFile } from "../support/mod.ts";
+import { makeTempDir, runJoin, spawnJoin, startServer, TestClient } from "./_helpers.ts";
+import { runFileCli, sendFile, sha256File } from "./_files.ts";
 
 Deno.test("two chat nodes on one NATS server: a message said on one reaches the room on the other, with one id", async () => {
   await using nats = await startNats();
@@ -21,4 +24,111 @@ Deno.test("two chat nodes on one NATS server: a message said on one reaches the 
   assertEquals(ack.type, "ack");
   const heard = await ben.waitFor((m) => m.type === "message", { since, what: "ana's message" });
   assertEquals([heard.from, heard.text, heard.id], ["ana", "hello across the cluster", ack.id]);
+});
+
+/** Waits until `check` holds for the events a `chat join --json` printed (deadline 20 s). */
+async function eventually(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+Deno.test("three NATS servers and three chat nodes on 127.0.0.1, .2 and .3: people on different nodes talk, see each other, cannot share a nick, share files; killing any one node loses and repeats nothing", async () => {
+  await using nats = await startNats({
+    servers: 3,
+    hosts: ["127.0.0.1", "127.0.0.2", "127.0.0.3"],
+  });
+  const passkey = "cluster-passkey-3";
+  const cluster = ["--nats", nats.urls.join(",")];
+  const nodes = [];
+  for (let i = 1; i <= 3; i++) {
+    nodes.push(
+      await startServer({
+        host: `127.0.0.${i}`,
+        passkey,
+        extraArgs: [...cluster, "--node-name", `n${i}`],
+      }),
+    );
+  }
+  const [n1, n2, n3] = nodes;
+  await using homes = await makeTempDir();
+  const home = (nick: string) => ({ CHAT_CONFIG_DIR: join(homes.path, nick) });
+  for (const nick of ["ana", "ben", "cy", "dee"]) await Deno.mkdir(join(homes.path, nick));
+  try {
+    await using ana = spawnJoin([n1.address, "--nick", "ana", "--json"], {
+      passkey,
+      env: home("ana"),
+    });
+    await using ben = spawnJoin([n2.address, "--nick", "ben", "--json"], {
+      passkey,
+      env: home("ben"),
+    });
+    // cy is on n3, and knows the other nodes to go on through.
+    const cyNodes = [n3.address, n1.address, n2.address].join(",");
+    await using cy = spawnJoin([cyNodes, "--nick", "cy", "--json"], { passkey, env: home("cy") });
+    await Promise.all([ana.ready(), ben.ready(), cy.ready()]);
+
+    // They see each other across the nodes.
+    let since = ana.mark();
+    await ana.write("/who");
+    const who = await ana.waitFor((e) => e.event === "users" || e.type === "users", {
+      since,
+      what: "ana's /who",
+    });
+    for (const nick of ["ana", "ben", "cy"]) {
+      assert(JSON.stringify(who).includes(`"${nick}"`), `${nick} in ${JSON.stringify(who)}`);
+    }
+    // Nobody else may take ben's nick, on any node.
+    const taken = await runJoin([n3.address, "--nick", "ben", "--json"], {
+      passkey,
+      env: home("dee"),
+      stdin: ["hello?"],
+    });
+    assertEquals(taken.code, 4, taken.stderr);
+
+    // A file shared through n1 downloads through n2, the same bytes.
+    const path = join(homes.path, "shared.bin");
+    const sha256 = await writeRandomFile(path, 2 * 1024 * 1024 + 5);
+    const { id } = await sendFile(n1, [path, "--nick", "ana"], { env: home("ana") });
+    await using saves = await makeTempDir();
+    const got = await runFileCli(["get", n2.address, String(id), "--nick", "ben"], {
+      cwd: saves.path,
+      passkey,
+      env: home("ben"),
+    });
+    assertEquals(got.code, 0, got.describe);
+    assertEquals(await sha256File(join(saves.path, "shared.bin")), sha256);
+
+    // ana talks while a NATS server and then cy's chat node die.
+    const said: number[] = [];
+    const talk = async (count: number, label: string) => {
+      for (let i = 0; i < count; i++) {
+        since = ana.mark();
+        await ana.write(`${label} ${i}`);
+        const ack = await ana.waitFor((e) => e.type === "message" && e.text === `${label} ${i}`, {
+          since,
+          what: `ana's own ${label} ${i}`,
+        });
+        said.push(ack.id as number);
+      }
+    };
+    await talk(5, "before");
+    await nats.kill(1);
+    await talk(5, "no nats 2");
+    await nats.restart(1);
+    await n3.stop({ signal: "SIGKILL" });
+    await talk(10, "no n3");
+    const heard = (client: typeof ben) =>
+      client.events.filter((e) => e.type === "message" && e.from === "ana").map((e) => e.id);
+    await eventually(() => said.every((id) => heard(cy).includes(id)), "cy to hear everything");
+    await eventually(() => said.every((id) => heard(ben).includes(id)), "ben to hear everything");
+    for (const [name, client] of [["ben", ben], ["cy", cy]] as const) {
+      const ids = heard(client);
+      assertEquals(new Set(ids).size, ids.length, `${name} saw a message twice: ${ids}`);
+    }
+  } finally {
+    for (const node of nodes) await node.stop().catch(() => {});
+  }
 });

@@ -102,7 +102,9 @@ Deno.test("DiskBlobStore: commit() of a partial deleted from under it rejects wi
   }));
 
 // Memory stays flat: 256 MiB pass through an upload and back out of read() while the resident
-// set grows by far less. A store that buffered the file would grow by at least 256 MiB.
+// set grows by far less. A store that buffered the file would grow by at least 256 MiB; the
+// bound is half that, since the resident set is the whole process's, with whatever the test
+// files before this one left for the collector (up to 72 MiB seen in a full run).
 Deno.test("DiskBlobStore: a 256 MiB upload and download keep memory flat", () =>
   withStore(async (store) => {
     const piece = randomBytes(64 * 1024);
@@ -120,7 +122,7 @@ Deno.test("DiskBlobStore: a 256 MiB upload and download keep memory flat", () =>
     }
     const grown = Deno.memoryUsage().rss - before;
     assertEquals(read, piece.length * pieces);
-    assert(grown < 64 * 1024 * 1024, `the resident set grew by ${grown} bytes`);
+    assert(grown < 128 * 1024 * 1024, `the resident set grew by ${grown} bytes`);
   }));
 
 for (const expectedBytes of [undefined, 100, 5_000_000]) {
