@@ -192,6 +192,11 @@ export class Hub {
   readonly startedAt: number;
   /** Where the server listens, for invite links; set by the server once it listens. */
   endpoints: Endpoints = { chatPort: 0, tls: false };
+  /**
+   * In a cluster, the nodes up and where clients reach them (`welcome.nodes`); set by the server
+   * once it listens. None on a server alone.
+   */
+  nodes: (() => { name: string; chat: string; web?: string }[]) | undefined;
   /** Room → the members of this hub in it: whom its events are delivered to. */
   readonly #rooms = new Map<string, Set<Member>>();
   /** Nick key → the member of this hub holding it: whom its private messages go to. */

@@ -386,6 +386,7 @@ export class Session implements Member {
       rate: { per_second: this.#hub.options.rate.perSecond, burst: this.#hub.options.rate.burst },
       device,
       ...(this.operator ? { operator: true as const } : {}),
+      ...(this.#hub.nodes === undefined ? {} : { nodes: this.#hub.nodes() }),
     });
     if (!this.#present) {
       this.room = room;

@@ -1,10 +1,10 @@
 import * as colors from "@std/fmt/colors";
 import {
   ChatError,
-  dialer,
   failoverDialer,
   fetchFile,
   formatAddress,
+  parseAddress,
   ReconnectingClient,
 } from "../client/mod.ts";
 import { parseInviteLink } from "../protocol/mod.ts";
@@ -131,7 +131,8 @@ async function runJoin(flags: Flags<typeof JOIN_FLAGS>, positional: string[]): P
   for (;;) {
     try {
       client = await ReconnectingClient.connect({
-        open: nodes.length === 1 ? dialer({ ...address, tls }) : failoverDialer(nodes, { tls }),
+        // The nodes given, and those a cluster's welcome names: where to go when one goes away.
+        open: failoverDialer(nodes, { tls }),
         clientName: CLI_CLIENT_NAME,
         nick,
         ...await login.credentials(),
@@ -151,6 +152,7 @@ async function runJoin(flags: Flags<typeof JOIN_FLAGS>, positional: string[]): P
         onMessage: (message) => {
           // The person's new nick comes back with their device too.
           if (message.type === "nick_ok") login.remember(undefined, message.nick);
+          if (message.type === "welcome") learnNodes(nodes, message.nodes ?? []);
           sink.receive(message);
           if (
             autoDownload !== undefined && message.type === "file" && !message.history &&
@@ -197,5 +199,27 @@ async function downloadDir(path: string): Promise<string> {
     return path;
   } catch (error) {
     throw new CliError(`Cannot use ${path} for downloads: ${(error as Error).message}.`);
+  }
+}
+
+/**
+ * Adds the nodes a cluster's `welcome` names to those `chat join` dials (once each; an address
+ * that does not parse is left out: it names nothing this client could reach).
+ */
+export function learnNodes(
+  nodes: { hostname: string; port: number }[],
+  named: readonly { chat: string }[],
+): void {
+  for (const { chat } of named) {
+    let address: { hostname: string; port: number };
+    try {
+      address = parseAddress(chat);
+    } catch {
+      continue;
+    }
+    const known = nodes.some((node) =>
+      node.hostname === address.hostname && node.port === address.port
+    );
+    if (!known) nodes.push(address);
   }
 }

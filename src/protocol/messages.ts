@@ -227,6 +227,11 @@ export const SERVER_MESSAGES = {
     device: optional(string()),
     /** True when this connection may use the host controls (section 3.5). */
     operator: optional(flag()),
+    /**
+     * In a cluster: the nodes a client may reconnect to when this one goes away (section 2.5),
+     * this one included; `chat` is `host:port`, `web` the web client's address, if served.
+     */
+    nodes: optional(array(object({ name: string(), chat: string(), web: optional(string()) }))),
   },
   joined: {
     room: string(),

@@ -13,6 +13,8 @@ import { announce, type Announcement } from "./announce.ts";
 import { OutboundMessage } from "../protocol/mod.ts";
 import { VERSION } from "../version.ts";
 import { loadOrCreateOperatorKey } from "./operator_file.ts";
+import { type NodeAddress, NodeDirectory } from "../store/nats/node_directory.ts";
+import { lanAddresses } from "./lan_addresses.ts";
 import { errorReason, formatDuration } from "../util/mod.ts";
 
 /** A TCP listener, or a TLS one with the certificate and key given. */
@@ -253,6 +255,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     tls: options.tls !== undefined,
     fingerprint: options.fingerprint,
   };
+  // A cluster's nodes tell each other where clients reach them: welcome lists them.
+  const directory = stores.cluster === undefined ? undefined : await NodeDirectory.open(
+    stores.cluster,
+    nodeAddress(options, chat.addr.port, web?.addr.port),
+  );
+  if (directory !== undefined) hub.nodes = () => directory.list();
   const announcement: Announcement | undefined = options.announceAs === undefined
     ? undefined
     : await announce({
@@ -291,6 +299,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         reserve.close();
         clearInterval(sweeper);
         clearInterval(pruner);
+        directory?.close();
         await hub.close();
         await closeStores();
       })();
@@ -336,4 +345,22 @@ function refusalFrame(reason: string): Uint8Array {
 async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
   let written = 0;
   while (written < bytes.byteLength) written += await conn.write(bytes.subarray(written));
+}
+
+/**
+ * Where clients reach this node: its listening address, or, listening on every interface, its
+ * first LAN address (the loopback one when it has none).
+ */
+function nodeAddress(options: ServerOptions, chatPort: number, webPort?: number): NodeAddress {
+  const wildcard = options.hostname === "0.0.0.0" || options.hostname === "::";
+  const host = wildcard ? lanAddresses()[0] ?? "127.0.0.1" : options.hostname;
+  const name = host.includes(":") ? `[${host}]` : host;
+  const address: NodeAddress = {
+    name: options.nodeName ?? Deno.hostname(),
+    chat: `${name}:${chatPort}`,
+  };
+  if (webPort !== undefined) {
+    address.web = `${options.tls === undefined ? "http" : "https"}://${name}:${webPort}/`;
+  }
+  return address;
 }

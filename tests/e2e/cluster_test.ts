@@ -132,3 +132,36 @@ Deno.test("three NATS servers and three chat nodes on 127.0.0.1, .2 and .3: peop
     for (const node of nodes) await node.stop().catch(() => {});
   }
 });
+
+Deno.test("welcome lists the cluster's nodes, and chat join given one goes on through another it learned of", async () => {
+  await using nats = await startNats();
+  const passkey = "cluster-passkey-2";
+  const cluster = ["--nats", nats.urls.join(",")];
+  await using a = await startServer({ passkey, extraArgs: [...cluster, "--node-name", "a"] });
+  await using b = await startServer({ passkey, extraArgs: [...cluster, "--node-name", "b"] });
+  // b said it was up before a first read the directory; a new login to b sees both.
+  await using ben = await TestClient.join(b.port, { nick: "ben", passkey });
+  const welcome = ben.messages.find((m) => m.type === "welcome")!;
+  const nodes = welcome.nodes as { name: string; chat: string; web?: string }[];
+  assertEquals(nodes.map((node) => [node.name, node.chat]), [
+    ["b", b.address],
+    ["a", a.address],
+  ]);
+  assert(nodes.every((node) => node.web?.startsWith("http://127.0.0.1:")), JSON.stringify(nodes));
+
+  // chat join given b alone learns a from its welcome, and goes on through a when b dies.
+  await using homes = await makeTempDir();
+  await using cy = spawnJoin([b.address, "--nick", "cy", "--json"], {
+    passkey,
+    env: { CHAT_CONFIG_DIR: homes.path },
+  });
+  await cy.ready();
+  await b.stop({ signal: "SIGKILL" });
+  await cy.waitFor((e) => e.event === "reconnected", { what: "cy back, through a" });
+  await using ana = await TestClient.join(a.port, { nick: "ana", passkey });
+  const ack = await ana.send("still here?");
+  const heard = await cy.waitFor((e) => e.type === "message" && e.text === "still here?", {
+    what: "ana's message at cy",
+  });
+  assertEquals(heard.id, ack.id);
+});
