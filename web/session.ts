@@ -13,6 +13,7 @@ import { toDisplayEvent } from "../src/client/display_event.ts";
 import { HistoryCursor } from "../src/client/history_cursor.ts";
 import { type ConnectionStatus, ReconnectingClient } from "../src/client/reconnecting_client.ts";
 import { webSocketDialer } from "../src/client/websocket_dialer.ts";
+import { failover } from "../src/client/failover.ts";
 import type { ChatEvent, ClientMessage, ServerMessage } from "../src/protocol/messages.ts";
 import { nickKey } from "../src/protocol/names.ts";
 import { VERSION } from "../src/version.ts";
@@ -74,6 +75,8 @@ export class Session {
   readonly #view: SessionView;
   #client: ReconnectingClient | undefined;
   #nick = "";
+  /** The WebSocket addresses this page may reach the chat through: its own, then other nodes'. */
+  #sockets: string[] = [];
   #room = "lobby";
   #welcomed = false;
   #firstJoin = true;
@@ -150,10 +153,12 @@ export class Session {
     this.#reopen = recall("chat-open") ?? undefined;
     remember("chat-nick", nick);
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    // This page's server first; in a cluster, the nodes its welcome names too.
+    this.#sockets = [`${scheme}${location.host}/ws`];
     let client: ReconnectingClient;
     try {
       client = await ReconnectingClient.connect({
-        open: webSocketDialer(`${scheme}${location.host}/ws`),
+        open: failover(this.#sockets, (url) => webSocketDialer(url)()),
         clientName: `chat-web/${VERSION}`,
         nick,
         ...credentials,
@@ -193,6 +198,10 @@ export class Session {
     following.observe(message);
     switch (message.type) {
       case "welcome":
+        for (const node of message.nodes ?? []) {
+          const url = socketUrl(node.web);
+          if (url !== undefined && !this.#sockets.includes(url)) this.#sockets.push(url);
+        }
         this.#nick = message.nick;
         this.#hello = true;
         this.#view.host.setOperator(message.operator === true);
@@ -416,4 +425,20 @@ function describe(settings: Extract<ServerMessage, { type: "room_settings" }>): 
     settings.closed ? "closed" : "open",
   ];
   return `Room ${settings.room}: ${parts.join(", ")}.`;
+}
+
+/**
+ * The WebSocket address of a cluster node's web client (`welcome.nodes[].web`), with the scheme
+ * that matches this page's (a secure page may not open a plain socket); undefined without one.
+ */
+export function socketUrl(web: string | undefined): string | undefined {
+  if (web === undefined) return undefined;
+  try {
+    const url = new URL(web);
+    const secure = url.protocol === "https:";
+    if (secure !== (location.protocol === "https:")) return undefined;
+    return `${secure ? "wss" : "ws"}://${url.host}/ws`;
+  } catch {
+    return undefined;
+  }
 }

@@ -197,6 +197,8 @@ export class Hub {
    * once it listens. None on a server alone.
    */
   nodes: (() => { name: string; chat: string; web?: string }[]) | undefined;
+  /** In a cluster, whether a page's origin is another node's web client; set with `nodes`. */
+  isNodeOrigin: ((origin: string) => Promise<boolean>) | undefined;
   /** Room → the members of this hub in it: whom its events are delivered to. */
   readonly #rooms = new Map<string, Set<Member>>();
   /** Nick key → the member of this hub holding it: whom its private messages go to. */

@@ -3,6 +3,7 @@ import tls from "node:tls";
 import { formatFingerprint } from "../protocol/mod.ts";
 import { type Connection, NodeSocketConnection, TcpConnection } from "../transport/mod.ts";
 import { ChatError } from "./chat_error.ts";
+import { failover } from "./failover.ts";
 
 /** How a TLS client decides to trust a server's certificate. */
 export interface TlsTrust {
@@ -161,28 +162,5 @@ export function failoverDialer(
   nodes: readonly { hostname: string; port: number }[],
   options: Omit<DialOptions, "hostname" | "port"> = {},
 ): () => Promise<Connection> {
-  if (nodes.length === 0) throw new Error("failoverDialer needs at least one node");
-  let current = 0;
-  return async () => {
-    // The node that answered last first; then the others in a random order, so that the
-    // clients of a node that died spread over the rest instead of all landing on the next.
-    const others = nodes.map((_, index) => index).filter((index) => index !== current);
-    for (let i = others.length - 1; i > 0; i--) {
-      const j = Math.floor(Math.random() * (i + 1));
-      [others[i], others[j]] = [others[j], others[i]];
-    }
-    let lastError: unknown;
-    for (const index of [current, ...others]) {
-      try {
-        const connection = await dial({ ...options, ...nodes[index] });
-        current = index;
-        return connection;
-      } catch (error) {
-        // A certificate the user refused is a decision, not a dead node.
-        if (error instanceof ChatError && error.code.startsWith("tls_")) throw error;
-        lastError = error;
-      }
-    }
-    throw lastError;
-  };
+  return failover(nodes, (node) => dial({ ...options, ...node }));
 }

@@ -35,3 +35,4 @@ export * from "./unread_tracker.ts";
 export * from "./auto_away.ts";
 export * from "./read_reporter.ts";
 export * from "./typing_board.ts";
+export * from "./failover.ts";

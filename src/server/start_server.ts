@@ -260,7 +260,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     stores.cluster,
     nodeAddress(options, chat.addr.port, web?.addr.port),
   );
-  if (directory !== undefined) hub.nodes = () => directory.list();
+  if (directory !== undefined) {
+    hub.nodes = () => directory.list();
+    hub.isNodeOrigin = (origin) => directory.isWebOrigin(origin);
+  }
   const announcement: Announcement | undefined = options.announceAs === undefined
     ? undefined
     : await announce({

@@ -87,9 +87,33 @@ function answer(
   }
   return {
     status: 200,
-    headers: { ...SECURITY_HEADERS, "content-type": asset.type },
+    headers: { ...securityHeaders(options.hub), "content-type": asset.type },
     body: asset.bytes,
   };
+}
+
+/**
+ * The security headers of a page: in a cluster, its scripts may also open WebSockets to the
+ * other nodes' web clients known now, where the page goes on when its own node goes away.
+ */
+function securityHeaders(hub: Hub): Record<string, string> {
+  const nodes = hub.nodes?.() ?? [];
+  const sockets: string[] = [];
+  for (const node of nodes) {
+    if (node.web === undefined) continue;
+    try {
+      const url = new URL(node.web);
+      sockets.push(`${url.protocol === "https:" ? "wss" : "ws"}://${url.host}`);
+    } catch {
+      // Not an address: nothing to allow.
+    }
+  }
+  if (sockets.length === 0) return SECURITY_HEADERS;
+  const policy = SECURITY_HEADERS["content-security-policy"].replace(
+    "connect-src 'self'",
+    `connect-src 'self' ${sockets.join(" ")}`,
+  );
+  return { ...SECURITY_HEADERS, "content-security-policy": policy };
 }
 
 async function upgrade(
@@ -101,7 +125,10 @@ async function upgrade(
   }
   // A page from another site must not use a visitor's browser to talk to this server.
   const origin = request.headers.get("origin");
-  if (origin !== null && originHost(origin) !== ownHost(request, options.secure)) {
+  if (
+    origin !== null && originHost(origin) !== ownHost(request, options.secure) &&
+    !await options.hub.isNodeOrigin?.(origin)
+  ) {
     return textResponse(403, "WebSocket connections from other sites are refused.");
   }
   const refusal = refuseHandshake(request.method, request.headers);

@@ -45,6 +45,7 @@ export class NodeDirectory {
   readonly #staleMs: number;
   readonly #now: () => number;
   #known: Entry[] = [];
+  #refreshedAt = -Infinity;
   #timer: ReturnType<typeof setInterval> | undefined;
 
   private constructor(
@@ -84,12 +85,36 @@ export class NodeDirectory {
     );
   }
 
+  /**
+   * Whether `origin` (a page's, such as `http://10.0.0.2:7778`) is the web client of a node
+   * that is up. One it does not know of yet is looked up again (at most once a second): a node
+   * that started a moment ago is known before its first page comes over.
+   */
+  async isWebOrigin(origin: string): Promise<boolean> {
+    if (this.#hasWebOrigin(origin)) return true;
+    if (this.#now() - this.#refreshedAt < 1000) return false;
+    await this.#refresh();
+    return this.#hasWebOrigin(origin);
+  }
+
+  #hasWebOrigin(origin: string): boolean {
+    return this.list().some((node) => {
+      if (node.web === undefined) return false;
+      try {
+        return new URL(node.web).origin === new URL(origin).origin;
+      } catch {
+        return false;
+      }
+    });
+  }
+
   /** Stops saying this node is up (the others drop it once it is stale). */
   close(): void {
     clearInterval(this.#timer);
   }
 
   async #refresh(): Promise<void> {
+    this.#refreshedAt = this.#now();
     try {
       await this.#kv.put(keyToken(this.#self.name), jsonBytes({ ...this.#self, at: this.#now() }));
       const entries: Entry[] = [];
