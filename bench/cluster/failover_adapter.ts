@@ -94,6 +94,8 @@ class FailoverClient implements FanoutClient {
   #joined = false;
   #closed = false;
   #resume: string | undefined;
+  /** The device credential of the first login, as `chat join` keeps it. */
+  #device: string | undefined;
   /** Sends without an `ack`, by rid, in the order sent. */
   readonly #pending = new Map<string, string>();
 
@@ -165,6 +167,8 @@ class FailoverClient implements FanoutClient {
         }
         case "welcome":
           this.#resume = message.resume;
+          // The device this login made: who this client is on every node (its nick is owned).
+          if (typeof message.device === "string") this.#device = message.device;
           break;
         case "history_end":
           if (message.gap) this.#context.errors.add("catch-up gap", `client ${this.index}`);
@@ -202,7 +206,9 @@ class FailoverClient implements FanoutClient {
       type: "hello",
       v: 1,
       nick: `f${this.index}`,
-      passkey: this.#options.passkey,
+      ...(this.#device === undefined
+        ? { passkey: this.#options.passkey }
+        : { device: this.#device }),
       room: "bench",
       client: "bench/cluster",
       ...(this.#resume === undefined ? {} : { resume: this.#resume }),
