@@ -80,6 +80,10 @@ export class KvRegistry implements Registry {
   readonly #timers: ReturnType<typeof setInterval>[] = [];
   readonly #busy = new Set<Promise<void>>();
   #checking = false;
+  /** The oldest heartbeat written that the watch has not shown yet, and when it was written. */
+  #unseen: { revision: number; at: number } | undefined;
+  /** A catch-up is under way: another beat does not start a second one. */
+  #catchingUp = false;
   /** The last heartbeat written, and when: the watchdog expects to see it. */
   #heartbeat: { revision: number; at: number } | undefined;
   #closed = false;
@@ -241,17 +245,22 @@ export class KvRegistry implements Registry {
     const done = (async () => {
       for await (const entry of iterator) {
         this.#view.apply(entry);
-        for (const waiter of this.#waiters) {
-          if (waiter.revision <= this.#view.revision) {
-            this.#waiters.delete(waiter);
-            waiter.resolve();
-          }
-        }
+        this.#wake();
       }
     })().catch(() => {
       // The watch failed: the watchdog recreates it when the next heartbeat goes unseen.
     });
     this.#watch = { stop: () => iterator.stop(), done };
+  }
+
+  /** Resolves the writes waiting for a revision the view has reached. */
+  #wake(): void {
+    for (const waiter of this.#waiters) {
+      if (waiter.revision <= this.#view.revision) {
+        this.#waiters.delete(waiter);
+        waiter.resolve();
+      }
+    }
   }
 
   #stopWatch(): void {
@@ -265,17 +274,59 @@ export class KvRegistry implements Registry {
     if (!this.#closed) await this.#follow(this.#view.revision);
   }
 
-  /** Writes the heartbeat, after recreating the watch if it missed the previous one. */
+  /**
+   * Writes the heartbeat, after catching the view up if the watch missed the previous one: the
+   * missing revisions are read one by one (a direct get by sequence needs no consumer, and a new
+   * consumer may take seconds to be made while a server is missing), then the watch is made
+   * again from there.
+   */
   async #beat(): Promise<void> {
-    const last = this.#heartbeat;
-    if (
-      last !== undefined && this.#view.revision < last.revision &&
-      Date.now() - last.at > 3 * this.#heartbeatMs
+    const unseen = this.#unseen;
+    if (unseen !== undefined && this.#view.revision >= unseen.revision) this.#unseen = undefined;
+    else if (
+      unseen !== undefined && !this.#catchingUp && Date.now() - unseen.at > 3 * this.#heartbeatMs
     ) {
-      await this.#restartWatch();
+      // The oldest heartbeat the watch has not shown is three beats old: it stalled.
+      this.#catchingUp = true;
+      try {
+        this.#stopWatch();
+        await this.#catchUp(this.#heartbeat?.revision ?? unseen.revision);
+        await this.#restartWatch();
+        this.#unseen = undefined;
+      } finally {
+        this.#catchingUp = false;
+      }
     }
     const revision = await this.#kv.put(nodeEntryKey(this.#context.node), Empty);
     this.#heartbeat = { revision, at: Date.now() };
+    this.#unseen ??= this.#heartbeat;
+  }
+
+  /** Applies to the view, read straight from the bucket's stream, the revisions up to `upTo`. */
+  async #catchUp(upTo: number): Promise<void> {
+    const stream = `KV_${this.#bucket}`;
+    const prefix = `$KV.${this.#bucket}.`;
+    for (let seq = this.#view.revision + 1; seq <= upTo && !this.#closed; seq++) {
+      let message;
+      try {
+        message = await this.#context.jsm.streams.getMessage(stream, { seq });
+      } catch (error) {
+        // Gone (an older revision of a key that was written again): nothing to apply for it.
+        // Anything else (no answer during an election) stops here: the next beat goes on.
+        if (/no message found/i.test(String(error))) continue;
+        throw error;
+      }
+      if (message === null) continue;
+      const operation = message.header?.get("KV-Operation");
+      this.#view.apply({
+        key: message.subject.slice(prefix.length),
+        operation: operation === "DEL" || operation === "PURGE" ? operation : "PUT",
+        value: message.data,
+        revision: message.seq,
+        created: message.time,
+      });
+    }
+    this.#wake();
   }
 
   /** Cleans up after every node found dead, one at a time. */
