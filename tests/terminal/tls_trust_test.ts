@@ -86,10 +86,13 @@ Deno.test("On a terminal a user who takes longer than the server's handshake tim
   // Comparing 32 bytes of hex takes a person longer than this; the server gives up meanwhile.
   await server.stderr.match(/closed: no handshake within/, { timeoutMs: 10_000 });
   await term.typeLine("y");
+  // The prompt shows at welcome, and the room's line a moment later: wait for both.
   const screen = await term.waitForScreen(
     (s) =>
-      s.exitStatus !== undefined || (s.cursorLine === PROMPT && s.cursor.x === `${PROMPT} `.length),
-    { what: `the ${PROMPT} prompt` },
+      s.exitStatus !== undefined ||
+      (s.text.includes("You are in lobby with ada.") && s.cursorLine === PROMPT &&
+        s.cursor.x === `${PROMPT} `.length),
+    { what: `the ${PROMPT} prompt after the room's line` },
   );
   assertEquals(screen.exitStatus, undefined, `the client still runs\n${showScreen(screen)}`);
   assertStringIncludes(screen.text, "You are in lobby with ada.", showScreen(screen));

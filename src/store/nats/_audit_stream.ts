@@ -47,8 +47,15 @@ export class AuditStream {
   /** Opens the stream `${context.prefix}_audit`, creating it when no node has yet. */
   static async open(context: NatsContext): Promise<AuditStream> {
     const name = `${context.prefix}_audit`;
-    // Adding a stream that exists with the same settings is answered as a success.
-    await context.jsm.streams.add({ name, subjects: [name], num_replicas: context.replicas });
+    // Adding a stream that exists with the same settings is answered as a success; two nodes
+    // adding it at the same moment may be told the subjects overlap: then it exists.
+    try {
+      await context.jsm.streams.add({ name, subjects: [name], num_replicas: context.replicas });
+    } catch (error) {
+      await context.jsm.streams.info(name).catch(() => {
+        throw error;
+      });
+    }
     return new AuditStream(context, name);
   }
 

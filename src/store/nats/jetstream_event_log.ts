@@ -101,15 +101,22 @@ export class JetStreamEventLog implements EventLog {
     try {
       await context.jsm.streams.info(name);
     } catch {
-      await context.jsm.streams.add({
-        name,
-        subjects: [`${context.prefix}.events.>`],
-        num_replicas: context.replicas,
-        storage: StorageType.File,
-        retention: RetentionPolicy.Limits,
-        // Long enough for a client's resend after a reconnect, as deduplication needs.
-        duplicate_window: 10 * 60 * 1_000_000_000,
-      });
+      try {
+        await context.jsm.streams.add({
+          name,
+          subjects: [`${context.prefix}.events.>`],
+          num_replicas: context.replicas,
+          storage: StorageType.File,
+          retention: RetentionPolicy.Limits,
+          // Long enough for a client's resend after a reconnect, as deduplication needs.
+          duplicate_window: 10 * 60 * 1_000_000_000,
+        });
+      } catch (error) {
+        // Another node made it at the same moment ("subjects overlap"): it exists now.
+        await context.jsm.streams.info(name).catch(() => {
+          throw error;
+        });
+      }
     }
     const log = new JetStreamEventLog(context, cache, await cache.lastId(), options);
     log.#start();
