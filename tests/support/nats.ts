@@ -16,8 +16,23 @@
  * @module
  */
 import { join } from "@std/path";
-import { unusedPort } from "./unused_port.ts";
 import { connectCluster, type NatsContext } from "../../src/store/nats/context.ts";
+
+/**
+ * A free port below Linux's ephemeral range (32768 and up), so that no outgoing connection of
+ * the busy test process takes it between the choice and the server's bind.
+ */
+function natsPort(): number {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    try {
+      Deno.listen({ hostname: "127.0.0.1", port }).close();
+      return port;
+    } catch {
+      // Taken: another.
+    }
+  }
+}
 
 /** How long a server may take to say JetStream is ready. */
 const READY_TIMEOUT_MS = 20_000;
@@ -34,6 +49,8 @@ export interface NatsNode {
   dir: string;
   /** The running process, or undefined while it is stopped. */
   process: Deno.ChildProcess | undefined;
+  /** Whether that process has ended (it could not bind its ports, or was killed). */
+  exited?: boolean;
 }
 
 /** Running nats-servers, stopped and removed on dispose. */
@@ -93,18 +110,32 @@ export function uniqueNatsPrefix(): string {
 
 /** Starts nats-server with JetStream: one alone, or three in a cluster. */
 export async function startNats(options: NatsOptions = {}): Promise<NatsServers> {
+  // A server that could not bind a port it was given exits at once: new ports, and again.
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await startNatsOnce(options);
+    } catch (error) {
+      if (attempt >= 3 || !(error instanceof ExitedError)) throw error;
+    }
+  }
+}
+
+/** A nats-server ended before it was ready. */
+class ExitedError extends Error {}
+
+async function startNatsOnce(options: NatsOptions): Promise<NatsServers> {
   const count = options.servers ?? 1;
   const root = await Deno.makeTempDir({ prefix: "chat_nats_" });
-  const clusterPorts = Array.from({ length: count }, () => unusedPort());
+  const clusterPorts = Array.from({ length: count }, () => natsPort());
   const nodes: NatsNode[] = [];
   for (let i = 0; i < count; i++) {
     const host = options.hosts?.[i] ?? "127.0.0.1";
-    const port = unusedPort();
+    const port = natsPort();
     const node: NatsNode = {
       url: `nats://${host}:${port}`,
       host,
       port,
-      monitorPort: unusedPort(),
+      monitorPort: natsPort(),
       dir: join(root, `n${i + 1}`),
       process: undefined,
     };
@@ -128,8 +159,16 @@ export async function startNats(options: NatsOptions = {}): Promise<NatsServers>
       await child.status;
     },
     async restart(index) {
-      spawn(nodes[index]);
-      await waitReady(nodes[index], count > 1);
+      // The ports it had may take a moment to be free again after a kill.
+      for (let attempt = 1;; attempt++) {
+        spawn(nodes[index]);
+        try {
+          return await waitReady(nodes[index], count > 1);
+        } catch (error) {
+          if (attempt >= 10 || !(error instanceof ExitedError)) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 300));
+        }
+      }
     },
     async log(index) {
       try {
@@ -173,12 +212,17 @@ function config(node: NatsNode, index: number, count: number, clusterPorts: numb
 }
 
 function spawn(node: NatsNode): void {
-  node.process = new Deno.Command("nats-server", {
+  const child = new Deno.Command("nats-server", {
     args: ["-c", join(node.dir, "nats.conf")],
     stdin: "null",
     stdout: "null",
     stderr: "null",
   }).spawn();
+  node.process = child;
+  node.exited = false;
+  child.status.then(() => {
+    if (node.process === child) node.exited = true;
+  });
 }
 
 /**
@@ -189,6 +233,17 @@ async function waitReady(node: NatsNode, clustered: boolean): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let last = "no answer";
   while (Date.now() < deadline) {
+    if (node.exited) {
+      let tail = "(no log)";
+      try {
+        tail = (await Deno.readTextFile(join(node.dir, "nats.log"))).split("\n").slice(-5).join(
+          "\n",
+        );
+      } catch {
+        // Nothing written.
+      }
+      throw new ExitedError(`nats-server ${node.url} ended before it was ready:\n${tail}`);
+    }
     try {
       const health = await fetch(`http://127.0.0.1:${node.monitorPort}/healthz`);
       last = await health.text();
