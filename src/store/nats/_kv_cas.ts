@@ -13,6 +13,7 @@
  */
 import type { KV, KvEntry } from "@nats-io/kv";
 import type { NatsContext } from "./context.ts";
+import { createBucket } from "./_create_bucket.ts";
 
 /** How long an operation is retried while the servers elect a leader (5–7 s measured). */
 export const RETRY_MS = 15_000;
@@ -38,7 +39,7 @@ export interface Revised<T> {
  * ```
  */
 export function openBucket(context: NatsContext, name: string): Promise<KV> {
-  return context.kvm.create(`${context.prefix}_${name}`, {
+  return createBucket(context, `${context.prefix}_${name}`, {
     history: 1,
     replicas: context.replicas,
     allow_direct: false,

@@ -14,6 +14,7 @@ import type { KV } from "@nats-io/kv";
 import type { FailureCounter, FailureRecord } from "../../chat/failure_counter.ts";
 import type { NatsContext } from "./context.ts";
 import { isConflict, keyToken } from "./_kv.ts";
+import { createBucket } from "./_create_bucket.ts";
 
 /**
  * Default of `forgetAfterMs`: twice the guard's longest lockout (10 minutes), as the guard
@@ -50,7 +51,7 @@ export class KvFailureCounter implements FailureCounter {
     context: NatsContext,
     options: { forgetAfterMs?: number } = {},
   ): Promise<KvFailureCounter> {
-    const kv = await context.kvm.create(`${context.prefix}_passkey_failures`, {
+    const kv = await createBucket(context, `${context.prefix}_passkey_failures`, {
       history: 1,
       replicas: context.replicas,
       ttl: options.forgetAfterMs ?? FORGET_AFTER_MS,

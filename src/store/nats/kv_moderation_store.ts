@@ -44,6 +44,7 @@ import {
 import type { NatsContext } from "./context.ts";
 import { isConflict, keyToken, textOfToken } from "./_kv.ts";
 import { AuditStream } from "./_audit_stream.ts";
+import { createBucket } from "./_create_bucket.ts";
 
 /** How often the watchdog looks at the watch; a stalled watch is replaced within two periods. */
 const WATCHDOG_MS = 2000;
@@ -103,7 +104,7 @@ export class KvModerationStore implements ModerationStore {
    */
   static async open(context: NatsContext): Promise<KvModerationStore> {
     const bucket = `${context.prefix}_moderation`;
-    const kv = await context.kvm.create(bucket, { history: 1, replicas: context.replicas });
+    const kv = await createBucket(context, bucket, { history: 1, replicas: context.replicas });
     const audit = await AuditStream.open(context);
     const store = new KvModerationStore(context, kv, bucket, audit);
     try {

@@ -20,6 +20,7 @@ import type { ReadMarkerStore } from "../../chat/read_marker_store.ts";
 import { assertMarkerId } from "../_read_markers.ts";
 import type { NatsContext } from "./context.ts";
 import { isConflict, keyToken, textOfToken } from "./_kv.ts";
+import { createBucket } from "./_create_bucket.ts";
 
 /**
  * Compare-and-set rounds one `mark` may lose to other writers of the same key before it gives
@@ -55,7 +56,7 @@ export class KvReadMarkerStore implements ReadMarkerStore {
    * connection stays the caller's: `close()` does not close it.
    */
   static async open(context: NatsContext): Promise<KvReadMarkerStore> {
-    const kv = await context.kvm.create(bucketName(context), {
+    const kv = await createBucket(context, bucketName(context), {
       history: 1,
       replicas: context.replicas,
     });

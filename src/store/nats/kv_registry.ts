@@ -34,6 +34,7 @@ import {
   RegistryView,
   roomEntryKey,
 } from "./_registry_view.ts";
+import { createBucket } from "./_create_bucket.ts";
 
 /** Default time between two heartbeats of a node. */
 const HEARTBEAT_MS = 1_000;
@@ -103,7 +104,7 @@ export class KvRegistry implements Registry {
    * previous run of this node left, and starts the heartbeat and the checks for dead nodes.
    */
   static async open(context: NatsContext, options: KvRegistryOptions = {}): Promise<KvRegistry> {
-    const kv = await context.kvm.create(`${context.prefix}_registry`, {
+    const kv = await createBucket(context, `${context.prefix}_registry`, {
       replicas: context.replicas,
       history: 1,
     });
