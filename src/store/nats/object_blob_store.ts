@@ -96,7 +96,16 @@ export class ObjectBlobStore implements BlobStore {
     context: NatsContext,
     options: ObjectBlobStoreOptions,
   ): Promise<ObjectBlobStore> {
-    await context.objm.create(`${context.prefix}_files`, { replicas: context.replicas });
+    // Two nodes creating it at once: the one told the subjects overlap opens it a moment later.
+    for (let attempt = 1;; attempt++) {
+      try {
+        await context.objm.create(`${context.prefix}_files`, { replicas: context.replicas });
+        break;
+      } catch (error) {
+        if (attempt >= 5 || !/overlap|already in use/i.test(String(error))) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
+    }
     const local = await DiskBlobStore.open(options.dir);
     const store = new ObjectBlobStore(context, local, options.dir);
     try {
