@@ -40,6 +40,7 @@ export const ERROR_CODES = [
   "room_locked",
   "room_closed",
   "slow_mode",
+  "no_such_message",
 ] as const;
 
 /** One of {@linkcode ERROR_CODES}. */

@@ -52,6 +52,17 @@ export const NOTICE_EVENTS = [
   "room",
 ] as const;
 
+/** Longest emoji of a reaction, in characters (a flag or a family is several code points). */
+export const MAX_EMOJI_CHARS = 32;
+/** Most different emoji on one message: a limit on what one message may make others store. */
+export const MAX_REACTIONS = 20;
+/** Characters of the original a reply's `quote` carries. */
+export const QUOTE_CHARS = 140;
+/** Longest search text, in characters. */
+export const MAX_SEARCH_CHARS = 500;
+/** Largest page of search results. */
+export const MAX_SEARCH_PAGE = 100;
+
 /** Longest reason of a kick, ban or mute, and longest topic, in characters. */
 export const MAX_REASON_CHARS = 200;
 /** Longest a ban or mute may be given for: a year (without a duration it has no end). */
@@ -109,8 +120,20 @@ export const CLIENT_MESSAGES = {
     /** The passkey of `room`, when that room has one of its own (section 3.5). */
     room_passkey: optional(string()),
   },
-  send: { rid, text: string(), action: optional(boolean()) },
-  private: { rid, to: string(), text: string() },
+  send: {
+    rid,
+    text: string(),
+    action: optional(boolean()),
+    /** Answers this message of the same room (section 3.6). */
+    reply_to: optional(eventId),
+  },
+  private: {
+    rid,
+    to: string(),
+    text: string(),
+    /** Answers this message of the same conversation (section 3.6). */
+    reply_to: optional(eventId),
+  },
   join: {
     room: string(),
     rid: optionalRid,
@@ -192,10 +215,42 @@ export const CLIENT_MESSAGES = {
   },
   release: { rid, nick: string() },
   devices: { rid, nick: string(), remove: optional(string()) },
+  // Changes to messages (section 3.6): each is an event of the log that names the message.
+  /** Adds the emoji to message `id`'s reactions, or with `remove` takes your reaction back. */
+  react: {
+    rid,
+    id: eventId,
+    emoji: string({ min: 1, max: MAX_EMOJI_CHARS }),
+    remove: optional(boolean()),
+  },
+  /** Replaces the text of your own message `id`. */
+  edit: { rid, id: eventId, text: string() },
+  /** Deletes your own message `id` (an operator: anyone's in a room). */
+  delete: { rid, id: eventId },
+  /** Full-text search over what you may see (section 3.6). */
+  search: {
+    rid,
+    /** Words, `prefix*` and `"phrases"`; every one must occur. */
+    text: string({ min: 1, max: MAX_SEARCH_CHARS }),
+    /** Only in this room. */
+    room: optional(string()),
+    /** Only your private conversation with this nick. */
+    with: withNick,
+    /** Only what this nick said. */
+    from: optional(string()),
+    /** Only events older than this id: the next page. */
+    before: optional(integer({ min: 1 })),
+    limit: optional(integer({ min: 1, max: MAX_SEARCH_PAGE })),
+  },
 } as const satisfies Record<string, Shape>;
 
-/** The fields of every room event and private message, whatever its type. */
-const EVENT = {
+/** A reply's view of the message it answers, as that message reads now. */
+const quote = object({ from: string(), text: string(), deleted: optional(flag()) });
+/** Who reacted with what on a message, in the order each emoji was first given. */
+const reactions = array(object({ emoji: string(), nicks: array(string()) }));
+
+/** The fields of every event of the log, whatever its type. */
+const EVENT_CORE = {
   id: eventId,
   ts: string(),
   room: string(),
@@ -206,6 +261,24 @@ const EVENT = {
   /** On events sent as history: the `rid` of the request they answer. */
   rid: optionalRid,
 } as const;
+
+/** The fields of every room event and private message: what changes made of it so far. */
+const EVENT = {
+  ...EVENT_CORE,
+  /** The message this one answers (section 3.6). */
+  reply_to: optional(eventId),
+  /** The start of the message it answers, as that reads now. */
+  quote: optional(quote),
+  /** Its author changed its text. */
+  edited: optional(flag()),
+  /** It was deleted: `text` is empty. */
+  deleted: optional(flag()),
+  /** Its reactions, when it has any. */
+  reactions: optional(reactions),
+} as const;
+
+/** The fields of an event that changes message `ref`; `to` when that is a private message. */
+const CHANGE = { ...EVENT_CORE, ref: eventId, to: optional(string()) } as const;
 
 /**
  * Every message a server may send, with its fields: the one statement of them. Keys are the
@@ -249,7 +322,7 @@ export const SERVER_MESSAGES = {
   action: EVENT,
   private: { ...EVENT, to: string() },
   notice: {
-    ...EVENT,
+    ...EVENT_CORE,
     event: oneOf(NOTICE_EVENTS),
     nick: optional(string()),
     /** Host controls: the operator who acted. */
@@ -282,13 +355,18 @@ export const SERVER_MESSAGES = {
     ts: string(),
     /** The message as stored and as the others receive it: the author's own line. */
     event: object({
-      type: oneOf(["message", "action", "private"]),
+      type: oneOf(["message", "action", "private", "edit", "delete", "reaction"]),
       id: eventId,
       ts: string(),
       room: string(),
       from: string(),
       text: string(),
       to: optional(string()),
+      reply_to: optional(eventId),
+      quote: optional(quote),
+      ref: optional(eventId),
+      emoji: optional(string()),
+      remove: optional(flag()),
     }),
   },
   nick_ok: { nick: string(), rid: optionalRid },
@@ -433,6 +511,28 @@ export const SERVER_MESSAGES = {
     ),
     rid,
   },
+  /** Message `ref` now reads `text` (section 3.6). */
+  edit: CHANGE,
+  /** Message `ref` was deleted; `text` is empty. */
+  delete: CHANGE,
+  /** `from` reacted to message `ref` with `emoji`, or with `remove` took it back. */
+  reaction: { ...CHANGE, emoji: string(), remove: optional(flag()) },
+  search_results: {
+    /** Newest first. */
+    events: array(object({
+      type: oneOf(["message", "action", "private", "file"]),
+      id: eventId,
+      ts: string(),
+      room: string(),
+      from: string(),
+      text: string(),
+      to: optional(string()),
+      edited: optional(flag()),
+    })),
+    /** Older results exist: ask again with `before` the last one's id. */
+    more: boolean(),
+    rid,
+  },
 } as const satisfies Record<string, Shape>;
 
 /** Message types a client may send. Append-only. */
@@ -459,7 +559,21 @@ export type ByeReason = typeof BYE_REASONS[number];
 /** Kinds of `notice` events. */
 export type NoticeEvent = typeof NOTICE_EVENTS[number];
 /** Kinds of stored room events. */
-export type EventType = "message" | "action" | "private" | "notice" | "file";
+export type EventType =
+  | "message"
+  | "action"
+  | "private"
+  | "notice"
+  | "file"
+  | "edit"
+  | "delete"
+  | "reaction";
+/** Kinds of events that change an earlier message (section 3.6). */
+export type ChangeType = "edit" | "delete" | "reaction";
+/** Who reacted with what on a message. */
+export type Reactions = TypeOf<typeof reactions>;
+/** A reply's view of the message it answers. */
+export type Quote = TypeOf<typeof quote>;
 /** A room event as it travels to clients. */
 export type ChatEvent = Extract<ServerMessage, { type: EventType }>;
 /** A shared file as it travels in `file` events and listings; its id is the event's id. */
