@@ -1,6 +1,7 @@
 import { DatabaseSync } from "node:sqlite";
 import { nickKey } from "../protocol/names.ts";
 import { StoreVersionError } from "./store_version_error.ts";
+import { createSearchIndex } from "./_sqlite_search.ts";
 
 /**
  * The one SQLite file of a server's data dir (`chat.db`): its schema, its storage version and the
@@ -11,7 +12,7 @@ import { StoreVersionError } from "./store_version_error.ts";
  */
 
 /** The storage version this code writes. Append-only: a change of schema adds a migration. */
-const STORAGE_VERSION = 8;
+const STORAGE_VERSION = 9;
 
 /**
  * The schema of storage version 1, never edited. A new file is created at version 1 and then
@@ -204,6 +205,9 @@ const MIGRATIONS: Readonly<Record<number, string | ((db: DatabaseSync) => void)>
       PRIMARY KEY (event_id, emoji, nick_key)
     ) WITHOUT ROWID;
   `,
+  // Version 9: full-text search (section 3.6), an FTS5 index of the messages, actions, files and
+  // private messages, the ones already stored included (`_sqlite_search.ts`).
+  8: createSearchIndex,
 };
 
 /** SQLite's result code for a file that is not a database. */

@@ -18,7 +18,7 @@ import {
 import { nickKey } from "../protocol/names.ts";
 import { mentions } from "../protocol/mentions.ts";
 import { assertAfter, assertLimit, copyEvent, fileTypeProblem, quoteText } from "./_events.ts";
-import { matchesSearch } from "./_search_glue.ts";
+import { matchesSearch } from "./_search_match.ts";
 import { settle } from "./_settle.ts";
 
 /**

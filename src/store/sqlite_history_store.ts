@@ -16,18 +16,18 @@ import type {
 } from "../chat/history_store.ts";
 import { CHANGE_TYPES, MESSAGE_TYPES } from "../chat/history_store.ts";
 import {
-  forgetDeleted,
+  clearSearchIndex,
   indexEvent,
-  reindexEvent,
   searchIds,
   unindexEvent,
-} from "./_search_glue.ts";
-import { quoteText } from "./_events.ts";
+  unindexEventsBefore,
+} from "./_sqlite_search.ts";
+import { parseSearchTerms } from "../chat/search_terms.ts";
 import type { EventType, NoticeEvent } from "../protocol/mod.ts";
 import { nickKey } from "../protocol/names.ts";
 import { mentions } from "../protocol/mentions.ts";
 import { openChatDatabase, openChatDatabaseReadOnly, readText } from "./_sqlite_schema.ts";
-import { assertAfter, assertLimit, copyEvent, fileTypeProblem } from "./_events.ts";
+import { assertAfter, assertLimit, copyEvent, fileTypeProblem, quoteText } from "./_events.ts";
 import { settle } from "./_settle.ts";
 import { eraseDeleted, inTransaction } from "./_sqlite_erase.ts";
 
@@ -470,7 +470,15 @@ export class SqliteHistoryStore implements HistoryStore {
   search(request: SearchRequest): Promise<StoredEvent[]> {
     return this.#read(() => {
       assertLimit(request.limit);
-      const ids = searchIds(this.#db, request);
+      const { ids } = searchIds(this.#db, parseSearchTerms(request.text), {
+        rooms: request.rooms,
+        privateKey: nickKey(request.nick),
+        room: request.room,
+        withKey: request.with === undefined ? undefined : nickKey(request.with),
+        fromKey: request.from === undefined ? undefined : nickKey(request.from),
+        before: request.before,
+        limit: Math.max(request.limit, 1),
+      });
       return this.#decorate(ids.map((id) => toStoredEvent(this.#eventById.get(id)!)));
     });
   }
@@ -535,24 +543,25 @@ export class SqliteHistoryStore implements HistoryStore {
   deleteBefore(ts: number): Promise<Deleted> {
     return this.#read(() => {
       if (!Number.isFinite(ts)) throw new RangeError(`Time ${ts} is not a finite number`);
-      return this.#delete("WHERE ts < ?", [ts]);
+      return this.#delete("WHERE ts < ?", [ts], () => unindexEventsBefore(this.#db, ts));
     });
   }
 
   /** Deletes every event, for good; ids go on from the highest given. */
   wipe(): Promise<Deleted> {
-    return this.#read(() => this.#delete("", []));
+    return this.#read(() => this.#delete("", [], () => clearSearchIndex(this.#db)));
   }
 
-  #delete(where: string, values: number[]): Deleted {
+  #delete(where: string, values: number[], unindex: () => void): Deleted {
     const deleted = inTransaction(this.#db, () => {
       const candidates = this.#db.prepare(
         `SELECT DISTINCT file_blob FROM events ${where}${where ? " AND" : "WHERE"}
          file_blob IS NOT NULL`,
       ).all(...values).map((row) => String(row.file_blob));
+      // The index forgets the words by their text, so before the rows go.
+      unindex();
       const { changes } = this.#db.prepare(`DELETE FROM events ${where}`).run(...values);
       this.#changes.orphanReactions.run();
-      forgetDeleted(this.#db);
       const kept = new Set(
         this.#db.prepare("SELECT DISTINCT file_blob FROM events WHERE type = 'file'").all()
           .map((row) => String(row.file_blob)),
@@ -647,25 +656,25 @@ export class SqliteHistoryStore implements HistoryStore {
    */
   #applyChange(event: NewEvent, id: number): void {
     if (event.ref === undefined) {
-      if (MESSAGE_TYPES.includes(event.type)) indexEvent(this.#db, id, event);
+      indexEvent(this.#db, { ...event, id });
       return;
     }
     switch (event.type) {
       case "edit": {
-        const before = this.#eventById.get(event.ref);
-        if (before === undefined) return;
-        const { changes } = this.#changes.edit.run(event.text, event.ref);
-        if (Number(changes) > 0) {
-          reindexEvent(this.#db, event.ref, toStoredEvent(before), event.text);
-        }
+        const row = this.#eventById.get(event.ref);
+        if (row === undefined) return;
+        const message = toStoredEvent(row);
+        if (message.deleted || !["message", "action", "private"].includes(message.type)) return;
+        // The index forgets the old words by their text, so before the row changes.
+        unindexEvent(this.#db, event.ref);
+        this.#changes.edit.run(event.text, event.ref);
+        indexEvent(this.#db, { ...message, text: event.text });
         return;
       }
       case "delete": {
-        const before = this.#eventById.get(event.ref);
-        if (before === undefined) return;
+        unindexEvent(this.#db, event.ref);
         this.#changes.remove.run(event.ref);
         this.#changes.dropReactions.run(event.ref);
-        unindexEvent(this.#db, event.ref, toStoredEvent(before));
         return;
       }
       case "reaction":

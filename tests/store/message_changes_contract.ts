@@ -147,6 +147,34 @@ export function messageChangesContract(
     assertEquals((await store.event(6))?.text, "fixed");
   });
 
+  test("search() finds a message by its current text only, and never once deleted", async (store) => {
+    const find = async (text: string) =>
+      (await store.search({ text, rooms: ["lobby"], nick: "ben", limit: 10 })).map((e) => e.id);
+    const { event: original } = await store.append(message("ana", "meet at the oak"));
+    assertEquals(await find("oak"), [original.id]);
+    await store.append(change("edit", "ana", original.id, "meet at the elm"));
+    assertEquals(await find("oak"), []);
+    assertEquals(await find("elm"), [original.id]);
+    const [found] = await store.search({ text: "elm", rooms: ["lobby"], nick: "ben", limit: 1 });
+    assertEquals([found.text, found.edited], ["meet at the elm", true]);
+    await store.append(change("delete", "ana", original.id, ""));
+    assertEquals(await find("elm"), []);
+    assertEquals(await find("meet"), []);
+  });
+
+  test("search() forgets what retention deleted and finds what it kept", async (store) => {
+    await store.append({ ...message("ana", "ancient walnut"), ts: 1 });
+    const { event: kept } = await store.append({ ...message("ana", "young walnut"), ts: 100 });
+    await store.deleteBefore(50);
+    const found = await store.search({ text: "walnut", rooms: ["lobby"], nick: "ana", limit: 10 });
+    assertEquals(found.map((event) => event.id), [kept.id]);
+    await store.wipe();
+    assertEquals(
+      await store.search({ text: "walnut", rooms: ["lobby"], nick: "ana", limit: 10 }),
+      [],
+    );
+  });
+
   test("retention takes a message's reactions with it", async (store) => {
     const { event: old } = await store.append({ ...message("ana", "old"), ts: 1 });
     await store.append({ ...change("reaction", "ben", old.id, ""), emoji: "👍", ts: 1 });

@@ -19,7 +19,7 @@ for (const contract of [historyStoreContract, messageChangesContract]) {
 }
 
 /** The storage version this code writes. */
-const CURRENT = "8";
+const CURRENT = "9";
 
 /** Runs `fn` with the path of a database file in a fresh directory, removed afterwards. */
 async function withDatabasePath(fn: (path: string) => Promise<void> | void): Promise<void> {
@@ -61,12 +61,14 @@ const SCHEMA_V1 = `
 `;
 
 /**
- * Turns today's file back into the version 5 layout: no changes to messages (version 8), no host
+ * Turns today's file back into the version 5 layout: no search index (version 9), no changes to
+ * messages (version 8), no host
  * controls' tables (version 7), the
  * private-message indexes of version 3 instead of those of version 6, and no read markers.
  * (Version 4 and 5 only added tables.)
  */
 const VERSION_6_UNDONE = `
+  DROP TABLE event_search;
   DROP TABLE reactions;
   DROP INDEX events_ref;
   ALTER TABLE events DROP COLUMN ref;
