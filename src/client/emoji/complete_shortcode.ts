@@ -1,9 +1,8 @@
 import type { NickCompletion } from "../nick_completion.ts";
 import { emojiTable } from "./emoji_table.ts";
 import { searchEmoji } from "./search_emoji.ts";
+import { shortcodePartial } from "./shortcode_partial.ts";
 
-/** A shortcode being typed at the end of the text: `:` and two or more of its characters. */
-const PARTIAL = /(?<![^\s(])(:[a-z0-9_+-]{2,}:?)$/iu;
 /** How many shortcodes Tab offers at most. */
 const MAX_COMPLETIONS = 40;
 
@@ -20,7 +19,7 @@ const MAX_COMPLETIONS = 40;
  * ```
  */
 export function completeShortcode(before: string): NickCompletion {
-  const partial = PARTIAL.exec(before)?.[1];
+  const partial = shortcodePartial(before);
   if (partial === undefined) return { partial: "", completions: [] };
   const key = partial.toLowerCase().slice(1);
   const exact = key.endsWith(":") ? emojiTable().byName.get(key.slice(0, -1)) : undefined;

@@ -9,3 +9,4 @@ export * from "./emoji_table.ts";
 export * from "./is_emoji_only.ts";
 export * from "./replace_shortcodes.ts";
 export * from "./search_emoji.ts";
+export * from "./shortcode_partial.ts";
