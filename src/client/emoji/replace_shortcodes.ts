@@ -4,7 +4,7 @@ import { emojiTable } from "./emoji_table.ts";
  * Code (a fenced block or a `` `span` ``), which keeps its text, or a `:shortcode:`.
  * A fence without its end runs to the end of the text, as the parser reads it.
  */
-const PIECES = /```[\s\S]*?(?:```|$)|`[^`\n]*`|:([a-z0-9_+-]+):/gu;
+const PIECES = /```[\s\S]*?(?:```|$)|`[^`\n]*`|:([a-z0-9_+-]+):/giu;
 
 /**
  * `text` with each known `:shortcode:` replaced by its emoji, except inside code; unknown ones
