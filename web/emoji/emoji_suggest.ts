@@ -3,7 +3,7 @@
  * emoji whose shortcodes start so. Arrows move through it, Enter or Tab puts the chosen emoji
  * in place of what was typed, Escape closes it; a click chooses too. The box stays focused
  * throughout and names the list and its chosen option (`aria-controls`,
- * `aria-activedescendant`), as a combobox does, so screen readers follow.
+ * `aria-activedescendant` on the text box), so screen readers follow.
  *
  * Its keydown listener must be added before the composer's own, so that Enter chooses rather
  * than sends while the list is open.
@@ -61,7 +61,6 @@ export class EmojiSuggest {
     this.#list.hidden = true;
     this.#list.replaceChildren();
     this.#input.removeAttribute("aria-activedescendant");
-    this.#input.setAttribute("aria-expanded", "false");
   }
 
   #update(): void {
@@ -87,7 +86,6 @@ export class EmojiSuggest {
       );
     }));
     this.#list.hidden = false;
-    this.#input.setAttribute("aria-expanded", "true");
     this.#mark();
   }
 
