@@ -1,5 +1,6 @@
 /**
- * What the user types and drops: lines go through the shared command parser and executor (the
+ * What the user types and drops: lines, their `:shortcodes:` made emoji (with suggestions while
+ * typing one, and a picker: web/emoji/), go through the shared command parser and executor (the
  * terminal's), to the room or, while a private conversation is on screen, to that person;
  * messages wait in the outbox until the server has stored them, and files come from the File
  * button, `/file`, or a drop on the page, shared likewise with the room or the person.
@@ -9,7 +10,10 @@
 import { helpText, parseInput } from "../src/client/commands.ts";
 import { executeInput, NOT_CONNECTED, type Outcome } from "../src/client/execute_input.ts";
 import { format as formatBytes } from "@std/fmt/bytes";
+import { replaceShortcodes } from "../src/client/emoji/replace_shortcodes.ts";
 import type { PageElements } from "./elements.ts";
+import { EmojiPicker } from "./emoji/emoji_picker.ts";
+import { EmojiSuggest } from "./emoji/emoji_suggest.ts";
 import { saveAs } from "./file_row.ts";
 import type { Following } from "./following/following.ts";
 import type { PlaceViews } from "./following/place_views.ts";
@@ -40,11 +44,15 @@ export class Composer {
   constructor(parts: ComposerParts) {
     this.#parts = parts;
     const { page } = parts;
+    // First: while its list is open, Enter chooses an emoji rather than sending.
+    const suggest = new EmojiSuggest(page.input);
+    new EmojiPicker(page.input, { before: page.uploadButton });
     page.composer.addEventListener("submit", (event) => {
       event.preventDefault();
       const text = page.input.value;
+      suggest.close();
       if (text.trim() !== "") {
-        this.run(text);
+        this.run(replaceShortcodes(text));
         page.input.value = "";
       }
       page.input.focus();

@@ -6,12 +6,14 @@ import {
   AutoAway,
   callsForAttention,
   completeNick,
+  completeShortcode,
   type DisplayEvent,
   HELP,
   parseInput,
   type PresenceRequest,
   ReadReporter,
   renderLine,
+  replaceShortcodes,
   terminalFileCommands,
 } from "../client/mod.ts";
 import { toCliError } from "./credentials.ts";
@@ -26,7 +28,7 @@ const TICK_MS = 1000;
 
 /**
  * `chat join` on a terminal: a prompt with line editing, history and Tab completion of the
- * room's nicks (node:readline's own line editor, given a completer); incoming events are
+ * room's nicks and of `:shortcodes:` (replaced by their emoji when the line is sent) (node:readline's own line editor, given a completer); incoming events are
  * printed above the line being typed, which survives them intact. What mentions you or is
  * written to you privately rings the bell, unless `--no-bell`.
  *
@@ -48,7 +50,10 @@ export async function runTerminal(context: JoinContext): Promise<number> {
     // Called with the text left of the cursor; readline replaces `partial` with the completion
     // (even in another case), or lists the completions at a second Tab.
     completer: (before: string): [string[], string] => {
-      const { completions, partial } = completeNick(before, sink.members);
+      const emoji = completeShortcode(before);
+      const { completions, partial } = emoji.completions.length > 0
+        ? emoji
+        : completeNick(before, sink.members);
       return [completions, partial];
     },
   });
@@ -133,7 +138,7 @@ export async function runTerminal(context: JoinContext): Promise<number> {
     // The typed line is replaced by the acknowledged one, so it shows once.
     readline.moveCursor(process.stdout, 0, -1);
     readline.clearLine(process.stdout, 0);
-    const input = parseInput(line);
+    const input = parseInput(replaceShortcodes(line));
     const outcome = place.run(input, { cursor: sink.cursor, ...terminalFileCommands(client) });
     if (outcome.kind === "requested" && input.kind === "away") {
       away.chose({ type: "away", text: input.text });

@@ -36,3 +36,5 @@ export * from "./auto_away.ts";
 export * from "./read_reporter.ts";
 export * from "./typing_board.ts";
 export * from "./failover.ts";
+export * from "./emoji/mod.ts";
+export * from "./markdown/mod.ts";

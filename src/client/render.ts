@@ -3,6 +3,8 @@ import { mentionedNicks, mentions, nickKey } from "../protocol/mod.ts";
 import { formatClock } from "./clock.ts";
 import type { DisplayEvent, MentionListing } from "./display_event.ts";
 import { hostLines } from "./host_display.ts";
+import { parseMarkdown } from "./markdown/parse_markdown.ts";
+import { renderAnsi } from "./markdown/render_ansi.ts";
 import { sanitize } from "./sanitize.ts";
 
 type Paint = (text: string) => string;
@@ -22,6 +24,11 @@ const NICK_COLORS: Paint[] = [
   colors.brightCyan,
 ];
 
+/** Event types whose text is what someone wrote, in Markdown. */
+const WRITTEN = new Set(["message", "action", "private"]);
+/** Where the second and later lines of a message start, set off from the lines of others. */
+const CONTINUED = "    ";
+
 /** A colour for a nick that is the same on every run and every machine. */
 export function nickColor(nick: string): Paint {
   let hash = 0x811c9dc5;
@@ -34,7 +41,9 @@ export function nickColor(nick: string): Paint {
 /**
  * Renders an event as one terminal line. Everything that came from other users is passed
  * through {@linkcode sanitize}; colour is applied only when @std/fmt/colors is enabled. A line
- * that mentions you (`event.mention`) is bold, with each `@you` in reverse video.
+ * that mentions you (`event.mention`) is bold, with each `@you` in reverse video. What people
+ * write is Markdown (markdown/render_ansi.ts): a message of several lines, a list, a quote or a
+ * code block continues on indented lines.
  *
  * @example
  * ```ts
@@ -54,9 +63,14 @@ export function renderLine(event: DisplayEvent, options: { self: string; now?: D
   }
   const time = formatClock(event.ts, options.now ?? new Date());
   const stamp = time === "" ? "" : colors.gray(time) + " ";
-  const text = event.mention && !event.history
-    ? highlightMentions(sanitize(event.text), options.self)
-    : sanitize(event.text);
+  const paint = event.mention && !event.history
+    ? (text: string) => highlightMentions(text, options.self)
+    : undefined;
+  const text = WRITTEN.has(event.type)
+    ? renderAnsi(parseMarkdown(event.text), { paint }).join(`\n${CONTINUED}`)
+    : paint === undefined
+    ? sanitize(event.text)
+    : paint(sanitize(event.text));
   const from = event.from === undefined ? "" : sanitize(event.from);
   const who = (nick: string) => nickColor(nick)(nick);
   let line: string;
@@ -85,7 +99,10 @@ export function renderLine(event: DisplayEvent, options: { self: string; now?: D
       line = colors.cyan(`-- ${text}`);
       break;
   }
-  if (event.history) return colors.dim(`│ ${colors.stripAnsiCode(line)}`);
+  if (event.history) {
+    return colors.stripAnsiCode(line).split("\n").map((part: string) => colors.dim(`│ ${part}`))
+      .join("\n");
+  }
   return event.mention ? colors.bold(line) : line;
 }
 

@@ -96,9 +96,11 @@ const HOSTILE: { name: string; event: DisplayEvent; line: string }[] = [
     line: "09:30 <ev\\x1b[2Jil> hi",
   },
   {
+    // A message may have several lines: the later ones are indented, so none passes for a line
+    // of its own.
     name: "a message text",
-    event: { type: "message", from: "ada", text: "hi\r\n<bob> fake\x1b]0;pwned\x07", ts: TS },
-    line: "09:30 <ada> hi\\x0d\\x0a<bob> fake\\x1b]0;pwned\\x07",
+    event: { type: "message", from: "ada", text: "hi\r\n<bob> fake\x1b]0;pwned\x07\r", ts: TS },
+    line: "09:30 <ada> hi\n    <bob> fake\\x1b]0;pwned\\x07\\x0d",
   },
   {
     name: "an action",

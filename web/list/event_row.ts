@@ -1,19 +1,21 @@
 /**
  * One line of the message list, made from the same display event the terminal prints: its
  * time, who it is from, and its text, each in its own element so the style sheet can set them
- * apart. In what people write, web addresses become links and `@nick` mentions are marked, the
- * reader's own strongly (text_parts.ts); everything else stays text. A shared file's line gets
+ * apart. What people write is Markdown, built into elements (markdown_dom.ts): web addresses
+ * become links and `@nick` mentions are marked, the reader's own strongly; a message of only a
+ * few emoji is shown larger (`emoji-only`). A shared file's line gets
  * its controls from file_row.ts.
  *
  * @module
  */
 import { format as formatBytes } from "@std/fmt/bytes";
 import { formatClock } from "../../src/client/clock.ts";
+import { isEmojiOnly } from "../../src/client/emoji/is_emoji_only.ts";
 import type { DisplayEvent } from "../../src/client/display_event.ts";
 import { mentions } from "../../src/protocol/mentions.ts";
 import { el } from "../elements.ts";
 import { localDay } from "./days.ts";
-import { textParts } from "./text_parts.ts";
+import { markdownNodes } from "./markdown_dom.ts";
 
 /** Event types whose line names who wrote it. */
 const AUTHORED = new Set(["message", "action", "private", "file"]);
@@ -79,24 +81,8 @@ export function renderEvent(
   }
   // One's own line marks no mention of oneself.
   const reader = event.from === self ? "" : self;
-  div.append(el("span", { className: "text" }, ...writtenText(event.text, reader)));
+  const text = el("span", { className: "text" }, ...markdownNodes(event.text, reader));
+  if (isEmojiOnly(event.text)) text.classList.add("emoji-only");
+  div.append(text);
   return div;
-}
-
-/** Text nodes, links and mention marks for what someone wrote, as `reader` sees it. */
-function writtenText(text: string, reader: string): (Node | string)[] {
-  return textParts(text, reader).map((part) => {
-    switch (part.kind) {
-      case "text":
-        return part.text;
-      case "link":
-        return el("a", {
-          attrs: { href: part.href, target: "_blank", rel: "noopener noreferrer" },
-        }, part.text);
-      case "mention":
-        return part.you
-          ? el("mark", { className: "mention you" }, part.text)
-          : el("span", { className: "mention" }, part.text);
-    }
-  });
 }
