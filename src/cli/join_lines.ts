@@ -3,7 +3,7 @@ import {
   callsForAttention,
   HELP,
   parseInput,
-  renderLine,
+  renderEvent,
   terminalFileCommands,
 } from "../client/mod.ts";
 import { ChatError, type ReconnectingClient } from "../client/mod.ts";
@@ -18,10 +18,12 @@ import { JoinPlace } from "./join_place.ts";
  */
 export async function runLineMode(context: JoinContext): Promise<number> {
   const { client, sink, json } = context;
+  // `/ids on` in a script: each message line starts with its id.
+  let ids = false;
   sink.attach((event) => {
     if (context.bell && callsForAttention(event, sink.members.self)) ringBell();
     if (json) return write(JSON.stringify(event));
-    const line = renderLine(event, { self: client.nick });
+    const line = renderEvent(event, { self: client.nick, ids });
     if (event.type === "error") console.error(line);
     else write(line);
   });
@@ -39,6 +41,11 @@ export async function runLineMode(context: JoinContext): Promise<number> {
     for await (const line of lines) {
       const outcome = place.run(parseInput(line), {
         cursor: sink.cursor,
+        book: sink.book,
+        showIds: (on) => {
+          ids = on;
+          return { kind: "empty" };
+        },
         ...terminalFileCommands(client),
       });
       if (outcome.kind === "sent") {
