@@ -3,6 +3,8 @@ import {
   type DisplayEvent,
   HistoryCursor,
   markMention,
+  MessageBook,
+  reactionList,
   type ReconnectingClient,
   RoomMembers,
   toDisplayEvent,
@@ -22,6 +24,8 @@ export class EventSink {
   readonly unread = new UnreadTracker();
   /** Who is typing where, and when to say that this user is. */
   readonly typing = new TypingWatch(Date.now);
+  /** The messages shown, as they read now: `/edit` and `/delete` default to the last own one. */
+  readonly book = new MessageBook();
   #typingChanged: (() => void) | undefined;
 
   /** Receives a server message from the client. */
@@ -30,8 +34,13 @@ export class EventSink {
     this.members.observe(message);
     this.unread.observe(message);
     if (this.typing.observe(message)) this.#typingChanged?.();
-    const event = toDisplayEvent(message);
+    const change = this.book.apply(message);
+    let event = toDisplayEvent(message);
     if (event === undefined) return;
+    // A reaction shows the message's whole summary after it, when this client has the message.
+    if (event.type === "reaction" && change?.kind === "reacted") {
+      event = { ...event, reactions: reactionList(change.entry) };
+    }
     // Marked with the nick of the moment it arrived: a later /nick does not change the past.
     this.#deliver(markMention(event, this.members.self));
   }

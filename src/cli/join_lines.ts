@@ -3,7 +3,8 @@ import {
   callsForAttention,
   HELP,
   parseInput,
-  renderLine,
+  renderEvent,
+  replaceShortcodes,
   terminalFileCommands,
 } from "../client/mod.ts";
 import { ChatError, type ReconnectingClient } from "../client/mod.ts";
@@ -18,10 +19,12 @@ import { JoinPlace } from "./join_place.ts";
  */
 export async function runLineMode(context: JoinContext): Promise<number> {
   const { client, sink, json } = context;
+  // `/ids on` in a script: each message line starts with its id.
+  let ids = false;
   sink.attach((event) => {
     if (context.bell && callsForAttention(event, sink.members.self)) ringBell();
     if (json) return write(JSON.stringify(event));
-    const line = renderLine(event, { self: client.nick });
+    const line = renderEvent(event, { self: client.nick, ids });
     if (event.type === "error") console.error(line);
     else write(line);
   });
@@ -37,8 +40,13 @@ export async function runLineMode(context: JoinContext): Promise<number> {
       .pipeThrough(new TextDecoderStream())
       .pipeThrough(new TextLineStream());
     for await (const line of lines) {
-      const outcome = place.run(parseInput(line), {
+      const outcome = place.run(parseInput(replaceShortcodes(line)), {
         cursor: sink.cursor,
+        book: sink.book,
+        showIds: (on) => {
+          ids = on;
+          return { kind: "empty" };
+        },
         ...terminalFileCommands(client),
       });
       if (outcome.kind === "sent") {

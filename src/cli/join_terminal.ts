@@ -12,6 +12,7 @@ import {
   parseInput,
   type PresenceRequest,
   ReadReporter,
+  renderEvent,
   renderLine,
   replaceShortcodes,
   terminalFileCommands,
@@ -73,6 +74,8 @@ export async function runTerminal(context: JoinContext): Promise<number> {
     return (typing === "" ? "" : colors.dim(`(${typing}) `)) + colors.bold(`${place.label}> `);
   };
   let open = true;
+  // `/ids on`: each message line starts with its id, which /reply, /react and /edit take.
+  let ids = false;
   // Who is typing changes by itself (six seconds after the last signal): redrawn then.
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
   const redrawTyping = () => {
@@ -99,7 +102,7 @@ export async function runTerminal(context: JoinContext): Promise<number> {
   const show = (event: DisplayEvent) => {
     // Before the line: once the line shows, the bell has reached the terminal too.
     if (context.bell && callsForAttention(event, sink.members.self)) process.stdout.write(BEL);
-    print(renderLine(event, { self: client.nick }));
+    print(renderEvent(event, { self: client.nick, ids }));
     const hint = place.hint(event);
     if (hint !== undefined) print(renderLine(hint, { self: client.nick }));
     // A new room (after /join) is the place on screen once the server says so.
@@ -139,7 +142,15 @@ export async function runTerminal(context: JoinContext): Promise<number> {
     readline.moveCursor(process.stdout, 0, -1);
     readline.clearLine(process.stdout, 0);
     const input = parseInput(replaceShortcodes(line));
-    const outcome = place.run(input, { cursor: sink.cursor, ...terminalFileCommands(client) });
+    const outcome = place.run(input, {
+      cursor: sink.cursor,
+      book: sink.book,
+      showIds: (on) => {
+        ids = on;
+        return { kind: "note", text: on ? "Message ids are shown: #12 <ana> …" : "Ids hidden." };
+      },
+      ...terminalFileCommands(client),
+    });
     if (outcome.kind === "requested" && input.kind === "away") {
       away.chose({ type: "away", text: input.text });
     } else if (outcome.kind === "requested" && input.kind === "back") {

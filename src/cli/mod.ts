@@ -8,6 +8,7 @@ import { get } from "./get.ts";
 import { invite } from "./invite.ts";
 import { join } from "./join.ts";
 import { sendFile } from "./send_file.ts";
+import { search } from "./search.ts";
 import { serve } from "./serve.ts";
 import { VERSION } from "../version.ts";
 
@@ -22,6 +23,7 @@ Usage:
   chat get HOST[:PORT] ID [-o PATH|-] [--force]                fetch a shared file
   chat files HOST[:PORT] [--room ROOM] [--json]                list shared files
   chat audit HOST[:PORT] [--json] [--operator]                 the host's audit log
+  chat search HOST[:PORT] TERMS [--room R] [--from N] [--json] find messages
   chat export HOST[:PORT]|--data-dir DIR --format jsonl|html -o PATH
                                                                export the history
   chat help | --help | --version
@@ -29,7 +31,7 @@ Usage:
 Run "chat COMMAND --help" for a command's options.`;
 
 const COMMANDS: ReadonlyMap<string, Command> = new Map(
-  [serve, join, discover, invite, sendFile, get, files, exportHistory, audit].map((
+  [serve, join, discover, invite, sendFile, get, files, exportHistory, audit, search].map((
     command,
   ) => [command.name, command]),
 );

@@ -198,18 +198,44 @@ export class ChatClient {
     return this.#pending.size;
   }
 
-  /** Sends a message (or `/me` action) to the current room; resolves with the stored event. */
-  send(text: string, options: { action?: boolean; rid?: string } = {}): Promise<ChatEvent> {
+  /**
+   * Sends a message (or `/me` action) to the current room, answering message `replyTo` if given;
+   * resolves with the stored event.
+   */
+  send(
+    text: string,
+    options: { action?: boolean; rid?: string; replyTo?: number } = {},
+  ): Promise<ChatEvent> {
     const rid = options.rid ?? this.rid();
-    return this.#track({ type: "send", rid, text, action: options.action || undefined }, {
+    return this.#track({
+      type: "send",
+      rid,
+      text,
+      action: options.action || undefined,
+      reply_to: options.replyTo,
+    }, { stored: true }) as Promise<ChatEvent>;
+  }
+
+  /** Sends a private message, answering message `replyTo` if given; resolves with the stored event. */
+  sendPrivate(
+    to: string,
+    text: string,
+    options: { rid?: string; replyTo?: number } = {},
+  ): Promise<ChatEvent> {
+    const rid = options.rid ?? this.rid();
+    return this.#track({ type: "private", rid, to, text, reply_to: options.replyTo }, {
       stored: true,
     }) as Promise<ChatEvent>;
   }
 
-  /** Sends a private message; resolves with the stored event. */
-  sendPrivate(to: string, text: string, options: { rid?: string } = {}): Promise<ChatEvent> {
-    const rid = options.rid ?? this.rid();
-    return this.#track({ type: "private", rid, to, text }, { stored: true }) as Promise<ChatEvent>;
+  /**
+   * Changes an earlier message (`react`, `edit`, `delete`, PROTOCOL.md section 3.6); resolves
+   * with the stored change event, which also arrives through `onMessage` as this client's line.
+   */
+  change(
+    message: Extract<ClientMessage, { type: "react" | "edit" | "delete" }>,
+  ): Promise<ChatEvent> {
+    return this.#track(message, { stored: true }) as Promise<ChatEvent>;
   }
 
   /**

@@ -8,6 +8,7 @@
  */
 
 import { HOST_COMMANDS, type HostInput, parseHostCommand } from "./host_commands.ts";
+import { MESSAGE_COMMANDS, type MessageInput, parseMessageCommand } from "./message_commands.ts";
 
 /** What a line typed (or piped) into `chat join` or the web page asks for. */
 export type Input =
@@ -29,6 +30,8 @@ export type Input =
   | { kind: "get"; id: number; dir?: string }
   | { kind: "empty" }
   | { kind: "invalid"; message: string }
+  /** Replies, reactions, edits, deletes and search: message_commands.ts. */
+  | MessageInput
   /** The host controls (`/kick`, `/ban`, `/room set`…): host_commands.ts. */
   | HostInput;
 
@@ -75,6 +78,7 @@ export const COMMANDS: readonly CommandHelp[] = [
     summary: "download file ID (into DIR, default here)",
     browser: { usage: "/get ID", summary: "download file ID, checked by SHA-256" },
   },
+  ...MESSAGE_COMMANDS,
   { usage: "/quit", summary: "leave" },
   { usage: "//text", summary: "send a line that starts with /" },
 ];
@@ -179,7 +183,7 @@ export function parseInput(line: string): Input {
     case "quit":
       return { kind: command };
     default:
-      return parseHostCommand(command, rest) ?? {
+      return parseMessageCommand(command, rest) ?? parseHostCommand(command, rest) ?? {
         kind: "invalid",
         message: `Unknown command /${command}; type /help for the list of commands.`,
       };

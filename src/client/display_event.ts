@@ -1,5 +1,13 @@
 import { format as formatBytes } from "@std/fmt/bytes";
-import { type FileInfo, type FileListing, nickKey, type ServerMessage } from "../protocol/mod.ts";
+import {
+  type FileInfo,
+  type FileListing,
+  nickKey,
+  type Quote,
+  type Reactions,
+  type ServerMessage,
+} from "../protocol/mod.ts";
+import { changeDisplayEvent, messageState, type SearchResult } from "./change_display.ts";
 import {
   type AuditEntry,
   type BanListing,
@@ -16,7 +24,10 @@ export type DisplayType =
   | "notice"
   | "file"
   | "error"
-  | "system";
+  | "system"
+  | "edit"
+  | "delete"
+  | "reaction";
 
 /**
  * One line of client output: what `--json` prints as a JSON object and what the terminal
@@ -75,6 +86,25 @@ export interface DisplayEvent {
    * switched to it).
    */
   with?: string;
+  /** On a reply: the id of the message it answers, and the start of that as it reads now. */
+  reply_to?: number;
+  quote?: Quote;
+  /** On a message whose text its author changed. */
+  edited?: true;
+  /** On a deleted message (`text` is `""`). */
+  deleted?: true;
+  /**
+   * On a message: who reacted with what. On a `reaction`: the message's reactions after it, when
+   * the client has the message.
+   */
+  reactions?: Reactions;
+  /** On `edit`, `delete` and `reaction`: the id of the message changed. */
+  ref?: number;
+  /** On `reaction`: the emoji, and whether it was taken back. */
+  emoji?: string;
+  remove?: true;
+  /** For `system` `search`: the results, newest first. */
+  results?: SearchResult[];
 }
 
 /** A place of an `unread_counts`. */
@@ -105,12 +135,23 @@ export function toDisplayEvent(message: ServerMessage): DisplayEvent | undefined
         const { event, nick, by, reason, until, topic } = message;
         return { type, room, from, text, id, ts, event, nick, by, reason, until, topic, history };
       }
-      return { type, room, from, text, id, ts, to, history };
+      return { type, room, from, text, id, ts, to, history, ...messageState(message) };
     }
     case "file": {
       const { id, ts, room, from, text, file, history, to } = message;
       const shown = to === undefined ? text : `${text}, only with ${to}`;
-      return { type: "file", room, from, to, text: `${shown} — /get ${id}`, id, ts, history, file };
+      return {
+        type: "file",
+        room,
+        from,
+        to,
+        text: `${shown} — /get ${id}`,
+        id,
+        ts,
+        history,
+        file,
+        ...messageState(message),
+      };
     }
     case "unread_counts": {
       const places = message.places.filter((place) => place.unread > 0);
@@ -269,7 +310,7 @@ export function toDisplayEvent(message: ServerMessage): DisplayEvent | undefined
         text: message.reason === "quit" ? "Disconnected." : message.message,
       };
     default:
-      return hostDisplayEvent(message);
+      return changeDisplayEvent(message) ?? hostDisplayEvent(message);
   }
 }
 

@@ -3,7 +3,14 @@ import type { ReconnectingClient } from "./reconnecting_client.ts";
 import type { HistoryCursor } from "./history_cursor.ts";
 import type { Input } from "./commands.ts";
 import type { HostRequest } from "./host_commands.ts";
-import type { HostReply } from "./reconnecting_client.ts";
+import type {
+  ChangeRequest,
+  HostReply,
+  SearchRequest,
+  SearchResults,
+} from "./reconnecting_client.ts";
+import type { MessageBook } from "./message_book.ts";
+import { normalizeRoom } from "../protocol/mod.ts";
 
 /** The outcome of a command that needs the connection while there is none. */
 export const NOT_CONNECTED: Outcome = {
@@ -17,10 +24,11 @@ export type Outcome =
   /** A transfer running in the background; resolves with a line to show when it is done. */
   | { kind: "transfer"; done: Promise<string | undefined> }
   /**
-   * A request went out; its reply arrives through the client's `onMessage`. For a host control,
-   * `answered` also settles with it: resolved by the reply, rejected by the server's error.
+   * A request went out; its reply arrives through the client's `onMessage`. For a host control
+   * and a search, `answered` also settles with it: resolved by the reply, rejected by the
+   * server's error.
    */
-  | { kind: "requested"; request: ClientMessage; answered?: Promise<HostReply> }
+  | { kind: "requested"; request: ClientMessage; answered?: Promise<HostReply | SearchResults> }
   /** Something the client knew without asking, such as the topic for `/topic`: one line. */
   | { kind: "note"; text: string }
   | { kind: "help" | "quit" | "empty" }
@@ -40,6 +48,15 @@ export interface InputOptions {
   upload(path: string | undefined, to?: string): Outcome;
   /** `/get ID [DIR]`. */
   get(id: number, dir: string | undefined): Outcome;
+  /**
+   * The messages shown so far: `/edit` and `/delete` without an id change the last own one here,
+   * and `/reply` to a private message answers privately. Without it they need an id.
+   */
+  book?: MessageBook;
+  /** Replaces `:shortcodes:` in a `/react` emoji (`:+1:` → 👍); without it, sent as typed. */
+  emoji?: (text: string) => string;
+  /** `/ids on|off`: the client shows, or stops showing, each message's id. */
+  showIds?: (on: boolean) => Outcome;
 }
 
 /**
@@ -133,6 +150,13 @@ export function executeInput(
       return options.upload(input.path, talk);
     case "get":
       return options.get(input.id, input.dir);
+    case "reply":
+    case "react":
+    case "edit":
+    case "delete":
+    case "ids":
+    case "search":
+      return executeMessageInput(client, input, options);
     case "query":
       // Where lines go is the client's own state: it shows the switch its own way.
       return { kind: "query", nick: input.nick };
@@ -141,5 +165,79 @@ export function executeInput(
     case "empty":
     case "invalid":
       return input;
+  }
+}
+
+/** The message commands of message_commands.ts. */
+function executeMessageInput(
+  client: ReconnectingClient,
+  input: Extract<Input, { kind: "reply" | "react" | "edit" | "delete" | "ids" | "search" }>,
+  options: InputOptions,
+): Outcome {
+  const talk = options.conversation;
+  const change = (request: ChangeRequest): Outcome => {
+    const acknowledged = client.change(request);
+    return acknowledged === undefined ? NOT_CONNECTED : { kind: "sent", acknowledged };
+  };
+  /** The id given, or the last own message of the place on screen. */
+  const target = (id: number | undefined, command: string): number | Outcome => {
+    if (id !== undefined) return id;
+    const own = options.book?.lastOwn(
+      client.nick,
+      talk === undefined ? { room: client.room } : { with: talk },
+    );
+    return own?.id ?? {
+      kind: "invalid",
+      message: `You have sent nothing here to ${command}; name the message: /${command} ID.`,
+    };
+  };
+  switch (input.kind) {
+    case "reply": {
+      const original = options.book?.get(input.id);
+      // A private message is answered privately, wherever the user is.
+      const to = original?.type === "private"
+        ? (original.from === client.nick ? original.to : original.from)
+        : talk;
+      return {
+        kind: "sent",
+        acknowledged: to === undefined
+          ? client.send(input.text, { replyTo: input.id })
+          : client.sendPrivate(to, input.text, { replyTo: input.id }),
+      };
+    }
+    case "react": {
+      const emoji = options.emoji?.(input.emoji) ?? input.emoji;
+      return change(
+        input.remove
+          ? { type: "react", id: input.id, emoji, remove: true }
+          : { type: "react", id: input.id, emoji },
+      );
+    }
+    case "edit": {
+      const id = target(input.id, "edit");
+      return typeof id === "number" ? change({ type: "edit", id, text: input.text }) : id;
+    }
+    case "delete": {
+      const id = target(input.id, "delete");
+      return typeof id === "number" ? change({ type: "delete", id }) : id;
+    }
+    case "ids":
+      return options.showIds?.(input.on) ??
+        { kind: "note", text: "/ids only changes what the terminal shows." };
+    case "search": {
+      const request: SearchRequest = { text: input.text };
+      if (input.room !== undefined) request.room = normalizeRoom(input.room).room;
+      if (input.from !== undefined) request.from = input.from;
+      if (input.before !== undefined) request.before = input.before;
+      const answered = client.search(request);
+      if (answered === undefined) return NOT_CONNECTED;
+      // The results or the error are shown through `onMessage` anyway.
+      answered.catch(() => {});
+      return {
+        kind: "requested",
+        request: { type: "search", ...request } as ClientMessage,
+        answered,
+      };
+    }
   }
 }

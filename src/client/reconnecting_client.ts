@@ -55,6 +55,18 @@ export type HostReply = Extract<
   { type: typeof HOST_REPLIES[keyof typeof HOST_REPLIES] }
 >;
 
+type ChangeMessage = Extract<ClientMessage, { type: "react" | "edit" | "delete" }>;
+type WithoutRid<Message> = Message extends unknown ? Omit<Message, "rid"> : never;
+
+/** A reaction, edit or delete as a command builds it; the client adds the `rid`. */
+export type ChangeRequest = WithoutRid<ChangeMessage>;
+
+/** A search as a command builds it; the client adds the `rid`. */
+export type SearchRequest = Omit<Extract<ClientMessage, { type: "search" }>, "rid" | "type">;
+
+/** The answer to a search: a page of results, newest first. */
+export type SearchResults = Extract<ServerMessage, { type: "search_results" }>;
+
 /** How many event ids are remembered to drop duplicates after a reconnect. */
 const SEEN_IDS = 10_000;
 
@@ -141,14 +153,44 @@ export class ReconnectingClient {
     return this.#finished.promise;
   }
 
-  /** Sends a message to the room; while disconnected it waits and goes out on reconnect. */
-  send(text: string, options: { action?: boolean } = {}): Promise<ChatEvent> {
-    return this.#enqueue((client, rid) => client.send(text, { action: options.action, rid }));
+  /**
+   * Sends a message to the room, answering message `replyTo` if given; while disconnected it
+   * waits and goes out on reconnect.
+   */
+  send(text: string, options: { action?: boolean; replyTo?: number } = {}): Promise<ChatEvent> {
+    return this.#enqueue((client, rid) =>
+      client.send(text, { action: options.action, rid, replyTo: options.replyTo })
+    );
   }
 
   /** Sends a private message, likewise queued while disconnected. */
-  sendPrivate(to: string, text: string): Promise<ChatEvent> {
-    return this.#enqueue((client, rid) => client.sendPrivate(to, text, { rid }));
+  sendPrivate(to: string, text: string, options: { replyTo?: number } = {}): Promise<ChatEvent> {
+    return this.#enqueue((client, rid) =>
+      client.sendPrivate(to, text, { rid, replyTo: options.replyTo })
+    );
+  }
+
+  /**
+   * Reacts to, edits or deletes an earlier message (PROTOCOL.md section 3.6) with a fresh `rid`;
+   * resolves with the stored change event, rejects with the server's error (`no_such_message`,
+   * `not_permitted`…). Undefined while disconnected: a change is not queued, since the message
+   * may read otherwise by the time the connection is back.
+   */
+  change(request: ChangeRequest): Promise<ChatEvent> | undefined {
+    const client = this.current;
+    if (client === undefined) return undefined;
+    return client.change({ ...request, rid: client.rid() } as ChangeMessage);
+  }
+
+  /**
+   * Searches what this person may see (PROTOCOL.md section 3.6); resolves with the results, which
+   * also arrive through `onMessage`, or rejects with the server's error. Undefined while
+   * disconnected.
+   */
+  search(request: SearchRequest): Promise<SearchResults> | undefined {
+    const client = this.current;
+    if (client === undefined) return undefined;
+    return client.call({ ...request, type: "search", rid: client.rid() }, "search_results");
   }
 
   /**
@@ -359,7 +401,9 @@ export class ReconnectingClient {
 
 function isEvent(message: ServerMessage): message is ChatEvent {
   return message.type === "message" || message.type === "action" ||
-    message.type === "private" || message.type === "notice" || message.type === "file";
+    message.type === "private" || message.type === "notice" || message.type === "file" ||
+    // Changes are events of the log too: a catch-up sends each once more after a reconnect.
+    message.type === "edit" || message.type === "delete" || message.type === "reaction";
 }
 
 function formatDelay(ms: number): string {

@@ -89,6 +89,9 @@ export function renderLine(event: DisplayEvent, options: { self: string; now?: D
       break;
     }
     case "notice":
+    case "edit":
+    case "delete":
+    case "reaction":
       line = `${stamp}${colors.gray(`-- ${text}`)}`;
       break;
     case "error":

@@ -11,7 +11,18 @@ const HELP_TEXTS: { args: string[]; fixture: string; code?: number }[] = [
   { args: ["help"], fixture: "chat" },
   { args: ["--help"], fixture: "chat" },
   { args: ["-h"], fixture: "chat" },
-  ...["serve", "join", "discover", "invite", "send-file", "get", "files", "export", "audit"]
+  ...[
+    "serve",
+    "join",
+    "discover",
+    "invite",
+    "send-file",
+    "get",
+    "files",
+    "export",
+    "audit",
+    "search",
+  ]
     .flatMap((
       command,
     ) => [

@@ -143,6 +143,13 @@ const KNOWN = [
   "mentions",
   "away",
   "back",
+  "reply",
+  "react",
+  "unreact",
+  "edit",
+  "delete",
+  "ids",
+  "search",
 ];
 
 Deno.test("helpText() lists every command parseInput() knows, for the terminal and the browser", () => {
