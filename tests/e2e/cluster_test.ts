@@ -26,6 +26,42 @@ Deno.test("two chat nodes on one NATS server: a message said on one reaches the 
   assertEquals([heard.from, heard.text, heard.id], ["ana", "hello across the cluster", ack.id]);
 });
 
+Deno.test("two chat nodes: edits, deletes and reactions made through one reach the other, whose own search index follows the log", async () => {
+  await using nats = await startNats();
+  const passkey = "cluster-passkey-2";
+  const cluster = ["--nats", nats.urls.join(",")];
+  await using a = await startServer({ passkey, extraArgs: [...cluster, "--node-name", "a"] });
+  await using b = await startServer({ passkey, extraArgs: [...cluster, "--node-name", "b"] });
+  await using ana = await TestClient.join(a.port, { nick: "ana", passkey });
+  await using ben = await TestClient.join(b.port, { nick: "ben", passkey });
+  const search = async (text: string) => {
+    const found = await ben.request({ type: "search", rid: ben.rid(), text });
+    assertEquals(found.type, "search_results", JSON.stringify(found));
+    return (found.events as { id: number; text: string }[]).map((event) => event.text);
+  };
+  const since = ben.mark();
+  const { id } = await ana.send("the axolotl tank is leaking");
+  await ben.waitFor((m) => m.type === "message" && m.id === id, { since, what: "the message" });
+  assertEquals(await search("axolotl"), ["the axolotl tank is leaking"]);
+
+  const react = await ben.request({ type: "react", rid: ben.rid(), id, emoji: "😱" });
+  assertEquals(react.type, "ack", JSON.stringify(react));
+  const reaction = await ana.waitFor((m) => m.type === "reaction", { what: "ben's reaction" });
+  assertEquals([reaction.ref, reaction.emoji, reaction.from], [id, "😱", "ben"]);
+
+  const edited = await ana.request({ type: "edit", rid: ana.rid(), id, text: "the newt tank" });
+  assertEquals(edited.type, "ack", JSON.stringify(edited));
+  const edit = await ben.waitFor((m) => m.type === "edit", { what: "ana's edit" });
+  assertEquals([edit.ref, edit.text], [id, "the newt tank"]);
+  assertEquals(await search("axolotl"), []);
+  assertEquals(await search("newt"), ["the newt tank"]);
+
+  const deleted = await ana.request({ type: "delete", rid: ana.rid(), id });
+  assertEquals(deleted.type, "ack", JSON.stringify(deleted));
+  await ben.waitFor((m) => m.type === "delete" && m.ref === id, { what: "ana's delete" });
+  assertEquals(await search("newt"), []);
+});
+
 /** Waits until `check` holds for the events a `chat join --json` printed (deadline 20 s). */
 async function eventually(check: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 20_000;
