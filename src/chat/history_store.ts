@@ -272,6 +272,11 @@ export interface HistoryStore {
   /** The event with this id as it reads now, if there is one. */
   event(id: number): Promise<StoredEvent | undefined>;
   /**
+   * The ids of the `edit` events of message `id`, oldest first: what a shared log that keeps
+   * every event's text erases once a newer edit or a delete supersedes them.
+   */
+  edits(id: number): Promise<number[]>;
+  /**
    * The messages, actions, files and private messages matching `request.text` that the person
    * may see, newest first, as they read now. Throws a `RangeError` when the text holds nothing
    * to search for.

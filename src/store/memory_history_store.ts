@@ -260,6 +260,15 @@ export class MemoryHistoryStore implements HistoryStore {
     });
   }
 
+  /** The ids of the `edit` events of message `id`, oldest first. */
+  edits(id: number): Promise<number[]> {
+    return settle(() => {
+      this.#assertOpen();
+      return this.#events.filter((event) => event.type === "edit" && event.ref === id)
+        .map((event) => event.id);
+    });
+  }
+
   /** What `request` finds, newest first: see {@linkcode HistoryStore.search}. */
   search(request: SearchRequest): Promise<StoredEvent[]> {
     return settle(() => {

@@ -67,6 +67,7 @@ interface ChangeStatements {
   reactionsOf: StatementSync;
   originals: StatementSync;
   orphanReactions: StatementSync;
+  edits: StatementSync;
 }
 
 interface PendingAppend {
@@ -157,6 +158,7 @@ export class SqliteHistoryStore implements HistoryStore {
         `SELECT id, CAST(sender AS BLOB) AS sender, CAST(text AS BLOB) AS text, flags FROM events
          WHERE id IN (SELECT value FROM json_each(?))`,
       ),
+      edits: db.prepare("SELECT id FROM events WHERE ref = ? AND type = 'edit' ORDER BY id"),
       orphanReactions: db.prepare(
         "DELETE FROM reactions WHERE NOT EXISTS (SELECT 1 FROM events WHERE id = event_id)",
       ),
@@ -464,6 +466,11 @@ export class SqliteHistoryStore implements HistoryStore {
       const row = this.#eventById.get(id);
       return row === undefined ? undefined : this.#decorate([toStoredEvent(row)])[0];
     });
+  }
+
+  /** The ids of the `edit` events of message `id`, oldest first. */
+  edits(id: number): Promise<number[]> {
+    return this.#read(() => this.#changes.edits.all(id).map((row) => Number(row.id)));
   }
 
   /** What `request` finds, newest first: see {@linkcode HistoryStore.search}. */

@@ -243,6 +243,10 @@ export class GatedHistoryStore implements HistoryStore {
     return this.#inner.event(id);
   }
 
+  edits(id: number): Promise<number[]> {
+    return this.#inner.edits(id);
+  }
+
   search(...args: Parameters<HistoryStore["search"]>): ReturnType<HistoryStore["search"]> {
     return this.#inner.search(...args);
   }

@@ -121,3 +121,53 @@ Deno.test("JetStreamEventLog: appends through the death of any one of three NATS
     await context.nc.close();
   }
 });
+
+Deno.test("JetStreamEventLog: an edit erases the earlier edits from the stream, a delete the message too; a node that follows from the start builds what is left", async () => {
+  const a = await testNatsContext("a");
+  const b = await testNatsContext("b");
+  const bContext = { ...b.context, prefix: a.context.prefix };
+  const storeA = new MemoryHistoryStore();
+  const storeB = new MemoryHistoryStore();
+  const logA = await JetStreamEventLog.open(a.context, storeA);
+  const stream = `${a.context.prefix}_events`;
+  const inStream = async (seq: number) =>
+    await a.context.jsm.streams.getMessage(stream, { seq }).then(
+      (found) => found !== null,
+      () => false,
+    );
+  try {
+    const change = (type: "edit" | "delete", ref: number, text: string): NewEvent => ({
+      type,
+      room: "lobby",
+      from: "ada",
+      text,
+      ref,
+      ts: 2,
+    });
+    const { event: kept } = await logA.append(message("a word to keep"));
+    const { event: gone } = await logA.append(message("a secret to delete"));
+    const { event: first } = await logA.append(change("edit", kept.id, "first edit"));
+    const { event: second } = await logA.append(change("edit", kept.id, "second edit"));
+    const { event: firstOfGone } = await logA.append(change("edit", gone.id, "still secret"));
+    const { event: deleted } = await logA.append(change("delete", gone.id, ""));
+    assertEquals(
+      await Promise.all(
+        [kept, first, second, gone, firstOfGone, deleted].map((e) => inStream(e.id)),
+      ),
+      [true, false, true, false, false, true],
+    );
+    // A node that joins later follows the stream from its start, gaps and all.
+    const logB = await JetStreamEventLog.open(bContext, storeB);
+    try {
+      await eventually(async () => (await storeB.lastId()) === deleted.id, "b to catch up");
+      assertEquals((await storeB.event(kept.id))?.text, "second edit");
+      assertEquals(await storeB.event(gone.id), undefined);
+    } finally {
+      await logB.close();
+    }
+  } finally {
+    await logA.close();
+    await a.cleanup();
+    await b.cleanup();
+  }
+});

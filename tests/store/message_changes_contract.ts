@@ -47,10 +47,12 @@ export function messageChangesContract(
     assertEquals((await store.event(original.id))?.text, "hello world");
   });
 
-  test("a second edit leaves no trace of the first one's text", async (store) => {
+  test("a second edit leaves no trace of the first one's text; edits() lists them", async (store) => {
     const { event: original } = await store.append(message("ana", "first"));
-    await store.append(change("edit", "ana", original.id, "second"));
-    await store.append(change("edit", "ana", original.id, "third"));
+    const { event: second } = await store.append(change("edit", "ana", original.id, "second"));
+    const { event: third } = await store.append(change("edit", "ana", original.id, "third"));
+    assertEquals(await store.edits(original.id), [second.id, third.id]);
+    assertEquals(await store.edits(second.id), []);
     const all = await store.events({ after: 0, limit: 10 });
     assertEquals(all.map((event) => event.text), ["third", "third", "third"]);
   });

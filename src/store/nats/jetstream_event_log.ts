@@ -149,6 +149,9 @@ export class JetStreamEventLog implements EventLog {
         : await this.#cache.byClientId(event.clientId);
       return { event: stored ?? copyEvent(event, ack.seq), created: false };
     }
+    if (event.type === "edit" || event.type === "delete") {
+      await this.#eraseSuperseded(event, ack.seq);
+    }
     return { event: copyEvent(event, ack.seq), created: true };
   }
 
@@ -195,6 +198,27 @@ export class JetStreamEventLog implements EventLog {
         // A leader election, a reconnect or no quorum: the same id again, a little later.
         await new Promise((resolve) => setTimeout(resolve, delay));
         delay = Math.min(delay * 2, 500);
+      }
+    }
+  }
+
+  /**
+   * After an edit or a delete was stored as `id`, erases from the stream the texts it supersedes
+   * (PROTOCOL.md section 3.6): the message's earlier edits, and on a delete the message itself.
+   * Each node's copy forgot them as it kept the change; this is the cluster's log forgetting
+   * them too (`erase`: the bytes are overwritten, not only marked). A message that was edited
+   * stays, with its first text, for a node that follows the log from its start to build it from.
+   * A failure is logged, not thrown: the change is stored, and a later one erases again.
+   */
+  async #eraseSuperseded(change: NewEvent, id: number): Promise<void> {
+    const edits = (await this.#cache.edits(change.ref!)).filter((edit) => edit < id);
+    const doomed = change.type === "delete" ? [change.ref!, ...edits] : edits;
+    for (const seq of doomed) {
+      try {
+        await this.#context.jsm.streams.deleteMessage(this.#stream, seq, true);
+      } catch (error) {
+        if (isGone(error)) continue;
+        this.#options.log(`erasing event ${seq} from the stream failed: ${error}`);
       }
     }
   }
@@ -280,7 +304,12 @@ export class JetStreamEventLog implements EventLog {
         this.#options.log(`the event stream is at ${last}, this node at ${applied}: catching up`);
         this.#stopConsumer?.();
         for (let seq = this.#applied + 1; seq <= last && !this.#closed; seq++) {
-          const message = await this.#context.jsm.streams.getMessage(this.#stream, { seq });
+          // An erased event (a deleted message) leaves a gap in the sequence.
+          const message = await this.#context.jsm.streams.getMessage(this.#stream, { seq })
+            .catch((error) => {
+              if (isGone(error)) return null;
+              throw error;
+            });
           if (message !== null) await this.#applyInTurn(message);
         }
       }
@@ -294,6 +323,11 @@ export class JetStreamEventLog implements EventLog {
 }
 
 const encoder = new TextEncoder();
+
+/** Whether a stream request failed because the message is not (or no longer) there. */
+function isGone(error: unknown): boolean {
+  return error instanceof Error && /no message found|sequence \d+ not found/i.test(error.message);
+}
 
 /** A subject token (or message id) for any text: its UTF-8 bytes in hex. */
 function hexToken(text: string): string {
