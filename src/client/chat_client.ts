@@ -198,18 +198,31 @@ export class ChatClient {
     return this.#pending.size;
   }
 
-  /** Sends a message (or `/me` action) to the current room; resolves with the stored event. */
-  send(text: string, options: { action?: boolean; rid?: string } = {}): Promise<ChatEvent> {
+  /**
+   * Sends a message (or `/me` action) to the current room, `replyTo` answering that message;
+   * resolves with the stored event.
+   */
+  send(
+    text: string,
+    options: { action?: boolean; rid?: string; replyTo?: number } = {},
+  ): Promise<ChatEvent> {
     const rid = options.rid ?? this.rid();
-    return this.#track({ type: "send", rid, text, action: options.action || undefined }, {
+    const { action, replyTo } = options;
+    return this.#track({ type: "send", rid, text, action: action || undefined, reply_to: replyTo }, {
       stored: true,
     }) as Promise<ChatEvent>;
   }
 
-  /** Sends a private message; resolves with the stored event. */
-  sendPrivate(to: string, text: string, options: { rid?: string } = {}): Promise<ChatEvent> {
+  /** Sends a private message, `replyTo` answering that one; resolves with the stored event. */
+  sendPrivate(
+    to: string,
+    text: string,
+    options: { rid?: string; replyTo?: number } = {},
+  ): Promise<ChatEvent> {
     const rid = options.rid ?? this.rid();
-    return this.#track({ type: "private", rid, to, text }, { stored: true }) as Promise<ChatEvent>;
+    return this.#track({ type: "private", rid, to, text, reply_to: options.replyTo }, {
+      stored: true,
+    }) as Promise<ChatEvent>;
   }
 
   /**

@@ -141,14 +141,17 @@ export class ReconnectingClient {
     return this.#finished.promise;
   }
 
-  /** Sends a message to the room; while disconnected it waits and goes out on reconnect. */
-  send(text: string, options: { action?: boolean } = {}): Promise<ChatEvent> {
-    return this.#enqueue((client, rid) => client.send(text, { action: options.action, rid }));
+  /**
+   * Sends a message to the room (`replyTo`: answering that message); while disconnected it waits
+   * and goes out on reconnect.
+   */
+  send(text: string, options: { action?: boolean; replyTo?: number } = {}): Promise<ChatEvent> {
+    return this.#enqueue((client, rid) => client.send(text, { ...options, rid }));
   }
 
   /** Sends a private message, likewise queued while disconnected. */
-  sendPrivate(to: string, text: string): Promise<ChatEvent> {
-    return this.#enqueue((client, rid) => client.sendPrivate(to, text, { rid }));
+  sendPrivate(to: string, text: string, options: { replyTo?: number } = {}): Promise<ChatEvent> {
+    return this.#enqueue((client, rid) => client.sendPrivate(to, text, { ...options, rid }));
   }
 
   /**
