@@ -11,6 +11,7 @@ import { executeInput, NOT_CONNECTED, type Outcome } from "../src/client/execute
 import { format as formatBytes } from "@std/fmt/bytes";
 import type { PageElements } from "./elements.ts";
 import { saveAs } from "./file_row.ts";
+import type { ReplyBar } from "./changes/reply_bar.ts";
 import type { Following } from "./following/following.ts";
 import type { PlaceViews } from "./following/place_views.ts";
 import type { Session } from "./session.ts";
@@ -23,6 +24,8 @@ export interface ComposerParts {
   places: PlaceViews;
   following: Following;
   transfers: Transfers;
+  /** The message being answered, if any: the next message carries `reply_to`. */
+  reply?: ReplyBar;
 }
 
 /**
@@ -79,6 +82,14 @@ export class Composer {
       return;
     }
     const client = session.client;
+    const replyTo = input.kind === "say" ? this.#parts.reply?.take(places.onScreen) : undefined;
+    if (input.kind === "say" && replyTo !== undefined && client !== undefined) {
+      const talk = places.conversation;
+      const acknowledged = talk === undefined
+        ? client.send(input.text, { replyTo })
+        : client.sendPrivate(talk, input.text, { replyTo });
+      return this.#show({ kind: "sent", acknowledged }, input.text);
+    }
     const outcome: Outcome = client === undefined ? NOT_CONNECTED : executeInput(client, input, {
       cursor: session.cursor,
       conversation: places.conversation,

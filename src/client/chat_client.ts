@@ -208,9 +208,12 @@ export class ChatClient {
   ): Promise<ChatEvent> {
     const rid = options.rid ?? this.rid();
     const { action, replyTo } = options;
-    return this.#track({ type: "send", rid, text, action: action || undefined, reply_to: replyTo }, {
-      stored: true,
-    }) as Promise<ChatEvent>;
+    return this.#track(
+      { type: "send", rid, text, action: action || undefined, reply_to: replyTo },
+      {
+        stored: true,
+      },
+    ) as Promise<ChatEvent>;
   }
 
   /** Sends a private message, `replyTo` answering that one; resolves with the stored event. */
