@@ -1,4 +1,4 @@
-import type { EventType, FileInfo, NoticeEvent } from "../protocol/mod.ts";
+import type { EventType, FileInfo, NoticeEvent, Quote, Reactions } from "../protocol/mod.ts";
 
 /** A stored file: what clients see, plus the key of its bytes in the blob store. */
 export interface StoredFile extends FileInfo {
@@ -24,6 +24,19 @@ export interface NewEvent {
   file?: StoredFile;
   /** For notices of the host controls (PROTOCOL.md section 3.5): who acted, why, until when. */
   control?: ControlDetails;
+  /** On a reply: the message it answers (PROTOCOL.md section 3.6). */
+  replyTo?: number;
+  /**
+   * On a reply as it is published: the start of the message it answers, for delivery. Stores do
+   * not keep it; they give the quote as the original reads when an event is read back.
+   */
+  quote?: Quote;
+  /** On `edit`, `delete` and `reaction` events: the message they change. */
+  ref?: number;
+  /** On `reaction` events: the emoji. */
+  emoji?: string;
+  /** On `reaction` events: the reaction is taken back. */
+  remove?: true;
 }
 
 /** What a notice of the host controls says besides its sentence. */
@@ -40,6 +53,16 @@ export interface ControlDetails {
 /** A stored event with its server-assigned id (increasing, never reused). */
 export interface StoredEvent extends NewEvent {
   id: number;
+  /**
+   * Read back, on a message whose text was changed. (Stores apply `edit`, `delete` and
+   * `reaction` events to the message they name as they store them; an `edit` event read back
+   * carries the message's text as it reads now, not a text of its own.)
+   */
+  edited?: true;
+  /** Read back, on a deleted message: its text is `""`. */
+  deleted?: true;
+  /** Read back, on a message with reactions. */
+  reactions?: Reactions;
 }
 
 /** What {@linkcode HistoryStore.append} returns. */
@@ -107,6 +130,32 @@ export type TallyPlace = { room: string } | { nick: string; with: string };
 
 /** Event types a person reads: what unread counts count. */
 export const READABLE_TYPES: readonly EventType[] = ["message", "action", "file"];
+
+/** Event types that change an earlier message: pages of history leave them out. */
+export const CHANGE_TYPES: readonly EventType[] = ["edit", "delete", "reaction"];
+
+/** Event types that may be replied to, reacted to and searched (section 3.6). */
+export const MESSAGE_TYPES: readonly EventType[] = ["message", "action", "private", "file"];
+
+/** What {@linkcode HistoryStore.search} looks for, and where it may look. */
+export interface SearchRequest {
+  /** What the person typed: words, `prefix*` and `"phrases"` (see `search_terms.ts`). */
+  text: string;
+  /** The rooms the person may see. */
+  rooms: readonly string[];
+  /** The person's nick: their private conversations are searched too. */
+  nick: string;
+  /** Only this room (one of `rooms`). */
+  room?: string;
+  /** Only the private conversation of `nick` with this nick. */
+  with?: string;
+  /** Only what this nick wrote. */
+  from?: string;
+  /** Only events below this id. */
+  before?: number;
+  /** At most this many, newest first. */
+  limit: number;
+}
 
 /** Options of {@linkcode HistoryStore.privates}. */
 export interface PrivatesOptions {
@@ -220,6 +269,14 @@ export interface HistoryStore {
   byClientId(clientId: string): Promise<StoredEvent | undefined>;
   /** The `file` event with this id, if there is one. */
   file(id: number): Promise<StoredEvent | undefined>;
+  /** The event with this id as it reads now, if there is one. */
+  event(id: number): Promise<StoredEvent | undefined>;
+  /**
+   * The messages, actions, files and private messages matching `request.text` that the person
+   * may see, newest first, as they read now. Throws a `RangeError` when the text holds nothing
+   * to search for.
+   */
+  search(request: SearchRequest): Promise<StoredEvent[]>;
   /** The newest `limit` `file` events, of one room or of all, oldest first; never private ones. */
   files(options: { room?: string; limit: number }): Promise<StoredEvent[]>;
   /**

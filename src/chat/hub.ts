@@ -166,6 +166,17 @@ export function toWireEvent(event: StoredEvent, history?: true): ChatEvent {
   if (event.file !== undefined) {
     wire.file = { name: event.file.name, size: event.file.size, sha256: event.file.sha256 };
   }
+  // Section 3.6: what a reply answers, what changes made of a message, what a change changes.
+  if (event.replyTo !== undefined) wire.reply_to = event.replyTo;
+  if (event.quote !== undefined) wire.quote = event.quote;
+  if (event.edited === true) wire.edited = true;
+  if (event.deleted === true) wire.deleted = true;
+  if (event.reactions !== undefined && event.reactions.length > 0) {
+    wire.reactions = event.reactions;
+  }
+  if (event.ref !== undefined) wire.ref = event.ref;
+  if (event.emoji !== undefined) wire.emoji = event.emoji;
+  if (event.remove === true) wire.remove = true;
   if (history) wire.history = true;
   // The stored event's type decides which of these fields it has, as SERVER_MESSAGES says.
   return wire as ChatEvent;

@@ -194,6 +194,24 @@ export class Moderation {
   }
 
   /**
+   * Throws unless `member` may change a message now (edit it or react to it, section 3.6): not
+   * while muted, nor in a closed room. Slow mode and announcement rooms hold posts, not these.
+   */
+  async checkChange(member: { operator: boolean; owner: string }, room?: string): Promise<void> {
+    if (member.operator) return;
+    const mute = await this.store.muteOf(member.owner, this.#hub.now());
+    if (mute !== undefined) {
+      throw new ProtocolError(
+        "muted",
+        `You are muted by ${mute.by}${untilWords(mute.until)}${reasonWords(mute.reason)}.`,
+      );
+    }
+    if (room !== undefined && (await this.store.roomSettings(room)).closed) {
+      throw new ProtocolError("room_closed", `The room ${room} is closed.`);
+    }
+  }
+
+  /**
    * Throws unless `member` may post `kind` in `room` now: the server's switches, a mute, and the
    * room's settings (closed, announcement only, no files, slow mode). Operators are held only
    * to the server's switches.

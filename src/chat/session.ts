@@ -15,6 +15,7 @@ import type { StoredEvent } from "./history_store.ts";
 import type { Peer } from "./peer.ts";
 import { Transfers } from "./transfers.ts";
 import { RoomFeed } from "./room_feed.ts";
+import { type ChangeAuthor, MessageChanges } from "./message_changes.ts";
 import { isOperatorRequest } from "./moderation.ts";
 import { TokenBucket } from "../util/mod.ts";
 
@@ -49,7 +50,7 @@ export const TYPING_INTERVAL_MS = 3000;
  * await session.handle({ type: "hello", v: 1, nick: "alice", passkey, room: "lobby" });
  * ```
  */
-export class Session implements Member {
+export class Session implements Member, ChangeAuthor {
   readonly id: string;
   nick = "";
   room = "";
@@ -62,6 +63,7 @@ export class Session implements Member {
   readonly #peer: Peer;
   /** Made on the first file request: most connections never share a file. */
   #transfersMade: Transfers | undefined;
+  #changesMade: MessageChanges | undefined;
   #authenticated = false;
   /** False for a connection that only transfers files: it is in no room's member list. */
   #present = true;
@@ -93,6 +95,17 @@ export class Session implements Member {
 
   get #transfers(): Transfers {
     return this.#transfersMade ??= new Transfers(this.#hub, this.#peer, this);
+  }
+
+  get #changes(): MessageChanges {
+    return this.#changesMade ??= new MessageChanges(this.#hub, (text) => this.#checkText(text));
+  }
+
+  /** The rooms this person may see: the one they are in and the ones they follow. */
+  visibleRooms(): string[] {
+    const rooms = new Set(this.#followed);
+    if (this.room !== "") rooms.add(this.room);
+    return [...rooms];
   }
 
   /** The person this connection is: the owner of its device and nicks. */
@@ -168,9 +181,20 @@ export class Session implements Member {
       case "hello":
         throw new ProtocolError("bad_request", "This connection is already authenticated.");
       case "send":
-        return await this.#send(message.rid, message.text, message.action === true);
+        return await this.#send(
+          message.rid,
+          message.text,
+          message.action === true,
+          message.reply_to,
+        );
       case "private":
-        return await this.#private(message.rid, message.to, message.text);
+        return await this.#private(message.rid, message.to, message.text, message.reply_to);
+      case "react":
+      case "edit":
+      case "delete":
+        return await this.#change(message);
+      case "search":
+        return this.#reply(await this.#changes.search(this, message));
       case "join":
         return await this.#join(message.room, message.rid, message.passkey);
       case "nick":
@@ -391,6 +415,9 @@ export class Session implements Member {
     if (!this.#present) {
       this.room = room;
       this.#joinedRooms.add(room);
+      // What it may search: the rooms its person follows (section 3.6).
+      const markers = await this.#hub.options.readMarkers.markers(this.#owner);
+      for (const key of markers.keys()) if (key.startsWith("#")) this.#followed.add(key.slice(1));
       return;
     }
     const markers = await this.#hub.attach(this);
@@ -495,21 +522,26 @@ export class Session implements Member {
     }
   }
 
-  async #send(rid: string, text: string, action: boolean): Promise<void> {
+  async #send(rid: string, text: string, action: boolean, replyTo?: number): Promise<void> {
     this.#checkText(text);
     await this.#hub.moderation.checkPost(this, { kind: "message", room: this.room });
     const type = action ? "action" : "message";
+    const reply = replyTo === undefined ? {} : {
+      replyTo,
+      quote: await this.#changes.replyQuote(this, replyTo, { room: this.room }),
+    };
     const { event, created } = await this.#hub.publish({
       type,
       room: this.room,
       from: this.nick,
       text,
       clientId: this.#clientId(rid),
+      ...reply,
     }, this);
     this.#acknowledge(rid, { type, text }, event, created);
   }
 
-  async #private(rid: string, to: string, text: string): Promise<void> {
+  async #private(rid: string, to: string, text: string, replyTo?: number): Promise<void> {
     this.#checkText(text);
     await this.#hub.moderation.checkPost(this, { kind: "private", room: this.room });
     const clientId = this.#clientId(rid);
@@ -520,14 +552,40 @@ export class Session implements Member {
       if (stored === undefined) throw noSuchUser(to);
       return this.#acknowledge(rid, { type: "private", text }, stored, false);
     }
+    const reply = replyTo === undefined ? {} : {
+      replyTo,
+      quote: await this.#changes.replyQuote(this, replyTo, { with: recipient }),
+    };
     const { event, created } = await this.#hub.publishPrivate({
       room: this.room,
       from: this.nick,
       to: recipient,
       text,
       clientId,
+      ...reply,
     }, this);
     this.#acknowledge(rid, { type: "private", text }, event, created);
+  }
+
+  /**
+   * Reacts to, edits or deletes a message (section 3.6). A resend of a request already carried
+   * out (the same `rid`, after a reconnect) is acknowledged again rather than refused.
+   */
+  async #change(
+    request: Extract<ClientMessage, { type: "react" | "edit" | "delete" }>,
+  ): Promise<void> {
+    const clientId = this.#clientId(request.rid);
+    const type = request.type === "react" ? "reaction" : request.type;
+    const text = request.type === "edit" ? request.text : "";
+    const stored = await this.#hub.history.byClientId(clientId);
+    if (stored !== undefined) return this.#acknowledge(request.rid, { type, text }, stored, false);
+    const changes = this.#changes;
+    const { event, created } = request.type === "react"
+      ? await changes.react(this, request, clientId)
+      : request.type === "edit"
+      ? await changes.edit(this, request, clientId)
+      : await changes.delete(this, request, clientId);
+    this.#acknowledge(request.rid, { type, text }, event, created);
   }
 
   /**

@@ -5,6 +5,13 @@
  * @module
  */
 import type { NewEvent, StoredEvent } from "../chat/history_store.ts";
+import { QUOTE_CHARS } from "../protocol/messages.ts";
+
+/** The start of a message's text a reply quotes: at most {@linkcode QUOTE_CHARS} characters. */
+export function quoteText(text: string): string {
+  if (text.length <= QUOTE_CHARS) return text;
+  return [...text].slice(0, QUOTE_CHARS).join("");
+}
 
 /** Why `event` cannot be stored: a file on the wrong type of event, or a file event without one. */
 export function fileTypeProblem(event: NewEvent): TypeError | undefined {
@@ -41,6 +48,17 @@ export function copyEvent(event: NewEvent, id: number): StoredEvent {
   if (event.nick !== undefined) stored.nick = event.nick;
   if (event.clientId !== undefined) stored.clientId = event.clientId;
   if (event.control !== undefined) stored.control = { ...event.control };
+  if (event.replyTo !== undefined) stored.replyTo = event.replyTo;
+  if (event.quote !== undefined) stored.quote = { ...event.quote };
+  if (event.ref !== undefined) stored.ref = event.ref;
+  if (event.emoji !== undefined) stored.emoji = event.emoji;
+  if (event.remove === true) stored.remove = true;
+  const read = event as Partial<StoredEvent>;
+  if (read.edited === true) stored.edited = true;
+  if (read.deleted === true) stored.deleted = true;
+  if (read.reactions !== undefined) {
+    stored.reactions = read.reactions.map(({ emoji, nicks }) => ({ emoji, nicks: [...nicks] }));
+  }
   if (event.file !== undefined) {
     const { name, size, sha256, blob } = event.file;
     stored.file = { name, size, sha256, blob };

@@ -11,7 +11,7 @@ import { StoreVersionError } from "./store_version_error.ts";
  */
 
 /** The storage version this code writes. Append-only: a change of schema adds a migration. */
-const STORAGE_VERSION = 7;
+const STORAGE_VERSION = 8;
 
 /**
  * The schema of storage version 1, never edited. A new file is created at version 1 and then
@@ -184,6 +184,25 @@ const MIGRATIONS: Readonly<Record<number, string | ((db: DatabaseSync) => void)>
       until INTEGER,
       detail TEXT
     );
+  `,
+  // Version 8: replies, reactions, edits and deletes (PROTOCOL.md section 3.6). A message keeps
+  // only its current text (`edited`, `deleted` say what happened to it); `edit`, `delete` and
+  // `reaction` events name it in `ref`; a reply names its original in `reply_to`. Who reacted
+  // with what is kept per message, in the order given (`seq`: the reaction event's id).
+  7: `
+    ALTER TABLE events ADD COLUMN ref INTEGER;
+    ALTER TABLE events ADD COLUMN reply_to INTEGER;
+    ALTER TABLE events ADD COLUMN emoji TEXT;
+    ALTER TABLE events ADD COLUMN flags INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX events_ref ON events (ref) WHERE ref IS NOT NULL;
+    CREATE TABLE reactions (
+      event_id INTEGER NOT NULL,
+      emoji TEXT NOT NULL,
+      nick_key TEXT NOT NULL,
+      nick TEXT NOT NULL,
+      seq INTEGER NOT NULL,
+      PRIMARY KEY (event_id, emoji, nick_key)
+    ) WITHOUT ROWID;
   `,
 };
 

@@ -1,20 +1,24 @@
 import {
   type AppendResult,
+  CHANGE_TYPES,
   type ConversationOptions,
   type ConversationSummary,
   type Deleted,
   type HistoryStore,
+  MESSAGE_TYPES,
   type NewEvent,
   type PageOptions,
   type PrivatesOptions,
   READABLE_TYPES,
+  type SearchRequest,
   type StoredEvent,
   type Tally,
   type TallyPlace,
 } from "../chat/history_store.ts";
 import { nickKey } from "../protocol/names.ts";
 import { mentions } from "../protocol/mentions.ts";
-import { assertAfter, assertLimit, copyEvent, fileTypeProblem } from "./_events.ts";
+import { assertAfter, assertLimit, copyEvent, fileTypeProblem, quoteText } from "./_events.ts";
+import { matchesSearch } from "./_search_glue.ts";
 import { settle } from "./_settle.ts";
 
 /**
@@ -42,6 +46,9 @@ import { settle } from "./_settle.ts";
 export class MemoryHistoryStore implements HistoryStore {
   #events: StoredEvent[] = [];
   #byClientId = new Map<string, StoredEvent>();
+  #byId = new Map<number, StoredEvent>();
+  /** Message id → emoji → who gave it, in the order given. */
+  #reactions = new Map<number, Map<string, string[]>>();
   /** The highest id given, deleted or not: ids are never given twice. */
   #lastGiven = 0;
   #closed = false;
@@ -58,10 +65,11 @@ export class MemoryHistoryStore implements HistoryStore {
       if (existing !== undefined) {
         return { event: copyEvent(existing, existing.id), created: false };
       }
-      const stored = copyEvent(event, ++this.#lastGiven);
+      const stored = this.#stored(event, ++this.#lastGiven);
       this.#events.push(stored);
       if (stored.clientId !== undefined) this.#byClientId.set(stored.clientId, stored);
-      return { event: copyEvent(stored, stored.id), created: true };
+      this.#applyChange(stored, event.text);
+      return { event: copyEvent(event, stored.id), created: true };
     });
   }
 
@@ -70,8 +78,8 @@ export class MemoryHistoryStore implements HistoryStore {
     return settle(() => {
       this.#assertOpen();
       for (const event of events) {
-        if (this.#events.some((stored) => stored.id === event.id)) continue;
-        const copy = copyEvent(event, event.id);
+        if (this.#byId.has(event.id)) continue;
+        const copy = this.#stored(event, event.id);
         if (copy.clientId !== undefined && this.#byClientId.has(copy.clientId)) {
           delete copy.clientId;
         }
@@ -81,6 +89,7 @@ export class MemoryHistoryStore implements HistoryStore {
         this.#events.splice(at, 0, copy);
         if (copy.clientId !== undefined) this.#byClientId.set(copy.clientId, copy);
         this.#lastGiven = Math.max(this.#lastGiven, copy.id);
+        this.#applyChange(copy, event.text);
       }
     });
   }
@@ -100,9 +109,11 @@ export class MemoryHistoryStore implements HistoryStore {
         event.room === room && event.to === undefined && event.id < before &&
         event.id > after && !(options.skipPresence && isPresence(event))
       );
-      return options.after === undefined
-        ? newest(matching, options.limit)
-        : oldest(matching, options.limit);
+      return this.#decorate(
+        options.after === undefined
+          ? newest(matching, options.limit)
+          : oldest(matching, options.limit),
+      );
     });
   }
 
@@ -117,7 +128,7 @@ export class MemoryHistoryStore implements HistoryStore {
         event.to !== undefined && event.id > options.after &&
         (nickKey(event.from) === key || nickKey(event.to) === key)
       );
-      return oldest(matching, options.limit);
+      return this.#decorate(oldest(matching, options.limit));
     });
   }
 
@@ -129,9 +140,10 @@ export class MemoryHistoryStore implements HistoryStore {
       assertAfter(options.after);
       const before = options.before ?? Infinity;
       const matching = this.#events.filter((event) =>
-        event.id > options.after && event.id < before && between(event, nick, other)
+        event.id > options.after && event.id < before && between(event, nick, other) &&
+        !CHANGE_TYPES.includes(event.type)
       );
-      return newest(matching, options.limit);
+      return this.#decorate(newest(matching, options.limit));
     });
   }
 
@@ -175,6 +187,7 @@ export class MemoryHistoryStore implements HistoryStore {
           if (event.type !== "file" && mentions(event.text, options.self)) tally.mentions++;
         } else {
           if (!between(event, place.nick, place.with)) continue;
+          if (CHANGE_TYPES.includes(event.type)) continue;
           tally.lastId = event.id;
           if (event.id <= options.after || nickKey(event.to!) !== nickKey(place.nick)) continue;
           if (nickKey(event.from) === nickKey(place.nick)) continue;
@@ -195,7 +208,7 @@ export class MemoryHistoryStore implements HistoryStore {
         event.id < before && event.to === undefined &&
         (event.type === "message" || event.type === "action") && mentions(event.text, nick)
       );
-      return newest(matching, options.limit);
+      return this.#decorate(newest(matching, options.limit));
     });
   }
 
@@ -213,8 +226,10 @@ export class MemoryHistoryStore implements HistoryStore {
       this.#assertOpen();
       assertLimit(options.limit);
       assertAfter(options.after);
-      return this.#events.filter((event) => event.id > options.after).slice(0, options.limit)
-        .map((event) => copyEvent(event, event.id));
+      return this.#decorate(
+        this.#events.filter((event) => event.id > options.after).slice(0, options.limit)
+          .map((event) => copyEvent(event, event.id)),
+      );
     });
   }
 
@@ -223,7 +238,7 @@ export class MemoryHistoryStore implements HistoryStore {
     return settle(() => {
       this.#assertOpen();
       const event = this.#byClientId.get(clientId);
-      return event === undefined ? undefined : copyEvent(event, event.id);
+      return event === undefined ? undefined : this.#decorate([copyEvent(event, event.id)])[0];
     });
   }
 
@@ -231,9 +246,95 @@ export class MemoryHistoryStore implements HistoryStore {
   file(id: number): Promise<StoredEvent | undefined> {
     return settle(() => {
       this.#assertOpen();
-      const event = this.#events.find((stored) => stored.id === id);
-      return event?.type === "file" ? copyEvent(event, event.id) : undefined;
+      const event = this.#byId.get(id);
+      return event?.type === "file" ? this.#decorate([copyEvent(event, event.id)])[0] : undefined;
     });
+  }
+
+  /** The event with this id as it reads now, if there is one. */
+  event(id: number): Promise<StoredEvent | undefined> {
+    return settle(() => {
+      this.#assertOpen();
+      const event = this.#byId.get(id);
+      return event === undefined ? undefined : this.#decorate([copyEvent(event, event.id)])[0];
+    });
+  }
+
+  /** What `request` finds, newest first: see {@linkcode HistoryStore.search}. */
+  search(request: SearchRequest): Promise<StoredEvent[]> {
+    return settle(() => {
+      this.#assertOpen();
+      assertLimit(request.limit);
+      const matches = matchesSearch(request);
+      const found: StoredEvent[] = [];
+      for (let index = this.#events.length - 1; index >= 0; index--) {
+        if (found.length === request.limit) break;
+        const event = this.#events[index];
+        if (matches(event)) found.push(copyEvent(event, event.id));
+      }
+      return this.#decorate(found);
+    });
+  }
+
+  /** A copy of `event` to keep as `id`: an edit's text lives only in the message it changes. */
+  #stored(event: NewEvent, id: number): StoredEvent {
+    const stored = copyEvent(event, id);
+    delete stored.quote;
+    if (stored.type === "edit") stored.text = "";
+    this.#byId.set(id, stored);
+    return stored;
+  }
+
+  /** Applies a change event just stored to the message it names. */
+  #applyChange(change: StoredEvent, text: string): void {
+    if (change.ref === undefined) return;
+    const message = this.#byId.get(change.ref);
+    if (message === undefined || message.deleted === true) return;
+    switch (change.type) {
+      case "edit": {
+        if (!["message", "action", "private"].includes(message.type)) return;
+        message.text = text;
+        message.edited = true;
+        return;
+      }
+      case "delete":
+        message.text = "";
+        message.deleted = true;
+        delete message.edited;
+        this.#reactions.delete(message.id);
+        return;
+      case "reaction": {
+        const of = this.#reactions.get(message.id) ?? new Map<string, string[]>();
+        const nicks = of.get(change.emoji!) ?? [];
+        const at = nicks.findIndex((nick) => nickKey(nick) === nickKey(change.from));
+        if (change.remove === true) {
+          if (at >= 0) nicks.splice(at, 1);
+        } else if (at < 0) nicks.push(change.from);
+        if (nicks.length > 0) of.set(change.emoji!, nicks);
+        else of.delete(change.emoji!);
+        if (of.size > 0) this.#reactions.set(message.id, of);
+        else this.#reactions.delete(message.id);
+        return;
+      }
+    }
+  }
+
+  /** Gives copies of events their reactions, quotes, and on edits the current text. */
+  #decorate(events: StoredEvent[]): StoredEvent[] {
+    for (const event of events) {
+      const of = MESSAGE_TYPES.includes(event.type) ? this.#reactions.get(event.id) : undefined;
+      if (of !== undefined) {
+        event.reactions = [...of].map(([emoji, nicks]) => ({ emoji, nicks: [...nicks] }));
+      }
+      if (event.type === "edit") event.text = this.#byId.get(event.ref!)?.text ?? "";
+      if (event.replyTo === undefined) continue;
+      const original = this.#byId.get(event.replyTo);
+      if (original === undefined) continue;
+      event.quote = original.deleted === true
+        ? { from: original.from, text: "", deleted: true }
+        : { from: original.from, text: quoteText(original.text) };
+    }
+    return events;
   }
 
   /** The newest `limit` `file` events, of `room` or of every room, oldest first. */
@@ -279,6 +380,8 @@ export class MemoryHistoryStore implements HistoryStore {
     this.#events = this.#events.filter((event) => !doomed(event));
     for (const event of gone) {
       if (event.clientId !== undefined) this.#byClientId.delete(event.clientId);
+      this.#byId.delete(event.id);
+      this.#reactions.delete(event.id);
     }
     const kept = new Set(this.#events.map((event) => event.file?.blob));
     const blobs = new Set(
@@ -298,9 +401,10 @@ export class MemoryHistoryStore implements HistoryStore {
   }
 }
 
-/** Whether `event` is a join or leave notice. */
+/** Whether `event` is a join or leave notice or a change: what pages a person reads leave out. */
 function isPresence(event: StoredEvent): boolean {
-  return event.type === "notice" && (event.event === "join" || event.event === "leave");
+  return (event.type === "notice" && (event.event === "join" || event.event === "leave")) ||
+    CHANGE_TYPES.includes(event.type);
 }
 
 /** Whether `event` is private between `nick` and `other` (either way). */

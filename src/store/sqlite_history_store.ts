@@ -9,10 +9,20 @@ import type {
   NewEvent,
   PageOptions,
   PrivatesOptions,
+  SearchRequest,
   StoredEvent,
   Tally,
   TallyPlace,
 } from "../chat/history_store.ts";
+import { CHANGE_TYPES, MESSAGE_TYPES } from "../chat/history_store.ts";
+import {
+  forgetDeleted,
+  indexEvent,
+  reindexEvent,
+  searchIds,
+  unindexEvent,
+} from "./_search_glue.ts";
+import { quoteText } from "./_events.ts";
 import type { EventType, NoticeEvent } from "../protocol/mod.ts";
 import { nickKey } from "../protocol/names.ts";
 import { mentions } from "../protocol/mentions.ts";
@@ -28,14 +38,36 @@ import { eraseDeleted, inTransaction } from "./_sqlite_erase.ts";
 const COLUMNS = `id, ts, type, event, CAST(room AS BLOB) AS room, CAST(sender AS BLOB) AS sender,
   CAST(recipient AS BLOB) AS recipient, CAST(text AS BLOB) AS text, CAST(nick AS BLOB) AS nick,
   CAST(client_id AS BLOB) AS client_id, CAST(file_name AS BLOB) AS file_name, file_size,
-  file_sha256, file_blob, CAST(control AS BLOB) AS control`;
+  file_sha256, file_blob, CAST(control AS BLOB) AS control, ref, reply_to,
+  CAST(emoji AS BLOB) AS emoji, flags`;
 
-/** Join and leave notices, which pages a person reads leave out. */
-const NOT_PRESENCE = "NOT (type = 'notice' AND event IN ('join', 'leave'))";
+/** Bits of the `flags` column (storage version 8). */
+const EDITED = 1;
+const DELETED = 2;
+/** On a `reaction` event: it takes the reaction back. */
+const REMOVE = 4;
+
+/** Events that change an earlier message, which pages leave out. */
+const NOT_CHANGE = "type NOT IN ('edit', 'delete', 'reaction')";
+
+/** Join and leave notices and changes, which pages a person reads leave out. */
+const NOT_PRESENCE = `NOT (type = 'notice' AND event IN ('join', 'leave')) AND ${NOT_CHANGE}`;
 /** Room events a person reads (`READABLE_TYPES`). */
 const READABLE = "type IN ('message', 'action', 'file') AND recipient IS NULL";
 /** How many candidate rows a mention search reads at a time. */
 const MENTION_BATCH = 500;
+
+/** The statements that apply changes to messages and read them back. */
+interface ChangeStatements {
+  edit: StatementSync;
+  remove: StatementSync;
+  dropReactions: StatementSync;
+  react: StatementSync;
+  unreact: StatementSync;
+  reactionsOf: StatementSync;
+  originals: StatementSync;
+  orphanReactions: StatementSync;
+}
 
 interface PendingAppend {
   event: NewEvent;
@@ -94,22 +126,53 @@ export class SqliteHistoryStore implements HistoryStore {
   #file: StatementSync;
   #filesInRoom: StatementSync;
   #filesInAllRooms: StatementSync;
+  #changes: ChangeStatements;
   #queue: PendingAppend[] = [];
   #timer: ReturnType<typeof setImmediate> | undefined;
   #closed = false;
 
   private constructor(db: DatabaseSync) {
     this.#db = db;
+    this.#changes = {
+      edit: db.prepare(
+        `UPDATE events SET text = ?, flags = flags | ${EDITED}
+         WHERE id = ? AND flags & ${DELETED} = 0 AND type IN ('message', 'action', 'private')`,
+      ),
+      remove: db.prepare(
+        `UPDATE events SET text = '', flags = ${DELETED} WHERE id = ?`,
+      ),
+      dropReactions: db.prepare("DELETE FROM reactions WHERE event_id = ?"),
+      react: db.prepare(
+        `INSERT OR IGNORE INTO reactions (event_id, emoji, nick_key, nick, seq)
+         SELECT ?1, ?2, ?3, ?4, ?5 FROM events WHERE id = ?1 AND flags & ${DELETED} = 0`,
+      ),
+      unreact: db.prepare(
+        "DELETE FROM reactions WHERE event_id = ? AND emoji = ? AND nick_key = ?",
+      ),
+      reactionsOf: db.prepare(
+        `SELECT event_id, CAST(emoji AS BLOB) AS emoji, CAST(nick AS BLOB) AS nick FROM reactions
+         WHERE event_id IN (SELECT value FROM json_each(?)) ORDER BY seq`,
+      ),
+      originals: db.prepare(
+        `SELECT id, CAST(sender AS BLOB) AS sender, CAST(text AS BLOB) AS text, flags FROM events
+         WHERE id IN (SELECT value FROM json_each(?))`,
+      ),
+      orphanReactions: db.prepare(
+        "DELETE FROM reactions WHERE NOT EXISTS (SELECT 1 FROM events WHERE id = event_id)",
+      ),
+    };
     this.#insert = db.prepare(
       `INSERT INTO events (ts, room, type, sender, recipient, text, event, nick, client_id,
-         file_name, file_size, file_sha256, file_blob, sender_key, recipient_key, control)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         file_name, file_size, file_sha256, file_blob, sender_key, recipient_key, control, ref,
+         reply_to, emoji, flags)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#findByClientId = db.prepare(`SELECT ${COLUMNS} FROM events WHERE client_id = ?`);
     this.#insertWithId = db.prepare(
       `INSERT INTO events (id, ts, room, type, sender, recipient, text, event, nick, client_id,
-         file_name, file_size, file_sha256, file_blob, sender_key, recipient_key, control)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         file_name, file_size, file_sha256, file_blob, sender_key, recipient_key, control, ref,
+         reply_to, emoji, flags)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#hasId = db.prepare("SELECT 1 FROM events WHERE id = ?");
     this.#events = db.prepare(`SELECT ${COLUMNS} FROM events WHERE id > ? ORDER BY id LIMIT ?`);
@@ -149,12 +212,12 @@ export class SqliteHistoryStore implements HistoryStore {
       `SELECT ${COLUMNS} FROM events WHERE id IN (
          SELECT id FROM (
            SELECT id FROM events WHERE recipient_key = ?2 AND sender_key = ?1
-             AND id > ?3 AND id < ?4 ORDER BY id DESC LIMIT ?5
+             AND id > ?3 AND id < ?4 AND ${NOT_CHANGE} ORDER BY id DESC LIMIT ?5
          )
          UNION
          SELECT id FROM (
            SELECT id FROM events WHERE recipient_key = ?1 AND sender_key = ?2
-             AND id > ?3 AND id < ?4 ORDER BY id DESC LIMIT ?5
+             AND id > ?3 AND id < ?4 AND ${NOT_CHANGE} ORDER BY id DESC LIMIT ?5
          )
        ) ORDER BY id DESC LIMIT ?5`,
     );
@@ -180,7 +243,7 @@ export class SqliteHistoryStore implements HistoryStore {
     );
     this.#conversationUnread = db.prepare(
       `SELECT COUNT(*) AS n FROM events WHERE recipient_key = ? AND sender_key = ? AND id > ?
-         AND sender_key <> recipient_key`,
+         AND sender_key <> recipient_key AND ${NOT_CHANGE}`,
     );
     this.#conversationLast = db.prepare(
       `SELECT MAX(
@@ -255,12 +318,14 @@ export class SqliteHistoryStore implements HistoryStore {
       const before = options.before ?? Number.MAX_SAFE_INTEGER;
       if (options.after === undefined) {
         const query = options.skipPresence ? this.#pageReading : this.#page;
-        return query.all(room, before, options.limit).map(toStoredEvent);
+        return this.#decorate(query.all(room, before, options.limit).map(toStoredEvent));
       }
       assertAfter(options.after);
       const events = this.#pageAfter.all(room, options.after, before, options.limit)
         .map(toStoredEvent);
-      return options.skipPresence ? events.filter((event) => !isPresence(event)) : events;
+      return this.#decorate(
+        options.skipPresence ? events.filter((event) => !isPresence(event)) : events,
+      );
     });
   }
 
@@ -270,10 +335,12 @@ export class SqliteHistoryStore implements HistoryStore {
       assertLimit(options.limit);
       assertAfter(options.after);
       const before = options.before ?? Number.MAX_SAFE_INTEGER;
-      return this.#conversation
-        .all(nickKey(nick), nickKey(other), options.after, before, options.limit)
-        .map(toStoredEvent)
-        .reverse();
+      return this.#decorate(
+        this.#conversation
+          .all(nickKey(nick), nickKey(other), options.after, before, options.limit)
+          .map(toStoredEvent)
+          .reverse(),
+      );
     });
   }
 
@@ -339,7 +406,7 @@ export class SqliteHistoryStore implements HistoryStore {
         if (rows.length < MENTION_BATCH) break;
         before = Number(rows[rows.length - 1].id);
       }
-      return found.reverse();
+      return this.#decorate(found.reverse());
     });
   }
 
@@ -348,7 +415,9 @@ export class SqliteHistoryStore implements HistoryStore {
     return this.#read(() => {
       assertLimit(options.limit);
       assertAfter(options.after);
-      return this.#privates.all(nickKey(nick), options.after, options.limit).map(toStoredEvent);
+      return this.#decorate(
+        this.#privates.all(nickKey(nick), options.after, options.limit).map(toStoredEvent),
+      );
     });
   }
 
@@ -367,7 +436,7 @@ export class SqliteHistoryStore implements HistoryStore {
     return this.#read(() => {
       assertLimit(options.limit);
       assertAfter(options.after);
-      return this.#events.all(options.after, options.limit).map(toStoredEvent);
+      return this.#decorate(this.#events.all(options.after, options.limit).map(toStoredEvent));
     });
   }
 
@@ -375,7 +444,7 @@ export class SqliteHistoryStore implements HistoryStore {
   byClientId(clientId: string): Promise<StoredEvent | undefined> {
     return this.#read(() => {
       const row = this.#findByClientId.get(clientId);
-      return row === undefined ? undefined : toStoredEvent(row);
+      return row === undefined ? undefined : this.#decorate([toStoredEvent(row)])[0];
     });
   }
 
@@ -384,8 +453,71 @@ export class SqliteHistoryStore implements HistoryStore {
     return this.#read(() => {
       if (!Number.isSafeInteger(id)) return undefined;
       const row = this.#file.get(id);
-      return row === undefined ? undefined : toStoredEvent(row);
+      return row === undefined ? undefined : this.#decorate([toStoredEvent(row)])[0];
     });
+  }
+
+  /** The event with this id as it reads now, if there is one. */
+  event(id: number): Promise<StoredEvent | undefined> {
+    return this.#read(() => {
+      if (!Number.isSafeInteger(id)) return undefined;
+      const row = this.#eventById.get(id);
+      return row === undefined ? undefined : this.#decorate([toStoredEvent(row)])[0];
+    });
+  }
+
+  /** What `request` finds, newest first: see {@linkcode HistoryStore.search}. */
+  search(request: SearchRequest): Promise<StoredEvent[]> {
+    return this.#read(() => {
+      assertLimit(request.limit);
+      const ids = searchIds(this.#db, request);
+      return this.#decorate(ids.map((id) => toStoredEvent(this.#eventById.get(id)!)));
+    });
+  }
+
+  /**
+   * Gives `events` what changes made of them: their reactions, their quote of the message they
+   * answer, and on `edit` events the text of the message as it reads now.
+   */
+  #decorate(events: StoredEvent[]): StoredEvent[] {
+    const messages = events.filter((event) => MESSAGE_TYPES.includes(event.type));
+    if (messages.length > 0) {
+      const reactions = new Map<number, Map<string, string[]>>();
+      const rows = this.#changes.reactionsOf.all(JSON.stringify(messages.map((event) => event.id)));
+      for (const row of rows) {
+        const of = reactions.get(Number(row.event_id)) ?? new Map<string, string[]>();
+        reactions.set(Number(row.event_id), of);
+        const emoji = readText(row.emoji);
+        of.set(emoji, [...of.get(emoji) ?? [], readText(row.nick)]);
+      }
+      for (const event of messages) {
+        const of = reactions.get(event.id);
+        if (of !== undefined) {
+          event.reactions = [...of].map(([emoji, nicks]) => ({ emoji, nicks }));
+        }
+      }
+    }
+    const wanted = events.flatMap((event) =>
+      event.replyTo !== undefined ? [event.replyTo] : event.type === "edit" ? [event.ref!] : []
+    );
+    if (wanted.length === 0) return events;
+    const originals = new Map(
+      this.#changes.originals.all(JSON.stringify(wanted)).map((row) => [Number(row.id), row]),
+    );
+    for (const event of events) {
+      if (event.type === "edit") {
+        const original = originals.get(event.ref!);
+        event.text = original === undefined ? "" : readText(original.text);
+        continue;
+      }
+      if (event.replyTo === undefined) continue;
+      const original = originals.get(event.replyTo);
+      if (original === undefined) continue;
+      event.quote = (Number(original.flags) & DELETED)
+        ? { from: readText(original.sender), text: "", deleted: true }
+        : { from: readText(original.sender), text: quoteText(readText(original.text)) };
+    }
+    return events;
   }
 
   /** The newest `limit` `file` events, of `room` or of every room, oldest first. */
@@ -395,7 +527,7 @@ export class SqliteHistoryStore implements HistoryStore {
       const rows = options.room === undefined
         ? this.#filesInAllRooms.all(options.limit)
         : this.#filesInRoom.all(options.room, options.limit);
-      return rows.map(toStoredEvent);
+      return this.#decorate(rows.map(toStoredEvent));
     });
   }
 
@@ -419,6 +551,8 @@ export class SqliteHistoryStore implements HistoryStore {
          file_blob IS NOT NULL`,
       ).all(...values).map((row) => String(row.file_blob));
       const { changes } = this.#db.prepare(`DELETE FROM events ${where}`).run(...values);
+      this.#changes.orphanReactions.run();
+      forgetDeleted(this.#db);
       const kept = new Set(
         this.#db.prepare("SELECT DISTINCT file_blob FROM events WHERE type = 'file'").all()
           .map((row) => String(row.file_blob)),
@@ -460,6 +594,10 @@ export class SqliteHistoryStore implements HistoryStore {
       for (const pending of batch) pending.reject(error);
       return;
     }
+    // An edit or delete overwrote text: the old pages leave the write-ahead log now.
+    if (batch.some(({ event }) => event.type === "edit" || event.type === "delete")) {
+      eraseDeleted(this.#db);
+    }
     // Resolving in queue order makes callers observe results in id order.
     batch.forEach((pending, index) => pending.resolve(results[index]));
   }
@@ -482,6 +620,7 @@ export class SqliteHistoryStore implements HistoryStore {
     // Appends waiting for their batch go first: their ids were given before these arrived.
     this.#flush();
     return settle(() => {
+      let erase = false;
       this.#db.exec("BEGIN IMMEDIATE");
       try {
         for (const event of events) {
@@ -489,13 +628,54 @@ export class SqliteHistoryStore implements HistoryStore {
           const taken = event.clientId !== undefined &&
             this.#findByClientId.get(event.clientId) !== undefined;
           this.#insertWithId.run(event.id, ...this.#columns(event, taken));
+          this.#applyChange(event, event.id);
+          erase ||= event.type === "edit" || event.type === "delete";
         }
         this.#db.exec("COMMIT");
+        if (erase) eraseDeleted(this.#db);
       } catch (error) {
         if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
         throw error;
       }
     });
+  }
+
+  /**
+   * Applies a change event just stored as `id` to the message it names: an edit overwrites the
+   * text, a delete empties it and drops its reactions, a reaction is added or taken back. The
+   * search index follows the text.
+   */
+  #applyChange(event: NewEvent, id: number): void {
+    if (event.ref === undefined) {
+      if (MESSAGE_TYPES.includes(event.type)) indexEvent(this.#db, id, event);
+      return;
+    }
+    switch (event.type) {
+      case "edit": {
+        const before = this.#eventById.get(event.ref);
+        if (before === undefined) return;
+        const { changes } = this.#changes.edit.run(event.text, event.ref);
+        if (Number(changes) > 0) {
+          reindexEvent(this.#db, event.ref, toStoredEvent(before), event.text);
+        }
+        return;
+      }
+      case "delete": {
+        const before = this.#eventById.get(event.ref);
+        if (before === undefined) return;
+        this.#changes.remove.run(event.ref);
+        this.#changes.dropReactions.run(event.ref);
+        unindexEvent(this.#db, event.ref, toStoredEvent(before));
+        return;
+      }
+      case "reaction":
+        if (event.remove === true) {
+          this.#changes.unreact.run(event.ref, event.emoji!, nickKey(event.from));
+        } else {
+          this.#changes.react.run(event.ref, event.emoji!, nickKey(event.from), event.from, id);
+        }
+        return;
+    }
   }
 
   /** The values of every column but `id`, in the order the insert statements name them. */
@@ -506,7 +686,8 @@ export class SqliteHistoryStore implements HistoryStore {
       event.type,
       event.from,
       event.to ?? null,
-      event.text,
+      // An edit's text is kept only in the message it changes: see #applyChange.
+      event.type === "edit" ? "" : event.text,
       event.event ?? null,
       event.nick ?? null,
       withoutClientId ? null : event.clientId ?? null,
@@ -517,6 +698,10 @@ export class SqliteHistoryStore implements HistoryStore {
       event.to !== undefined ? nickKey(event.from) : null,
       event.to !== undefined ? nickKey(event.to) : null,
       event.control === undefined ? null : JSON.stringify(event.control),
+      event.ref ?? null,
+      event.replyTo ?? null,
+      event.emoji ?? null,
+      event.remove === true ? REMOVE : 0,
     ];
   }
 
@@ -527,13 +712,15 @@ export class SqliteHistoryStore implements HistoryStore {
       if (row !== undefined) return { event: toStoredEvent(row), created: false };
     }
     const { lastInsertRowid } = this.#insert.run(...this.#columns(event));
+    this.#applyChange(event, Number(lastInsertRowid));
     return { event: copyEvent(event, Number(lastInsertRowid)), created: true };
   }
 }
 
-/** Whether `event` is a join or leave notice. */
+/** Whether `event` is a join or leave notice or a change: what pages a person reads leave out. */
 function isPresence(event: StoredEvent): boolean {
-  return event.type === "notice" && (event.event === "join" || event.event === "leave");
+  return (event.type === "notice" && (event.event === "join" || event.event === "leave")) ||
+    CHANGE_TYPES.includes(event.type);
 }
 
 /** `text` for a LIKE pattern with `\` as the escape character. */
@@ -561,6 +748,13 @@ function toStoredEvent(row: Record<string, unknown>): StoredEvent {
   if (row.control !== null && row.control !== undefined) {
     event.control = JSON.parse(readText(row.control));
   }
+  if (row.ref !== null && row.ref !== undefined) event.ref = Number(row.ref);
+  if (row.reply_to !== null && row.reply_to !== undefined) event.replyTo = Number(row.reply_to);
+  if (row.emoji !== null && row.emoji !== undefined) event.emoji = readText(row.emoji);
+  const flags = Number(row.flags ?? 0);
+  if (flags & EDITED) event.edited = true;
+  if (flags & DELETED) event.deleted = true;
+  if (flags & REMOVE) event.remove = true;
   if (row.file_name !== null) {
     event.file = {
       name: readText(row.file_name),

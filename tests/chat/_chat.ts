@@ -239,6 +239,14 @@ export class GatedHistoryStore implements HistoryStore {
     return this.#inner.byClientId(clientId);
   }
 
+  event(id: number): Promise<StoredEvent | undefined> {
+    return this.#inner.event(id);
+  }
+
+  search(...args: Parameters<HistoryStore["search"]>): ReturnType<HistoryStore["search"]> {
+    return this.#inner.search(...args);
+  }
+
   file(id: number): Promise<StoredEvent | undefined> {
     return this.#inner.file(id);
   }

@@ -2,18 +2,24 @@ import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
 import { DatabaseSync } from "node:sqlite";
 import { type NewEvent, SqliteHistoryStore, StoreVersionError } from "../../src/store/mod.ts";
 import { historyStoreContract } from "./history_store_contract.ts";
+import { messageChangesContract } from "./message_changes_contract.ts";
 
-historyStoreContract("SqliteHistoryStore", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "chat_store_test_" });
-  const store = SqliteHistoryStore.open(`${dir}/chat.db`);
-  return {
-    store,
-    cleanup: async () => {
-      await store.close();
-      await Deno.remove(dir, { recursive: true });
-    },
-  };
-});
+for (const contract of [historyStoreContract, messageChangesContract]) {
+  contract("SqliteHistoryStore", async () => {
+    const dir = await Deno.makeTempDir({ prefix: "chat_store_test_" });
+    const store = SqliteHistoryStore.open(`${dir}/chat.db`);
+    return {
+      store,
+      cleanup: async () => {
+        await store.close();
+        await Deno.remove(dir, { recursive: true });
+      },
+    };
+  });
+}
+
+/** The storage version this code writes. */
+const CURRENT = "8";
 
 /** Runs `fn` with the path of a database file in a fresh directory, removed afterwards. */
 async function withDatabasePath(fn: (path: string) => Promise<void> | void): Promise<void> {
@@ -55,11 +61,18 @@ const SCHEMA_V1 = `
 `;
 
 /**
- * Turns today's file back into the version 5 layout: no host controls' tables (version 7), the
+ * Turns today's file back into the version 5 layout: no changes to messages (version 8), no host
+ * controls' tables (version 7), the
  * private-message indexes of version 3 instead of those of version 6, and no read markers.
  * (Version 4 and 5 only added tables.)
  */
 const VERSION_6_UNDONE = `
+  DROP TABLE reactions;
+  DROP INDEX events_ref;
+  ALTER TABLE events DROP COLUMN ref;
+  ALTER TABLE events DROP COLUMN reply_to;
+  ALTER TABLE events DROP COLUMN emoji;
+  ALTER TABLE events DROP COLUMN flags;
   DROP TABLE operators;
   DROP TABLE bans;
   DROP TABLE mutes;
@@ -133,12 +146,12 @@ function message(text: string): NewEvent {
   return { type: "message", room: "lobby", from: "ada", text, ts: 1_700_000_000_000 };
 }
 
-Deno.test("SqliteHistoryStore: open() creates storage version 7 in WAL mode", async () => {
+Deno.test("SqliteHistoryStore: open() creates storage version 8 in WAL mode", async () => {
   await withDatabasePath(async (path) => {
     await SqliteHistoryStore.open(path).close();
     withRawDatabase(path, (db) => {
       const meta = db.prepare("SELECT key, value FROM meta").all();
-      assertEquals(meta.map((row) => ({ ...row })), [{ key: "schema_version", value: "7" }]);
+      assertEquals(meta.map((row) => ({ ...row })), [{ key: "schema_version", value: CURRENT }]);
       assertEquals(db.prepare("PRAGMA journal_mode").get()?.journal_mode, "wal");
     });
   });
@@ -213,9 +226,9 @@ Deno.test("SqliteHistoryStore: open() refuses a newer storage version with Store
     assertEquals(
       error.message,
       `The data in ${path} uses storage version 99 but this chat understands only up to ` +
-        `version 7; upgrade chat or use another --data-dir.`,
+        `version ${CURRENT}; upgrade chat or use another --data-dir.`,
     );
-    assertEquals([error.version, error.supportedVersion, error.path], [99, 7, path]);
+    assertEquals([error.version, error.supportedVersion, error.path], [99, Number(CURRENT), path]);
     const kept = withRawDatabase(path, (db) => db.prepare("SELECT value FROM meta").get()?.value);
     assertEquals(kept, "99");
   });
@@ -270,7 +283,7 @@ Deno.test("SqliteHistoryStore: open() upgrades a version 1 file and keeps its ev
       await store.close();
     }
     const version = withRawDatabase(path, (db) => db.prepare("SELECT value FROM meta").get());
-    assertEquals(version?.value, "7");
+    assertEquals(version?.value, CURRENT);
     const reopened = SqliteHistoryStore.open(path);
     try {
       assertEquals(await reopened.count(), 2);
@@ -348,7 +361,7 @@ Deno.test("SqliteHistoryStore: open() upgrades a version 2 file and finds its pr
       await store.close();
     }
     withRawDatabase(path, (db) => {
-      assertEquals(db.prepare("SELECT value FROM meta").get()?.value, "7");
+      assertEquals(db.prepare("SELECT value FROM meta").get()?.value, CURRENT);
       const keys = db.prepare(
         "SELECT sender_key, recipient_key FROM events WHERE id IN (1, 2, 5) ORDER BY id",
       ).all().map((row) => [row.sender_key, row.recipient_key]);
@@ -417,7 +430,7 @@ Deno.test("SqliteHistoryStore: open() upgrades a version 3 file with an empty se
       await store.close();
     }
     withRawDatabase(path, (db) => {
-      assertEquals(db.prepare("SELECT value FROM meta").get()?.value, "7");
+      assertEquals(db.prepare("SELECT value FROM meta").get()?.value, CURRENT);
       assertEquals(db.prepare("SELECT COUNT(*) AS n FROM sessions").get()?.n, 0);
     });
   });
@@ -444,7 +457,7 @@ Deno.test("SqliteHistoryStore: open() upgrades a version 5 file: its private mes
       await store.close();
     }
     withRawDatabase(path, (db) => {
-      assertEquals(db.prepare("SELECT value FROM meta").get()?.value, "7");
+      assertEquals(db.prepare("SELECT value FROM meta").get()?.value, CURRENT);
       assertEquals(db.prepare("SELECT COUNT(*) AS n FROM read_markers").get()?.n, 0);
     });
   });

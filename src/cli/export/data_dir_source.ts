@@ -1,5 +1,6 @@
 import { join } from "@std/path";
 import { DiskBlobStore, SqliteHistoryStore } from "../../store/mod.ts";
+import { CHANGE_TYPES } from "../../chat/history_store.ts";
 import {
   type ExportedEvent,
   type ExportSource,
@@ -29,6 +30,8 @@ export class DataDirSource implements ExportSource {
     for (let after = 0;;) {
       const batch = await this.#history.events({ after, limit: BATCH });
       for (const event of batch) {
+        // Messages come as they read now; the changes that made them so are in them already.
+        if (CHANGE_TYPES.includes(event.type)) continue;
         const exported = event as unknown as ExportedEvent;
         if (selected(exported, selection)) events.push(exported);
       }

@@ -115,7 +115,11 @@ function renderEvent(event: ExportedEvent, filePath: string | undefined): string
       time.toISOString().slice(0, 16).replace("T", " ")
     }</time> `;
   const from = `<span class="from">${escapeHtml(String(event.from))}</span>`;
-  const text = `<span class="text">${escapeHtml(String(event.text ?? ""))}</span>`;
+  const text = event.deleted === true
+    ? `<span class="notice">message deleted</span>`
+    : `<span class="text">${escapeHtml(String(event.text ?? ""))}</span>${
+      event.edited === true ? ' <span class="notice">(edited)</span>' : ""
+    }`;
   let line: string;
   if (event.type === "action") {
     line = `* ${from} ${text}`;

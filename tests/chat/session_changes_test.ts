@@ -1,0 +1,165 @@
+/**
+ * Replies, reactions, edits, deletes and search at the session level (PROTOCOL.md section 3.6):
+ * what each does for the others, and who may do it, decided from the connection alone.
+ *
+ * @module
+ */
+import { assertEquals, assertRejects } from "@std/assert";
+import { ProtocolError, type ServerMessage } from "../../src/protocol/mod.ts";
+import { startChat, type User } from "./_chat.ts";
+
+/** The messages of `type` among `messages`. */
+function ofType<T extends ServerMessage["type"]>(
+  messages: ServerMessage[],
+  type: T,
+): Extract<ServerMessage, { type: T }>[] {
+  return messages.filter((message) => message.type === type) as Extract<
+    ServerMessage,
+    { type: T }
+  >[];
+}
+
+async function refused(work: () => Promise<unknown>, code: string): Promise<void> {
+  const error = await assertRejects(work, ProtocolError);
+  assertEquals(error.code, code, error.message);
+}
+
+/** Sends `text` as `user` and returns the id the server gave it. */
+async function say(user: User, text: string, rid = crypto.randomUUID()): Promise<number> {
+  await user.handle({ type: "send", rid, text });
+  const ack = ofType(user.take(), "ack").at(-1)!;
+  return ack.id;
+}
+
+Deno.test("Session: a reply carries the quote of its original, to everyone in the room", async () => {
+  const chat = await startChat();
+  const ana = await chat.connect("ana");
+  const ben = await chat.connect("ben");
+  const id = await say(ana, "lunch at noon?");
+  chat.clear();
+  await ben.handle({ type: "send", rid: "r1", text: "yes!", reply_to: id });
+  const [ack] = ofType(ben.take(), "ack");
+  assertEquals([ack.event.reply_to, ack.event.quote], [id, {
+    from: "ana",
+    text: "lunch at noon?",
+  }]);
+  const [seen] = ofType(ana.take(), "message");
+  assertEquals([seen.text, seen.reply_to, seen.quote?.text], ["yes!", id, "lunch at noon?"]);
+});
+
+Deno.test("Session: a reply to a message of another room, or to none, is no_such_message", async () => {
+  const chat = await startChat();
+  const ana = await chat.connect("ana", "kitchen");
+  const ben = await chat.connect("ben");
+  const elsewhere = await say(ana, "in the kitchen");
+  await refused(
+    () => ben.handle({ type: "send", rid: "r1", text: "hm", reply_to: elsewhere }),
+    "no_such_message",
+  );
+  await refused(
+    () => ben.handle({ type: "send", rid: "r2", text: "hm", reply_to: 999 }),
+    "no_such_message",
+  );
+});
+
+Deno.test("Session: reactions, edits and deletes reach the room as events naming the message", async () => {
+  const chat = await startChat();
+  const ana = await chat.connect("ana");
+  const ben = await chat.connect("ben");
+  const id = await say(ana, "helo");
+  chat.clear();
+  await ben.handle({ type: "react", rid: "r1", id, emoji: "👍" });
+  await ana.handle({ type: "edit", rid: "r2", id, text: "hello" });
+  await ana.handle({ type: "delete", rid: "r3", id });
+  const seen = ben.take().filter((message) =>
+    ["edit", "delete", "reaction"].includes(message.type)
+  );
+  assertEquals(
+    seen.map((message) =>
+      message.type === "reaction" ? [message.type, message.ref, message.emoji] : [
+        message.type,
+        "ref" in message ? message.ref : undefined,
+        "text" in message ? message.text : undefined,
+      ]
+    ),
+    [["edit", id, "hello"], ["delete", id, ""]],
+  );
+  assertEquals(
+    ofType(ana.take(), "reaction").map((message) => [message.from, message.emoji]),
+    [["ben", "👍"]],
+  );
+  const stored = await chat.history.event(id);
+  assertEquals([stored?.text, stored?.deleted, stored?.reactions], ["", true, undefined]);
+});
+
+Deno.test("Session: only the author edits; the author or an operator deletes", async () => {
+  const chat = await startChat();
+  const ana = await chat.connect("ana");
+  const ben = await chat.connect("ben");
+  const id = await say(ana, "mine");
+  await refused(() => ben.handle({ type: "edit", rid: "r1", id, text: "yours" }), "not_permitted");
+  await refused(() => ben.handle({ type: "delete", rid: "r2", id }), "not_permitted");
+  assertEquals((await chat.history.event(id))?.text, "mine");
+  await ana.handle({ type: "delete", rid: "r3", id });
+  await refused(() => ana.handle({ type: "edit", rid: "r4", id, text: "back" }), "no_such_message");
+});
+
+Deno.test("Session: a change resent after a reconnect is acknowledged again, not refused", async () => {
+  const chat = await startChat();
+  const ana = await chat.connect("ana");
+  const id = await say(ana, "to delete");
+  await ana.handle({ type: "delete", rid: "d1", id });
+  const first = ofType(ana.take(), "ack")[0];
+  await ana.handle({ type: "delete", rid: "d1", id });
+  const again = ofType(ana.take(), "ack")[0];
+  assertEquals(again.id, first.id);
+});
+
+Deno.test("Session: a message of a room someone never joined cannot be reacted to or found", async () => {
+  const chat = await startChat();
+  const ana = await chat.connect("ana", "secret");
+  const ben = await chat.connect("ben");
+  const id = await say(ana, "the treasure is under the oak");
+  await refused(
+    () => ben.handle({ type: "react", rid: "r1", id, emoji: "👀" }),
+    "no_such_message",
+  );
+  await refused(
+    () => ben.handle({ type: "search", rid: "s1", text: "treasure", room: "secret" }),
+    "not_permitted",
+  );
+  await ben.handle({ type: "search", rid: "s2", text: "treasure" });
+  assertEquals(ofType(ben.take(), "search_results")[0].events, []);
+  await ana.handle({ type: "search", rid: "s3", text: "treasure" });
+  assertEquals(ofType(ana.take(), "search_results")[0].events.map((event) => event.id), [id]);
+});
+
+Deno.test("Session: search finds one's own private conversations and never others'", async () => {
+  const chat = await startChat();
+  const ana = await chat.connect("ana");
+  const ben = await chat.connect("ben");
+  const cy = await chat.connect("cy");
+  await ana.handle({ type: "private", rid: "p1", to: "ben", text: "the password is tulip" });
+  chat.clear();
+  for (const [user, found] of [[ana, 1], [ben, 1], [cy, 0]] as const) {
+    await user.handle({ type: "search", rid: "s1", text: "tulip" });
+    const [results] = ofType(user.take(), "search_results");
+    assertEquals(results.events.length, found, `${user.nick} finds ${found}`);
+  }
+});
+
+Deno.test("Session: search pages newest first with before and more", async () => {
+  const chat = await startChat();
+  const ana = await chat.connect("ana");
+  const ids: number[] = [];
+  for (let i = 0; i < 5; i++) ids.push(await say(ana, `apple number ${i}`));
+  await ana.handle({ type: "search", rid: "s1", text: "apple", limit: 3 });
+  const [first] = ofType(ana.take(), "search_results");
+  assertEquals([first.events.map((event) => event.id), first.more], [ids.slice(2).reverse(), true]);
+  await ana.handle({ type: "search", rid: "s2", text: "apple", limit: 3, before: ids[2] });
+  const [second] = ofType(ana.take(), "search_results");
+  assertEquals([second.events.map((event) => event.id), second.more], [
+    ids.slice(0, 2).reverse(),
+    false,
+  ]);
+});
