@@ -15,6 +15,7 @@ import type { PageElements } from "./elements.ts";
 import { EmojiPicker } from "./emoji/emoji_picker.ts";
 import { EmojiSuggest } from "./emoji/emoji_suggest.ts";
 import { saveAs } from "./file_row.ts";
+import type { ReplyBar } from "./changes/reply_bar.ts";
 import type { Following } from "./following/following.ts";
 import type { PlaceViews } from "./following/place_views.ts";
 import type { Session } from "./session.ts";
@@ -27,6 +28,8 @@ export interface ComposerParts {
   places: PlaceViews;
   following: Following;
   transfers: Transfers;
+  /** The message being answered, if any: the next message carries `reply_to`. */
+  reply?: ReplyBar;
 }
 
 /**
@@ -87,6 +90,14 @@ export class Composer {
       return;
     }
     const client = session.client;
+    const replyTo = input.kind === "say" ? this.#parts.reply?.take(places.onScreen) : undefined;
+    if (input.kind === "say" && replyTo !== undefined && client !== undefined) {
+      const talk = places.conversation;
+      const acknowledged = talk === undefined
+        ? client.send(input.text, { replyTo })
+        : client.sendPrivate(talk, input.text, { replyTo });
+      return this.#show({ kind: "sent", acknowledged }, input.text);
+    }
     const outcome: Outcome = client === undefined ? NOT_CONNECTED : executeInput(client, input, {
       cursor: session.cursor,
       conversation: places.conversation,

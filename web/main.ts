@@ -21,6 +21,11 @@ import { setUpInviteDialog } from "./invite_dialog.ts";
 import { recall } from "./storage.ts";
 import { HostControls } from "./host/host_controls.ts";
 import { RoomHeader } from "./host/room_header.ts";
+import { MessageChanges } from "./changes/message_changes.ts";
+import { ReplyBar } from "./changes/reply_bar.ts";
+import { revealMessage } from "./changes/reveal_message.ts";
+import { SearchPanel } from "./search/search_panel.ts";
+import type { Place } from "../src/client/unread_tracker.ts";
 
 const page = findElements();
 setUpTheme(page.themeToggle);
@@ -39,6 +44,7 @@ const newList = (element: HTMLElement): MessageList => {
   const list: MessageList = new MessageList(element, {
     self: (): string => session.nick,
     decorateFile: (div, event) => files.decorate(div, event),
+    decorate: (div, event) => changes.decorate(div, event),
     requestHistory: ({ before, limit }) => {
       const place = list.place;
       return session.request(
@@ -61,7 +67,39 @@ const places: PlaceViews = new PlaceViews({
   changed: (place) => {
     session.placeChanged();
     following.placeChanged(place);
+    reply.placeChanged(place);
   },
+});
+const chatMain = document.getElementById("chat-main")!;
+const reply = new ReplyBar(page.composer, page.input);
+/** Takes the reader to message `id` of `place` (a reply's original, a search result). */
+const reveal = (id: number, place: Place): void => {
+  revealMessage(id, place, {
+    listOf: (where) => places.listOf(where),
+    go: (where) =>
+      "room" in where ? session.openRoom(where.room) : session.openConversation(where.with),
+    container: chatMain,
+  }).then((found) => {
+    if (!found) places.active.complain("That message could not be found in the history.");
+  });
+};
+const changes: MessageChanges = new MessageChanges({
+  self: () => session.nick,
+  operator: () => host.operator,
+  live: () => session.live,
+  onScreen: () => places.onScreen,
+  listElement: (place) => places.listOf(place)?.element,
+  reveal,
+  reply,
+  input: page.input,
+  container: chatMain,
+  complain: (text) => places.active.complain(text),
+});
+new SearchPanel({
+  topbar: document.querySelector<HTMLElement>(".topbar")!,
+  live: () => session.live,
+  self: () => session.nick,
+  reveal,
 });
 const files = new FileRows({
   transfers,
@@ -104,8 +142,9 @@ const session: Session = new Session({
   files,
   host,
   header,
+  changes,
 });
-new Composer({ page, session, places, following, transfers });
+new Composer({ page, session, places, following, transfers, reply });
 setUpInviteDialog(page, () => session.live, (text) => places.active.complain(text));
 
 // An invite link (or a link code) travels in the fragment, which the browser never sends to the

@@ -20,6 +20,7 @@ import { VERSION } from "../src/version.ts";
 import type { PageElements } from "./elements.ts";
 import type { FileRows } from "./file_row.ts";
 import { sentence } from "../src/client/sentence.ts";
+import type { MessageChanges } from "./changes/message_changes.ts";
 import type { HostControls } from "./host/host_controls.ts";
 import { isHostRid } from "./host/host_request.ts";
 import type { RoomHeader } from "./host/room_header.ts";
@@ -56,6 +57,8 @@ export interface SessionView {
   files: FileRows;
   host: HostControls;
   header: RoomHeader;
+  /** Replies, reactions, edits and deletes: every message goes through its book first. */
+  changes: MessageChanges;
 }
 
 /** Notices of the host controls that change who is an operator. */
@@ -196,6 +199,8 @@ export class Session {
     const list = places.active;
     this.cursor.observe(message);
     following.observe(message);
+    // Before the message is shown: its row is drawn from the book (changes/message_changes.ts).
+    this.#view.changes.observe(message);
     switch (message.type) {
       case "welcome":
         for (const node of message.nodes ?? []) {

@@ -49,6 +49,8 @@ export interface MessageListOptions {
   self: () => string;
   /** Adds a shared file's controls (download link, preview) to its line. */
   decorateFile: (div: HTMLDivElement, event: DisplayEvent) => void;
+  /** Adds what changes to a message show (a reply's quote, reactions, its actions) to its line. */
+  decorate?: (div: HTMLDivElement, event: DisplayEvent) => void;
   /** Sends a `history` request; false while disconnected. */
   requestHistory: (request: { before?: number; limit: number }) => boolean;
   /** Where the reader left off in each place, and what they see now. */
@@ -340,6 +342,7 @@ export class MessageList {
     const conversation = this.#place !== undefined && "with" in this.#place;
     const div = renderEvent(event, this.#options.self(), { conversation });
     if (event.type === "file") this.#options.decorateFile(div, event);
+    this.#options.decorate?.(div, event);
     return div;
   }
 
