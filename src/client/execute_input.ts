@@ -227,6 +227,7 @@ function executeMessageInput(
     case "search": {
       const request: SearchRequest = { text: input.text };
       if (input.room !== undefined) request.room = normalizeRoom(input.room).room;
+      if (input.with !== undefined) request.with = input.with;
       if (input.from !== undefined) request.from = input.from;
       if (input.before !== undefined) request.before = input.before;
       const answered = client.search(request);

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { parseSearchQuery } from "./search_query.ts";
 
 /** What a message command line asks for. */
 export type MessageInput =
@@ -17,7 +18,7 @@ export type MessageInput =
   | { kind: "edit"; id?: number; text: string }
   | { kind: "delete"; id?: number }
   | { kind: "ids"; on: boolean }
-  | { kind: "search"; text: string; room?: string; from?: string; before?: number }
+  | { kind: "search"; text: string; room?: string; with?: string; from?: string; before?: number }
   | { kind: "invalid"; message: string };
 
 /** One line of `/help` for the message commands, in the order `/help` lists them. */
@@ -99,23 +100,18 @@ export function parseMessageCommand(command: string, rest: string): MessageInput
 }
 
 /**
- * `/search` terms with `in:ROOM`, `from:NICK` and `before:ID` taken out of them; words inside
- * quotes stay words. Undefined without any term left.
+ * `/search` as both clients parse a typed search (`search_query.ts`: `in:ROOM`, `with:NICK`,
+ * `from:NICK`), and `before:ID` for the next page. Undefined without any term left.
  */
 function parseSearch(rest: string): MessageInput | undefined {
-  const search: Extract<MessageInput, { kind: "search" }> = { kind: "search", text: "" };
-  const terms: string[] = [];
-  // Words, or quoted phrases (kept with their quotes: the server reads them as phrases).
-  for (const [token] of rest.matchAll(/"[^"]*"?|\S+/g)) {
-    const filter = /^(in|from|before):(.+)$/i.exec(token);
-    const name = filter?.[1].toLowerCase();
-    if (name === "in") search.room = filter![2];
-    else if (name === "from") search.from = filter![2];
-    else if (name === "before" && ID.test(filter![2])) {
-      search.before = Number(ID.exec(filter![2])![1]);
-    } else terms.push(token);
-  }
-  if (terms.length === 0) return undefined;
-  search.text = terms.join(" ");
-  return search;
+  let before: number | undefined;
+  const typed = rest.replace(/(?<=^|\s)before:(\S+)/giu, (token, id: string) => {
+    const match = ID.exec(id);
+    if (match === null) return token;
+    before = Number(match[1]);
+    return "";
+  });
+  const query = parseSearchQuery(typed);
+  if (query.text === "") return undefined;
+  return { kind: "search", ...query, ...(before === undefined ? {} : { before }) };
 }

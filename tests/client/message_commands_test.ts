@@ -29,7 +29,7 @@ const CASES: { line: string; input: Input }[] = [
   },
   {
     line: "/search IN:#Lab lunch* FROM:Ana",
-    input: { kind: "search", text: "lunch*", room: "#Lab", from: "Ana" },
+    input: { kind: "search", text: "lunch*", room: "Lab", from: "Ana" },
   },
   {
     line: '/search "in:lab is a phrase" from:ana',
