@@ -8,6 +8,7 @@
  * @module
  */
 import { helpText, parseInput } from "../src/client/commands.ts";
+import type { MessageBook } from "../src/client/message_book.ts";
 import { executeInput, NOT_CONNECTED, type Outcome } from "../src/client/execute_input.ts";
 import { format as formatBytes } from "@std/fmt/bytes";
 import { replaceShortcodes } from "../src/client/emoji/replace_shortcodes.ts";
@@ -30,6 +31,8 @@ export interface ComposerParts {
   transfers: Transfers;
   /** The message being answered, if any: the next message carries `reply_to`. */
   reply?: ReplyBar;
+  /** The messages as they read now: `/edit` and `/delete` without an id change the last own. */
+  book?: MessageBook;
 }
 
 /**
@@ -43,13 +46,15 @@ export interface ComposerParts {
  */
 export class Composer {
   readonly #parts: ComposerParts;
+  /** The emoji picker beside the message box, which reactions borrow. */
+  readonly picker: EmojiPicker;
 
   constructor(parts: ComposerParts) {
     this.#parts = parts;
     const { page } = parts;
     // First: while its list is open, Enter chooses an emoji rather than sending.
     const suggest = new EmojiSuggest(page.input);
-    new EmojiPicker(page.input, { before: page.uploadButton });
+    this.picker = new EmojiPicker(page.input, { before: page.uploadButton });
     page.composer.addEventListener("submit", (event) => {
       event.preventDefault();
       const text = page.input.value;
@@ -101,6 +106,7 @@ export class Composer {
     const outcome: Outcome = client === undefined ? NOT_CONNECTED : executeInput(client, input, {
       cursor: session.cursor,
       conversation: places.conversation,
+      book: this.#parts.book,
       upload: () => {
         // The browser cannot read a path: /file opens the file chooser instead.
         this.#parts.page.fileInput.click();

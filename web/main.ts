@@ -94,6 +94,7 @@ const changes: MessageChanges = new MessageChanges({
   input: page.input,
   container: chatMain,
   complain: (text) => places.active.complain(text),
+  pickEmoji: (anchor) => composer.picker.pick(anchor),
 });
 new SearchPanel({
   topbar: document.querySelector<HTMLElement>(".topbar")!,
@@ -144,7 +145,15 @@ const session: Session = new Session({
   header,
   changes,
 });
-new Composer({ page, session, places, following, transfers, reply });
+const composer = new Composer({
+  page,
+  session,
+  places,
+  following,
+  transfers,
+  reply,
+  book: changes.book,
+});
 setUpInviteDialog(page, () => session.live, (text) => places.active.complain(text));
 
 // An invite link (or a link code) travels in the fragment, which the browser never sends to the

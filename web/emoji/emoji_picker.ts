@@ -34,6 +34,8 @@ export class EmojiPicker {
   readonly #dialog: HTMLDivElement;
   readonly #search: HTMLInputElement;
   readonly #grid: HTMLDivElement;
+  /** While {@linkcode pick} waits: where the chosen emoji goes instead of the message box. */
+  #picking: { resolve(emoji: string | undefined): void; anchor: HTMLElement } | undefined;
 
   constructor(input: HTMLTextAreaElement, place: { before: Element }) {
     this.#input = input;
@@ -88,10 +90,30 @@ export class EmojiPicker {
     this.#search.focus();
   }
 
+  /**
+   * Opens the dialog to choose an emoji for something else than the message box (a reaction):
+   * resolves with it, or with `undefined` when the dialog closes without one; the focus then
+   * goes back to `anchor`.
+   */
+  pick(anchor: HTMLElement): Promise<string | undefined> {
+    this.#picking?.resolve(undefined);
+    const { promise, resolve } = Promise.withResolvers<string | undefined>();
+    this.#picking = { resolve, anchor };
+    this.open();
+    return promise;
+  }
+
   /** Closes the dialog; the focus goes back to the button unless `refocus` is false. */
   close(refocus = true): void {
     this.#dialog.hidden = true;
     this.#button.setAttribute("aria-expanded", "false");
+    const picking = this.#picking;
+    this.#picking = undefined;
+    if (picking !== undefined) {
+      picking.resolve(undefined);
+      if (refocus) picking.anchor.focus();
+      return;
+    }
     if (refocus) this.#button.focus();
   }
 
@@ -141,6 +163,14 @@ export class EmojiPicker {
   }
 
   #choose(emoji: string): void {
+    const picking = this.#picking;
+    if (picking !== undefined) {
+      this.#picking = undefined;
+      this.close(false);
+      picking.resolve(emoji);
+      picking.anchor.focus();
+      return;
+    }
     this.close(false);
     this.#input.focus();
     insertText(this.#input, emoji);
