@@ -183,7 +183,7 @@ Deno.test("a reaction from a terminal user appears in the browser with its count
   await menu.getByRole("menuitem", { name: "React with 🎉" }).click();
   await eventById(page, id).getByRole("button", { name: "🎉 1: ana" }).waitFor();
 
-  await ben.write(`/react ${id} 👍`);
+  await ben.write(`/react ${id} :+1:`);
   const chip = eventById(page, id).locator('.reactions .chip[data-emoji="👍"]');
   await chip.and(page.getByRole("button", { name: "👍 1: ben" })).waitFor().catch((error) => {
     throw new Error(`No 👍 chip from the terminal's /react: ${error}\n${ben.process.describe()}`);
