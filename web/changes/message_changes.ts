@@ -22,7 +22,7 @@ import { el } from "../elements.ts";
 import { renderEvent } from "../list/event_row.ts";
 import { confirmDelete } from "./delete_dialog.ts";
 import { editInPlace } from "./edit_in_place.ts";
-import { menuButton, type MenuItem, toggleMenu } from "./popup_menu.ts";
+import { menuButton, type MenuItem, toggleMenu } from "../popup_menu.ts";
 import { reactionChips } from "./reaction_chips.ts";
 import type { ReplyBar } from "./reply_bar.ts";
 import { rowOf } from "./reveal_message.ts";

@@ -1,12 +1,12 @@
 /**
- * A small menu that a button opens, as ARIA describes one (the person menu's way, made general
- * for the menus on messages): the first item takes the focus, arrow keys move between items, Home
+ * A small menu that a button opens, as ARIA describes one (the member list's person menus and
+ * the menus on messages): the first item takes the focus, arrow keys move between items, Home
  * and End go to the ends, Escape closes it and gives the focus back to the button, and leaving it
  * (Tab, a click elsewhere) closes it. Only one is open at a time, and it exists only while open.
  *
  * @module
  */
-import { el } from "../elements.ts";
+import { el } from "./elements.ts";
 
 /** One item of a menu. */
 export interface MenuItem {
@@ -37,7 +37,12 @@ export function toggleMenu(
   button: HTMLButtonElement,
   label: string,
   items: readonly MenuItem[],
-  options: { className?: string; focus?: number } = {},
+  options: {
+    className?: string;
+    focus?: number;
+    /** False: laid out in the page's flow (the member list's menus), not floating. */
+    floating?: boolean;
+  } = {},
 ): void {
   if (open?.button === button) return closeMenu(button);
   closeMenu(open?.button, false);
@@ -57,7 +62,8 @@ export function toggleMenu(
   const menu = el(
     "ul",
     {
-      className: `popup-menu ${options.className ?? ""}`.trim(),
+      className: `${options.floating === false ? "" : "popup-menu"} ${options.className ?? ""}`
+        .trim(),
       attrs: { role: "menu", "aria-label": label },
     },
     ...entries.map((entry) => el("li", { attrs: { role: "none" } }, entry)),
@@ -81,7 +87,7 @@ export function toggleMenu(
         move(entries.length - 1);
         break;
       case "Escape":
-        // Not also the sidebar's or the search panel's Escape.
+        // Not also the sidebar's (which folds it on a phone) or the search panel's Escape.
         event.stopPropagation();
         closeMenu(button);
         break;
