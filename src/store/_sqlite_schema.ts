@@ -206,8 +206,16 @@ const MIGRATIONS: Readonly<Record<number, string | ((db: DatabaseSync) => void)>
     ) WITHOUT ROWID;
   `,
   // Version 9: full-text search (section 3.6), an FTS5 index of the messages, actions, files and
-  // private messages, the ones already stored included (`_sqlite_search.ts`).
-  8: createSearchIndex,
+  // private messages, the ones already stored included (`_sqlite_search.ts`), and the mark of
+  // what is indexed (`search_through` in `meta`).
+  8: (db) => {
+    createSearchIndex(db);
+    // What is indexed: everything stored so far (`_search_indexer.ts`).
+    db.exec(
+      `INSERT OR REPLACE INTO meta (key, value)
+       VALUES ('search_through', (SELECT CAST(COALESCE(MAX(id), 0) AS TEXT) FROM events))`,
+    );
+  },
 };
 
 /** SQLite's result code for a file that is not a database. */

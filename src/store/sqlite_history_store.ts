@@ -23,6 +23,7 @@ import {
   unindexEventsBefore,
 } from "./_sqlite_search.ts";
 import { parseSearchTerms } from "../chat/search_terms.ts";
+import { SearchIndexer } from "./_search_indexer.ts";
 import type { EventType, NoticeEvent } from "../protocol/mod.ts";
 import { nickKey } from "../protocol/names.ts";
 import { mentions } from "../protocol/mentions.ts";
@@ -128,12 +129,14 @@ export class SqliteHistoryStore implements HistoryStore {
   #filesInRoom: StatementSync;
   #filesInAllRooms: StatementSync;
   #changes: ChangeStatements;
+  #indexer: SearchIndexer;
   #queue: PendingAppend[] = [];
   #timer: ReturnType<typeof setImmediate> | undefined;
   #closed = false;
 
   private constructor(db: DatabaseSync) {
     this.#db = db;
+    this.#indexer = new SearchIndexer(db);
     this.#changes = {
       edit: db.prepare(
         `UPDATE events SET text = ?, flags = flags | ${EDITED}
@@ -281,7 +284,9 @@ export class SqliteHistoryStore implements HistoryStore {
    * @throws {Error} when the file is not a chat database or cannot be opened.
    */
   static open(path: string): SqliteHistoryStore {
-    return new SqliteHistoryStore(openChatDatabase(path));
+    const store = new SqliteHistoryStore(openChatDatabase(path));
+    store.#indexer.catchUp();
+    return store;
   }
 
   /**
@@ -477,6 +482,7 @@ export class SqliteHistoryStore implements HistoryStore {
   search(request: SearchRequest): Promise<StoredEvent[]> {
     return this.#read(() => {
       assertLimit(request.limit);
+      this.#indexer.flush();
       const { ids } = searchIds(this.#db, parseSearchTerms(request.text), {
         rooms: request.rooms,
         privateKey: nickKey(request.nick),
@@ -566,6 +572,7 @@ export class SqliteHistoryStore implements HistoryStore {
          file_blob IS NOT NULL`,
       ).all(...values).map((row) => String(row.file_blob));
       // The index forgets the words by their text, so before the rows go.
+      this.#indexer.indexWaiting();
       unindex();
       const { changes } = this.#db.prepare(`DELETE FROM events ${where}`).run(...values);
       this.#changes.orphanReactions.run();
@@ -584,6 +591,7 @@ export class SqliteHistoryStore implements HistoryStore {
   close(): Promise<void> {
     if (this.#closed) return Promise.resolve();
     this.#flush();
+    this.#indexer.flush();
     this.#closed = true;
     return settle(() => this.#db.close());
   }
@@ -663,9 +671,11 @@ export class SqliteHistoryStore implements HistoryStore {
    */
   #applyChange(event: NewEvent, id: number): void {
     if (event.ref === undefined) {
-      indexEvent(this.#db, { ...event, id });
+      this.#indexer.add({ ...event, id });
       return;
     }
+    // The index forgets words by the text they were indexed from: it must hold them all first.
+    if (event.type !== "reaction") this.#indexer.indexWaiting();
     switch (event.type) {
       case "edit": {
         const row = this.#eventById.get(event.ref);

@@ -148,12 +148,15 @@ function message(text: string): NewEvent {
   return { type: "message", room: "lobby", from: "ada", text, ts: 1_700_000_000_000 };
 }
 
-Deno.test("SqliteHistoryStore: open() creates storage version 8 in WAL mode", async () => {
+Deno.test("SqliteHistoryStore: open() creates the current storage version in WAL mode", async () => {
   await withDatabasePath(async (path) => {
     await SqliteHistoryStore.open(path).close();
     withRawDatabase(path, (db) => {
-      const meta = db.prepare("SELECT key, value FROM meta").all();
-      assertEquals(meta.map((row) => ({ ...row })), [{ key: "schema_version", value: CURRENT }]);
+      const meta = db.prepare("SELECT key, value FROM meta ORDER BY key").all();
+      assertEquals(meta.map((row) => ({ ...row })), [
+        { key: "schema_version", value: CURRENT },
+        { key: "search_through", value: "0" },
+      ]);
       assertEquals(db.prepare("PRAGMA journal_mode").get()?.journal_mode, "wal");
     });
   });
@@ -462,5 +465,38 @@ Deno.test("SqliteHistoryStore: open() upgrades a version 5 file: its private mes
       assertEquals(db.prepare("SELECT value FROM meta").get()?.value, CURRENT);
       assertEquals(db.prepare("SELECT COUNT(*) AS n FROM read_markers").get()?.n, 0);
     });
+  });
+});
+
+Deno.test("SqliteHistoryStore: messages not yet indexed when the process died are indexed at the next open", async () => {
+  await withDatabasePath(async (path) => {
+    const store = SqliteHistoryStore.open(path);
+    await store.append({ type: "message", room: "lobby", from: "ada", text: "indexed", ts: 1 });
+    await store.search({ text: "indexed", rooms: ["lobby"], nick: "ada", limit: 1 });
+    await store.append({ type: "message", room: "lobby", from: "ada", text: "waiting", ts: 2 });
+    await store.close();
+    // As a killed process leaves it: the second message stored, the index and its mark not told.
+    withRawDatabase(path, (db) => {
+      db.exec(
+        "INSERT INTO event_search (event_search, rowid, body) VALUES ('delete', 2, 'waiting')",
+      );
+      db.exec("UPDATE meta SET value = '1' WHERE key = 'search_through'");
+      const left = db.prepare("SELECT rowid FROM event_search WHERE event_search MATCH 'waiting'");
+      assertEquals(left.all().length, 0);
+    });
+    const reopened = SqliteHistoryStore.open(path);
+    try {
+      for (const word of ["indexed", "waiting"]) {
+        const found = await reopened.search({
+          text: word,
+          rooms: ["lobby"],
+          nick: "ada",
+          limit: 5,
+        });
+        assertEquals(found.map((event) => event.text), [word]);
+      }
+    } finally {
+      await reopened.close();
+    }
   });
 });
