@@ -25,6 +25,14 @@ import { nickKey } from "../protocol/names.ts";
 import { type AppendResult, MESSAGE_TYPES, type StoredEvent } from "./history_store.ts";
 import type { Hub, Member } from "./hub.ts";
 
+/**
+ * A reaction: emoji only (pictographs, flags, keycaps, with their joiners, variation selectors
+ * and skin tones), so nobody makes others store or show text as a "reaction".
+ */
+const EMOJI = /^(?:\p{Extended_Pictographic}|\p{Emoji_Component})+$/u;
+/** What makes a run of emoji components an emoji rather than digits or `#`. */
+const PICTURE = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20e3/u;
+
 /** The default page of search results. */
 export const SEARCH_PAGE = 20;
 
@@ -89,8 +97,11 @@ export class MessageChanges {
     clientId: string,
   ): Promise<AppendResult> {
     const emoji = request.emoji.trim();
-    if (emoji === "" || /\s/u.test(emoji)) {
-      throw new ProtocolError("bad_request", "A reaction is one emoji, without spaces.");
+    if (!EMOJI.test(emoji) || !PICTURE.test(emoji)) {
+      throw new ProtocolError(
+        "bad_request",
+        `A reaction is an emoji, not ${JSON.stringify(emoji.slice(0, 12))}.`,
+      );
     }
     const message = await this.#visible(author, request.id);
     await this.#hub.moderation.checkChange(

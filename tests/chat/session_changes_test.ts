@@ -163,3 +163,19 @@ Deno.test("Session: search pages newest first with before and more", async () =>
     false,
   ]);
 });
+
+Deno.test("Session: a reaction is an emoji: flags, keycaps, skin tones and families are, text is not", async () => {
+  const chat = await startChat();
+  const ana = await chat.connect("ana");
+  const id = await say(ana, "react to me");
+  for (const emoji of ["👍", "👍🏽", "🇫🇷", "1️⃣", "👨‍👩‍👧", "❤️", "🏳️‍🌈"]) {
+    await ana.handle({ type: "react", rid: crypto.randomUUID(), id, emoji });
+  }
+  for (const emoji of ["lol", "1", "#", "\u001b[2J", "👍 👍", "<b>"]) {
+    await refused(
+      () => ana.handle({ type: "react", rid: crypto.randomUUID(), id, emoji }),
+      "bad_request",
+    );
+  }
+  assertEquals((await chat.history.event(id))?.reactions?.length, 7);
+});
