@@ -153,6 +153,8 @@ export interface SearchRequest {
   from?: string;
   /** Only events below this id. */
   before?: number;
+  /** Only private events above this id: where the person's hold of their nick starts. */
+  privatesAfter?: number;
   /** At most this many, newest first. */
   limit: number;
 }

@@ -40,8 +40,15 @@ export const SEARCH_PAGE = 20;
 export interface ChangeAuthor extends Member {
   readonly operator: boolean;
   readonly owner: string;
+  /**
+   * The id from which the private messages and the messages of its nick are this person's: a
+   * nick released and claimed again does not bring its earlier owner's messages (section 2.4).
+   */
+  readonly claimSince: number;
   /** The rooms this person may see: the one they are in and the ones they follow. */
   visibleRooms(): string[];
+  /** Whether this connection joined `room` (past its passkey). */
+  entered(room: string): boolean;
 }
 
 type Request<T extends ClientMessage["type"]> = Extract<ClientMessage, { type: T }>;
@@ -135,7 +142,7 @@ export class MessageChanges {
   ): Promise<AppendResult> {
     this.#checkText(request.text);
     const message = await this.#visible(author, request.id);
-    if (message.type === "file" || nickKey(message.from) !== nickKey(author.nick)) {
+    if (message.type === "file" || !isOwn(author, message)) {
       throw new ProtocolError(
         "not_permitted",
         message.type === "file"
@@ -157,7 +164,7 @@ export class MessageChanges {
     clientId: string,
   ): Promise<AppendResult> {
     const message = await this.#visible(author, request.id);
-    const own = nickKey(message.from) === nickKey(author.nick);
+    const own = isOwn(author, message);
     if (message.type === "file" || !(own || (author.operator && message.to === undefined))) {
       throw new ProtocolError(
         "not_permitted",
@@ -169,9 +176,24 @@ export class MessageChanges {
     return await this.#publish(author, message, { type: "delete", text: "", clientId });
   }
 
+  /**
+   * The rooms `author` may read now: of those they follow, not a closed one (but for an
+   * operator), and one with a passkey only if this connection joined it with the passkey.
+   */
+  async #readableRooms(author: ChangeAuthor): Promise<string[]> {
+    const readable: string[] = [];
+    for (const room of author.visibleRooms()) {
+      const settings = await this.#hub.moderation.store.roomSettings(room);
+      if (settings.closed && !author.operator) continue;
+      if (settings.passkeyHash !== "" && !author.operator && !author.entered(room)) continue;
+      readable.push(room);
+    }
+    return readable;
+  }
+
   /** Searches what the author may see. */
   async search(author: ChangeAuthor, request: Request<"search">): Promise<SearchResults> {
-    const rooms = author.visibleRooms();
+    const rooms = await this.#readableRooms(author);
     if (
       request.room !== undefined && !rooms.includes(request.room.replace(/^#/, "").toLowerCase())
     ) {
@@ -192,6 +214,7 @@ export class MessageChanges {
         from: request.from,
         before: request.before,
         limit: limit + 1,
+        privatesAfter: author.claimSince,
       });
     } catch (error) {
       if (error instanceof RangeError) throw new ProtocolError("bad_request", error.message);
@@ -220,8 +243,9 @@ export class MessageChanges {
     const visible = message !== undefined && MESSAGE_TYPES.includes(message.type) &&
       !message.deleted &&
       (message.to === undefined
-        ? author.visibleRooms().includes(message.room)
-        : [message.from, message.to].some((nick) => nickKey(nick) === nickKey(author.nick)));
+        ? (await this.#readableRooms(author)).includes(message.room)
+        : message.id > author.claimSince &&
+          [message.from, message.to].some((nick) => nickKey(nick) === nickKey(author.nick)));
     if (!visible) {
       throw new ProtocolError("no_such_message", `There is no message ${id} that you can see.`);
     }
@@ -253,4 +277,9 @@ export class MessageChanges {
       ...(to !== undefined ? { to } : {}),
     }, author);
   }
+}
+
+/** Whether `message` is the author's own: said under their nick since they hold it. */
+function isOwn(author: ChangeAuthor, message: StoredEvent): boolean {
+  return nickKey(message.from) === nickKey(author.nick) && message.id > author.claimSince;
 }

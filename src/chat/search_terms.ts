@@ -40,6 +40,14 @@ export interface SearchTerms {
   terms: readonly SearchTerm[];
 }
 
+/**
+ * Most terms one search may hold: every term is one more walk through the index, and a search
+ * holds the server's one thread while it runs.
+ */
+export const MAX_SEARCH_TERMS = 8;
+/** Fewest characters before a `*`: a one-letter prefix matches most of the index. */
+export const MIN_PREFIX_CHARS = 2;
+
 /** Characters that make up tokens: letters, digits, marks and private-use characters. */
 const TOKEN_RUN = /[\p{L}\p{N}\p{M}\p{Co}]+/gu;
 /** Scripts written without spaces between words (and `ー`, the Katakana long vowel mark). */
@@ -99,7 +107,16 @@ export function parseSearchTerms(text: string): SearchTerms {
       } holds no word to look for; type letters or digits.`,
     );
   }
-  return { terms };
+  const distinct = [
+    ...new Map(terms.map((term) => [`${term.tokens.join(" ")}${term.prefix ? "*" : ""}`, term]))
+      .values(),
+  ];
+  if (distinct.length > MAX_SEARCH_TERMS) {
+    throw new RangeError(
+      `A search holds at most ${MAX_SEARCH_TERMS} words or phrases, not ${distinct.length}.`,
+    );
+  }
+  return { terms: distinct };
 }
 
 /**
@@ -143,6 +160,11 @@ function addTerm(terms: SearchTerm[], raw: string, prefix: boolean): void {
   // A query ending in a single CJK character looks for it at the start of any pair.
   const last = tokens[tokens.length - 1];
   const lastIsCjk = [...last].length === 1 && CJK_START.test(last);
+  if (prefix && !lastIsCjk && [...last].length < MIN_PREFIX_CHARS) {
+    throw new RangeError(
+      `A prefix needs at least ${MIN_PREFIX_CHARS} letters before the *: "${raw.slice(0, 40)}".`,
+    );
+  }
   terms.push({ tokens, prefix: prefix || lastIsCjk });
 }
 

@@ -101,11 +101,24 @@ export class Session implements Member, ChangeAuthor {
     return this.#changesMade ??= new MessageChanges(this.#hub, (text) => this.#checkText(text));
   }
 
-  /** The rooms this person may see: the one they are in and the ones they follow. */
+  /**
+   * The rooms this person may see: the ones they follow (they joined them) and the one this
+   * connection is in. (A connection for files only names a room without joining it.)
+   */
   visibleRooms(): string[] {
     const rooms = new Set(this.#followed);
-    if (this.room !== "") rooms.add(this.room);
+    if (this.room !== "" && this.#present) rooms.add(this.room);
     return [...rooms];
+  }
+
+  /** Whether this connection joined `room`, past its passkey and its other rules. */
+  entered(room: string): boolean {
+    return this.#present && this.#joinedRooms.has(room);
+  }
+
+  /** The id from which the private messages of this nick are this person's (section 2.4). */
+  get claimSince(): number {
+    return this.#claimSince;
   }
 
   /** The person this connection is: the owner of its device and nicks. */
@@ -442,6 +455,10 @@ export class Session implements Member, ChangeAuthor {
     }
     const { room, problem } = normalizeRoom(request.room!);
     if (problem !== undefined) throw new ProtocolError("room_invalid", problem);
+    // Following a room lets its person search it (section 3.6): only a room they have been in.
+    if (!this.#followed.has(room) && !(this.#present && this.#joinedRooms.has(room))) {
+      throw new ProtocolError("not_permitted", `You have not joined ${room}.`);
+    }
     await this.#hub.markRead(this, { room }, id);
     if (!this.#followed.has(room)) {
       this.#followed.add(room);
@@ -578,7 +595,15 @@ export class Session implements Member, ChangeAuthor {
     const type = request.type === "react" ? "reaction" : request.type;
     const text = request.type === "edit" ? request.text : "";
     const stored = await this.#hub.history.byClientId(clientId);
-    if (stored !== undefined) return this.#acknowledge(request.rid, { type, text }, stored, false);
+    if (stored !== undefined) {
+      // The same change again (its text may have changed since: another edit came after it).
+      const same = stored.type === type && stored.ref === request.id &&
+        (request.type !== "react" ||
+          (stored.emoji === request.emoji.trim() &&
+            stored.remove === (request.remove || undefined)));
+      // Acknowledged again as it is stored; another change under the same rid is rid_reused.
+      return this.#acknowledge(request.rid, same ? stored : { type: "", text }, stored, false);
+    }
     const changes = this.#changes;
     const { event, created } = request.type === "react"
       ? await changes.react(this, request, clientId)

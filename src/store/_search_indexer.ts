@@ -45,6 +45,8 @@ export class SearchIndexer {
   readonly #db: DatabaseSync;
   readonly #mark: StatementSync;
   #waiting: IndexedEvent[] = [];
+  /** What waited when the caller's transaction began: what waits again if it rolls back. */
+  #before: IndexedEvent[] | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(db: DatabaseSync) {
@@ -78,11 +80,30 @@ export class SearchIndexer {
     }
   }
 
+  /**
+   * Marks the start of the caller's transaction, in which messages are added and what waits may
+   * be indexed: {@linkcode rollback} undoes both if the transaction does not commit.
+   */
+  begin(): void {
+    this.#before = [...this.#waiting];
+  }
+
+  /** The caller's transaction committed. */
+  commit(): void {
+    this.#before = undefined;
+  }
+
+  /** The caller's transaction rolled back: its messages are not stored, nor its index writes. */
+  rollback(): void {
+    if (this.#before !== undefined) this.#waiting = this.#before;
+    this.#before = undefined;
+  }
+
   /** Queues a message just stored; it is indexed within {@linkcode INDEX_DELAY_MS}. */
   add(event: IndexedEvent): void {
     if (!SEARCHABLE_TYPES.includes(event.type)) return;
     this.#waiting.push({ id: event.id, type: event.type, text: event.text, file: event.file });
-    this.#timer ??= setTimeout(() => this.flush(), INDEX_DELAY_MS).unref();
+    this.#timer ??= setTimeout(() => this.#flushLater(), INDEX_DELAY_MS).unref();
   }
 
   /** Indexes what waits, inside the caller's transaction. */
@@ -99,7 +120,26 @@ export class SearchIndexer {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     if (this.#waiting.length === 0) return;
-    inTransaction(this.#db, () => this.indexWaiting());
+    this.begin();
+    try {
+      inTransaction(this.#db, () => this.indexWaiting());
+      this.commit();
+    } catch (error) {
+      this.rollback();
+      throw error;
+    }
+  }
+
+  /** {@linkcode flush} from the timer: a failure (a full disk) is tried again later, not thrown. */
+  #flushLater(): void {
+    this.#timer = undefined;
+    try {
+      this.flush();
+    } catch {
+      if (this.#waiting.length > 0) {
+        this.#timer = setTimeout(() => this.#flushLater(), INDEX_DELAY_MS).unref();
+      }
+    }
   }
 
   /** Forgets what waits: every message was deleted. */

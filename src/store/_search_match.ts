@@ -27,6 +27,7 @@ export function matchesSearch(request: SearchRequest): (event: StoredEvent) => b
       if (request.room !== undefined && event.room !== request.room) return false;
     } else {
       if (request.room !== undefined) return false;
+      if (event.id <= (request.privatesAfter ?? 0)) return false;
       const from = nickKey(event.from);
       const to = nickKey(event.to);
       if (from !== self && to !== self) return false;

@@ -52,6 +52,14 @@ export const SEARCH_SCHEMA_SQL = `
   INSERT INTO event_search (event_search, rank) VALUES ('secure-delete', 1);
 `;
 
+/**
+ * How many of the newest matches of the words one search looks through for those the person may
+ * see: a bound on the work of a search whose words are common in rooms the person is not in (the
+ * server's one thread waits for it). Matches older than those are not looked at: more words, or
+ * `before`, narrow the search.
+ */
+export const SEARCH_SCAN = 20_000;
+
 /** How many events the upgrade reads at a time while it indexes those already stored. */
 const BACKFILL_BATCH = 1000;
 
@@ -69,6 +77,8 @@ export interface SearchFilter {
   fromKey?: string;
   /** Only events with an id below this one: the next page. */
   before?: number;
+  /** Only private events above this id: where the person's hold of their nick starts. */
+  privatesAfter?: number;
   /** At most this many ids. */
   limit: number;
 }
@@ -252,6 +262,7 @@ export function searchIds(db: DatabaseSync, terms: SearchTerms, filter: SearchFi
   const params: Record<string, string | number> = {
     match: matchExpression(terms),
     before: filter.before ?? Number.MAX_SAFE_INTEGER,
+    ...(filter.room === undefined ? { privatesAfter: filter.privatesAfter ?? 0 } : {}),
     limit: filter.limit + 1,
   };
   if (filter.room === undefined) params.me = filter.privateKey;
@@ -297,22 +308,26 @@ function query(db: DatabaseSync, filter: SearchFilter): StatementSync {
   if (filter.room === undefined) {
     places.push(
       filter.withKey === undefined
-        ? `(e.recipient_key IS NOT NULL AND (e.sender_key = :me OR e.recipient_key = :me))`
-        : `(e.recipient_key IS NOT NULL AND ((e.sender_key = :me AND e.recipient_key = :with)
-            OR (e.sender_key = :with AND e.recipient_key = :me)))`,
+        ? `(e.recipient_key IS NOT NULL AND e.id > :privatesAfter
+            AND (e.sender_key = :me OR e.recipient_key = :me))`
+        : `(e.recipient_key IS NOT NULL AND e.id > :privatesAfter
+            AND ((e.sender_key = :me AND e.recipient_key = :with)
+              OR (e.sender_key = :with AND e.recipient_key = :me)))`,
     );
   }
   if (filter.fromKey !== undefined) registerNickKey(db);
   const statement = db.prepare(
-    `SELECT s.rowid AS id FROM event_search AS s JOIN events AS e ON e.id = s.rowid
-     WHERE event_search MATCH :match AND s.rowid < :before
-       AND (${places.join(" OR ")})
+    `SELECT s.id FROM (
+       SELECT rowid AS id FROM event_search WHERE event_search MATCH :match AND rowid < :before
+       ORDER BY rowid DESC LIMIT ${SEARCH_SCAN}
+     ) AS s JOIN events AS e ON e.id = s.id
+     WHERE (${places.join(" OR ")})
        ${
       filter.fromKey === undefined
         ? ""
         : "AND coalesce(e.sender_key, chat_nick_key(e.sender)) = :from"
     }
-     ORDER BY s.rowid DESC LIMIT :limit`,
+     ORDER BY s.id DESC LIMIT :limit`,
   );
   prepared(db).queries.set(key, statement);
   return statement;

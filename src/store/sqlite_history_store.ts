@@ -490,6 +490,7 @@ export class SqliteHistoryStore implements HistoryStore {
         withKey: request.with === undefined ? undefined : nickKey(request.with),
         fromKey: request.from === undefined ? undefined : nickKey(request.from),
         before: request.before,
+        privatesAfter: request.privatesAfter,
         limit: Math.max(request.limit, 1),
       });
       return this.#decorate(ids.map((id) => toStoredEvent(this.#eventById.get(id)!)));
@@ -566,7 +567,22 @@ export class SqliteHistoryStore implements HistoryStore {
   }
 
   #delete(where: string, values: number[], unindex: () => void): Deleted {
-    const deleted = inTransaction(this.#db, () => {
+    this.#indexer.begin();
+    let deleted: Deleted;
+    try {
+      deleted = this.#deleteRows(where, values, unindex);
+      this.#indexer.commit();
+    } catch (error) {
+      this.#indexer.rollback();
+      throw error;
+    }
+    // Also when nothing matched: a checkpoint with nothing to copy costs next to nothing.
+    eraseDeleted(this.#db);
+    return deleted;
+  }
+
+  #deleteRows(where: string, values: number[], unindex: () => void): Deleted {
+    return inTransaction(this.#db, () => {
       const candidates = this.#db.prepare(
         `SELECT DISTINCT file_blob FROM events ${where}${where ? " AND" : "WHERE"}
          file_blob IS NOT NULL`,
@@ -582,9 +598,6 @@ export class SqliteHistoryStore implements HistoryStore {
       );
       return { events: Number(changes), blobs: candidates.filter((blob) => !kept.has(blob)) };
     });
-    // Also when nothing matched: a checkpoint with nothing to copy costs next to nothing.
-    eraseDeleted(this.#db);
-    return deleted;
   }
 
   /** Commits pending appends, then closes the database. Calling it again does nothing. */
@@ -628,12 +641,15 @@ export class SqliteHistoryStore implements HistoryStore {
 
   #commit(events: NewEvent[]): AppendResult[] {
     this.#db.exec("BEGIN IMMEDIATE");
+    this.#indexer.begin();
     try {
       const results = events.map((event) => this.#insertOne(event));
       this.#db.exec("COMMIT");
+      this.#indexer.commit();
       return results;
     } catch (error) {
       if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
+      this.#indexer.rollback();
       throw error;
     }
   }
@@ -646,6 +662,7 @@ export class SqliteHistoryStore implements HistoryStore {
     return settle(() => {
       let erase = false;
       this.#db.exec("BEGIN IMMEDIATE");
+      this.#indexer.begin();
       try {
         for (const event of events) {
           if (this.#hasId.get(event.id) !== undefined) continue;
@@ -656,9 +673,11 @@ export class SqliteHistoryStore implements HistoryStore {
           erase ||= event.type === "edit" || event.type === "delete";
         }
         this.#db.exec("COMMIT");
+        this.#indexer.commit();
         if (erase) eraseDeleted(this.#db);
       } catch (error) {
         if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
+        this.#indexer.rollback();
         throw error;
       }
     });

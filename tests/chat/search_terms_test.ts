@@ -68,5 +68,15 @@ Deno.test("matchesSearchTerms() finds what the search cases say", () => {
 Deno.test("matchesSearchTerms() copes with long texts and searches", () => {
   const text = `${"lorem ipsum ".repeat(2000)}斑马鱼${"实".repeat(5000)}`;
   assertEquals(matchesSearchTerms(parseSearchTerms("ipsum 斑马鱼 实实实"), text), true);
-  assertEquals(matchesSearchTerms(parseSearchTerms(`${"(".repeat(490)}x*`), "xy"), true);
+  assertEquals(matchesSearchTerms(parseSearchTerms(`${"(".repeat(490)}xy*`), "xyz"), true);
+});
+
+Deno.test("parseSearchTerms() bounds a search's work: 8 distinct terms, prefixes of 2 letters", () => {
+  assertEquals(parseSearchTerms("a b c d e f g h a b c").terms.length, 8);
+  assertThrows(() => parseSearchTerms("a b c d e f g h i"), RangeError, "at most 8");
+  assertThrows(() => parseSearchTerms("a*"), RangeError, "at least 2 letters");
+  assertThrows(() => parseSearchTerms("a* ".repeat(100)), RangeError, "at least 2 letters");
+  assertEquals(parseSearchTerms("ab*").terms, [{ tokens: ["ab"], prefix: true }]);
+  // A single CJK character is a prefix of the pairs it starts, as before.
+  assertEquals(parseSearchTerms("鱼").terms, [{ tokens: ["鱼"], prefix: true }]);
 });

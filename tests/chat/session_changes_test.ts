@@ -179,3 +179,98 @@ Deno.test("Session: a reaction is an emoji: flags, keycaps, skin tones and famil
   }
   assertEquals((await chat.history.event(id))?.reactions?.length, 7);
 });
+
+Deno.test("Session: read of a room never joined is refused and opens nothing to search or react to", async () => {
+  const chat = await startChat();
+  const ana = await chat.connect("ana", "staff");
+  const eve = await chat.connect("eve");
+  const id = await say(ana, "the vault code is swordfish");
+  await refused(() => eve.handle({ type: "read", room: "staff", id }), "not_permitted");
+  await eve.handle({ type: "search", rid: "s1", text: "swordfish" });
+  assertEquals(ofType(eve.take(), "search_results")[0].events, []);
+  await refused(
+    () => eve.handle({ type: "react", rid: "r1", id, emoji: "👀" }),
+    "no_such_message",
+  );
+});
+
+Deno.test("Session: a room with a passkey is searched only by a connection that joined it with the passkey", async () => {
+  const chat = await startChat();
+  const ana = await chat.connect("ana", "staff");
+  const id = await say(ana, "the vault code is swordfish");
+  // ana follows staff; then it gets a passkey, and a new connection of hers did not give it.
+  const settings = await chat.hub.moderation.store.roomSettings("staff");
+  await chat.hub.moderation.store.setRoomSettings("staff", { ...settings, passkeyHash: "ab" });
+  await ana.handle({ type: "search", rid: "s1", text: "swordfish" });
+  assertEquals(ofType(ana.take(), "search_results")[0].events.map((event) => event.id), [id]);
+  await ana.session.disconnect();
+  const later = await chat.connect("ana", "lobby");
+  await later.handle({ type: "search", rid: "s2", text: "swordfish" });
+  assertEquals(ofType(later.take(), "search_results")[0].events, []);
+});
+
+Deno.test("Session: a connection for files only does not see the room it names", async () => {
+  const chat = await startChat();
+  const ana = await chat.connect("ana", "staff");
+  await say(ana, "the vault code is swordfish");
+  const { peer, session } = chat.open();
+  await session.handle({
+    type: "hello",
+    v: 1,
+    nick: "zed",
+    passkey: "secret",
+    room: "staff",
+    presence: false,
+  });
+  peer.take();
+  await session.handle({ type: "search", rid: "s1", text: "swordfish" });
+  assertEquals(ofType(peer.take(), "search_results")[0].events, []);
+});
+
+Deno.test("Session: whoever claims a released nick finds, quotes and changes none of its earlier owner's messages", async () => {
+  const chat = await startChat();
+  const ana = await chat.connect("ana");
+  const ben = await chat.connect("ben");
+  await ana.handle({ type: "private", rid: "p1", to: "ben", text: "my pin is 4242 swordfish" });
+  const secret = ofType(ana.take(), "ack")[0].id;
+  const said = await say(ana, "a room message by the first ana");
+  await ana.session.disconnect();
+  assertEquals(await chat.hub.releaseOwnership("ana"), true);
+  const stranger = await chat.connect("ana", "lobby", { stranger: true });
+  stranger.take();
+  await stranger.handle({ type: "search", rid: "s1", text: "swordfish" });
+  assertEquals(ofType(stranger.take(), "search_results")[0].events, []);
+  await refused(
+    () => stranger.handle({ type: "private", rid: "p2", to: "ben", text: "hm", reply_to: secret }),
+    "no_such_message",
+  );
+  await refused(
+    () => stranger.handle({ type: "edit", rid: "e1", id: secret, text: "x" }),
+    "no_such_message",
+  );
+  await refused(
+    () => stranger.handle({ type: "edit", rid: "e2", id: said, text: "x" }),
+    "not_permitted",
+  );
+  await refused(() => stranger.handle({ type: "delete", rid: "d1", id: said }), "not_permitted");
+  ben.take();
+});
+
+Deno.test("Session: a change request's rid used again for another change is rid_reused", async () => {
+  const chat = await startChat();
+  const ana = await chat.connect("ana");
+  const first = await say(ana, "one");
+  const second = await say(ana, "two");
+  await ana.handle({ type: "react", rid: "r1", id: first, emoji: "👍" });
+  await ana.handle({ type: "react", rid: "r1", id: first, emoji: "👍" });
+  assertEquals(ofType(ana.take(), "ack").length, 2);
+  await refused(
+    () => ana.handle({ type: "react", rid: "r1", id: second, emoji: "👍" }),
+    "rid_reused",
+  );
+  await refused(
+    () => ana.handle({ type: "react", rid: "r1", id: first, emoji: "🎉" }),
+    "rid_reused",
+  );
+  assertEquals((await chat.history.event(second))?.reactions, undefined);
+});

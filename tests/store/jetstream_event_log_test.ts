@@ -171,3 +171,27 @@ Deno.test("JetStreamEventLog: an edit erases the earlier edits from the stream, 
     await b.cleanup();
   }
 });
+
+Deno.test("JetStreamEventLog: a reply's quote is not logged, and a node quotes from its own copy", async () => {
+  const { context, cleanup } = await testNatsContext();
+  const store = new MemoryHistoryStore();
+  const log = await JetStreamEventLog.open(context, store);
+  try {
+    const delivered: (string | undefined)[] = [];
+    await log.follow(0, ({ event }) => delivered.push(event.quote?.text));
+    const { event: original } = await log.append(message("the original words"));
+    const { event: reply } = await log.append({
+      ...message("a reply"),
+      replyTo: original.id,
+      quote: { from: "ada", text: "the original words" },
+    });
+    const logged = await context.jsm.streams.getMessage(`${context.prefix}_events`, {
+      seq: reply.id,
+    });
+    assertEquals(logged?.string().includes("original words"), false, logged?.string());
+    assertEquals(delivered, [undefined, "the original words"]);
+  } finally {
+    await log.close();
+    await cleanup();
+  }
+});

@@ -141,7 +141,10 @@ export class JetStreamEventLog implements EventLog {
       : `c${hexToken(event.clientId)}`;
     const headers = natsHeaders();
     if (options.origin !== undefined) headers.set(ORIGIN_HEADER, options.origin);
-    const ack = await this.#publish(this.subjectOf(event), JSON.stringify(event), msgID, headers);
+    // A reply's quote is not logged: it is the original's text as it reads at the time, which an
+    // edit or a delete must be able to take back. Each node quotes from its own copy.
+    const { quote: _quote, ...logged } = event;
+    const ack = await this.#publish(this.subjectOf(event), JSON.stringify(logged), msgID, headers);
     await this.#reached(ack.seq);
     if (ack.duplicate) {
       const stored = event.clientId === undefined
@@ -273,6 +276,10 @@ export class JetStreamEventLog implements EventLog {
     if (id <= this.#applied) return;
     const event: StoredEvent = { ...JSON.parse(message.string()) as NewEvent, id };
     await this.#cache.keep([event]);
+    if (event.replyTo !== undefined) {
+      const quote = (await this.#cache.event(id))?.quote;
+      if (quote !== undefined) event.quote = quote;
+    }
     this.#applied = id;
     const logged: LoggedEvent = { event };
     const headers = "headers" in message ? message.headers : message.header;
