@@ -20,6 +20,8 @@ const ROOT = fromFileUrl(new URL("..", import.meta.url));
 /** Each bundle, relative to the repository: its entry point and the file it is written to. */
 export const BUNDLES: readonly { entry: string; path: string }[] = [
   { entry: "web/main.ts", path: "web/dist/app.js" },
+  // The emoji table, loaded by the page only when used (web/emoji/load_emoji.ts).
+  { entry: "web/emoji/emoji_module.ts", path: "web/dist/emoji.js" },
   { entry: "web/sw.ts", path: "web/dist/sw.js" },
 ];
 

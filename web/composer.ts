@@ -11,7 +11,7 @@ import { helpText, parseInput } from "../src/client/commands.ts";
 import type { MessageBook } from "../src/client/message_book.ts";
 import { executeInput, NOT_CONNECTED, type Outcome } from "../src/client/execute_input.ts";
 import { format as formatBytes } from "@std/fmt/bytes";
-import { replaceShortcodes } from "../src/client/emoji/replace_shortcodes.ts";
+import { withEmoji } from "./emoji/load_emoji.ts";
 import type { PageElements } from "./elements.ts";
 import { EmojiPicker } from "./emoji/emoji_picker.ts";
 import { EmojiSuggest } from "./emoji/emoji_suggest.ts";
@@ -48,6 +48,8 @@ export class Composer {
   readonly #parts: ComposerParts;
   /** The emoji picker beside the message box, which reactions borrow. */
   readonly picker: EmojiPicker;
+  /** The lines typed, run one after the other. */
+  #typed: Promise<void> = Promise.resolve();
 
   constructor(parts: ComposerParts) {
     this.#parts = parts;
@@ -60,7 +62,8 @@ export class Composer {
       const text = page.input.value;
       suggest.close();
       if (text.trim() !== "") {
-        this.run(replaceShortcodes(text));
+        // In the order typed, also when one line waits for the emoji table to replace its codes.
+        this.#typed = this.#typed.then(() => withEmoji(text)).then((line) => this.run(line));
         page.input.value = "";
       }
       page.input.focus();

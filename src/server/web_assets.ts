@@ -1,6 +1,7 @@
 import indexHtml from "../../web/index.html" with { type: "text" };
 import appJs from "../../web/dist/app.js" with { type: "text" };
 import appCss from "../../web/app.css" with { type: "text" };
+import emojiJs from "../../web/dist/emoji.js" with { type: "text" };
 import serviceWorker from "../../web/dist/sw.js" with { type: "text" };
 import manifest from "../../web/manifest.webmanifest" with { type: "text" };
 import icon from "../../web/icon.svg" with { type: "text" };
@@ -14,6 +15,8 @@ export const WEB_ASSETS: ReadonlyMap<string, { body: string; type: string }> = n
   ["/", { body: indexHtml, type: "text/html; charset=utf-8" }],
   ["/app.js", { body: appJs, type: "text/javascript; charset=utf-8" }],
   ["/app.css", { body: appCss, type: "text/css; charset=utf-8" }],
+  // The emoji table, which the page loads when someone first uses emoji.
+  ["/emoji.js", { body: emojiJs, type: "text/javascript; charset=utf-8" }],
   // Installable: the manifest, its icon, and a service worker (used in secure contexts only).
   ["/sw.js", { body: serviceWorker, type: "text/javascript; charset=utf-8" }],
   ["/manifest.webmanifest", { body: manifest, type: "application/manifest+json" }],

@@ -11,7 +11,7 @@
  * @module
  */
 import type { EmojiEntry } from "../../src/client/emoji/emoji_table.ts";
-import { searchEmoji } from "../../src/client/emoji/search_emoji.ts";
+import { type EmojiModule, loadEmoji } from "./load_emoji.ts";
 import { el } from "../elements.ts";
 import { insertText } from "./insert_text.ts";
 
@@ -29,6 +29,8 @@ const MAX_FOUND = 160;
  * ```
  */
 export class EmojiPicker {
+  /** The emoji table, once loaded. */
+  #emoji: EmojiModule | undefined;
   readonly #input: HTMLTextAreaElement;
   readonly #button: HTMLButtonElement;
   readonly #dialog: HTMLDivElement;
@@ -118,8 +120,19 @@ export class EmojiPicker {
   }
 
   #fill(): void {
+    const emoji = this.#emoji;
+    if (emoji === undefined) {
+      // The table comes with the picker's first opening.
+      loadEmoji().then((loaded) => {
+        this.#emoji = loaded;
+        if (!this.#dialog.hidden) this.#fill();
+      }, () => {});
+      return;
+    }
     const query = this.#search.value.trim();
-    const found = query === "" ? searchEmoji("") : searchEmoji(query, { limit: MAX_FOUND });
+    const found = query === ""
+      ? emoji.searchEmoji("")
+      : emoji.searchEmoji(query, { limit: MAX_FOUND });
     const buttons = found.map((entry, index) => emojiButton(entry, index === 0));
     if (query !== "") return this.#grid.replaceChildren(...buttons);
     // Unsearched: every emoji, under its group's heading.

@@ -11,7 +11,7 @@
  * @module
  */
 import type { EmojiEntry } from "../../src/client/emoji/emoji_table.ts";
-import { searchEmoji } from "../../src/client/emoji/search_emoji.ts";
+import { type EmojiModule, loadEmoji } from "./load_emoji.ts";
 import { shortcodePartial } from "../../src/client/emoji/shortcode_partial.ts";
 import { el } from "../elements.ts";
 import { insertText } from "./insert_text.ts";
@@ -28,6 +28,8 @@ const MAX_SUGGESTIONS = 8;
  * ```
  */
 export class EmojiSuggest {
+  /** The emoji table, once loaded. */
+  #emoji: EmojiModule | undefined;
   readonly #input: HTMLTextAreaElement;
   readonly #list: HTMLUListElement;
   #found: EmojiEntry[] = [];
@@ -66,9 +68,17 @@ export class EmojiSuggest {
   #update(): void {
     const before = this.#input.value.slice(0, this.#input.selectionStart);
     const partial = shortcodePartial(before);
+    if (partial !== undefined && this.#emoji === undefined) {
+      // The table comes with its first use; the list shows once it is there.
+      loadEmoji().then((emoji) => {
+        this.#emoji = emoji;
+        this.#update();
+      }, () => {});
+      return;
+    }
     this.#found = partial === undefined
       ? []
-      : searchEmoji(partial, { namesOnly: true, limit: MAX_SUGGESTIONS });
+      : this.#emoji!.searchEmoji(partial, { namesOnly: true, limit: MAX_SUGGESTIONS });
     if (this.#found.length === 0) return this.close();
     this.#partial = partial!;
     this.#chosen = 0;
