@@ -315,6 +315,31 @@ function chooseSearches(corpus: Corpus, stored: string[], count: number): Sample
     { kind: "Cyrillic word", searches: many(() => corpus.cyrillic.words[corpus.below(1000)]) },
     { kind: "CJK, 3 characters", searches: many(substring(3)) },
     { kind: "CJK, 2 characters", searches: many(substring(2)) },
+    {
+      kind: "2 two-letter prefixes",
+      searches: many(() => {
+        const short = () => `${words.filter((word) => word.length >= 2)[corpus.below(200)]}`;
+        return Array.from({ length: 2 }, () => `${short().slice(0, 2)}*`).join(" ");
+      }),
+    },
+    {
+      kind: "3 three-letter prefixes",
+      searches: many(() => {
+        const short = () => `${words.filter((word) => word.length >= 3)[corpus.below(200)]}`;
+        return Array.from({ length: 3 }, () => `${short().slice(0, 3)}*`).join(" ");
+      }),
+    },
+    {
+      kind: "8 common words",
+      searches: many(() => Array.from({ length: 8 }, () => words[corpus.below(30)]).join(" ")),
+    },
+    {
+      kind: "8 two-letter prefixes",
+      searches: many(() => {
+        const short = () => `${words.filter((word) => word.length >= 2)[corpus.below(200)]}`;
+        return Array.from({ length: 8 }, () => `${short().slice(0, 2)}*`).join(" ");
+      }),
+    },
   ];
 }
 
