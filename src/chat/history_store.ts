@@ -33,6 +33,12 @@ export interface NewEvent {
   quote?: Quote;
   /** On `edit`, `delete` and `reaction` events: the message they change. */
   ref?: number;
+  /**
+   * On an `edit` event: what else the message it changes is (its text is the edit's), so that a
+   * store keeping a shared log that erased the message and its earlier edits (section 3.6) builds
+   * it from its newest edit. Stores do not keep it.
+   */
+  original?: { type: "message" | "action" | "private"; ts: number; replyTo?: number };
   /** On `reaction` events: the emoji. */
   emoji?: string;
   /** On `reaction` events: the reaction is taken back. */

@@ -22,7 +22,12 @@ import {
   type ServerMessage,
 } from "../protocol/mod.ts";
 import { nickKey } from "../protocol/names.ts";
-import { type AppendResult, MESSAGE_TYPES, type StoredEvent } from "./history_store.ts";
+import {
+  type AppendResult,
+  MESSAGE_TYPES,
+  type NewEvent,
+  type StoredEvent,
+} from "./history_store.ts";
 import type { Hub, Member } from "./hub.ts";
 
 /**
@@ -154,7 +159,16 @@ export class MessageChanges {
       author,
       message.to === undefined ? message.room : undefined,
     );
-    return await this.#publish(author, message, { type: "edit", text: request.text, clientId });
+    return await this.#publish(author, message, {
+      type: "edit",
+      text: request.text,
+      clientId,
+      original: {
+        type: message.type as "message" | "action" | "private",
+        ts: message.ts,
+        ...(message.replyTo === undefined ? {} : { replyTo: message.replyTo }),
+      },
+    });
   }
 
   /** Deletes the author's own message, or, for an operator, any room message. */
@@ -262,6 +276,7 @@ export class MessageChanges {
       clientId: string;
       emoji?: string;
       remove?: true;
+      original?: NewEvent["original"];
     },
   ): Promise<AppendResult> {
     const to = message.to === undefined

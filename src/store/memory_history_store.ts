@@ -68,7 +68,7 @@ export class MemoryHistoryStore implements HistoryStore {
       const stored = this.#stored(event, ++this.#lastGiven);
       this.#events.push(stored);
       if (stored.clientId !== undefined) this.#byClientId.set(stored.clientId, stored);
-      this.#applyChange(stored, event.text);
+      this.#applyChange(stored, event);
       return { event: copyEvent(event, stored.id), created: true };
     });
   }
@@ -89,7 +89,7 @@ export class MemoryHistoryStore implements HistoryStore {
         this.#events.splice(at, 0, copy);
         if (copy.clientId !== undefined) this.#byClientId.set(copy.clientId, copy);
         this.#lastGiven = Math.max(this.#lastGiven, copy.id);
-        this.#applyChange(copy, event.text);
+        this.#applyChange(copy, event);
       }
     });
   }
@@ -295,25 +295,32 @@ export class MemoryHistoryStore implements HistoryStore {
   }
 
   /** Applies a change event just stored to the message it names. */
-  #applyChange(change: StoredEvent, text: string): void {
+  #applyChange(change: StoredEvent, event: NewEvent): void {
     if (change.ref === undefined) return;
+    const text = event.text;
     const message = this.#byId.get(change.ref);
-    if (message === undefined || message.deleted === true) return;
+    if (message === undefined) {
+      if (change.type === "edit") this.#rebuild(event);
+      if (change.type === "delete") this.#reactions.delete(change.ref);
+      // A reaction to a message not (yet) kept waits for it, as in the SQLite store.
+      if (change.type !== "reaction") return;
+    }
+    if (message?.deleted === true) return;
     switch (change.type) {
       case "edit": {
-        if (!["message", "action", "private"].includes(message.type)) return;
-        message.text = text;
-        message.edited = true;
+        if (!["message", "action", "private"].includes(message!.type)) return;
+        message!.text = text;
+        message!.edited = true;
         return;
       }
       case "delete":
-        message.text = "";
-        message.deleted = true;
-        delete message.edited;
-        this.#reactions.delete(message.id);
+        message!.text = "";
+        message!.deleted = true;
+        delete message!.edited;
+        this.#reactions.delete(message!.id);
         return;
       case "reaction": {
-        const of = this.#reactions.get(message.id) ?? new Map<string, string[]>();
+        const of = this.#reactions.get(change.ref) ?? new Map<string, string[]>();
         const nicks = of.get(change.emoji!) ?? [];
         const at = nicks.findIndex((nick) => nickKey(nick) === nickKey(change.from));
         if (change.remove === true) {
@@ -321,11 +328,25 @@ export class MemoryHistoryStore implements HistoryStore {
         } else if (at < 0) nicks.push(change.from);
         if (nicks.length > 0) of.set(change.emoji!, nicks);
         else of.delete(change.emoji!);
-        if (of.size > 0) this.#reactions.set(message.id, of);
-        else this.#reactions.delete(message.id);
+        if (of.size > 0) this.#reactions.set(change.ref, of);
+        else this.#reactions.delete(change.ref);
         return;
       }
     }
+  }
+
+  /** Keeps the message an edit names from the edit: see the SQLite store's `#rebuild`. */
+  #rebuild(edit: NewEvent): void {
+    if (edit.original === undefined || edit.ref === undefined) return;
+    const { type, ts, replyTo } = edit.original;
+    const message: NewEvent = { type, ts, room: edit.room, from: edit.from, text: edit.text };
+    if (edit.to !== undefined) message.to = edit.to;
+    if (replyTo !== undefined) message.replyTo = replyTo;
+    const stored = this.#stored(message, edit.ref);
+    stored.edited = true;
+    let at = this.#events.length;
+    while (at > 0 && this.#events[at - 1].id > stored.id) at--;
+    this.#events.splice(at, 0, stored);
   }
 
   /** Gives copies of events their reactions, quotes, and on edits the current text. */

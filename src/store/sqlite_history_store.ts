@@ -69,6 +69,7 @@ interface ChangeStatements {
   originals: StatementSync;
   orphanReactions: StatementSync;
   edits: StatementSync;
+  markEdited: StatementSync;
 }
 
 interface PendingAppend {
@@ -146,10 +147,14 @@ export class SqliteHistoryStore implements HistoryStore {
         `UPDATE events SET text = '', flags = ${DELETED} WHERE id = ?`,
       ),
       dropReactions: db.prepare("DELETE FROM reactions WHERE event_id = ?"),
+      // Also on a message not (yet) kept: a log that erased it brings it back with its newest
+      // edit (#rebuild), after the reactions given before that edit.
       react: db.prepare(
         `INSERT OR IGNORE INTO reactions (event_id, emoji, nick_key, nick, seq)
-         SELECT ?1, ?2, ?3, ?4, ?5 FROM events WHERE id = ?1 AND flags & ${DELETED} = 0`,
+         SELECT ?1, ?2, ?3, ?4, ?5
+         WHERE NOT EXISTS (SELECT 1 FROM events WHERE id = ?1 AND flags & ${DELETED} <> 0)`,
       ),
+      markEdited: db.prepare(`UPDATE events SET flags = flags | ${EDITED} WHERE id = ?`),
       unreact: db.prepare(
         "DELETE FROM reactions WHERE event_id = ? AND emoji = ? AND nick_key = ?",
       ),
@@ -698,7 +703,7 @@ export class SqliteHistoryStore implements HistoryStore {
     switch (event.type) {
       case "edit": {
         const row = this.#eventById.get(event.ref);
-        if (row === undefined) return;
+        if (row === undefined) return this.#rebuild(event);
         const message = toStoredEvent(row);
         if (message.deleted || !["message", "action", "private"].includes(message.type)) return;
         // The index forgets the old words by their text, so before the row changes.
@@ -721,6 +726,22 @@ export class SqliteHistoryStore implements HistoryStore {
         }
         return;
     }
+  }
+
+  /**
+   * Keeps the message an edit names when it is not kept: a shared log erases a message once it
+   * is edited (section 3.6), and a store that follows the log from its start builds it from its
+   * newest edit, which carries what else the message was.
+   */
+  #rebuild(edit: NewEvent): void {
+    if (edit.original === undefined || edit.ref === undefined) return;
+    const { type, ts, replyTo } = edit.original;
+    const message: NewEvent = { type, ts, room: edit.room, from: edit.from, text: edit.text };
+    if (edit.to !== undefined) message.to = edit.to;
+    if (replyTo !== undefined) message.replyTo = replyTo;
+    this.#insertWithId.run(edit.ref, ...this.#columns(message));
+    this.#changes.markEdited.run(edit.ref);
+    this.#indexer.add({ ...message, id: edit.ref });
   }
 
   /** The values of every column but `id`, in the order the insert statements name them. */

@@ -177,6 +177,25 @@ export function messageChangesContract(
     );
   });
 
+  test("keep() builds a message a shared log erased from its newest edit, with the reactions before it", async (store) => {
+    await store.keep([{ ...change("reaction", "ben", 5, ""), emoji: "👍", id: 6 }]);
+    await store.keep([{
+      ...change("edit", "ana", 5, "the newest text"),
+      original: { type: "action", ts: 42, replyTo: 3 },
+      id: 8,
+    }]);
+    const rebuilt = await store.event(5);
+    assertEquals(
+      [rebuilt?.type, rebuilt?.text, rebuilt?.edited, rebuilt?.ts, rebuilt?.replyTo],
+      ["action", "the newest text", true, 42, 3],
+    );
+    assertEquals(rebuilt?.reactions, [{ emoji: "👍", nicks: ["ben"] }]);
+    const page = await store.page("lobby", { limit: 10, skipPresence: true });
+    assertEquals(page.map((event) => event.id), [5]);
+    const found = await store.search({ text: "newest", rooms: ["lobby"], nick: "ana", limit: 5 });
+    assertEquals(found.map((event) => event.id), [5]);
+  });
+
   test("retention takes a message's reactions with it", async (store) => {
     const { event: old } = await store.append({ ...message("ana", "old"), ts: 1 });
     await store.append({ ...change("reaction", "ben", old.id, ""), emoji: "👍", ts: 1 });

@@ -207,15 +207,16 @@ export class JetStreamEventLog implements EventLog {
 
   /**
    * After an edit or a delete was stored as `id`, erases from the stream the texts it supersedes
-   * (PROTOCOL.md section 3.6): the message's earlier edits, and on a delete the message itself.
-   * Each node's copy forgot them as it kept the change; this is the cluster's log forgetting
-   * them too (`erase`: the bytes are overwritten, not only marked). A message that was edited
-   * stays, with its first text, for a node that follows the log from its start to build it from.
-   * A failure is logged, not thrown: the change is stored, and a later one erases again.
+   * (PROTOCOL.md section 3.6): the message itself and its earlier edits. Each node's copy forgot
+   * them as it kept the change; this is the cluster's log forgetting them too (`erase`: the
+   * bytes are overwritten, not only marked). A node that follows the log from its start builds
+   * an edited message from its newest edit, which carries what else the message was
+   * (`NewEvent.original`), and a deleted one is gone. A failure is logged, not thrown: the change
+   * is stored, and a later one erases again.
    */
   async #eraseSuperseded(change: NewEvent, id: number): Promise<void> {
     const edits = (await this.#cache.edits(change.ref!)).filter((edit) => edit < id);
-    const doomed = change.type === "delete" ? [change.ref!, ...edits] : edits;
+    const doomed = [change.ref!, ...edits];
     for (const seq of doomed) {
       try {
         await this.#context.jsm.streams.deleteMessage(this.#stream, seq, true);
