@@ -18,7 +18,7 @@ import {
   MAX_REACTIONS,
   ProtocolError,
   type Quote,
-  QUOTE_CHARS,
+  quoteOf,
   type ServerMessage,
 } from "../protocol/mod.ts";
 import { nickKey } from "../protocol/names.ts";
@@ -98,8 +98,7 @@ export class MessageChanges {
           "a reply answers a message of the same place.",
       );
     }
-    if (original.deleted) return { from: original.from, text: "", deleted: true };
-    return { from: original.from, text: [...original.text].slice(0, QUOTE_CHARS).join("") };
+    return quoteOf(original);
   }
 
   /** Adds or takes back a reaction. */

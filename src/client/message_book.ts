@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { type Quote, QUOTE_CHARS, type Reactions, type ServerMessage } from "../protocol/mod.ts";
+import { type Quote, quoteOf, type Reactions, type ServerMessage } from "../protocol/mod.ts";
 import { nickKey } from "../protocol/names.ts";
 
 /** How many messages a book remembers before forgetting the oldest. */
@@ -165,12 +165,6 @@ export class MessageBook {
       entry.quote = quoteOf(original);
     }
   }
-}
-
-/** A reply's quote of `entry` as it reads now. */
-export function quoteOf(entry: BookEntry): Quote {
-  if (entry.deleted) return { from: entry.from, text: "", deleted: true };
-  return { from: entry.from, text: [...entry.text].slice(0, QUOTE_CHARS).join("") };
 }
 
 /** Adds or removes `nick`'s reaction `emoji`, keeping the order of first reactions. */

@@ -16,3 +16,4 @@ export * from "./schema.ts";
 export * from "./invite_link.ts";
 export * from "./lan_service.ts";
 export * from "./mentions.ts";
+export * from "./quote.ts";

@@ -5,13 +5,6 @@
  * @module
  */
 import type { NewEvent, StoredEvent } from "../chat/history_store.ts";
-import { QUOTE_CHARS } from "../protocol/messages.ts";
-
-/** The start of a message's text a reply quotes: at most {@linkcode QUOTE_CHARS} characters. */
-export function quoteText(text: string): string {
-  if (text.length <= QUOTE_CHARS) return text;
-  return [...text].slice(0, QUOTE_CHARS).join("");
-}
 
 /** Why `event` cannot be stored: a file on the wrong type of event, or a file event without one. */
 export function fileTypeProblem(event: NewEvent): TypeError | undefined {

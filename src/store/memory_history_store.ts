@@ -17,7 +17,8 @@ import {
 } from "../chat/history_store.ts";
 import { nickKey } from "../protocol/names.ts";
 import { mentions } from "../protocol/mentions.ts";
-import { assertAfter, assertLimit, copyEvent, fileTypeProblem, quoteText } from "./_events.ts";
+import { assertAfter, assertLimit, copyEvent, fileTypeProblem } from "./_events.ts";
+import { quoteOf } from "../protocol/quote.ts";
 import { matchesSearch } from "./_search_match.ts";
 import { settle } from "./_settle.ts";
 
@@ -360,9 +361,7 @@ export class MemoryHistoryStore implements HistoryStore {
       if (event.replyTo === undefined) continue;
       const original = this.#byId.get(event.replyTo);
       if (original === undefined) continue;
-      event.quote = original.deleted === true
-        ? { from: original.from, text: "", deleted: true }
-        : { from: original.from, text: quoteText(original.text) };
+      event.quote = quoteOf(original);
     }
     return events;
   }

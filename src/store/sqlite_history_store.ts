@@ -28,7 +28,8 @@ import type { EventType, NoticeEvent } from "../protocol/mod.ts";
 import { nickKey } from "../protocol/names.ts";
 import { mentions } from "../protocol/mentions.ts";
 import { openChatDatabase, openChatDatabaseReadOnly, readText } from "./_sqlite_schema.ts";
-import { assertAfter, assertLimit, copyEvent, fileTypeProblem, quoteText } from "./_events.ts";
+import { assertAfter, assertLimit, copyEvent, fileTypeProblem } from "./_events.ts";
+import { quoteOf } from "../protocol/quote.ts";
 import { settle } from "./_settle.ts";
 import { eraseDeleted, inTransaction } from "./_sqlite_erase.ts";
 
@@ -540,9 +541,11 @@ export class SqliteHistoryStore implements HistoryStore {
       if (event.replyTo === undefined) continue;
       const original = originals.get(event.replyTo);
       if (original === undefined) continue;
-      event.quote = (Number(original.flags) & DELETED)
-        ? { from: readText(original.sender), text: "", deleted: true }
-        : { from: readText(original.sender), text: quoteText(readText(original.text)) };
+      event.quote = quoteOf({
+        from: readText(original.sender),
+        text: readText(original.text),
+        deleted: (Number(original.flags) & DELETED) !== 0,
+      });
     }
     return events;
   }

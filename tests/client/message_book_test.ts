@@ -1,5 +1,6 @@
 import { assertEquals } from "@std/assert";
-import { MessageBook, quoteOf, reactionList } from "../../src/client/message_book.ts";
+import { MessageBook, reactionList } from "../../src/client/message_book.ts";
+import { quoteOf } from "../../src/protocol/quote.ts";
 import type { ServerMessage } from "../../src/protocol/mod.ts";
 
 const TS = "2026-11-21T09:40:00.000Z";
