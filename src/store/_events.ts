@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { NewEvent, StoredEvent } from "../chat/history_store.ts";
+import { CHANGE_TYPES, type NewEvent, type StoredEvent } from "../chat/history_store.ts";
 
 /** Why `event` cannot be stored: a file on the wrong type of event, or a file event without one. */
 export function fileTypeProblem(event: NewEvent): TypeError | undefined {
@@ -64,4 +64,27 @@ export function assertAfter(after: number): void {
   if (!Number.isSafeInteger(after)) {
     throw new RangeError(`Cursor after=${after} is not an integer`);
   }
+}
+
+/**
+ * Whether pages a person reads leave `event` out: a join or leave notice, or a change to a
+ * message (the message comes as it reads now).
+ */
+export function leftOutOfPages(event: StoredEvent): boolean {
+  return (event.type === "notice" && (event.event === "join" || event.event === "leave")) ||
+    CHANGE_TYPES.includes(event.type);
+}
+
+/**
+ * The message an `edit` names, built from the edit when a shared log erased it (PROTOCOL.md
+ * section 3.6): what else it was (`original`) and the edit's text, room, author and recipient.
+ * Undefined for an edit that does not say.
+ */
+export function messageFromEdit(edit: NewEvent): NewEvent | undefined {
+  if (edit.original === undefined || edit.ref === undefined) return undefined;
+  const { type, ts, replyTo } = edit.original;
+  const message: NewEvent = { type, ts, room: edit.room, from: edit.from, text: edit.text };
+  if (edit.to !== undefined) message.to = edit.to;
+  if (replyTo !== undefined) message.replyTo = replyTo;
+  return message;
 }

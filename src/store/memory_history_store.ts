@@ -17,7 +17,14 @@ import {
 } from "../chat/history_store.ts";
 import { nickKey } from "../protocol/names.ts";
 import { mentions } from "../protocol/mentions.ts";
-import { assertAfter, assertLimit, copyEvent, fileTypeProblem } from "./_events.ts";
+import {
+  assertAfter,
+  assertLimit,
+  copyEvent,
+  fileTypeProblem,
+  leftOutOfPages,
+  messageFromEdit,
+} from "./_events.ts";
 import { quoteOf } from "../protocol/quote.ts";
 import { matchesSearch } from "./_search_match.ts";
 import { settle } from "./_settle.ts";
@@ -108,7 +115,7 @@ export class MemoryHistoryStore implements HistoryStore {
       const after = options.after ?? -Infinity;
       const matching = this.#events.filter((event) =>
         event.room === room && event.to === undefined && event.id < before &&
-        event.id > after && !(options.skipPresence && isPresence(event))
+        event.id > after && !(options.skipPresence && leftOutOfPages(event))
       );
       return this.#decorate(
         options.after === undefined
@@ -338,12 +345,9 @@ export class MemoryHistoryStore implements HistoryStore {
 
   /** Keeps the message an edit names from the edit: see the SQLite store's `#rebuild`. */
   #rebuild(edit: NewEvent): void {
-    if (edit.original === undefined || edit.ref === undefined) return;
-    const { type, ts, replyTo } = edit.original;
-    const message: NewEvent = { type, ts, room: edit.room, from: edit.from, text: edit.text };
-    if (edit.to !== undefined) message.to = edit.to;
-    if (replyTo !== undefined) message.replyTo = replyTo;
-    const stored = this.#stored(message, edit.ref);
+    const message = messageFromEdit(edit);
+    if (message === undefined) return;
+    const stored = this.#stored(message, edit.ref!);
     stored.edited = true;
     let at = this.#events.length;
     while (at > 0 && this.#events[at - 1].id > stored.id) at--;
@@ -428,12 +432,6 @@ export class MemoryHistoryStore implements HistoryStore {
   #assertOpen(): void {
     if (this.#closed) throw new Error("The history store is closed");
   }
-}
-
-/** Whether `event` is a join or leave notice or a change: what pages a person reads leave out. */
-function isPresence(event: StoredEvent): boolean {
-  return (event.type === "notice" && (event.event === "join" || event.event === "leave")) ||
-    CHANGE_TYPES.includes(event.type);
 }
 
 /** Whether `event` is private between `nick` and `other` (either way). */

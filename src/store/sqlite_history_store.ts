@@ -14,7 +14,7 @@ import type {
   Tally,
   TallyPlace,
 } from "../chat/history_store.ts";
-import { CHANGE_TYPES, MESSAGE_TYPES } from "../chat/history_store.ts";
+import { MESSAGE_TYPES } from "../chat/history_store.ts";
 import {
   clearSearchIndex,
   indexEvent,
@@ -28,7 +28,14 @@ import type { EventType, NoticeEvent } from "../protocol/mod.ts";
 import { nickKey } from "../protocol/names.ts";
 import { mentions } from "../protocol/mentions.ts";
 import { openChatDatabase, openChatDatabaseReadOnly, readText } from "./_sqlite_schema.ts";
-import { assertAfter, assertLimit, copyEvent, fileTypeProblem } from "./_events.ts";
+import {
+  assertAfter,
+  assertLimit,
+  copyEvent,
+  fileTypeProblem,
+  leftOutOfPages,
+  messageFromEdit,
+} from "./_events.ts";
 import { quoteOf } from "../protocol/quote.ts";
 import { settle } from "./_settle.ts";
 import { eraseDeleted, inTransaction } from "./_sqlite_erase.ts";
@@ -337,7 +344,7 @@ export class SqliteHistoryStore implements HistoryStore {
       const events = this.#pageAfter.all(room, options.after, before, options.limit)
         .map(toStoredEvent);
       return this.#decorate(
-        options.skipPresence ? events.filter((event) => !isPresence(event)) : events,
+        options.skipPresence ? events.filter((event) => !leftOutOfPages(event)) : events,
       );
     });
   }
@@ -737,14 +744,11 @@ export class SqliteHistoryStore implements HistoryStore {
    * newest edit, which carries what else the message was.
    */
   #rebuild(edit: NewEvent): void {
-    if (edit.original === undefined || edit.ref === undefined) return;
-    const { type, ts, replyTo } = edit.original;
-    const message: NewEvent = { type, ts, room: edit.room, from: edit.from, text: edit.text };
-    if (edit.to !== undefined) message.to = edit.to;
-    if (replyTo !== undefined) message.replyTo = replyTo;
-    this.#insertWithId.run(edit.ref, ...this.#columns(message));
-    this.#changes.markEdited.run(edit.ref);
-    this.#indexer.add({ ...message, id: edit.ref });
+    const message = messageFromEdit(edit);
+    if (message === undefined) return;
+    this.#insertWithId.run(edit.ref!, ...this.#columns(message));
+    this.#changes.markEdited.run(edit.ref!);
+    this.#indexer.add({ ...message, id: edit.ref! });
   }
 
   /** The values of every column but `id`, in the order the insert statements name them. */
@@ -784,12 +788,6 @@ export class SqliteHistoryStore implements HistoryStore {
     this.#applyChange(event, Number(lastInsertRowid));
     return { event: copyEvent(event, Number(lastInsertRowid)), created: true };
   }
-}
-
-/** Whether `event` is a join or leave notice or a change: what pages a person reads leave out. */
-function isPresence(event: StoredEvent): boolean {
-  return (event.type === "notice" && (event.event === "join" || event.event === "leave")) ||
-    CHANGE_TYPES.includes(event.type);
 }
 
 /** `text` for a LIKE pattern with `\` as the escape character. */
