@@ -7,6 +7,7 @@ import {
   type UploadSink,
 } from "../../src/store/mod.ts";
 import { concat, randomBytes, randomPieces, seededRandom, sha256Hex } from "./_bytes.ts";
+import { contractTest } from "./_contract.ts";
 
 /** A fresh, empty blob store, a way to age what it holds, and the function that disposes of it. */
 export interface BlobStoreFixture {
@@ -32,16 +33,7 @@ const EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b78
  * ```
  */
 export function blobStoreContract(name: string, make: () => Promise<BlobStoreFixture>): void {
-  function test(title: string, fn: (fixture: BlobStoreFixture) => Promise<void>): void {
-    Deno.test(`${name}: ${title}`, async () => {
-      const fixture = await make();
-      try {
-        await fn(fixture);
-      } finally {
-        await fixture.cleanup();
-      }
-    });
-  }
+  const test = contractTest(name, make, (fixture) => fixture);
 
   for (const size of [0, 1, 64 * 1024 + 1, 3 * 1024 * 1024]) {
     test(`a committed upload of ${size} bytes in random pieces reads back byte for byte`, async ({ store }) => {

@@ -1,5 +1,6 @@
 import { assert, assertEquals } from "@std/assert";
 import type { EventLog, LoggedEvent, NewEvent } from "../../src/store/mod.ts";
+import { contractTest } from "./_contract.ts";
 
 /** A fresh log and the function that disposes of it. */
 export interface EventLogFixture {
@@ -26,16 +27,7 @@ function message(text: string, clientId?: string): NewEvent {
  * ```
  */
 export function eventLogContract(name: string, make: () => Promise<EventLogFixture>): void {
-  function test(title: string, fn: (log: EventLog) => Promise<void>): void {
-    Deno.test(`${name}: ${title}`, async () => {
-      const { log, cleanup } = await make();
-      try {
-        await fn(log);
-      } finally {
-        await cleanup();
-      }
-    });
-  }
+  const test = contractTest(name, make, (fixture) => fixture.log);
 
   test("follow() hands every appended event to each follower once, in id order, with its origin", async (log) => {
     const first: LoggedEvent[] = [];

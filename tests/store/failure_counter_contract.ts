@@ -1,5 +1,6 @@
 import { assertEquals, assertRejects } from "@std/assert";
 import type { FailureCounter } from "../../src/chat/failure_counter.ts";
+import { contractTest } from "./_contract.ts";
 
 /** A fresh, empty counter and the function that disposes of it. */
 export interface FailureCounterFixture {
@@ -23,16 +24,7 @@ export function failureCounterContract(
   name: string,
   make: () => Promise<FailureCounterFixture>,
 ): void {
-  function test(title: string, fn: (counter: FailureCounter) => Promise<void>): void {
-    Deno.test(`${name}: ${title}`, async () => {
-      const { counter, cleanup } = await make();
-      try {
-        await fn(counter);
-      } finally {
-        await cleanup();
-      }
-    });
-  }
+  const test = contractTest(name, make, (fixture) => fixture.counter);
 
   test("get() knows nothing of an address that never failed", async (counter) => {
     assertEquals(await counter.get("192.0.2.7"), undefined);

@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import type { HistoryStore, NewEvent, StoredEvent } from "../../src/store/mod.ts";
+import { contractTest } from "./_contract.ts";
 
 /** A fresh, empty store and the function that disposes of it. */
 export interface HistoryStoreFixture {
@@ -23,16 +24,7 @@ export function historyStoreContract(
   name: string,
   make: () => Promise<HistoryStoreFixture>,
 ): void {
-  function test(title: string, fn: (store: HistoryStore) => Promise<void>): void {
-    Deno.test(`${name}: ${title}`, async () => {
-      const { store, cleanup } = await make();
-      try {
-        await fn(store);
-      } finally {
-        await cleanup();
-      }
-    });
-  }
+  const test = contractTest(name, make, (fixture) => fixture.store);
 
   test("append() assigns increasing ids", async (store) => {
     const ids: number[] = [];

@@ -1,5 +1,6 @@
 import { assertEquals, assertRejects } from "@std/assert";
 import type { Device, IdentityStore } from "../../src/store/mod.ts";
+import { contractTest } from "./_contract.ts";
 
 /** A fresh, empty store and the function that disposes of it. */
 export interface IdentityStoreFixture {
@@ -36,16 +37,7 @@ export function identityStoreContract(
   name: string,
   make: () => Promise<IdentityStoreFixture>,
 ): void {
-  function test(title: string, fn: (store: IdentityStore) => Promise<void>): void {
-    Deno.test(`${name}: ${title}`, async () => {
-      const { store, cleanup } = await make();
-      try {
-        await fn(store);
-      } finally {
-        await cleanup();
-      }
-    });
-  }
+  const test = contractTest(name, make, (fixture) => fixture.store);
 
   test("device() returns a stored device, devicesOf() an owner's devices oldest first", async (store) => {
     await store.addDevice(device("d2", { createdAt: 20, name: "Zoë's phone" }));

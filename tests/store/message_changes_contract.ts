@@ -1,6 +1,7 @@
 import { assertEquals } from "@std/assert";
-import type { HistoryStore, NewEvent, StoredEvent } from "../../src/store/mod.ts";
+import type { NewEvent, StoredEvent } from "../../src/store/mod.ts";
 import type { HistoryStoreFixture } from "./history_store_contract.ts";
+import { contractTest } from "./_contract.ts";
 
 /**
  * Registers the tests of replies, reactions, edits and deletes (PROTOCOL.md section 3.6) that
@@ -20,16 +21,7 @@ export function messageChangesContract(
   name: string,
   make: () => Promise<HistoryStoreFixture>,
 ): void {
-  function test(title: string, fn: (store: HistoryStore) => Promise<void>): void {
-    Deno.test(`${name}: ${title}`, async () => {
-      const { store, cleanup } = await make();
-      try {
-        await fn(store);
-      } finally {
-        await cleanup();
-      }
-    });
-  }
+  const test = contractTest(name, make, (fixture) => fixture.store);
 
   test("an edit replaces the text everywhere the message is read, and its event reads it too", async (store) => {
     const { event: original } = await store.append(message("ana", "helo wrold"));

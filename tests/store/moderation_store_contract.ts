@@ -1,5 +1,6 @@
 import { assertEquals, assertRejects } from "@std/assert";
 import { DEFAULT_ROOM_SETTINGS, type ModerationStore } from "../../src/store/mod.ts";
+import { contractTest } from "./_contract.ts";
 
 /** A fresh, empty store and the function that disposes of it. */
 export interface ModerationStoreFixture {
@@ -23,16 +24,7 @@ export function moderationStoreContract(
   name: string,
   make: () => Promise<ModerationStoreFixture>,
 ): void {
-  function test(title: string, fn: (store: ModerationStore) => Promise<void>): void {
-    Deno.test(`${name}: ${title}`, async () => {
-      const { store, cleanup } = await make();
-      try {
-        await fn(store);
-      } finally {
-        await cleanup();
-      }
-    });
-  }
+  const test = contractTest(name, make, (fixture) => fixture.store);
 
   test("operators are nicks compared as nicks; setOperator() says whether anything changed", async (store) => {
     assertEquals(await store.operators(), []);

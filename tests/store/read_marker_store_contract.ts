@@ -1,5 +1,6 @@
 import { assertEquals, assertRejects } from "@std/assert";
 import type { ReadMarkerStore } from "../../src/store/mod.ts";
+import { contractTest } from "./_contract.ts";
 
 /** A fresh, empty store and the function that disposes of it. */
 export interface ReadMarkerStoreFixture {
@@ -23,16 +24,7 @@ export function readMarkerStoreContract(
   name: string,
   make: () => Promise<ReadMarkerStoreFixture>,
 ): void {
-  function test(title: string, fn: (store: ReadMarkerStore) => Promise<void>): void {
-    Deno.test(`${name}: ${title}`, async () => {
-      const { store, cleanup } = await make();
-      try {
-        await fn(store);
-      } finally {
-        await cleanup();
-      }
-    });
-  }
+  const test = contractTest(name, make, (fixture) => fixture.store);
 
   test("markers() is empty for someone who never read anything", async (store) => {
     assertEquals(await store.markers("o1"), new Map());

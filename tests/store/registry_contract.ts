@@ -1,5 +1,6 @@
 import { assertEquals } from "@std/assert";
 import type { Registry } from "../../src/store/mod.ts";
+import { contractTest } from "./_contract.ts";
 
 /**
  * Registers the tests every {@linkcode Registry} must pass, each named `${name}: <sentence>`;
@@ -14,16 +15,7 @@ export function registryContract(
   name: string,
   make: () => Promise<{ registry: Registry; cleanup(): Promise<void> }>,
 ): void {
-  function test(title: string, fn: (registry: Registry) => Promise<void>): void {
-    Deno.test(`${name}: ${title}`, async () => {
-      const { registry, cleanup } = await make();
-      try {
-        await fn(registry);
-      } finally {
-        await cleanup();
-      }
-    });
-  }
+  const test = contractTest(name, make, (fixture) => fixture.registry);
 
   test("claim() gives a free nick to one holder only, compared case-insensitively", async (r) => {
     assertEquals(await r.claim("Ada", "c1"), true);

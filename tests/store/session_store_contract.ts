@@ -1,5 +1,6 @@
 import { assertEquals, assertRejects } from "@std/assert";
 import type { LoginSession, SessionStore } from "../../src/store/mod.ts";
+import { contractTest } from "./_contract.ts";
 
 /** A fresh, empty store and the function that disposes of it. */
 export interface SessionStoreFixture {
@@ -29,16 +30,7 @@ export function sessionStoreContract(
   name: string,
   make: () => Promise<SessionStoreFixture>,
 ): void {
-  function test(title: string, fn: (store: SessionStore) => Promise<void>): void {
-    Deno.test(`${name}: ${title}`, async () => {
-      const { store, cleanup } = await make();
-      try {
-        await fn(store);
-      } finally {
-        await cleanup();
-      }
-    });
-  }
+  const test = contractTest(name, make, (fixture) => fixture.store);
 
   test("find() returns a created session by its token hash, and nothing for another", async (store) => {
     await store.create("h1", session("s1", { nick: "Ada", since: 42 }));
