@@ -21,7 +21,7 @@ import {
   quoteOf,
   type ServerMessage,
 } from "../protocol/mod.ts";
-import { nickKey } from "../protocol/names.ts";
+import { nickKey, normalizeRoom } from "../protocol/names.ts";
 import {
   type AppendResult,
   MESSAGE_TYPES,
@@ -196,20 +196,23 @@ export class MessageChanges {
   async #readableRooms(author: ChangeAuthor): Promise<string[]> {
     const readable: string[] = [];
     for (const room of author.visibleRooms()) {
-      const settings = await this.#hub.moderation.store.roomSettings(room);
-      if (settings.closed && !author.operator) continue;
-      if (settings.passkeyHash !== "" && !author.operator && !author.entered(room)) continue;
-      readable.push(room);
+      if (await this.#readable(author, room)) readable.push(room);
     }
     return readable;
+  }
+
+  /** Whether `room`, one that `author` follows, is closed or locked to them now. */
+  async #readable(author: ChangeAuthor, room: string): Promise<boolean> {
+    if (author.operator) return true;
+    const settings = await this.#hub.moderation.store.roomSettings(room);
+    return !settings.closed && (settings.passkeyHash === "" || author.entered(room));
   }
 
   /** Searches what the author may see. */
   async search(author: ChangeAuthor, request: Request<"search">): Promise<SearchResults> {
     const rooms = await this.#readableRooms(author);
-    if (
-      request.room !== undefined && !rooms.includes(request.room.replace(/^#/, "").toLowerCase())
-    ) {
+    const room = request.room === undefined ? undefined : normalizeRoom(request.room).room;
+    if (room !== undefined && !rooms.includes(room)) {
       throw new ProtocolError(
         "not_permitted",
         `You have not joined ${request.room}; search looks only where you have been.`,
@@ -222,7 +225,7 @@ export class MessageChanges {
         text: request.text,
         rooms,
         nick: author.nick,
-        room: request.room?.replace(/^#/, "").toLowerCase(),
+        room,
         with: request.with,
         from: request.from,
         before: request.before,
@@ -256,7 +259,7 @@ export class MessageChanges {
     const visible = message !== undefined && MESSAGE_TYPES.includes(message.type) &&
       !message.deleted &&
       (message.to === undefined
-        ? (await this.#readableRooms(author)).includes(message.room)
+        ? author.visibleRooms().includes(message.room) && await this.#readable(author, message.room)
         : message.id > author.claimSince &&
           [message.from, message.to].some((nick) => nickKey(nick) === nickKey(author.nick)));
     if (!visible) {
